@@ -1,0 +1,105 @@
+package app
+
+import (
+	"io"
+	"time"
+)
+
+// This file holds the request and result shapes of the Service's use cases.
+// The Service methods (implemented in service*.go) are:
+//
+//	Register(ctx, email, password string) (User, string /*token*/, error)
+//	Login(ctx, email, password string) (string /*token*/, error)
+//	Authenticate(ctx, bearer string) (User, error) // JWT or personal API key
+//	CreateAPIKey(ctx, userID, name string) (APIKey, string /*secret, shown once*/, error)
+//	ListAPIKeys(ctx, userID string) ([]APIKey, error)
+//	DeleteAPIKey(ctx, userID, id string) error
+//	Allow(ctx, userID string, action Action) (RateStatus, error) // ERateLimited when over
+//	UploadSample(ctx, userID string, in UploadInput) (Sample, error)
+//	ListSamples(ctx, userID string) ([]Sample, error)
+//	DeleteSample(ctx, userID, id string) error
+//	CreateModel(ctx, userID string, in CreateModelInput) (Model, error)
+//	ListModels(ctx, userID string) ([]Model, error)
+//	GetModel(ctx, userID, id string) (Model, error)
+//	UpdateModel(ctx, userID, id string, upd ModelUpdate) (Model, error)
+//	DeleteModel(ctx, userID, id string) error
+//	Synthesize(ctx, userID string, in SynthesizeInput) (Synthesis, []byte /*encoded audio*/, error)
+//	ListHistory(ctx, userID string, limit int, cursor string) (HistoryPage, error)
+//	OpenHistoryAudio(ctx, userID, id string) (Synthesis, io.ReadCloser, error)
+//	Health(ctx) Health
+//
+// Every method that takes a userID only ever sees that user's rows: another
+// user's id yields ENotFound, never EForbidden, so ids cannot be probed.
+
+// UploadInput is a voice sample as received. Data is read at most up to the
+// service's upload limit; more is ETooLarge.
+type UploadInput struct {
+	Name       string
+	Transcript string
+	Data       io.Reader
+}
+
+// CreateModelInput asks for a voice model built from the user's samples.
+type CreateModelInput struct {
+	Name        string
+	Description string
+	SampleIDs   []string
+}
+
+// ModelUpdate changes the fields that are set.
+type ModelUpdate struct {
+	Name        *string
+	Description *string
+}
+
+// SynthesizeInput asks for text spoken in a model's voice.
+type SynthesizeInput struct {
+	ModelID    string
+	Text       string
+	Format     string   // wav (default), mp3, flac, ogg, opus, pcm, ulaw
+	Speed      float64  // 0 means 1; 0.5–2.0
+	Pitch      float64  // semitones, −12…12
+	Similarity *float64 // 0–1; nil means the engine default
+	SampleRate int      // 0 means the engine's rate; 8000–48000
+}
+
+// HistoryPage is one page of history, newest first. NextCursor is empty on
+// the last page.
+type HistoryPage struct {
+	Items      []Synthesis `json:"items"`
+	NextCursor string      `json:"next_cursor,omitempty"`
+}
+
+// Action names a rate-limited use case.
+type Action string
+
+// Rate-limited actions; each has its own budget per user.
+const (
+	ActionUpload     Action = "upload"
+	ActionClone      Action = "clone"
+	ActionSynthesize Action = "synthesize"
+)
+
+// RateStatus describes a user's budget for one action after a request was
+// counted.
+type RateStatus struct {
+	Limit     int
+	Remaining int
+	Reset     time.Duration // until the window frees a slot
+}
+
+// Health reports whether each dependency answers.
+type Health struct {
+	OK       bool              `json:"ok"`
+	Engine   ComponentHealth   `json:"engine"`
+	Database ComponentHealth   `json:"database"`
+	Storage  ComponentHealth   `json:"storage"`
+	Version  string            `json:"version"`
+	Extra    map[string]string `json:"extra,omitempty"`
+}
+
+// ComponentHealth is one dependency's status.
+type ComponentHealth struct {
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
+}
