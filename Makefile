@@ -1,0 +1,44 @@
+# voxclone: `make run` serves on :8080 with SQLite and files in ./data;
+# `make test` runs every test, the PostgreSQL suite and browser tests included.
+GO       ?= go
+BIN      ?= bin/voxclone
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+
+# Debian packages the binary needs at build and run time, and those only the
+# tests need (speech recognition for the evaluation, a browser for the web app).
+RUN_DEBS  := flite1-dev ffmpeg pkg-config gcc
+TEST_DEBS := pocketsphinx pocketsphinx-en-us chromium sox
+
+.PHONY: help run build test deps test-deps lint fmt vet bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+run: deps build ## install what is missing, build, serve on :8080 (SQLite + ./data)
+	./$(BIN) serve
+
+build: ## build bin/voxclone
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/voxclone
+
+test: deps test-deps vet ## every test: unit, PostgreSQL suite, end-to-end, browser
+	@test -z "$$(gofmt -l cmd internal)" || { echo "gofmt needed:"; gofmt -l cmd internal; exit 1; }
+	$(GO) test -race -count=1 -timeout 40m ./...
+
+bench: ## engine and hot-path benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+
+vet: ## go vet
+	$(GO) vet ./...
+
+lint: vet ## vet and gofmt
+	@test -z "$$(gofmt -l cmd internal)" || { gofmt -l cmd internal; exit 1; }
+
+deps: ## install missing Debian packages needed to build and run
+	@./scripts/debs.sh $(RUN_DEBS)
+
+test-deps: ## install missing Debian packages needed by the tests
+	@./scripts/debs.sh $(TEST_DEBS)
+
+clean:
+	rm -rf bin
