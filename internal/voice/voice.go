@@ -24,6 +24,9 @@ type Options struct {
 	// Similarity trades likeness (1) for clarity (0); nil means the engine's
 	// measured default.
 	Similarity *float64
+	// LoudnessLUFS is the integrated loudness of the output (BS.1770);
+	// 0 means −16 LUFS, the usual podcast target. True peak stays ≤ −1 dBTP.
+	LoudnessLUFS float64
 	// Seed makes any randomized step repeatable; same input and seed give
 	// the same output.
 	Seed int64
