@@ -1,0 +1,157 @@
+package flite
+
+/*
+#cgo LDFLAGS: -lflite_cmu_us_slt -lflite_cmu_us_rms -lflite_cmu_us_awb -lflite_cmu_us_kal16 -lflite_usenglish -lflite_cmulex -lflite -lm
+#include <stdlib.h>
+#include <string.h>
+#include <flite/flite.h>
+
+cst_voice *register_cmu_us_slt(const char *voxdir);
+cst_voice *register_cmu_us_rms(const char *voxdir);
+cst_voice *register_cmu_us_awb(const char *voxdir);
+cst_voice *register_cmu_us_kal16(const char *voxdir);
+
+// vc_register registers one built-in voice by index; registration touches
+// flite's global voice list, so the Go side calls it under a process lock.
+static cst_voice *vc_register(int i) {
+	switch (i) {
+	case 0: return register_cmu_us_slt(NULL);
+	case 1: return register_cmu_us_rms(NULL);
+	case 2: return register_cmu_us_awb(NULL);
+	case 3: return register_cmu_us_kal16(NULL);
+	}
+	return NULL;
+}
+
+// vc_result is everything Go needs from an utterance, copied out so the
+// utterance can be freed before returning to Go.
+typedef struct {
+	int rate;
+	int nsamples;
+	short *samples;   // malloc'd copy, freed by Go
+	int nphones;
+	char **names;     // malloc'd array of malloc'd strings
+	float *ends;      // malloc'd
+} vc_result;
+
+static int vc_synth(cst_voice *v, const char *text, float stretch,
+		float f0mean, float f0std, vc_result *out) {
+	srand(1); // cg voices draw excitation noise from rand()
+	feat_set_float(v->features, "duration_stretch", stretch);
+	// Settings persist on the voice, so unset ones are removed to give the
+	// voice's own defaults back.
+	if (f0mean > 0) {
+		feat_set_float(v->features, "int_f0_target_mean", f0mean);
+		feat_set_float(v->features, "int_f0_target_stddev", f0std);
+	} else {
+		feat_remove(v->features, "int_f0_target_mean");
+		feat_remove(v->features, "int_f0_target_stddev");
+	}
+	cst_utterance *u = flite_synth_text(text, v);
+	if (u == NULL) return -1;
+	cst_wave *w = utt_wave(u);
+	if (w == NULL || w->num_channels != 1) { delete_utterance(u); return -2; }
+	out->rate = w->sample_rate;
+	out->nsamples = w->num_samples;
+	out->samples = malloc(sizeof(short) * (w->num_samples > 0 ? w->num_samples : 1));
+	memcpy(out->samples, w->samples, sizeof(short) * w->num_samples);
+	int n = 0;
+	cst_item *s;
+	for (s = relation_head(utt_relation(u, "Segment")); s; s = item_next(s)) n++;
+	out->nphones = n;
+	out->names = malloc(sizeof(char *) * (n > 0 ? n : 1));
+	out->ends = malloc(sizeof(float) * (n > 0 ? n : 1));
+	int i = 0;
+	for (s = relation_head(utt_relation(u, "Segment")); s; s = item_next(s), i++) {
+		out->names[i] = strdup(item_feat_string(s, "name"));
+		out->ends[i] = item_feat_float(s, "end");
+	}
+	delete_utterance(u);
+	return 0;
+}
+
+static void vc_free(vc_result *r) {
+	for (int i = 0; i < r->nphones; i++) free(r->names[i]);
+	free(r->names);
+	free(r->ends);
+	free(r->samples);
+}
+
+static float vc_getf(cst_voice *v, const char *name) {
+	return flite_get_param_float(v->features, name, -1);
+}
+
+static char *vc_name(char **names, int i) { return names[i]; }
+*/
+import "C"
+
+import (
+	"errors"
+	"unsafe"
+)
+
+// cVoice is a registered flite voice. Its methods must be called with the
+// voice's lock held: flite keeps per-call settings in the voice's features.
+type cVoice struct {
+	p *C.cst_voice
+	// f0Mean and f0Std are the voice's own F0 target settings, or −1 when
+	// it has none (statistical voices then use their trained F0).
+	f0Mean, f0Std float64
+	// stretch is the voice's own duration_stretch (kal16 sets 1.1).
+	stretch float64
+}
+
+var cInitDone bool
+
+// cRegister initialises flite and registers built-in voice i. The caller
+// serialises calls.
+func cRegister(i int) (cVoice, error) {
+	if !cInitDone {
+		C.flite_init()
+		cInitDone = true
+	}
+	p := C.vc_register(C.int(i))
+	if p == nil {
+		return cVoice{}, errors.New("flite: voice registration failed")
+	}
+	v := cVoice{p: p}
+	v.f0Mean, v.f0Std = v.getf("int_f0_target_mean"), v.getf("int_f0_target_stddev")
+	v.stretch = v.getf("duration_stretch")
+	if v.stretch <= 0 {
+		v.stretch = 1
+	}
+	return v, nil
+}
+
+func (v cVoice) getf(name string) float64 {
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	return float64(C.vc_getf(v.p, cn))
+}
+
+// synth runs flite on text and copies out the samples and phone segments.
+func (v cVoice) synth(text string, stretch, f0mean, f0std float64) (rate int, samples []int16, phones []Phone, err error) {
+	if f0mean <= 0 {
+		f0mean, f0std = v.f0Mean, v.f0Std
+	}
+	stretch *= v.stretch
+	ct := C.CString(text)
+	defer C.free(unsafe.Pointer(ct))
+	var r C.vc_result
+	rc := C.vc_synth(v.p, ct, C.float(stretch), C.float(f0mean), C.float(f0std), &r)
+	if rc != 0 {
+		return 0, nil, nil, errors.New("flite: synthesis produced no waveform")
+	}
+	defer C.vc_free(&r)
+	n := int(r.nsamples)
+	samples = make([]int16, n)
+	if n > 0 {
+		copy(samples, unsafe.Slice((*int16)(unsafe.Pointer(r.samples)), n))
+	}
+	ends := unsafe.Slice((*C.float)(unsafe.Pointer(r.ends)), int(r.nphones))
+	phones = make([]Phone, int(r.nphones))
+	for i := range phones {
+		phones[i] = Phone{Name: C.GoString(C.vc_name(r.names, C.int(i))), End: float64(ends[i])}
+	}
+	return int(r.rate), samples, phones, nil
+}

@@ -1,0 +1,137 @@
+// Package flite speaks English text with the flite synthesizer's built-in
+// voices (linked through cgo) and reports the phone segmentation flite
+// used, so later stages can analyse the audio cheaply and per phone.
+//
+// flite voices keep per-call settings in shared state and are not safe for
+// concurrent use. Their noise excitation also draws on the C library's one
+// global random generator, which this package reseeds before each call so
+// the same text and options always give the same samples. Both reasons make
+// one process-wide lock the guard: calls queue, and since flite speaks about
+// a hundred times faster than real time the queue stays short.
+package flite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/voxclone/voxclone/internal/audio"
+)
+
+// MaxTextBytes bounds one call's text. flite's memory grows with the
+// utterance; callers split longer text into sentences.
+const MaxTextBytes = 20000
+
+// Errors returned by Synthesize.
+var (
+	ErrUnknownVoice = errors.New("flite: unknown voice")
+	ErrTextTooLong  = errors.New("flite: text too long")
+)
+
+// Phone is one segment of flite's phone relation: its name in flite's
+// US English phone set ("pau" for silence) and the time it ends.
+type Phone struct {
+	Name string
+	End  float64 // seconds from the start of the audio
+}
+
+// Result is one synthesis: mono audio at the voice's rate and the phones
+// in order; no phone ends after the audio.
+type Result struct {
+	Audio  *audio.PCM
+	Phones []Phone
+}
+
+// Options adjust one synthesis. The zero value uses the voice's defaults.
+type Options struct {
+	// DurationStretch scales every duration (2 = half as fast); 0 means 1.
+	DurationStretch float64
+	// F0Mean and F0Stddev, in Hz, set the intonation target's mean and
+	// spread. F0Mean 0 keeps the voice's own.
+	F0Mean, F0Stddev float64
+}
+
+// voiceNames lists the built-in voices in the order cflite registers them.
+var voiceNames = []string{"slt", "rms", "awb", "kal16"}
+
+// Voices returns the names of the built-in voices.
+func Voices() []string { return append([]string(nil), voiceNames...) }
+
+type voiceSlot struct {
+	once sync.Once
+	v    cVoice
+	err  error
+}
+
+var (
+	regMu sync.Mutex // flite's voice list is global; register one at a time
+	// sem holds one token: the lock around every synthesis, cancellable.
+	sem   = make(chan struct{}, 1)
+	slots = func() []*voiceSlot {
+		s := make([]*voiceSlot, len(voiceNames))
+		for i := range s {
+			s[i] = &voiceSlot{}
+		}
+		return s
+	}()
+)
+
+func slot(name string) (*voiceSlot, error) {
+	for i, n := range voiceNames {
+		if n == name {
+			s := slots[i]
+			s.once.Do(func() {
+				regMu.Lock()
+				defer regMu.Unlock()
+				s.v, s.err = cRegister(i)
+			})
+			return s, s.err
+		}
+	}
+	return nil, fmt.Errorf("%w %q", ErrUnknownVoice, name)
+}
+
+// F0Controllable reports whether Options.F0Mean and F0Stddev change the
+// voice's pitch. rms draws its F0 from an accent model that ignores them.
+func F0Controllable(voice string) bool { return voice != "rms" }
+
+// Synthesize speaks text with the named voice. It waits for flite to be
+// free, giving up when ctx ends. Text that flite cannot speak (empty, or
+// only punctuation) gives a short, silent result rather than an error.
+func Synthesize(ctx context.Context, voice, text string, opt Options) (*Result, error) {
+	if len(text) > MaxTextBytes {
+		return nil, ErrTextTooLong
+	}
+	s, err := slot(voice)
+	if err != nil {
+		return nil, err
+	}
+	// flite reads C strings; an interior NUL would silently cut the text.
+	text = strings.ReplaceAll(text, "\x00", " ")
+	stretch := opt.DurationStretch
+	if stretch <= 0 {
+		stretch = 1
+	}
+	select {
+	case sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	rate, pcm16, phones, err := s.v.synth(text, stretch, opt.F0Mean, opt.F0Stddev)
+	<-sem
+	if err != nil {
+		return nil, err
+	}
+	samples := make([]float32, len(pcm16))
+	for i, x := range pcm16 {
+		samples[i] = float32(x) / 32768
+	}
+	// Diphone voices can label a little past their last sample.
+	dur := float64(len(samples)) / float64(rate)
+	for i := range phones {
+		phones[i].End = min(phones[i].End, dur)
+	}
+	return &Result{Audio: &audio.PCM{Rate: rate, Channels: 1, Samples: samples}, Phones: phones}, nil
+}
