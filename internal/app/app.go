@@ -66,6 +66,7 @@ type Model struct {
 	Name         string    `json:"name"`
 	Description  string    `json:"description"`
 	Status       string    `json:"status"`
+	Failure      string    `json:"failure,omitempty"` // why cloning failed, when Status is ModelFailed
 	SampleIDs    []string  `json:"samples"`
 	Engine       string    `json:"engine"`
 	ProfileKey   string    `json:"-"`
@@ -82,6 +83,8 @@ type Synthesis struct {
 	Text            string    `json:"text"`
 	Format          string    `json:"format"`
 	Speed           float64   `json:"speed"`
+	Pitch           float64   `json:"pitch"`
+	SampleRate      int       `json:"sample_rate"`
 	DurationSeconds float64   `json:"duration_seconds"`
 	SizeBytes       int64     `json:"size_bytes"`
 	AudioKey        string    `json:"-"`

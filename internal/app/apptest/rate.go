@@ -1,0 +1,105 @@
+package apptest
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
+)
+
+func testRateLimit(t *testing.T, s app.Store) {
+	ctx := t.Context()
+	const limit, window = 3, time.Hour
+	subj := app.NewID()
+	take := func(at time.Time, action app.Action) app.RateDecision {
+		t.Helper()
+		d, err := s.TakeRate(ctx, subj, action, limit, window, at)
+		must(t, err)
+		return d
+	}
+	for i := range limit {
+		at := T0.Add(time.Duration(i) * time.Minute)
+		if d := take(at, app.ActionSynthesize); !d.Allowed || d.Used != i+1 || !d.Oldest.Equal(T0) {
+			t.Fatalf("request %d: %+v, want allowed, used %d, oldest %v", i+1, d, i+1, T0)
+		}
+	}
+	d := take(T0.Add(10*time.Minute), app.ActionSynthesize)
+	if d.Allowed || d.Used != limit || !d.Oldest.Equal(T0) {
+		t.Fatalf("over the limit: %+v, want refused, used %d, oldest %v", d, limit, T0)
+	}
+	// Other actions and subjects have their own budgets.
+	if d := take(T0.Add(10*time.Minute), app.ActionUpload); !d.Allowed || d.Used != 1 {
+		t.Errorf("other action: %+v, want allowed", d)
+	}
+	if d, _ := s.TakeRate(ctx, app.NewID(), app.ActionSynthesize, limit, window, T0); !d.Allowed {
+		t.Errorf("other subject refused: %+v", d)
+	}
+	// Exactly one window after the first request, its slot is free again.
+	d = take(T0.Add(window), app.ActionSynthesize)
+	if !d.Allowed || d.Used != limit || !d.Oldest.Equal(T0.Add(time.Minute)) {
+		t.Errorf("after the window: %+v, want allowed, used %d, oldest T0+1m", d, limit)
+	}
+	// Refused requests are not counted: much later, the window is empty.
+	d = take(T0.Add(5*window), app.ActionSynthesize)
+	if !d.Allowed || d.Used != 1 {
+		t.Errorf("much later: %+v, want allowed with used 1", d)
+	}
+}
+
+func testRateParallel(t *testing.T, s app.Store) {
+	raceRate(t, []app.Store{s}, 40, 15)
+}
+
+// raceRate takes n requests concurrently, spread over stores, against one
+// limit, and checks exactly limit were allowed.
+func raceRate(t *testing.T, stores []app.Store, n, limit int) {
+	t.Helper()
+	subj := app.NewID()
+	var allowed atomic.Int32
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			s := stores[i%len(stores)]
+			d, err := s.TakeRate(t.Context(), subj, app.ActionClone, limit, time.Hour,
+				T0.Add(time.Duration(i)*time.Millisecond))
+			if err != nil {
+				errs <- err
+				return
+			}
+			if d.Allowed {
+				allowed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("TakeRate: %v", err)
+	}
+	if got := int(allowed.Load()); got != limit {
+		t.Fatalf("%d concurrent requests over %d stores: %d allowed, want exactly %d", n, len(stores), got, limit)
+	}
+}
+
+// SharedStoreSuite checks what must hold between two app.Store values open
+// on the same database, as when several voxclone processes share it: rate
+// limits hold across them, and one sees what the other wrote. open2 must
+// return two stores on one fresh, migrated database.
+func SharedStoreSuite(t *testing.T, open2 func(t *testing.T) (app.Store, app.Store)) {
+	t.Run("RateAcrossStores", func(t *testing.T) {
+		a, b := open2(t)
+		raceRate(t, []app.Store{a, b}, 40, 15)
+	})
+	t.Run("Visibility", func(t *testing.T) {
+		a, b := open2(t)
+		u := newUser(t, a)
+		got, err := b.FindUserByID(t.Context(), u.ID)
+		must(t, err)
+		if got.Email != u.Email {
+			t.Errorf("second store sees %+v, want %+v", got, u)
+		}
+	})
+}

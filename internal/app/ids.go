@@ -1,0 +1,30 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+)
+
+// NewID returns a fresh random identifier: 32 lowercase hex characters
+// (128 bits), so ids can neither be guessed nor enumerated.
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// Timestamp returns t in UTC truncated to the microsecond, the precision
+// both stores keep, so a value read back equals the one written.
+func Timestamp(t time.Time) time.Time {
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// notFound returns the ENotFound error for a missing thing.
+func notFound(what string) *Error {
+	return Errorf(ENotFound, "%s not found", what)
+}
+
+// NotFound returns the ENotFound error stores use for a missing row of kind
+// what ("sample", "voice model"…).
+func NotFound(what string) error { return notFound(what) }

@@ -1,0 +1,141 @@
+package app
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Store is the database as the Service uses it. Both internal/sqlite and
+// internal/postgres implement it and pass apptest.StoreSuite.
+//
+// Contract shared by every method: ctx is honoured; a missing row, or a row
+// that belongs to another user, is an *Error with code ENotFound (never a
+// zero value with a nil error); a unique violation is EConflict. Methods that
+// take a userID only see that user's rows. The caller sets IDs and
+// timestamps (the Service uses its injected clock), and stores keep
+// timestamps to the microsecond.
+type Store interface {
+	UserStore
+	APIKeyStore
+	SampleStore
+	ModelStore
+	HistoryStore
+	RateStore
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+}
+
+// UserStore keeps accounts. Emails are unique ignoring ASCII case.
+type UserStore interface {
+	// CreateUser inserts u with its password hash; EConflict when the email
+	// is taken.
+	CreateUser(ctx context.Context, u User, passwordHash string) error
+	FindUserByID(ctx context.Context, id string) (User, error)
+	// FindUserByEmail matches the email ignoring ASCII case and returns the
+	// user with their password hash.
+	FindUserByEmail(ctx context.Context, email string) (User, string, error)
+}
+
+// StoredAPIKey is an API key row with the SHA-256 hash of its secret.
+type StoredAPIKey struct {
+	APIKey
+	Hash []byte
+}
+
+// APIKeyStore keeps personal API keys, by the hash of their secret.
+type APIKeyStore interface {
+	CreateAPIKey(ctx context.Context, k StoredAPIKey) error
+	// FindAPIKeysByPrefix returns every key whose Prefix is prefix (usually
+	// one; prefixes are short and may collide). An empty result is not an
+	// error.
+	FindAPIKeysByPrefix(ctx context.Context, prefix string) ([]StoredAPIKey, error)
+	// TouchAPIKey sets the key's last use time.
+	TouchAPIKey(ctx context.Context, id string, at time.Time) error
+	// ListAPIKeys returns the user's keys, oldest first.
+	ListAPIKeys(ctx context.Context, userID string) ([]APIKey, error)
+	DeleteAPIKey(ctx context.Context, userID, id string) error
+}
+
+// SampleStore keeps voice sample metadata (the audio is in Blobs).
+type SampleStore interface {
+	CreateSample(ctx context.Context, s Sample) error
+	FindSample(ctx context.Context, userID, id string) (Sample, error)
+	// ListSamples returns the user's samples, newest first.
+	ListSamples(ctx context.Context, userID string) ([]Sample, error)
+	// DeleteSample removes the sample and its links to models (the models
+	// keep their built profiles) and returns the deleted row, so the caller
+	// can delete its blob.
+	DeleteSample(ctx context.Context, userID, id string) (Sample, error)
+}
+
+// ModelStore keeps voice models and their links to samples.
+type ModelStore interface {
+	// CreateModel inserts m and links it to m.SampleIDs, which must exist
+	// and belong to m.UserID (else ENotFound), in one transaction.
+	CreateModel(ctx context.Context, m Model) error
+	FindModel(ctx context.Context, userID, id string) (Model, error)
+	// ListModels returns the user's models, newest first.
+	ListModels(ctx context.Context, userID string) ([]Model, error)
+	// UpdateModel applies the set fields of upd and sets UpdatedAt to at.
+	UpdateModel(ctx context.Context, userID, id string, upd ModelUpdate, at time.Time) (Model, error)
+	// DeleteModel removes the model, its sample links and its synthesis
+	// history in one transaction. It returns the deleted model and the
+	// audio keys of the deleted history, so the caller can delete blobs.
+	DeleteModel(ctx context.Context, userID, id string) (Model, []string, error)
+}
+
+// HistoryCursor is a position in a user's history: the entries strictly
+// older than it, in (CreatedAt, ID) order, come next.
+type HistoryCursor struct {
+	CreatedAt time.Time
+	ID        string
+}
+
+// HistoryStore keeps the synthesis history.
+type HistoryStore interface {
+	CreateSynthesis(ctx context.Context, s Synthesis) error
+	FindSynthesis(ctx context.Context, userID, id string) (Synthesis, error)
+	// ListHistory returns up to limit entries, newest first (by CreatedAt,
+	// then ID), starting after the cursor when it is not nil.
+	ListHistory(ctx context.Context, userID string, limit int, after *HistoryCursor) ([]Synthesis, error)
+}
+
+// RateDecision is the outcome of one RateStore.TakeRate call.
+type RateDecision struct {
+	// Allowed reports whether the request was counted.
+	Allowed bool
+	// Used is the number of requests counted in the window, including this
+	// one when it was allowed.
+	Used int
+	// Oldest is when the oldest counted request in the window happened: a
+	// slot frees at Oldest+window. Zero when Used is 0.
+	Oldest time.Time
+}
+
+// RateStore counts requests in a sliding window, in the database, so that
+// limits hold across restarts and across processes sharing it.
+type RateStore interface {
+	// TakeRate counts one request for (subject, action) at now when fewer
+	// than limit requests happened in (now-window, now], and forgets older
+	// ones. It is atomic: concurrent callers, in this process or another,
+	// never together exceed limit.
+	TakeRate(ctx context.Context, subject string, action Action, limit int, window time.Duration, now time.Time) (RateDecision, error)
+}
+
+// Blobs stores opaque byte blobs (sample audio, voice profiles, synthesized
+// audio) under keys the Service makes: "<kind>/<32 hex>.<ext>".
+// internal/blob implements it and passes apptest.BlobSuite.
+type Blobs interface {
+	// Put stores r's bytes under key, replacing any blob there, and returns
+	// the number of bytes written. A reader error leaves no blob behind.
+	// An invalid key is EInvalid.
+	Put(ctx context.Context, key string, r io.Reader) (int64, error)
+	// Open returns the blob's bytes; the caller closes it. A missing blob
+	// is ENotFound.
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	// Delete removes the blob. Deleting a missing blob is not an error.
+	Delete(ctx context.Context, key string) error
+	// Ping checks that the storage is usable.
+	Ping(ctx context.Context) error
+}

@@ -1,0 +1,76 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/voxclone/voxclone/internal/app"
+)
+
+// CreateSynthesis inserts a history entry.
+func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		// Selecting the model by owner keeps a history row from pointing at
+		// another user's model.
+		res, err := tx.ExecContext(ctx, `INSERT INTO voice_synthesis_history (id, user_id, model_id,
+			text, format, speed, pitch, sample_rate, duration_seconds, size_bytes, audio_key, created_at)
+			SELECT ?, ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM voice_models WHERE id = ? AND user_id = ?`,
+			s.ID, s.UserID, s.Text, s.Format, s.Speed, s.Pitch, s.SampleRate, s.DurationSeconds,
+			s.SizeBytes, s.AudioKey, micros(s.CreatedAt), s.ModelID, s.UserID)
+		if err != nil {
+			return mapErr(fmt.Errorf("sqlite: create synthesis: %w", err), "synthesis")
+		}
+		return affected(res, "voice model")
+	})
+}
+
+const synthesisColumns = `id, user_id, model_id, text, format, speed, pitch, sample_rate,
+	duration_seconds, size_bytes, audio_key, created_at`
+
+func scanSynthesis(r scanner) (app.Synthesis, error) {
+	var (
+		s       app.Synthesis
+		created int64
+	)
+	err := r.Scan(&s.ID, &s.UserID, &s.ModelID, &s.Text, &s.Format, &s.Speed, &s.Pitch,
+		&s.SampleRate, &s.DurationSeconds, &s.SizeBytes, &s.AudioKey, &created)
+	s.CreatedAt = fromMicros(created)
+	return s, err
+}
+
+// FindSynthesis returns one of the user's history entries.
+func (db *DB) FindSynthesis(ctx context.Context, userID, id string) (app.Synthesis, error) {
+	s, err := scanSynthesis(db.r.QueryRowContext(ctx, `SELECT `+synthesisColumns+`
+		FROM voice_synthesis_history WHERE id = ? AND user_id = ?`, id, userID))
+	if err != nil {
+		return app.Synthesis{}, mapErr(err, "synthesis")
+	}
+	return s, nil
+}
+
+// ListHistory returns up to limit of the user's entries older than after,
+// newest first.
+func (db *DB) ListHistory(ctx context.Context, userID string, limit int, after *app.HistoryCursor) ([]app.Synthesis, error) {
+	query := `SELECT ` + synthesisColumns + ` FROM voice_synthesis_history WHERE user_id = ?`
+	args := []any{userID}
+	if after != nil {
+		query += ` AND (created_at, id) < (?, ?)`
+		args = append(args, micros(after.CreatedAt), after.ID)
+	}
+	query += ` ORDER BY created_at DESC, id DESC LIMIT ?`
+	rows, err := db.r.QueryContext(ctx, query, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list history: %w", err)
+	}
+	defer rows.Close()
+	out := []app.Synthesis{}
+	for rows.Next() {
+		s, err := scanSynthesis(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,191 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
+)
+
+// CreateModel inserts m and its sample links in one transaction.
+func (db *DB) CreateModel(ctx context.Context, m app.Model) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO voice_models (id, user_id, name, description,
+			status, failure, engine, profile_key, profile_bytes, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.ID, m.UserID, m.Name, m.Description, m.Status, m.Failure, m.Engine,
+			m.ProfileKey, m.ProfileBytes, micros(m.CreatedAt), micros(m.UpdatedAt))
+		if err != nil {
+			return mapErr(fmt.Errorf("sqlite: create model: %w", err), "voice model")
+		}
+		for i, sid := range m.SampleIDs {
+			// Selecting the sample by owner makes another user's sample
+			// insert nothing, which is reported as not found.
+			res, err := tx.ExecContext(ctx, `INSERT INTO voice_model_samples (model_id, sample_id, position)
+				SELECT ?, id, ? FROM voice_samples WHERE id = ? AND user_id = ?`, m.ID, i, sid, m.UserID)
+			if err != nil {
+				return mapErr(fmt.Errorf("sqlite: link sample: %w", err), "sample link")
+			}
+			if err := affected(res, "sample "+sid); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+const modelColumns = `id, user_id, name, description, status, failure, engine, profile_key,
+	profile_bytes, created_at, updated_at`
+
+func scanModel(r scanner) (app.Model, error) {
+	var (
+		m                app.Model
+		created, updated int64
+	)
+	err := r.Scan(&m.ID, &m.UserID, &m.Name, &m.Description, &m.Status, &m.Failure, &m.Engine,
+		&m.ProfileKey, &m.ProfileBytes, &created, &updated)
+	m.CreatedAt, m.UpdatedAt = fromMicros(created), fromMicros(updated)
+	m.SampleIDs = []string{}
+	return m, err
+}
+
+// FindModel returns one of the user's models with its sample ids.
+func (db *DB) FindModel(ctx context.Context, userID, id string) (app.Model, error) {
+	var m app.Model
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = findModel(ctx, tx, userID, id)
+		return err
+	})
+	return m, err
+}
+
+func findModel(ctx context.Context, tx *sql.Tx, userID, id string) (app.Model, error) {
+	m, err := scanModel(tx.QueryRowContext(ctx, `SELECT `+modelColumns+` FROM voice_models
+		WHERE id = ? AND user_id = ?`, id, userID))
+	if err != nil {
+		return app.Model{}, mapErr(err, "voice model")
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT sample_id FROM voice_model_samples
+		WHERE model_id = ? ORDER BY position`, id)
+	if err != nil {
+		return app.Model{}, fmt.Errorf("sqlite: model samples: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid string
+		if err := rows.Scan(&sid); err != nil {
+			return app.Model{}, err
+		}
+		m.SampleIDs = append(m.SampleIDs, sid)
+	}
+	return m, rows.Err()
+}
+
+// ListModels returns the user's models, newest first, with their sample ids.
+func (db *DB) ListModels(ctx context.Context, userID string) ([]app.Model, error) {
+	out := []app.Model{}
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+modelColumns+` FROM voice_models
+			WHERE user_id = ? ORDER BY created_at DESC, id DESC`, userID)
+		if err != nil {
+			return fmt.Errorf("sqlite: list models: %w", err)
+		}
+		defer rows.Close()
+		byID := map[string]int{}
+		for rows.Next() {
+			m, err := scanModel(rows)
+			if err != nil {
+				return err
+			}
+			byID[m.ID] = len(out)
+			out = append(out, m)
+		}
+		if err := rows.Err(); err != nil || len(out) == 0 {
+			return err
+		}
+		return listModelSamples(ctx, tx, userID, out, byID)
+	})
+	return out, err
+}
+
+func listModelSamples(ctx context.Context, tx *sql.Tx, userID string, ms []app.Model, byID map[string]int) error {
+	rows, err := tx.QueryContext(ctx, `SELECT l.model_id, l.sample_id FROM voice_model_samples l
+		JOIN voice_models m ON m.id = l.model_id WHERE m.user_id = ? ORDER BY l.model_id, l.position`, userID)
+	if err != nil {
+		return fmt.Errorf("sqlite: list model samples: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mid, sid string
+		if err := rows.Scan(&mid, &sid); err != nil {
+			return err
+		}
+		if i, ok := byID[mid]; ok {
+			ms[i].SampleIDs = append(ms[i].SampleIDs, sid)
+		}
+	}
+	return rows.Err()
+}
+
+// UpdateModel changes the set fields of one of the user's models.
+func (db *DB) UpdateModel(ctx context.Context, userID, id string, upd app.ModelUpdate, at time.Time) (app.Model, error) {
+	var m app.Model
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE voice_models SET name = coalesce(?, name),
+			description = coalesce(?, description), updated_at = ? WHERE id = ? AND user_id = ?`,
+			upd.Name, upd.Description, micros(at), id, userID)
+		if err != nil {
+			return fmt.Errorf("sqlite: update model: %w", err)
+		}
+		if err := affected(res, "voice model"); err != nil {
+			return err
+		}
+		m, err = findModel(ctx, tx, userID, id)
+		return err
+	})
+	return m, err
+}
+
+// DeleteModel deletes one of the user's models with its links and history,
+// returning the model and the history's audio keys.
+func (db *DB) DeleteModel(ctx context.Context, userID, id string) (app.Model, []string, error) {
+	var (
+		m    app.Model
+		keys []string
+	)
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m, err = findModel(ctx, tx, userID, id); err != nil {
+			return err
+		}
+		if keys, err = historyKeys(ctx, tx, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM voice_models WHERE id = ? AND user_id = ?`, id, userID)
+		return err
+	})
+	if err != nil {
+		return app.Model{}, nil, err
+	}
+	return m, keys, nil
+}
+
+func historyKeys(ctx context.Context, tx *sql.Tx, modelID string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT audio_key FROM voice_synthesis_history WHERE model_id = ?`, modelID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: history keys: %w", err)
+	}
+	defer rows.Close()
+	keys := []string{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
