@@ -1,0 +1,46 @@
+package voice
+
+import (
+	"os"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/wav"
+	"github.com/voxclone/voxclone/internal/speechtest"
+)
+
+// loadRefs reads up to maxSec seconds of a speaker's recordings.
+func loadRefs(t testing.TB, speaker string, maxSec float64) []Reference {
+	t.Helper()
+	var refs []Reference
+	total := 0.0
+	for _, path := range speechtest.WAVs(t, speaker) {
+		if total >= maxSec {
+			break
+		}
+		p := loadWAV(t, path)
+		total += p.Seconds()
+		refs = append(refs, Reference{Audio: p, Transcript: speechtest.Transcript(path)})
+	}
+	return refs
+}
+
+func loadWAV(t testing.TB, path string) *audio.PCM {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := wav.Decode(f, 1<<26)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return p
+}
+
+// sexes are the speakers' sexes as SOURCES.md lists them.
+var sexes = map[string]byte{
+	"cmuarctic_aew": 'M', "cmuarctic_axb": 'F', "librispeech_1688": 'M', "librispeech_1998": 'F',
+	"librispeech_2033": 'M', "librispeech_3080": 'F', "ljspeech_LJ": 'F', "vctk_p225": 'F', "vctk_p226": 'M',
+}
