@@ -19,7 +19,7 @@ const (
 	maxF0      = 500.0
 	yinThresh  = 0.15 // CMND dip taken as the period (de Cheveigné & Kawahara)
 	yinVoiced  = 0.35 // best CMND above this: unvoiced
-	octaveJump = 0.7 // octaves from the local median that mark a tracking error
+	octaveJump = 0.7  // octaves from the local median that mark a tracking error
 )
 
 // trackPitch estimates F0 every hop seconds with YIN's cumulative-mean-normalised
