@@ -1,0 +1,168 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/voxclone/voxclone/internal/app"
+)
+
+// authenticated resolves the caller from the Authorization header (a JWT
+// from login or a personal API key, both as "Bearer …"), spends one unit of
+// the route's rate budget when it has one, and calls fn.
+func (h *handler) authenticated(limit app.Action, fn userHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearer(r)
+		if !ok {
+			writeError(w, r, h.log, app.Errorf(app.EUnauthorized, "Send an Authorization: Bearer <token or API key> header."))
+			return
+		}
+		u, err := h.svc.Authenticate(r.Context(), token)
+		if err != nil {
+			writeError(w, r, h.log, err)
+			return
+		}
+		if limit != "" && !h.allow(w, r, u.ID, limit) {
+			return
+		}
+		fn(w, r, u)
+	})
+}
+
+// bearer returns the credentials of an "Authorization: Bearer …" header.
+func bearer(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
+}
+
+// allow spends one request of the user's budget for action and sets the
+// RateLimit-* headers. Over the limit it answers 429 and returns false.
+func (h *handler) allow(w http.ResponseWriter, r *http.Request, userID string, action app.Action) bool {
+	st, err := h.svc.Allow(r.Context(), userID, action)
+	if st.Limit > 0 {
+		hd := w.Header()
+		hd.Set("RateLimit-Limit", strconv.Itoa(st.Limit))
+		hd.Set("RateLimit-Remaining", strconv.Itoa(max(st.Remaining, 0)))
+		hd.Set("RateLimit-Reset", strconv.Itoa(ceilSeconds(st.Reset)))
+	}
+	if err == nil {
+		return true
+	}
+	var ae *app.Error
+	if errors.As(err, &ae) && ae.Code == app.ERateLimited && ae.RetryAfter <= 0 && st.Reset > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(st.Reset)))
+	}
+	writeError(w, r, h.log, err)
+	return false
+}
+
+type credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func (h *handler) register(w http.ResponseWriter, r *http.Request) {
+	var in credentials
+	if err := readJSON(w, r, h.maxJSON, &in); err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	u, token, err := h.svc.Register(r.Context(), in.Email, in.Password)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, struct {
+		User  app.User `json:"user"`
+		Token string   `json:"token"`
+	}{u, token})
+}
+
+func (h *handler) login(w http.ResponseWriter, r *http.Request) {
+	var in credentials
+	if err := readJSON(w, r, h.maxJSON, &in); err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	token, err := h.svc.Login(r.Context(), in.Email, in.Password)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Token     string     `json:"token"`
+		ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	}{token, tokenExpiry(token)})
+}
+
+// tokenExpiry reads the exp claim of a token the service just signed, so
+// clients know when to log in again. The signature needs no check here.
+func tokenExpiry(token string) *time.Time {
+	var claims jwt.RegisteredClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(token, &claims); err != nil || claims.ExpiresAt == nil {
+		return nil
+	}
+	t := claims.ExpiresAt.UTC()
+	return &t
+}
+
+func (h *handler) createKey(w http.ResponseWriter, r *http.Request, u app.User) {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := readJSON(w, r, h.maxJSON, &in); err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	key, secret, err := h.svc.CreateAPIKey(r.Context(), u.ID, in.Name)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, struct {
+		Key    app.APIKey `json:"key"`
+		Secret string     `json:"secret"`
+	}{key, secret})
+}
+
+func (h *handler) listKeys(w http.ResponseWriter, r *http.Request, u app.User) {
+	keys, err := h.svc.ListAPIKeys(r.Context(), u.ID)
+	respondList(w, r, h, keys, err)
+}
+
+func (h *handler) deleteKey(w http.ResponseWriter, r *http.Request, u app.User) {
+	err := h.svc.DeleteAPIKey(r.Context(), u.ID, r.PathValue("id"))
+	respondNoContent(w, r, h, err)
+}
+
+// respondList answers {"items":[…]}, never null, or the error.
+func respondList[T any](w http.ResponseWriter, r *http.Request, h *handler, items []T, err error) {
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	if items == nil {
+		items = []T{}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Items []T `json:"items"`
+	}{items})
+}
+
+// respondNoContent answers 204 or the error.
+func respondNoContent(w http.ResponseWriter, r *http.Request, h *handler, err error) {
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,37 @@
+package httpapi
+
+import (
+	"context"
+	_ "embed"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// healthTimeout bounds a health check so a hung dependency reads as down
+// rather than hanging the probe.
+const healthTimeout = 5 * time.Second
+
+// health reports the engine, database and storage; 503 when any is down.
+func (h *handler) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	st := h.svc.Health(ctx)
+	status := http.StatusOK
+	if !st.OK || !st.Engine.OK || !st.Database.OK || !st.Storage.OK {
+		st.OK = false
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, st)
+}
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// openAPI serves the OpenAPI 3.1 description of every API route.
+func (h *handler) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(openAPIDoc)))
+	w.Header().Set("Cache-Control", "no-cache")
+	_, _ = w.Write(openAPIDoc)
+}

@@ -1,0 +1,99 @@
+// Package httpapi is voxclone's HTTP interface: the JSON API under /api, the
+// OpenAPI document at /openapi.json and the web app mounted at /. Handlers
+// parse the request, call one app.Service method and respond through the
+// shared JSON and error helpers; all routes are declared in routes.go.
+package httpapi
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/voxclone/voxclone/internal/app"
+)
+
+// Service lists the app.Service methods the handlers call. *app.Service
+// satisfies it; tests may pass anything that does.
+type Service interface {
+	Register(ctx context.Context, email, password string) (app.User, string, error)
+	Login(ctx context.Context, email, password string) (string, error)
+	Authenticate(ctx context.Context, bearer string) (app.User, error)
+	CreateAPIKey(ctx context.Context, userID, name string) (app.APIKey, string, error)
+	ListAPIKeys(ctx context.Context, userID string) ([]app.APIKey, error)
+	DeleteAPIKey(ctx context.Context, userID, id string) error
+	Allow(ctx context.Context, userID string, action app.Action) (app.RateStatus, error)
+	UploadSample(ctx context.Context, userID string, in app.UploadInput) (app.Sample, error)
+	ListSamples(ctx context.Context, userID string) ([]app.Sample, error)
+	DeleteSample(ctx context.Context, userID, id string) error
+	CreateModel(ctx context.Context, userID string, in app.CreateModelInput) (app.Model, error)
+	ListModels(ctx context.Context, userID string) ([]app.Model, error)
+	GetModel(ctx context.Context, userID, id string) (app.Model, error)
+	UpdateModel(ctx context.Context, userID, id string, upd app.ModelUpdate) (app.Model, error)
+	DeleteModel(ctx context.Context, userID, id string) error
+	Synthesize(ctx context.Context, userID string, in app.SynthesizeInput) (app.Synthesis, []byte, error)
+	ListHistory(ctx context.Context, userID string, limit int, cursor string) (app.HistoryPage, error)
+	OpenHistoryAudio(ctx context.Context, userID, id string) (app.Synthesis, io.ReadCloser, error)
+	Health(ctx context.Context) app.Health
+}
+
+// Default limits, used when Config leaves them zero.
+const (
+	DefaultMaxUploadBytes = 10 << 20 // 10 MiB of audio per upload
+	DefaultMaxJSONBytes   = 1 << 20  // JSON request bodies
+)
+
+// Config holds what the handler needs. Service is required.
+type Config struct {
+	Service Service
+	// Logger receives one line per request and the detail of internal
+	// errors; nil discards.
+	Logger *slog.Logger
+	// Web serves every path outside /api and /openapi.json; nil answers 404.
+	Web http.Handler
+	// MaxUploadBytes bounds an uploaded audio file.
+	MaxUploadBytes int64
+	// MaxJSONBytes bounds a JSON request body.
+	MaxJSONBytes int64
+}
+
+// handler holds the dependencies shared by every route.
+type handler struct {
+	svc       Service
+	log       *slog.Logger
+	maxUpload int64
+	maxJSON   int64
+	api       *http.ServeMux
+	web       http.Handler
+}
+
+// NewHandler returns the complete HTTP handler: API routes, OpenAPI
+// document and web app, wrapped in logging, recovery and security headers.
+func NewHandler(cfg Config) http.Handler {
+	h := &handler{
+		svc:       cfg.Service,
+		log:       cfg.Logger,
+		maxUpload: cfg.MaxUploadBytes,
+		maxJSON:   cfg.MaxJSONBytes,
+		web:       cfg.Web,
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.maxUpload <= 0 {
+		h.maxUpload = DefaultMaxUploadBytes
+	}
+	if h.maxJSON <= 0 {
+		h.maxJSON = DefaultMaxJSONBytes
+	}
+	if h.web == nil {
+		h.web = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeError(w, r, h.log, app.Errorf(app.ENotFound, "Not found."))
+		})
+	}
+	h.api = http.NewServeMux()
+	for _, rt := range h.routes() {
+		h.api.Handle(rt.Pattern, rt.handler)
+	}
+	return h.logRequests(h.secure(h.recover(http.HandlerFunc(h.dispatch))))
+}

@@ -1,0 +1,105 @@
+package httpapi
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// logRequests writes one log line per request: method, route pattern (not
+// the raw path, which may hold ids), status, duration and bytes written.
+func (h *handler) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		pattern := r.Pattern // set in place by the API mux
+		if pattern == "" {
+			pattern = "web"
+			if isAPIPath(r.URL.Path) {
+				pattern = "unmatched"
+			}
+		}
+		h.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("pattern", pattern),
+			slog.Int("status", sw.status()),
+			slog.Duration("duration", time.Since(start)),
+			slog.Int64("bytes", sw.bytes),
+		)
+	})
+}
+
+// statusWriter remembers the status and counts the body bytes.
+type statusWriter struct {
+	http.ResponseWriter
+	code  int
+	bytes int64
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.code == 0 {
+		s.code = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(p []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(p)
+	s.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (s *statusWriter) status() int {
+	if s.code == 0 {
+		return http.StatusOK
+	}
+	return s.code
+}
+
+// secure sets headers that keep browsers from sniffing, framing or leaking
+// responses. The web app sets its own Content-Security-Policy over this one.
+func (h *handler) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
+		hd.Set("Permissions-Policy", "camera=(), geolocation=(), microphone=(self)")
+		hd.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		if isAPIPath(r.URL.Path) {
+			hd.Set("Cache-Control", "no-store")
+		}
+		if r.TLS != nil {
+			hd.Set("Strict-Transport-Security", "max-age=63072000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recover turns a handler panic into a logged 500 instead of a dropped
+// connection. http.ErrAbortHandler is re-raised: it means "abort silently".
+func (h *handler) recover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			writeError(w, r, h.log, fmt.Errorf("panic: %v", v))
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,137 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestOpenAPIMatchesRoutes fails when a route is missing from the OpenAPI
+// document or the document lists a route that does not exist.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.1") {
+		t.Errorf("openapi = %q, want 3.1.x", doc.OpenAPI)
+	}
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	served := map[string]bool{}
+	for _, rt := range (&handler{}).routes() {
+		served[rt.Pattern] = true
+		if !documented[rt.Pattern] {
+			t.Errorf("route %q is not in openapi.json", rt.Pattern)
+		}
+	}
+	for op := range documented {
+		if !served[op] {
+			t.Errorf("openapi.json lists %q, which no route serves", op)
+		}
+	}
+}
+
+// TestPrivateRoutesNeedAuth calls every private route without credentials
+// and with a malformed header: each must answer 401 before touching the
+// service (which is nil here, so a call would panic into a 500).
+func TestPrivateRoutesNeedAuth(t *testing.T) {
+	h := NewHandler(Config{})
+	n := 0
+	for _, rt := range (&handler{}).routes() {
+		if rt.Public {
+			continue
+		}
+		n++
+		for _, authz := range []string{"", "Bearer", "Basic dXNlcjpwYXNz", "Bearer  "} {
+			method, path, _ := strings.Cut(rt.Pattern, " ")
+			path = strings.ReplaceAll(path, "{id}", "some-id")
+			req := httptest.NewRequest(method, path, strings.NewReader("{}"))
+			if authz != "" {
+				req.Header.Set("Authorization", authz)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusUnauthorized {
+				t.Errorf("%s with Authorization %q: status %d, want 401", rt.Pattern, authz, rec.Code)
+			}
+			assertErrorCode(t, rec, "unauthorized")
+		}
+	}
+	if n < 14 {
+		t.Errorf("only %d private routes; the list looks truncated", n)
+	}
+}
+
+func TestUnknownRoutes(t *testing.T) {
+	h := NewHandler(Config{Web: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("web app"))
+	})})
+	tests := []struct {
+		method, path string
+		status       int
+		code         string
+	}{
+		{"GET", "/api/nope", 404, "not_found"},
+		{"GET", "/api", 404, "not_found"},
+		{"POST", "/api/voice/models/x/y", 404, "not_found"},
+		{"GET", "/api/voice/clone", 405, "method_not_allowed"},
+		{"PUT", "/api/voice/models/abc", 405, "method_not_allowed"},
+		{"POST", "/openapi.json", 405, "method_not_allowed"},
+		{"GET", "/", 200, ""},
+		{"GET", "/models/123", 200, ""},
+	}
+	for _, tt := range tests {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+		if rec.Code != tt.status {
+			t.Errorf("%s %s: status %d, want %d", tt.method, tt.path, rec.Code, tt.status)
+			continue
+		}
+		if tt.code != "" {
+			assertErrorCode(t, rec, tt.code)
+		}
+		if tt.status == 405 && rec.Header().Get("Allow") == "" {
+			t.Errorf("%s %s: 405 without Allow header", tt.method, tt.path)
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	h := NewHandler(Config{})
+	for _, path := range []string{"/api/voice/models", "/openapi.json", "/"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		for _, k := range []string{"X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy"} {
+			if rec.Header().Get(k) == "" {
+				t.Errorf("GET %s: no %s header", path, k)
+			}
+		}
+	}
+}
+
+// assertErrorCode checks rec holds the JSON error shape with code.
+func assertErrorCode(t *testing.T, rec *httptest.ResponseRecorder, code string) {
+	t.Helper()
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("error Content-Type = %q, want JSON", ct)
+	}
+	var body struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatalf("error body %q: %v", rec.Body.String(), err)
+	}
+	if body.Error.Code != code || body.Error.Message == "" {
+		t.Errorf("error = %+v, want code %q and a message", body.Error, code)
+	}
+}
