@@ -1,0 +1,230 @@
+// Package align labels the frames of a speaker's reference audio with
+// phones, so the voice engine can take each sound's spectral envelope from
+// the same sound of the target speaker.
+//
+// Align force-aligns a known transcript; Recognize decodes phones without
+// one. Both use pocketsphinx with its US English model (Debian packages
+// pocketsphinx-en-us and libpocketsphinx-dev) and report phones with
+// flite's names (lowercase ARPAbet, "pau" for silence), so labels from the
+// reference and from flite's base voice can be compared directly.
+package align
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/voxclone/voxclone/internal/audio"
+)
+
+// Segment is one labelled stretch of audio.
+type Segment struct {
+	Phone      string  // flite phone name, "pau" for silence or noise
+	Start, End float64 // seconds from the start of the audio; End > Start
+	// Word is the transcript word the phone belongs to (lowercase), "" for
+	// pauses and for every segment of Recognize.
+	Word string
+	// Guessed marks phones that were decoded freely rather than aligned:
+	// every phone of Recognize, and in Align the phones of a word missing
+	// from the pronunciation dictionary.
+	Guessed bool
+}
+
+// Rate is the only sample rate Align and Recognize accept.
+const Rate = 16000
+
+// MaxSeconds bounds the audio of one call; the decoder's memory grows with
+// the length of the utterance. Longer references are labelled in pieces.
+const MaxSeconds = 600
+
+// Errors returned by Align and Recognize (tested with errors.Is). Bad audio
+// wraps audio.ErrEmpty or audio.ErrTooLarge.
+var (
+	ErrFormat     = errors.New("align: audio must be 16 kHz mono")
+	ErrTranscript = errors.New("align: transcript has no words")
+	ErrNoMatch    = errors.New("align: transcript does not fit the audio")
+	ErrModel      = errors.New("align: pocketsphinx model unavailable")
+)
+
+// Align force-aligns transcript to pcm (16 kHz mono) and returns phone and
+// pause segments in time order, covering the audio from start to end. The
+// phones follow the transcript's words in order, using the dictionary
+// pronunciation that fits best. Words missing from the dictionary are
+// decoded as a free run of phones with Guessed set; see UnknownWords.
+//
+// It fails with ErrNoMatch when no path through the transcript reaches the
+// end of the audio (wrong transcript, or audio too short for it).
+// Cancelling ctx returns ctx.Err() at once; the decoder finishes the
+// current utterance in the background before it is reused.
+func Align(ctx context.Context, pcm *audio.PCM, transcript string) ([]Segment, error) {
+	if err := check(ctx, pcm); err != nil {
+		return nil, err
+	}
+	words := Words(transcript)
+	if len(words) == 0 {
+		return nil, ErrTranscript
+	}
+	// Every phone needs at least three 10 ms frames.
+	if len(words) > int(pcm.Seconds()*frameRate/3)+1 {
+		return nil, fmt.Errorf("%w: %d words in %.1f s", ErrNoMatch, len(words), pcm.Seconds())
+	}
+	prons, err := lookup(words)
+	if err != nil {
+		return nil, err
+	}
+	g := buildGrammar(words, prons)
+	raw, err := decode(ctx, pcm.Samples, g)
+	if err != nil {
+		return nil, err
+	}
+	return alignedSegments(raw, words, prons, pcm.Seconds())
+}
+
+// Recognize labels pcm (16 kHz mono) with a phone-loop decoder driven by
+// the model's phone trigram. With no transcript to constrain it, expect
+// roughly one phone in three to be wrong, though mostly within its class;
+// every segment has Guessed set and Word empty. Errors are as for Align.
+func Recognize(ctx context.Context, pcm *audio.PCM) ([]Segment, error) {
+	if err := check(ctx, pcm); err != nil {
+		return nil, err
+	}
+	raw, err := decode(ctx, pcm.Samples, nil)
+	if err != nil {
+		return nil, err
+	}
+	segs := make([]Segment, 0, len(raw))
+	for _, r := range raw {
+		segs = append(segs, Segment{Phone: Normalize(r.word), Guessed: true,
+			Start: float64(r.start) / frameRate, End: float64(r.end+1) / frameRate})
+	}
+	return finish(segs, pcm.Seconds()), nil
+}
+
+// UnknownWords returns the transcript words that are not in the
+// pronunciation dictionary, which Align decodes without a pronunciation.
+func UnknownWords(transcript string) ([]string, error) {
+	words := Words(transcript)
+	prons, err := lookup(words)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, w := range words {
+		if len(validProns(prons[w])) == 0 {
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+func check(ctx context.Context, pcm *audio.PCM) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	switch {
+	case pcm == nil || pcm.Frames() == 0:
+		return fmt.Errorf("align: %w", audio.ErrEmpty)
+	case pcm.Rate != Rate || pcm.Channels != 1:
+		return fmt.Errorf("%w, got %d Hz, %d channels", ErrFormat, pcm.Rate, pcm.Channels)
+	case pcm.Seconds() > MaxSeconds:
+		return fmt.Errorf("align: %.0f s of audio, at most %d s: %w", pcm.Seconds(), MaxSeconds, audio.ErrTooLarge)
+	case pcm.Seconds() < 0.1:
+		return fmt.Errorf("align: %.3f s of audio is too short: %w", pcm.Seconds(), audio.ErrEmpty)
+	}
+	return nil
+}
+
+// decode runs the grammar (or, for nil, the phone loop) on a pooled
+// decoder in its own goroutine, so that a cancelled ctx returns at once.
+func decode(ctx context.Context, pcm []float32, g *grammar) ([]rawSeg, error) {
+	type result struct {
+		segs []rawSeg
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		search := searchLoop
+		if g != nil {
+			search = searchAlign
+		}
+		d, err := getDecoder(search)
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		defer putDecoder(search, d)
+		if g != nil {
+			if err := d.setGrammar(g); err != nil {
+				done <- result{err: err}
+				return
+			}
+		}
+		segs, err := d.run(search, pcm)
+		done <- result{segs, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case r := <-done:
+		return r.segs, r.err
+	}
+}
+
+// alignedSegments turns decoded phone words back into transcript words:
+// consecutive words use alternating phone-word copies (see grammar.go).
+func alignedSegments(raw []rawSeg, words []string, prons map[string][][]string, dur float64) ([]Segment, error) {
+	segs := make([]Segment, 0, len(raw))
+	wi, last := -1, -1
+	for _, r := range raw {
+		s := Segment{Phone: Silence, Start: float64(r.start) / frameRate, End: float64(r.end+1) / frameRate}
+		if ph, parity, ok := parsePhoneWord(r.word); ok {
+			if parity != last {
+				wi++
+				last = parity
+			}
+			if wi >= len(words) {
+				return nil, fmt.Errorf("%w: decoder returned extra words", ErrNoMatch)
+			}
+			s.Phone, s.Word = strings.ToLower(ph), words[wi]
+			s.Guessed = len(validProns(prons[words[wi]])) == 0
+		}
+		segs = append(segs, s)
+	}
+	if wi != len(words)-1 {
+		return nil, fmt.Errorf("%w: aligned %d of %d words", ErrNoMatch, wi+1, len(words))
+	}
+	return finish(segs, dur), nil
+}
+
+// finish makes the segments tile [0, dur]: leading, trailing and internal
+// gaps become pauses, and the last segment is clipped to the audio.
+func finish(segs []Segment, dur float64) []Segment {
+	out := make([]Segment, 0, len(segs)+2)
+	t := 0.0
+	for _, s := range segs {
+		if s.Start > t+1e-9 {
+			out = appendMerged(out, Segment{Phone: Silence, Start: t, End: s.Start, Guessed: s.Guessed})
+		}
+		s.Start = max(s.Start, t)
+		s.End = min(s.End, dur)
+		if s.End > s.Start {
+			out = appendMerged(out, s)
+			t = s.End
+		}
+	}
+	if dur > t+1e-9 {
+		out = appendMerged(out, Segment{Phone: Silence, Start: t, End: dur})
+	}
+	return out
+}
+
+// appendMerged appends s, extending the previous segment instead when both
+// are pauses.
+func appendMerged(out []Segment, s Segment) []Segment {
+	if n := len(out); n > 0 && s.Phone == Silence && out[n-1].Phone == Silence {
+		out[n-1].End = s.End
+		return out
+	}
+	return append(out, s)
+}

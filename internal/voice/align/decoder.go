@@ -1,0 +1,229 @@
+package align
+
+// pocketsphinx is linked through cgo rather than run as pocketsphinx_continuous
+// in a subprocess: the command-line tools split input at their own VAD
+// pauses (which breaks a whole-utterance grammar), print only word times and
+// reload the acoustic model on every run. In-process we keep loaded decoders
+// in a pool, build each grammar through the FSG API (the transcript is never
+// parsed as grammar text, so it cannot inject rules) and read segment frames
+// directly.
+
+/*
+#cgo pkg-config: pocketsphinx sphinxbase
+#include <stdlib.h>
+#include <pocketsphinx.h>
+#include <sphinxbase/err.h>
+#include <sphinxbase/fsg_model.h>
+
+static void vx_quiet(void) { err_set_logfp(NULL); }
+
+static void vx_set_ends(fsg_model_t *f, int start, int final) {
+	f->start_state = start;
+	f->final_state = final;
+}
+
+// vx_decode runs one whole utterance: batch cepstral mean normalisation
+// (which the en-us model expects) needs all the audio at once.
+static int vx_decode(ps_decoder_t *ps, const short *pcm, size_t n) {
+	if (ps_start_utt(ps) < 0) return -1;
+	if (ps_process_raw(ps, pcm, n, 0, 1) < 0) { ps_end_utt(ps); return -2; }
+	if (ps_end_utt(ps) < 0) return -3;
+	return 0;
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"unsafe"
+)
+
+// Model locations of the Debian pocketsphinx-en-us package.
+const (
+	modelDir = "/usr/share/pocketsphinx/model/en-us"
+	hmmDir   = modelDir + "/en-us"
+	phoneLM  = modelDir + "/en-us-phone.lm.bin"
+	dictFile = modelDir + "/cmudict-en-us.dict"
+)
+
+const (
+	searchAlign = "align"
+	searchLoop  = "phones"
+	frameRate   = 100 // pocketsphinx frames per second (-frate)
+)
+
+// decoder is one loaded pocketsphinx decoder. It is not safe for concurrent
+// use; the pool hands each one to a single call at a time.
+type decoder struct {
+	ps *C.ps_decoder_t
+}
+
+// pools keep idle decoders, one pool per search kind. Loading a decoder
+// costs a few hundred milliseconds, so they are kept for the life of the
+// process; at most one per concurrent call of that kind exists.
+var pools = struct {
+	sync.Mutex
+	idle map[string][]*decoder
+	once sync.Once
+}{idle: map[string][]*decoder{}}
+
+func getDecoder(kind string) (*decoder, error) {
+	pools.once.Do(func() { C.vx_quiet() })
+	pools.Lock()
+	if n := len(pools.idle[kind]); n > 0 {
+		d := pools.idle[kind][n-1]
+		pools.idle[kind] = pools.idle[kind][:n-1]
+		pools.Unlock()
+		return d, nil
+	}
+	pools.Unlock()
+	return newDecoder(kind)
+}
+
+func putDecoder(kind string, d *decoder) {
+	pools.Lock()
+	pools.idle[kind] = append(pools.idle[kind], d)
+	pools.Unlock()
+}
+
+// loopArgs are the phone-loop decoder's settings: context-independent
+// phones and narrower beams, as CMU recommends for phone recognition; with
+// triphones and the default beams the loop runs several times slower than
+// real time.
+var loopArgs = []string{"-allphone_ci", "yes", "-beam", "1e-20", "-pbeam", "1e-20", "-lw", "2.0"}
+
+// newDecoder loads the acoustic model for one search kind: the alignment
+// grammar over a dictionary of phone words (see grammar.go), or the phone
+// loop.
+func newDecoder(kind string) (*decoder, error) {
+	dir, err := os.MkdirTemp("", "voxclone-align-")
+	if err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	dict := filepath.Join(dir, "phones.dict")
+	if err := os.WriteFile(dict, []byte(phoneDict()), 0o600); err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
+	args := []string{"vx",
+		"-hmm", hmmDir,
+		"-dict", dict,
+		"-remove_silence", "no", // frame numbers must stay audio time
+		"-fsgusefiller", "no", // silence only where the grammar allows it
+		"-bestpath", "no",
+		"-logfn", os.DevNull,
+	}
+	if kind == searchLoop {
+		args = append(args, loopArgs...)
+	}
+	cfg, err := parseArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	ps := C.ps_init(cfg)
+	C.cmd_ln_free_r(cfg)
+	if ps == nil {
+		return nil, ErrModel
+	}
+	if kind == searchLoop {
+		name, lm := C.CString(searchLoop), C.CString(phoneLM)
+		defer C.free(unsafe.Pointer(name))
+		defer C.free(unsafe.Pointer(lm))
+		if C.ps_set_allphone_file(ps, name, lm) < 0 {
+			C.ps_free(ps)
+			return nil, fmt.Errorf("%w: phone language model %s", ErrModel, phoneLM)
+		}
+	}
+	return &decoder{ps: ps}, nil
+}
+
+func parseArgs(args []string) (*C.cmd_ln_t, error) {
+	argv := make([]*C.char, len(args))
+	for i, a := range args {
+		argv[i] = C.CString(a)
+		defer C.free(unsafe.Pointer(argv[i]))
+	}
+	cfg := C.cmd_ln_parse_r(nil, C.ps_args(), C.int32(len(args)), &argv[0], 0)
+	if cfg == nil {
+		return nil, fmt.Errorf("%w: bad decoder configuration", ErrModel)
+	}
+	return cfg, nil
+}
+
+// rawSeg is one decoded word (here: one phone word or filler) in frames;
+// end is inclusive.
+type rawSeg struct {
+	word       string
+	start, end int
+}
+
+// setGrammar installs g as the align search.
+func (d *decoder) setGrammar(g *grammar) error {
+	name := C.CString(searchAlign)
+	defer C.free(unsafe.Pointer(name))
+	f := C.fsg_model_init(name, C.ps_get_logmath(d.ps), 1.0, C.int32(g.states))
+	if f == nil {
+		return errors.New("align: cannot create grammar")
+	}
+	C.vx_set_ends(f, C.int(g.start), C.int(g.final))
+	lmath := C.ps_get_logmath(d.ps)
+	for _, a := range g.arcs {
+		logp := C.logmath_log(lmath, C.float64(a.prob))
+		if a.word == "" {
+			C.fsg_model_null_trans_add(f, C.int32(a.from), C.int32(a.to), logp)
+			continue
+		}
+		w := C.CString(a.word)
+		wid := C.fsg_model_word_add(f, w)
+		C.free(unsafe.Pointer(w))
+		C.fsg_model_trans_add(f, C.int32(a.from), C.int32(a.to), logp, wid)
+	}
+	sil := C.CString(silWord)
+	defer C.free(unsafe.Pointer(sil))
+	for _, s := range g.silStates {
+		C.fsg_model_add_silence(f, sil, C.int(s), C.float32(g.silProb))
+	}
+	rc := C.ps_set_fsg(d.ps, name, f)
+	C.fsg_model_free(f) // the decoder keeps its own reference
+	if rc < 0 {
+		return errors.New("align: grammar rejected by the decoder")
+	}
+	return nil
+}
+
+// run decodes pcm (16 kHz mono) with the named search and returns the best
+// path's segments.
+func (d *decoder) run(search string, pcm []float32) ([]rawSeg, error) {
+	name := C.CString(search)
+	defer C.free(unsafe.Pointer(name))
+	if C.ps_set_search(d.ps, name) < 0 {
+		return nil, fmt.Errorf("align: no search %q", search)
+	}
+	s16 := toInt16(pcm)
+	rc := C.vx_decode(d.ps, (*C.short)(unsafe.Pointer(&s16[0])), C.size_t(len(s16)))
+	if rc < 0 {
+		return nil, fmt.Errorf("align: decoder failed (%d)", int(rc))
+	}
+	var out []rawSeg
+	for it := C.ps_seg_iter(d.ps); it != nil; it = C.ps_seg_next(it) {
+		var sf, ef C.int
+		C.ps_seg_frames(it, &sf, &ef)
+		out = append(out, rawSeg{word: C.GoString(C.ps_seg_word(it)), start: int(sf), end: int(ef)})
+	}
+	return out, nil
+}
+
+// toInt16 converts with clipping; pocketsphinx's front end takes 16-bit PCM.
+func toInt16(x []float32) []int16 {
+	out := make([]int16, len(x))
+	for i, v := range x {
+		f := math.Round(float64(v) * 32767)
+		out[i] = int16(max(-32768, min(32767, f)))
+	}
+	return out
+}
