@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/voxclone/voxclone/internal/app"
+)
+
+// CreateSynthesis inserts a history entry.
+func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
+	// Selecting the model by owner keeps a history row from pointing at
+	// another user's model.
+	tag, err := db.pool.Exec(ctx, `INSERT INTO voice_synthesis_history (id, user_id, model_id,
+		text, format, speed, pitch, sample_rate, duration_seconds, size_bytes, audio_key, created_at)
+		SELECT $1, $2, id, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM voice_models WHERE id = $12 AND user_id = $2`,
+		s.ID, s.UserID, s.Text, s.Format, s.Speed, s.Pitch, s.SampleRate, s.DurationSeconds,
+		s.SizeBytes, s.AudioKey, s.CreatedAt, s.ModelID)
+	if err != nil {
+		return mapErr(fmt.Errorf("postgres: create synthesis: %w", err), "synthesis")
+	}
+	return affected(tag, "voice model")
+}
+
+const synthesisColumns = `id, user_id, model_id, text, format, speed, pitch, sample_rate,
+	duration_seconds, size_bytes, audio_key, created_at`
+
+func scanSynthesis(r pgx.Row) (app.Synthesis, error) {
+	var s app.Synthesis
+	err := r.Scan(&s.ID, &s.UserID, &s.ModelID, &s.Text, &s.Format, &s.Speed, &s.Pitch,
+		&s.SampleRate, &s.DurationSeconds, &s.SizeBytes, &s.AudioKey, &s.CreatedAt)
+	s.CreatedAt = utc(s.CreatedAt)
+	return s, err
+}
+
+// FindSynthesis returns one of the user's history entries.
+func (db *DB) FindSynthesis(ctx context.Context, userID, id string) (app.Synthesis, error) {
+	s, err := scanSynthesis(db.pool.QueryRow(ctx, `SELECT `+synthesisColumns+`
+		FROM voice_synthesis_history WHERE id = $1 AND user_id = $2`, id, userID))
+	if err != nil {
+		return app.Synthesis{}, mapErr(err, "synthesis")
+	}
+	return s, nil
+}
+
+// ListHistory returns up to limit of the user's entries older than after,
+// newest first.
+func (db *DB) ListHistory(ctx context.Context, userID string, limit int, after *app.HistoryCursor) ([]app.Synthesis, error) {
+	query := `SELECT ` + synthesisColumns + ` FROM voice_synthesis_history WHERE user_id = $1`
+	args := []any{userID, limit}
+	if after != nil {
+		query += ` AND (created_at, id) < ($3, $4)`
+		args = append(args, after.CreatedAt, after.ID)
+	}
+	rows, err := db.pool.Query(ctx, query+` ORDER BY created_at DESC, id DESC LIMIT $2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list history: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.Synthesis, error) { return scanSynthesis(r) })
+	if out == nil {
+		out = []app.Synthesis{}
+	}
+	return out, err
+}
