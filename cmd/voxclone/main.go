@@ -34,6 +34,7 @@ type Env struct {
 // commands lists every subcommand. Each lives in cmd_<name>.go.
 var commands = map[string]command{
 	"version": {"print the version", runVersion},
+	"migrate": {"apply database migrations and exit", runMigrate},
 }
 
 func main() {

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/postgres"
+	"github.com/voxclone/voxclone/internal/sqlite"
+)
+
+// runMigrate applies the database migrations and exits. serve does the
+// same on start; this is for deployments that migrate as a separate step.
+func runMigrate(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "usage: voxclone migrate\n\nApplies pending database migrations to VOXCLONE_DATABASE_URL (default: SQLite in VOXCLONE_DATA_DIR) and exits.")
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(env.Stdout, "migrations applied (%s)\n", cfg.databaseName())
+	return err
+}
+
+// store is the database as the commands need it.
+type store interface {
+	app.Store
+	Migrate(ctx context.Context) error
+	Close() error
+}
+
+// openStore opens PostgreSQL when DatabaseURL is a postgres:// URL, else the
+// SQLite file (creating the data directory). It does not migrate.
+func openStore(ctx context.Context, cfg Config) (store, error) {
+	if cfg.usesPostgres() {
+		return postgres.Open(ctx, cfg.DatabaseURL)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	return sqlite.Open(cfg.sqlitePath())
+}
+
+// databaseName describes the database without credentials, for logs.
+func (c Config) databaseName() string {
+	if c.usesPostgres() {
+		return "postgresql"
+	}
+	return "sqlite " + c.sqlitePath()
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the service's configuration. DefaultConfig gives the defaults;
+// LoadConfig overlays the VOXCLONE_* environment once, in main. Nothing
+// below the composition root reads the environment.
+type Config struct {
+	Addr           string        // VOXCLONE_ADDR
+	DataDir        string        // VOXCLONE_DATA_DIR
+	DatabaseURL    string        // VOXCLONE_DATABASE_URL; "" means SQLite in DataDir
+	JWTSecret      string        // VOXCLONE_JWT_SECRET; "" means the file in DataDir
+	RateLimit      int           // VOXCLONE_RATE_LIMIT, the count…
+	RateWindow     time.Duration // …per this window
+	MaxUploadBytes int64         // VOXCLONE_MAX_UPLOAD_BYTES
+	LogFormat      string        // VOXCLONE_LOG_FORMAT: text or json
+	LogLevel       slog.Level    // VOXCLONE_LOG_LEVEL
+}
+
+// Defaults and names of the files the service keeps in its data directory.
+const (
+	minSecretBytes = 32
+	secretFileName = "jwt-secret"
+	sqliteFileName = "voxclone.db"
+	blobDirName    = "blobs"
+)
+
+// DefaultConfig returns the configuration used when no variable is set.
+func DefaultConfig() Config {
+	return Config{
+		Addr:           ":8080",
+		DataDir:        "./data",
+		RateLimit:      20,
+		RateWindow:     time.Hour,
+		MaxUploadBytes: 10 << 20,
+		LogFormat:      "text",
+		LogLevel:       slog.LevelInfo,
+	}
+}
+
+// LoadConfig returns DefaultConfig overlaid with the VOXCLONE_* variables
+// that getenv reports as set. A malformed value is an error naming it.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := DefaultConfig()
+	if v := getenv("VOXCLONE_ADDR"); v != "" {
+		c.Addr = v
+	}
+	if v := getenv("VOXCLONE_DATA_DIR"); v != "" {
+		c.DataDir = v
+	}
+	c.DatabaseURL = getenv("VOXCLONE_DATABASE_URL")
+	c.JWTSecret = getenv("VOXCLONE_JWT_SECRET")
+	if c.JWTSecret != "" && len(c.JWTSecret) < minSecretBytes {
+		return c, fmt.Errorf("VOXCLONE_JWT_SECRET must be at least %d bytes; unset it to have one generated", minSecretBytes)
+	}
+	var err error
+	if v := getenv("VOXCLONE_RATE_LIMIT"); v != "" {
+		if c.RateLimit, c.RateWindow, err = parseRate(v); err != nil {
+			return c, fmt.Errorf("VOXCLONE_RATE_LIMIT: %w", err)
+		}
+	}
+	if v := getenv("VOXCLONE_MAX_UPLOAD_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 {
+			return c, fmt.Errorf("VOXCLONE_MAX_UPLOAD_BYTES: %q is not a whole number of bytes ≥ 1024", v)
+		}
+		c.MaxUploadBytes = n
+	}
+	if v := getenv("VOXCLONE_LOG_FORMAT"); v != "" {
+		if v != "text" && v != "json" {
+			return c, fmt.Errorf("VOXCLONE_LOG_FORMAT: %q is neither text nor json", v)
+		}
+		c.LogFormat = v
+	}
+	if v := getenv("VOXCLONE_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("VOXCLONE_LOG_LEVEL: %q is not debug, info, warn or error", v)
+		}
+	}
+	return c, nil
+}
+
+// parseRate reads "N/unit" (unit s, m, h or d, or a Go duration such as
+// 30m) or a bare N meaning per hour.
+func parseRate(s string) (int, time.Duration, error) {
+	count, per, found := strings.Cut(strings.TrimSpace(s), "/")
+	n, err := strconv.Atoi(strings.TrimSpace(count))
+	if err != nil || n < 1 {
+		return 0, 0, fmt.Errorf("%q: want a positive count such as 20/h", s)
+	}
+	if !found {
+		return n, time.Hour, nil
+	}
+	units := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour,
+		"sec": time.Second, "min": time.Minute, "hour": time.Hour, "day": 24 * time.Hour}
+	per = strings.TrimSpace(per)
+	if d, ok := units[per]; ok {
+		return n, d, nil
+	}
+	d, err := time.ParseDuration(per)
+	if err != nil || d < time.Second {
+		return 0, 0, fmt.Errorf("%q: want a window such as /h, /m, /d or /30m", s)
+	}
+	return n, d, nil
+}
+
+// usesPostgres reports whether DatabaseURL names a PostgreSQL server.
+func (c Config) usesPostgres() bool {
+	u := strings.ToLower(c.DatabaseURL)
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// sqlitePath is the SQLite file: DatabaseURL (a path, optionally prefixed
+// with sqlite:) or voxclone.db in the data directory.
+func (c Config) sqlitePath() string {
+	if c.DatabaseURL != "" {
+		return strings.TrimPrefix(c.DatabaseURL, "sqlite:")
+	}
+	return filepath.Join(c.DataDir, sqliteFileName)
+}
+
+// newLogger builds the process's logger from the format and level.
+func (c Config) newLogger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// jwtSecret returns the token signing key: VOXCLONE_JWT_SECRET when set,
+// else the secret kept in the data directory, generated with crypto/rand
+// and written 0600 on first start.
+func (c Config) jwtSecret() ([]byte, error) {
+	if c.JWTSecret != "" {
+		return []byte(c.JWTSecret), nil
+	}
+	path := filepath.Join(c.DataDir, secretFileName)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return createSecret(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) < minSecretBytes {
+		return nil, fmt.Errorf("%s holds fewer than %d bytes; delete it to have a new one generated (all tokens become invalid)", path, minSecretBytes)
+	}
+	return b, nil
+}
+
+// createSecret writes a fresh 256-bit secret, hex-encoded, to path. It is
+// written to a temporary file and linked into place, so a reader never sees
+// a partial secret and of two processes starting at once, both end up with
+// the one that was linked first.
+func createSecret(path string) ([]byte, error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, fmt.Errorf("generate jwt secret: %w", err)
+	}
+	secret := []byte(hex.EncodeToString(raw[:]))
+	f, err := os.CreateTemp(filepath.Dir(path), ".jwt-secret-*")
+	if err != nil {
+		return nil, fmt.Errorf("create jwt secret: %w", err)
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(append(secret, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o600) // CreateTemp already uses 0600; be explicit
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write jwt secret: %w", err)
+	}
+	if err := os.Link(f.Name(), path); errors.Is(err, fs.ErrExist) {
+		return Config{DataDir: filepath.Dir(path)}.jwtSecret()
+	} else if err != nil {
+		return nil, fmt.Errorf("install %s: %w", path, err)
+	}
+	return secret, nil
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func envMap(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadConfig(t *testing.T) {
+	t.Run("Defaults", func(t *testing.T) {
+		c, err := LoadConfig(envMap(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c != DefaultConfig() {
+			t.Errorf("got %+v, want defaults %+v", c, DefaultConfig())
+		}
+		if c.Addr != ":8080" || c.DataDir != "./data" || c.RateLimit != 20 || c.RateWindow != time.Hour || c.MaxUploadBytes != 10485760 {
+			t.Errorf("defaults = %+v", c)
+		}
+		if c.usesPostgres() || c.sqlitePath() != filepath.Join("data", "voxclone.db") {
+			t.Errorf("default database = %q", c.sqlitePath())
+		}
+	})
+	t.Run("OK", func(t *testing.T) {
+		c, err := LoadConfig(envMap(map[string]string{
+			"VOXCLONE_ADDR": "127.0.0.1:9000", "VOXCLONE_DATA_DIR": "/srv/vox",
+			"VOXCLONE_DATABASE_URL": "postgres://u@db/vox", "VOXCLONE_JWT_SECRET": strings.Repeat("s", 32),
+			"VOXCLONE_RATE_LIMIT": "5/m", "VOXCLONE_MAX_UPLOAD_BYTES": "2048",
+			"VOXCLONE_LOG_FORMAT": "json", "VOXCLONE_LOG_LEVEL": "debug",
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := Config{Addr: "127.0.0.1:9000", DataDir: "/srv/vox", DatabaseURL: "postgres://u@db/vox",
+			JWTSecret: strings.Repeat("s", 32), RateLimit: 5, RateWindow: time.Minute, MaxUploadBytes: 2048,
+			LogFormat: "json", LogLevel: slog.LevelDebug}
+		if c != want || !c.usesPostgres() {
+			t.Errorf("got %+v, want %+v", c, want)
+		}
+	})
+	for name, env := range map[string]map[string]string{
+		"ErrShortSecret": {"VOXCLONE_JWT_SECRET": strings.Repeat("s", 31)},
+		"ErrRate":        {"VOXCLONE_RATE_LIMIT": "lots"},
+		"ErrRateZero":    {"VOXCLONE_RATE_LIMIT": "0/h"},
+		"ErrRateUnit":    {"VOXCLONE_RATE_LIMIT": "20/fortnight"},
+		"ErrUpload":      {"VOXCLONE_MAX_UPLOAD_BYTES": "10MB"},
+		"ErrLogFormat":   {"VOXCLONE_LOG_FORMAT": "xml"},
+		"ErrLogLevel":    {"VOXCLONE_LOG_LEVEL": "loud"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := LoadConfig(envMap(env)); err == nil {
+				t.Errorf("LoadConfig(%v) succeeded, want an error", env)
+			}
+		})
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	tests := []struct {
+		in  string
+		n   int
+		per time.Duration
+	}{
+		{"20/h", 20, time.Hour}, {"20", 20, time.Hour}, {"3/s", 3, time.Second},
+		{"100/d", 100, 24 * time.Hour}, {" 7 / 30m ", 7, 30 * time.Minute}, {"1/hour", 1, time.Hour},
+	}
+	for _, tt := range tests {
+		n, per, err := parseRate(tt.in)
+		if err != nil || n != tt.n || per != tt.per {
+			t.Errorf("parseRate(%q) = %d, %v, %v; want %d, %v", tt.in, n, per, err, tt.n, tt.per)
+		}
+	}
+}
+
+func TestJWTSecret(t *testing.T) {
+	t.Run("GeneratedOnceAndKept", func(t *testing.T) {
+		c := Config{DataDir: t.TempDir()}
+		a, err := c.jwtSecret()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := c.jwtSecret()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a) < minSecretBytes || string(a) != string(b) {
+			t.Errorf("secrets %q then %q; want one stable secret of ≥ %d bytes", a, b, minSecretBytes)
+		}
+		st, err := os.Stat(filepath.Join(c.DataDir, secretFileName))
+		if err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("secret file: %v, mode %v; want 0600", err, st.Mode())
+		}
+		if other, _ := (Config{DataDir: t.TempDir()}).jwtSecret(); string(other) == string(a) {
+			t.Error("two data directories got the same secret")
+		}
+	})
+	t.Run("FromEnv", func(t *testing.T) {
+		c := Config{DataDir: t.TempDir(), JWTSecret: strings.Repeat("k", 40)}
+		s, err := c.jwtSecret()
+		if err != nil || string(s) != c.JWTSecret {
+			t.Errorf("got %q, %v", s, err)
+		}
+		if _, err := os.Stat(filepath.Join(c.DataDir, secretFileName)); err == nil {
+			t.Error("a secret file was written although the environment set one")
+		}
+	})
+	t.Run("ErrShortFile", func(t *testing.T) {
+		c := Config{DataDir: t.TempDir()}
+		os.WriteFile(filepath.Join(c.DataDir, secretFileName), []byte("short\n"), 0o600)
+		if _, err := c.jwtSecret(); err == nil {
+			t.Error("a 5-byte secret file was accepted")
+		}
+	})
+}
