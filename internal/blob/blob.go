@@ -1,0 +1,158 @@
+// Package blob stores voxclone's opaque files (sample audio, voice
+// profiles, synthesized audio) and implements app.Blobs.
+//
+// Local keeps them in a directory on disk. Keys are made by the service,
+// never by users, and must match KeyPattern; they map to
+// <root>/<kind>/<first two hex digits>/<id>.<ext>, fanning files out over
+// 256 subdirectories per kind. Writes go to a temporary file that is synced
+// and renamed into place, so readers see either the old blob or the whole
+// new one. Every file operation goes through an os.Root, so nothing outside
+// the root directory can be reached, even through symlinks.
+package blob
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+
+	"github.com/voxclone/voxclone/internal/app"
+)
+
+// KeyPattern is the shape of every valid key: a kind, a 128-bit hex id and
+// an extension, e.g. "samples/0123456789abcdef0123456789abcdef.wav".
+var KeyPattern = regexp.MustCompile(`^[a-z]{1,32}/[0-9a-f]{32}\.[a-z0-9]{1,10}$`)
+
+// Local is a blob store in a local directory. It is safe for concurrent
+// use, also by several processes sharing the directory.
+type Local struct {
+	root *os.Root
+	dir  string
+}
+
+var _ app.Blobs = (*Local)(nil)
+
+// NewLocal opens (creating with mode 0700 if needed) the directory dir as a
+// blob store. Close releases it.
+func NewLocal(dir string) (*Local, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("blob: %w", err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("blob: %w", err)
+	}
+	return &Local{root: root, dir: dir}, nil
+}
+
+// Close releases the directory.
+func (l *Local) Close() error { return l.root.Close() }
+
+// ValidKey reports whether key matches KeyPattern.
+func ValidKey(key string) bool { return KeyPattern.MatchString(key) }
+
+// filePath maps a valid key to its path below the root.
+func filePath(key string) (string, error) {
+	if !ValidKey(key) {
+		return "", app.Errorf(app.EInvalid, "invalid storage key")
+	}
+	kind, name := path.Split(key)
+	return path.Join(kind, name[:2], name), nil
+}
+
+// Put writes r's bytes under key, atomically replacing any blob there.
+func (l *Local) Put(ctx context.Context, key string, r io.Reader) (int64, error) {
+	p, err := filePath(key)
+	if err != nil {
+		return 0, err
+	}
+	dir := path.Dir(p)
+	if err := l.root.MkdirAll(dir, 0o700); err != nil {
+		return 0, fmt.Errorf("blob: put %s: %w", key, err)
+	}
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	tmp := path.Join(dir, ".tmp-"+hex.EncodeToString(rnd[:]))
+	f, err := l.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("blob: put %s: %w", key, err)
+	}
+	n, err := io.Copy(f, ctxReader{ctx, r})
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = l.root.Rename(tmp, p)
+	}
+	if err != nil {
+		_ = l.root.Remove(tmp)
+		return 0, fmt.Errorf("blob: put %s: %w", key, err)
+	}
+	return n, nil
+}
+
+// Open returns the blob's contents; ENotFound when there is none.
+func (l *Local) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	p, err := filePath(key)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := l.root.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &app.Error{Code: app.ENotFound, Message: "stored file not found", Err: err}
+	} else if err != nil {
+		return nil, fmt.Errorf("blob: open %s: %w", key, err)
+	}
+	return f, nil
+}
+
+// Delete removes the blob; a missing blob is not an error.
+func (l *Local) Delete(ctx context.Context, key string) error {
+	p, err := filePath(key)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := l.root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blob: delete %s: %w", key, err)
+	}
+	return nil
+}
+
+// Ping checks that the directory is still there and writable.
+func (l *Local) Ping(ctx context.Context) error {
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	name := ".ping-" + hex.EncodeToString(rnd[:])
+	if err := l.root.WriteFile(name, nil, 0o600); err != nil {
+		return fmt.Errorf("blob: %s not writable: %w", l.dir, err)
+	}
+	return l.root.Remove(name)
+}
+
+// ctxReader stops a copy when ctx ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
