@@ -1,0 +1,55 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// Allow counts one request of the user for action against the configured
+// budget (Config.RateLimit, per user and action, a sliding window stored in
+// the database so it holds across restarts and processes). Over budget it
+// returns ERateLimited with RetryAfter set, and the status still filled in
+// so callers can send RateLimit headers.
+func (s *Service) Allow(ctx context.Context, userID string, action Action) (RateStatus, error) {
+	switch action {
+	case ActionUpload, ActionClone, ActionSynthesize:
+	default:
+		return RateStatus{}, Errorf(EInvalid, "unknown action %q", action)
+	}
+	r, now := s.cfg.RateLimit, s.now()
+	d, err := s.store.TakeRate(ctx, userID, action, r.Count, r.Window, now)
+	if err != nil {
+		return RateStatus{}, err
+	}
+	st := RateStatus{Limit: r.Count, Remaining: max(r.Count-d.Used, 0)}
+	if !d.Oldest.IsZero() {
+		st.Reset = max(d.Oldest.Add(r.Window).Sub(now), 0)
+	}
+	if d.Allowed {
+		return st, nil
+	}
+	retry := max(st.Reset, time.Second)
+	return st, &Error{
+		Code:       ERateLimited,
+		Message:    "Too many " + actionNoun(action) + " requests: the limit is " + r.String() + ". Try again in " + roundUp(retry) + ".",
+		RetryAfter: retry,
+	}
+}
+
+func actionNoun(a Action) string {
+	switch a {
+	case ActionUpload:
+		return "upload"
+	case ActionClone:
+		return "voice cloning"
+	}
+	return "synthesis"
+}
+
+// roundUp formats d for people, rounded up to the second or minute.
+func roundUp(d time.Duration) string {
+	if d > 2*time.Minute {
+		return (d + time.Minute - 1).Truncate(time.Minute).String()
+	}
+	return (d + time.Second - 1).Truncate(time.Second).String()
+}

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Service implements voxclone's use cases over a Store, a Blobs store and
+// an Engine. Its methods are listed in inputs.go. It is safe for concurrent
+// use; several Services (in one process or many) may share one database and
+// blob directory.
+type Service struct {
+	cfg       Config
+	store     Store
+	blobs     Blobs
+	engine    Engine
+	log       *slog.Logger
+	profiles  *profileCache
+	dummyHash []byte // compared against on unknown emails, so login timing does not reveal them
+}
+
+// NewService returns a Service. It fails when cfg.JWTSecret is shorter than
+// MinJWTSecretBytes, a setting is invalid, or a dependency is missing.
+// The store must already be migrated.
+func NewService(cfg Config, deps Deps) (*Service, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if deps.Store == nil || deps.Blobs == nil || deps.Engine == nil {
+		return nil, errors.New("app: NewService needs a Store, Blobs and an Engine")
+	}
+	dummy, err := bcrypt.GenerateFromPassword([]byte("voxclone-timing-equalizer"), cfg.PasswordCost)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{
+		cfg: cfg, store: deps.Store, blobs: deps.Blobs, engine: deps.Engine, log: cfg.Logger,
+		profiles: newProfileCache(cfg.ProfileCacheSize), dummyHash: dummy,
+	}, nil
+}
+
+// Config returns the effective configuration, defaults filled in.
+func (s *Service) Config() Config { return s.cfg }
+
+// now is the current time as stores keep it.
+func (s *Service) now() time.Time { return Timestamp(s.cfg.Now()) }
+
+// Pinger is implemented by engines that can check themselves; Health uses
+// it when present.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Health pings the database, the blob store and, when it can, the engine,
+// each with a short timeout. OK is true when all answer.
+func (s *Service) Health(ctx context.Context) Health {
+	check := func(p Pinger) ComponentHealth {
+		ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		if err := p.Ping(ctx); err != nil {
+			s.log.Warn("health check failed", slog.Any("err", err))
+			return ComponentHealth{OK: false, Detail: err.Error()}
+		}
+		return ComponentHealth{OK: true}
+	}
+	h := Health{Database: check(s.store), Storage: check(s.blobs), Version: s.cfg.Version}
+	h.Engine = ComponentHealth{OK: true}
+	if p, ok := s.engine.(Pinger); ok {
+		h.Engine = check(p)
+	}
+	h.Engine.Detail = joinDetail(s.engine.Name(), h.Engine.Detail)
+	h.OK = h.Database.OK && h.Storage.OK && h.Engine.OK
+	return h
+}
+
+func joinDetail(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + ": " + b
+}
+
+// deleteBlobs removes blobs whose rows are gone. Failures only leave
+// orphaned files, so they are logged, not returned.
+func (s *Service) deleteBlobs(ctx context.Context, keys ...string) {
+	ctx = context.WithoutCancel(ctx)
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		if err := s.blobs.Delete(ctx, k); err != nil {
+			s.log.Error("delete blob", slog.String("key", k), slog.Any("err", err))
+		}
+	}
+}
