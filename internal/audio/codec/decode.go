@@ -1,0 +1,86 @@
+package codec
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/ffmpeg"
+	"github.com/voxclone/voxclone/internal/audio/wav"
+)
+
+// MaxDecodedSamples bounds decoded audio, all channels together: 2^25
+// float32 samples are 128 MB, about 6 minutes of 44.1 kHz stereo or 35
+// minutes of 16 kHz mono. Longer input fails with audio.ErrTooLarge: a voice
+// sample needs a few minutes at most, and compressed uploads could
+// otherwise expand a hundredfold.
+const MaxDecodedSamples = 1 << 25
+
+// supported names the input formats for error messages.
+const supported = "WAV, MP3, FLAC, Ogg Vorbis, Ogg Opus, WebM and M4A/AAC"
+
+// Codec decodes and encodes with a given ffmpeg. The package-level
+// functions use Default; tests build their own with a fake Runner.
+type Codec struct {
+	FFmpeg ffmpeg.Runner
+}
+
+// Default uses the ffmpeg on $PATH.
+var Default = &Codec{FFmpeg: &ffmpeg.Exec{}}
+
+// Decode decodes a whole file held in memory with Default.
+func Decode(ctx context.Context, data []byte) (*audio.PCM, audio.Format, error) {
+	return Default.Decode(ctx, data)
+}
+
+// Decode sniffs data's format and decodes it to PCM at its own rate and
+// channel count. Errors wrap audio.ErrEmpty (no bytes or no samples),
+// audio.ErrUnsupportedFormat (not a format listed in the package doc; the
+// message names them), audio.ErrCorrupt (recognised but undecodable) or
+// audio.ErrTooLarge (over MaxDecodedSamples). The format is returned
+// whenever it was recognised, even with an error.
+func (c *Codec) Decode(ctx context.Context, data []byte) (*audio.PCM, audio.Format, error) {
+	if len(data) == 0 {
+		return nil, audio.FormatUnknown, fmt.Errorf("codec: empty input: %w", audio.ErrEmpty)
+	}
+	f := Sniff(data[:min(len(data), 1<<16)])
+	var p *audio.PCM
+	var err error
+	switch f {
+	case audio.FormatWAV:
+		p, err = wav.DecodeBytes(data, MaxDecodedSamples)
+	case audio.FormatMP3:
+		p, err = decodeMP3(data)
+	case audio.FormatFLAC:
+		p, err = decodeFLAC(data)
+	case audio.FormatOGG, audio.FormatOpus, audio.FormatWebM, audio.FormatM4A:
+		p, err = c.decodeFFmpeg(ctx, data, f)
+	default:
+		return nil, f, fmt.Errorf("codec: not a recognised audio file (supported: %s): %w", supported, audio.ErrUnsupportedFormat)
+	}
+	if err != nil {
+		return nil, f, fmt.Errorf("codec: decoding %s: %w", f, err)
+	}
+	if p.Frames() == 0 {
+		return nil, f, fmt.Errorf("codec: decoding %s: %w", f, audio.ErrEmpty)
+	}
+	return p, f, nil
+}
+
+// decodeFFmpeg has ffmpeg convert the input to 16-bit WAV on stdout, which
+// carries the rate and channel count with it. 16 bits are ample for a lossy
+// source and halve the pipe traffic of float.
+func (c *Codec) decodeFFmpeg(ctx context.Context, data []byte, f audio.Format) (*audio.PCM, error) {
+	if c.FFmpeg == nil {
+		return nil, fmt.Errorf("no ffmpeg configured for %s: %w", f, audio.ErrUnsupportedFormat)
+	}
+	out, err := c.FFmpeg.Run(ctx, data, 2*MaxDecodedSamples+1024,
+		"-i", "pipe:0", "-map", "0:a:0", "-vn", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1")
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %w", audio.ErrCorrupt, err)
+	}
+	return wav.DecodeBytes(out, MaxDecodedSamples)
+}

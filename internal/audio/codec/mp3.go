@@ -1,0 +1,132 @@
+package codec
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	mp3 "github.com/hajimehoshi/go-mp3"
+
+	"github.com/voxclone/voxclone/internal/audio"
+)
+
+// decodeMP3 decodes with go-mp3, which always yields 16-bit stereo: mono
+// files are folded back to one channel. The encoder delay and padding from
+// a LAME/Xing tag are trimmed so the result has the original length.
+func decodeMP3(data []byte) (p *audio.PCM, err error) {
+	defer func() {
+		// go-mp3 has panicked on crafted frames before; a bad upload must
+		// be an error, not a crash.
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("mp3 decoder panic: %v: %w", r, audio.ErrCorrupt)
+		}
+	}()
+	d, err := mp3.NewDecoder(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", err, audio.ErrCorrupt)
+	}
+	mono := mp3IsMono(data)
+	out := make([]float32, 0, min(MaxDecodedSamples, 16*len(data)))
+	buf := make([]byte, 4*4096)
+	for {
+		n, rerr := d.Read(buf)
+		for i := 0; i+4 <= n; i += 4 {
+			l := float32(int16(binary.LittleEndian.Uint16(buf[i:]))) / (1 << 15)
+			r := float32(int16(binary.LittleEndian.Uint16(buf[i+2:]))) / (1 << 15)
+			if mono {
+				out = append(out, l)
+			} else {
+				out = append(out, l, r)
+			}
+		}
+		if len(out) > MaxDecodedSamples {
+			return nil, fmt.Errorf("more than %d samples: %w", MaxDecodedSamples, audio.ErrTooLarge)
+		}
+		if errors.Is(rerr, io.EOF) {
+			break
+		}
+		if rerr != nil {
+			if len(out) > 0 {
+				break // a truncated tail: keep what decoded
+			}
+			return nil, fmt.Errorf("%v: %w", rerr, audio.ErrCorrupt)
+		}
+	}
+	ch := 2
+	if mono {
+		ch = 1
+	}
+	out = trimGapless(out, ch, data)
+	return &audio.PCM{Rate: d.SampleRate(), Channels: ch, Samples: out}, nil
+}
+
+// firstFrame returns the offset of the first MPEG frame, after any ID3v2 tag.
+func firstFrame(data []byte) int {
+	off := 0
+	for len(data)-off >= 10 && string(data[off:off+3]) == "ID3" {
+		h := data[off:]
+		size := int(h[6]&0x7f)<<21 | int(h[7]&0x7f)<<14 | int(h[8]&0x7f)<<7 | int(h[9]&0x7f)
+		off += 10 + size
+		if h[5]&0x10 != 0 {
+			off += 10
+		}
+	}
+	for off+4 <= len(data) {
+		if _, ok := mp3FrameLen(data[off:]); ok {
+			return off
+		}
+		off++
+	}
+	return -1
+}
+
+func mp3IsMono(data []byte) bool {
+	off := firstFrame(data)
+	return off >= 0 && data[off+3]>>6 == 3
+}
+
+// trimGapless removes the samples an encoder added, as recorded in the
+// LAME tag of a Xing/Info frame: go-mp3 decodes that frame as 1152 samples
+// of silence, then the encoder delay (plus the 529-sample decoder delay)
+// precedes the audio and the padding follows it. Without a tag the samples
+// are returned as they are.
+func trimGapless(s []float32, ch int, data []byte) []float32 {
+	off := firstFrame(data)
+	if off < 0 {
+		return s
+	}
+	f := data[off:]
+	h := binary.BigEndian.Uint32(f)
+	mpeg1, mono := (h>>19)&3 == 3, f[3]>>6 == 3
+	side := map[[2]bool]int{{true, false}: 32, {true, true}: 17, {false, false}: 17, {false, true}: 9}[[2]bool{mpeg1, mono}]
+	x := 4 + side
+	if len(f) < x+8 || (string(f[x:x+4]) != "Xing" && string(f[x:x+4]) != "Info") {
+		return s
+	}
+	flags := binary.BigEndian.Uint32(f[x+4:])
+	pos := x + 8
+	for bit, size := range []int{4, 4, 100, 4} {
+		if flags&(1<<bit) != 0 {
+			pos += size
+		}
+	}
+	// LAME extension: 9-byte encoder string, then 12 bytes of fields, then
+	// 12 bits of delay and 12 bits of padding.
+	if len(f) < pos+24 {
+		return s
+	}
+	g := f[pos+21:]
+	delay, pad := int(g[0])<<4|int(g[1])>>4, int(g[1]&0x0F)<<8|int(g[2])
+	samplesPerFrame := 1152
+	if !mpeg1 {
+		samplesPerFrame = 576
+	}
+	start := (samplesPerFrame + delay + 529) * ch
+	end := len(s) - max(0, pad-529)*ch
+	if start >= end || end > len(s) {
+		return s
+	}
+	return s[start:end]
+}

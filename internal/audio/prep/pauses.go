@@ -1,0 +1,95 @@
+package prep
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+)
+
+// Pause handling (seconds): edges keep 100 ms of room tone, pauses longer
+// than 500 ms are cut to 300 ms, and every cut is crossfaded over 10 ms so
+// it does not click.
+const (
+	edgeSec      = 0.100
+	maxPauseSec  = 0.500
+	keepPauseSec = 0.300
+	fadeSec      = 0.010
+)
+
+// ShortenPauses returns the speech of x (mono at rate) with leading and
+// trailing silence trimmed to 100 ms and pauses over 500 ms shortened to
+// 300 ms. With no segments it returns x unchanged.
+func ShortenPauses(x []float32, rate int, segs []Segment) []float32 {
+	if len(segs) == 0 {
+		return x
+	}
+	edge, half := int(edgeSec*float64(rate)), int(keepPauseSec*float64(rate))/2
+	maxGap, fade := int(maxPauseSec*float64(rate)), max(1, int(fadeSec*float64(rate)))
+	out := make([]float32, 0, len(x))
+	start := max(0, segs[0].Start-edge)
+	for i := 1; i < len(segs); i++ {
+		prev, next := segs[i-1], segs[i]
+		if next.Start-prev.End <= maxGap {
+			continue
+		}
+		out = appendFaded(out, x[start:prev.End+half+fade], fade)
+		start = next.Start - half - fade
+	}
+	end := min(len(x), segs[len(segs)-1].End+edge)
+	return appendFaded(out, x[start:end], fade)
+}
+
+// appendFaded appends part to out, crossfading out's last fade samples with
+// part's first fade samples (equal-power, as the two sides are unrelated
+// room tone).
+func appendFaded(out, part []float32, fade int) []float32 {
+	if len(out) < fade || len(part) < fade {
+		return append(out, part...)
+	}
+	tail := out[len(out)-fade:]
+	for i := range tail {
+		t := (float64(i) + 0.5) / float64(fade)
+		a, b := math.Cos(t*math.Pi/2), math.Sin(t*math.Pi/2)
+		tail[i] = float32(a)*tail[i] + float32(b)*part[i]
+	}
+	return append(out, part[fade:]...)
+}
+
+// bandwidth returns the highest frequency (Hz) at which the long-term
+// average spectrum of the speech frames is within 50 dB of its peak, up to
+// 0.9 of Nyquist (the resampler's roll-off starts just above). It samples
+// at most 400 frames spread over the recording.
+func bandwidth(x []float32, rate int, f *frames) float64 {
+	const n = 512
+	var idx []int
+	for i, s := range f.speech {
+		if s {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 || len(x) < n {
+		return float64(rate) / 2
+	}
+	step := max(1, len(idx)/400)
+	fft, buf := fourier.NewFFT(n), make([]float64, n)
+	var coef []complex128
+	ltas := make([]float64, n/2+1)
+	for k := 0; k < len(idx); k += step {
+		s := min(idx[k]*f.hop, len(x)-n)
+		coef = spectrum(fft, buf, coef, x[s:s+n])
+		for j := range ltas {
+			ltas[j] += real(coef[j])*real(coef[j]) + imag(coef[j])*imag(coef[j])
+		}
+	}
+	top := int(0.9 * float64(len(ltas)-1))
+	peak := 0.0
+	for _, v := range ltas[:top+1] {
+		peak = max(peak, v)
+	}
+	for j := top; j > 0; j-- {
+		if ltas[j] > peak*1e-5 {
+			return float64(j) * float64(rate) / n
+		}
+	}
+	return 0
+}
