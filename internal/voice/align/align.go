@@ -96,7 +96,7 @@ func Recognize(ctx context.Context, pcm *audio.PCM) ([]Segment, error) {
 	segs := make([]Segment, 0, len(raw))
 	for _, r := range raw {
 		segs = append(segs, Segment{Phone: Normalize(r.word), Guessed: true,
-			Start: float64(r.start) / frameRate, End: float64(r.end+1) / frameRate})
+			Start: frameTime(r.start), End: frameTime(r.end + 1)})
 	}
 	return finish(segs, pcm.Seconds()), nil
 }
@@ -177,7 +177,10 @@ func alignedSegments(raw []rawSeg, words []string, prons map[string][][]string, 
 	segs := make([]Segment, 0, len(raw))
 	wi, last := -1, -1
 	for _, r := range raw {
-		s := Segment{Phone: Silence, Start: float64(r.start) / frameRate, End: float64(r.end+1) / frameRate}
+		if r.word == nullWord {
+			continue
+		}
+		s := Segment{Phone: Silence, Start: frameTime(r.start), End: frameTime(r.end + 1)}
 		if ph, parity, ok := parsePhoneWord(r.word); ok {
 			if parity != last {
 				wi++
@@ -197,23 +200,35 @@ func alignedSegments(raw []rawSeg, words []string, prons map[string][][]string, 
 	return finish(segs, dur), nil
 }
 
+// frameTime is the time of the boundary before frame f. Frame f analyses a
+// 25.6 ms window starting at f·10 ms, so it stands for the 10 ms around
+// the window's centre, 7.8 ms later than f·10 ms.
+func frameTime(f int) float64 {
+	const windowLen = 0.025625 // the model's -wlen
+	return float64(f)/frameRate + windowLen/2 - 0.5/frameRate
+}
+
 // finish makes the segments tile [0, dur]: leading, trailing and internal
 // gaps become pauses, and the last segment is clipped to the audio.
 func finish(segs []Segment, dur float64) []Segment {
 	out := make([]Segment, 0, len(segs)+2)
 	t := 0.0
 	for _, s := range segs {
-		if s.Start > t+1e-9 {
+		if s.Start < t+0.5/frameRate {
+			s.Start = t // no pause shorter than a frame
+		}
+		if s.Start > t {
 			out = appendMerged(out, Segment{Phone: Silence, Start: t, End: s.Start, Guessed: s.Guessed})
 		}
-		s.Start = max(s.Start, t)
 		s.End = min(s.End, dur)
 		if s.End > s.Start {
 			out = appendMerged(out, s)
 			t = s.End
 		}
 	}
-	if dur > t+1e-9 {
+	if n := len(out); n > 0 && dur-t < 0.5/frameRate {
+		out[n-1].End = dur
+	} else if dur > t {
 		out = appendMerged(out, Segment{Phone: Silence, Start: t, End: dur})
 	}
 	return out

@@ -51,6 +51,11 @@ const (
 	dictFile = modelDir + "/cmudict-en-us.dict"
 )
 
+// grammarWeight scales grammar log probabilities against acoustic scores;
+// it is pocketsphinx's default language weight (-lw), which JSGF grammars
+// also get.
+const grammarWeight = 6.5
+
 const (
 	searchAlign = "align"
 	searchLoop  = "phones"
@@ -116,6 +121,8 @@ func newDecoder(kind string) (*decoder, error) {
 		"-remove_silence", "no", // frame numbers must stay audio time
 		"-fsgusefiller", "no", // silence only where the grammar allows it
 		"-bestpath", "no",
+		"-cmn", "batch",
+		"-remove_noise", "no",
 		"-logfn", os.DevNull,
 	}
 	if kind == searchLoop {
@@ -166,14 +173,14 @@ type rawSeg struct {
 func (d *decoder) setGrammar(g *grammar) error {
 	name := C.CString(searchAlign)
 	defer C.free(unsafe.Pointer(name))
-	f := C.fsg_model_init(name, C.ps_get_logmath(d.ps), 1.0, C.int32(g.states))
+	f := C.fsg_model_init(name, C.ps_get_logmath(d.ps), grammarWeight, C.int32(g.states))
 	if f == nil {
 		return errors.New("align: cannot create grammar")
 	}
 	C.vx_set_ends(f, C.int(g.start), C.int(g.final))
 	lmath := C.ps_get_logmath(d.ps)
 	for _, a := range g.arcs {
-		logp := C.logmath_log(lmath, C.float64(a.prob))
+		logp := C.int32(float64(C.logmath_log(lmath, C.float64(a.prob))) * grammarWeight)
 		if a.word == "" {
 			C.fsg_model_null_trans_add(f, C.int32(a.from), C.int32(a.to), logp)
 			continue
@@ -188,6 +195,8 @@ func (d *decoder) setGrammar(g *grammar) error {
 	for _, s := range g.silStates {
 		C.fsg_model_add_silence(f, sil, C.int(s), C.float32(g.silProb))
 	}
+	// The search follows null arcs only through their precomputed closure.
+	C.fsg_model_null_trans_closure(f, nil)
 	rc := C.ps_set_fsg(d.ps, name, f)
 	C.fsg_model_free(f) // the decoder keeps its own reference
 	if rc < 0 {

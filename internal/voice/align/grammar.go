@@ -13,14 +13,18 @@ import (
 // per-utterance dictionary entries: a word ends where the suffix flips.
 // One-phone words still get cross-word triphone models from the decoder.
 
-// silWord is the model's silence filler (from its noisedict).
-const silWord = "<sil>"
-
-// Grammar weights. They are probabilities of the grammar's own choices,
-// not tuned to any speaker: pauses between words are optional, and an
-// unknown word's phone loop prefers fewer phones.
+// silWord is the model's silence filler (from its noisedict); nullWord is
+// how the decoder reports a null arc taken.
 const (
-	pauseProb = 0.1
+	silWord  = "<sil>"
+	nullWord = "(NULL)"
+)
+
+// Grammar probabilities, not fitted to any speaker: a pause between words
+// costs what pocketsphinx's own -silprob charges a silence (0.005), and an
+// unknown word's phone loop halves its odds with every extra phone.
+const (
+	pauseProb = 0.005
 	loopProb  = 0.5
 )
 

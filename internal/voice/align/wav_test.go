@@ -42,3 +42,14 @@ func readWAV(t testing.TB, path string) *audio.PCM {
 	t.Fatalf("%s: no data chunk", path)
 	return nil
 }
+
+// load16k reads a recording of the shared set, or returns nil when it is
+// not at 16 kHz.
+func load16k(t testing.TB, path string) *audio.PCM {
+	t.Helper()
+	p := readWAV(t, path)
+	if p.Rate != Rate {
+		return nil
+	}
+	return p
+}

@@ -1,0 +1,366 @@
+package align
+
+import (
+	"context"
+	"errors"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/speechtest"
+)
+
+type utterance struct {
+	name, text string
+	pcm        *audio.PCM
+}
+
+// transcribed returns the shared recordings that have a transcript, at
+// 16 kHz, at most perSpeaker of each speaker.
+func transcribed(t testing.TB, perSpeaker int) []utterance {
+	t.Helper()
+	var out []utterance
+	for _, sp := range speechtest.Speakers(t) {
+		n := 0
+		for _, p := range speechtest.WAVs(t, sp) {
+			text := speechtest.Transcript(p)
+			if text == "" || n == perSpeaker {
+				continue
+			}
+			pcm := load16k(t, p)
+			if pcm == nil {
+				continue
+			}
+			out = append(out, utterance{sp + "/" + filepath.Base(p), text, pcm})
+			n++
+		}
+	}
+	if len(out) < 3*perSpeaker {
+		t.Fatalf("only %d transcribed recordings found", len(out))
+	}
+	return out
+}
+
+func TestAlignRealSpeech(t *testing.T) {
+	var durs []float64
+	for _, u := range transcribed(t, 3) {
+		segs, err := Align(context.Background(), u.pcm, u.text)
+		if err != nil {
+			t.Fatalf("%s: %v", u.name, err)
+		}
+		checkTiling(t, u.name, segs, u.pcm.Seconds())
+		checkWordOrder(t, u.name, segs, Words(u.text))
+		checkCoverage(t, u.name, segs, u.pcm)
+		for _, s := range segs {
+			if s.Phone != Silence {
+				durs = append(durs, s.End-s.Start)
+			}
+		}
+	}
+	slices.Sort(durs)
+	inRange := 0
+	for _, d := range durs {
+		if d >= 0.030-1e-9 && d <= 0.300 {
+			inRange++
+		}
+	}
+	frac := float64(inRange) / float64(len(durs))
+	t.Logf("%d phones: duration median %.0f ms, 5–95%% %.0f–%.0f ms, %.1f%% within 30–300 ms", len(durs),
+		1000*durs[len(durs)/2], 1000*durs[len(durs)/20], 1000*durs[len(durs)*19/20], 100*frac)
+	if durs[0] < 0.025 || frac < 0.95 {
+		t.Errorf("implausible phone durations: shortest %.0f ms, %.1f%% within 30–300 ms", 1000*durs[0], 100*frac)
+	}
+}
+
+// checkTiling: segments are ordered, positive and cover [0, dur] exactly.
+func checkTiling(t *testing.T, name string, segs []Segment, dur float64) {
+	t.Helper()
+	at := 0.0
+	for i, s := range segs {
+		if math.Abs(s.Start-at) > 1e-9 || s.End <= s.Start {
+			t.Fatalf("%s: segment %d %+v does not follow %.3f", name, i, s, at)
+		}
+		if i > 0 && s.Phone == Silence && segs[i-1].Phone == Silence {
+			t.Errorf("%s: adjacent pauses at %.3f", name, s.Start)
+		}
+		at = s.End
+	}
+	if math.Abs(at-dur) > 1e-9 {
+		t.Errorf("%s: segments end at %.3f, audio at %.3f", name, at, dur)
+	}
+}
+
+// checkWordOrder: the phones' words, in order, are the transcript's.
+func checkWordOrder(t *testing.T, name string, segs []Segment, words []string) {
+	t.Helper()
+	var got []string
+	for _, s := range segs {
+		if s.Phone == Silence {
+			if s.Word != "" {
+				t.Errorf("%s: pause carries word %q", name, s.Word)
+			}
+			continue
+		}
+		if Class(s.Phone) == ClassUnknown {
+			t.Errorf("%s: unknown phone %q", name, s.Phone)
+		}
+		if len(got) == 0 || got[len(got)-1] != s.Word {
+			got = append(got, s.Word)
+		}
+	}
+	want := slices.Compact(slices.Clone(words))
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: words\n got %q\nwant %q", name, got, want)
+	}
+}
+
+// checkCoverage: voiced frames lie in phones, and pauses are quieter than
+// phones. Voicing rather than level decides, since breaths and clicks in
+// pauses can be as loud as speech, and pre-emphasis removes the mains hum
+// and rumble some recordings carry.
+func checkCoverage(t *testing.T, name string, segs []Segment, pcm *audio.PCM) {
+	t.Helper()
+	pcm = preEmphasis(pcm)
+	db := frameDB(pcm)
+	peak := slices.Max(db)
+	var voiced, voicedInPhone int
+	var pauDB, phDB []float64
+	for i, e := range db {
+		ph := phoneAt(segs, (float64(i)+0.5)/frameRate)
+		if e > peak-25 && periodicity(pcm, i) > 0.7 {
+			voiced++
+			if ph != Silence {
+				voicedInPhone++
+			}
+		}
+		if ph == Silence {
+			pauDB = append(pauDB, e)
+		} else {
+			phDB = append(phDB, e)
+		}
+	}
+	cover := float64(voicedInPhone) / float64(voiced)
+	gap := mean(phDB) - mean(pauDB)
+	if cover < 0.95 || (len(pauDB) > 20 && gap < 10) {
+		t.Errorf("%s: %.1f%% of voiced frames in phones, pauses %.1f dB below phones", name, 100*cover, gap)
+	}
+}
+
+func preEmphasis(p *audio.PCM) *audio.PCM {
+	out := &audio.PCM{Rate: p.Rate, Channels: 1, Samples: make([]float32, len(p.Samples))}
+	for i := 1; i < len(p.Samples); i++ {
+		out.Samples[i] = p.Samples[i] - 0.97*p.Samples[i-1]
+	}
+	return out
+}
+
+// periodicity is the highest normalised autocorrelation of the 40 ms
+// around 10 ms frame i at lags of 2.5–16 ms (F0 62–400 Hz).
+func periodicity(p *audio.PCM, i int) float64 {
+	n := p.Rate / 25
+	c := i*p.Rate/frameRate + p.Rate/200
+	lo, hi := p.Rate/400, p.Rate/62
+	if c-n/2 < 0 || c+n/2+hi > len(p.Samples) {
+		return 0
+	}
+	x := p.Samples[c-n/2:]
+	best := 0.0
+	for lag := lo; lag <= hi; lag++ {
+		var xy, xx, yy float64
+		for k := range n {
+			a, b := float64(x[k]), float64(x[k+lag])
+			xy, xx, yy = xy+a*b, xx+a*a, yy+b*b
+		}
+		best = max(best, xy/math.Sqrt(xx*yy+1e-12))
+	}
+	return best
+}
+
+// frameDB is the level of each 10 ms frame in dB.
+func frameDB(p *audio.PCM) []float64 {
+	n := p.Rate / frameRate
+	out := make([]float64, p.Frames()/n)
+	for i := range out {
+		var e float64
+		for _, s := range p.Samples[i*n : (i+1)*n] {
+			e += float64(s) * float64(s)
+		}
+		out[i] = 10 * math.Log10(e/float64(n)+1e-10)
+	}
+	return out
+}
+
+func phoneAt(segs []Segment, t float64) string {
+	i, _ := slices.BinarySearchFunc(segs, t, func(s Segment, t float64) int {
+		switch {
+		case s.End <= t:
+			return -1
+		case s.Start > t:
+			return 1
+		}
+		return 0
+	})
+	if i < len(segs) {
+		return segs[i].Phone
+	}
+	return Silence
+}
+
+func mean(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(max(1, len(x)))
+}
+
+func TestAlignUnknownWord(t *testing.T) {
+	u := transcribed(t, 1)[0]
+	words := Words(u.text)
+	k := len(words) / 2
+	words[k] = "zorblaxian"
+	text := strings.Join(words, " ")
+	unknown, err := UnknownWords(text)
+	if err != nil || !slices.Equal(unknown, []string{"zorblaxian"}) {
+		t.Fatalf("UnknownWords = %q, %v", unknown, err)
+	}
+	segs, err := Align(context.Background(), u.pcm, text)
+	if err != nil {
+		t.Fatalf("%s: %v", u.name, err)
+	}
+	checkTiling(t, u.name, segs, u.pcm.Seconds())
+	checkWordOrder(t, u.name, segs, words)
+	guessed := 0
+	for _, s := range segs {
+		if s.Guessed != (s.Word == "zorblaxian") {
+			t.Errorf("segment %+v: Guessed %v", s, s.Guessed)
+		}
+		if s.Guessed {
+			guessed++
+		}
+	}
+	if guessed == 0 {
+		t.Error("the unknown word got no phones")
+	}
+}
+
+func TestRecognizeAgreesWithAlign(t *testing.T) {
+	var frames, sameClass, samePhone int
+	for _, u := range transcribed(t, 2) {
+		ref, err := Align(context.Background(), u.pcm, u.text)
+		if err != nil {
+			t.Fatalf("%s: %v", u.name, err)
+		}
+		got, err := Recognize(context.Background(), u.pcm)
+		if err != nil {
+			t.Fatalf("%s: %v", u.name, err)
+		}
+		checkTiling(t, u.name, got, u.pcm.Seconds())
+		for i := 0; i < int(u.pcm.Seconds()*frameRate); i++ {
+			tm := (float64(i) + 0.5) / frameRate
+			a, b := phoneAt(ref, tm), phoneAt(got, tm)
+			frames++
+			if Class(a) == Class(b) {
+				sameClass++
+			}
+			if a == b {
+				samePhone++
+			}
+		}
+	}
+	c, p := float64(sameClass)/float64(frames), float64(samePhone)/float64(frames)
+	t.Logf("phone loop vs alignment over %d frames: %.1f%% same class, %.1f%% same phone", frames, 100*c, 100*p)
+	if c < 0.6 || p < 0.4 {
+		t.Errorf("phone loop agrees with alignment on %.1f%% of frames' class, %.1f%% of phones", 100*c, 100*p)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	speech := transcribed(t, 1)[0]
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		pcm  *audio.PCM
+		text string
+		want error
+	}{
+		{"ErrNil", context.Background(), nil, "hello", audio.ErrEmpty},
+		{"ErrEmpty", context.Background(), &audio.PCM{Rate: Rate, Channels: 1}, "hello", audio.ErrEmpty},
+		{"ErrTooShort", context.Background(), &audio.PCM{Rate: Rate, Channels: 1, Samples: make([]float32, 800)}, "hello", audio.ErrEmpty},
+		{"ErrRate", context.Background(), &audio.PCM{Rate: 22050, Channels: 1, Samples: make([]float32, 22050)}, "hello", ErrFormat},
+		{"ErrStereo", context.Background(), &audio.PCM{Rate: Rate, Channels: 2, Samples: make([]float32, 32000)}, "hello", ErrFormat},
+		{"ErrTooLong", context.Background(), &audio.PCM{Rate: Rate, Channels: 1, Samples: make([]float32, Rate*(MaxSeconds+1))}, "hello", audio.ErrTooLarge},
+		{"ErrCancelled", cancelled, speech.pcm, speech.text, context.Canceled},
+		{"ErrNoWords", context.Background(), speech.pcm, " 42, -- !", ErrTranscript},
+		{"ErrTextTooLong", context.Background(), speech.pcm, strings.Repeat("word ", 2000), ErrNoMatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Align(tt.ctx, tt.pcm, tt.text); !errors.Is(err, tt.want) {
+				t.Errorf("Align: got %v, want %v", err, tt.want)
+			}
+			if tt.want == ErrTranscript || tt.want == ErrNoMatch {
+				return
+			}
+			if _, err := Recognize(tt.ctx, tt.pcm); !errors.Is(err, tt.want) {
+				t.Errorf("Recognize: got %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestCancelWhileDecoding: a deadline that passes mid-decode returns at
+// once, and the decoder left behind still works afterwards.
+func TestCancelWhileDecoding(t *testing.T) {
+	u := transcribed(t, 1)[0]
+	long := &audio.PCM{Rate: Rate, Channels: 1}
+	for range 4 {
+		long.Samples = append(long.Samples, u.pcm.Samples...)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := Recognize(ctx, long)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want deadline exceeded", err)
+	}
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Errorf("returned after %v", d)
+	}
+	if _, err := Align(context.Background(), u.pcm, u.text); err != nil {
+		t.Fatalf("after a cancelled call: %v", err)
+	}
+}
+
+// TestConcurrent runs calls in parallel, each on its own decoder.
+func TestConcurrent(t *testing.T) {
+	us := transcribed(t, 1)[:3]
+	want := make([][]Segment, len(us))
+	for i, u := range us {
+		var err error
+		if want[i], err = Align(context.Background(), u.pcm, u.text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan error, len(us))
+	for i, u := range us {
+		go func() {
+			got, err := Align(context.Background(), u.pcm, u.text)
+			if err == nil && !slices.Equal(got, want[i]) {
+				err = errors.New(u.name + ": result differs from the sequential run")
+			}
+			errs <- err
+		}()
+	}
+	for range us {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
