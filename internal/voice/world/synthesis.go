@@ -90,6 +90,9 @@ func newSynth(p *Params, ap [][]float64, seed uint64) *synth {
 func (s *synth) voicing(length int) {
 	f0 := s.p.F0
 	last := len(f0) - 1
+	// Below one bin the pulse responses would overlap into a drone; above
+	// a quarter of the rate there are too few harmonics to be a voice.
+	lo, hi := s.fs/float64(s.n)+1, s.fs/4
 	s.f0 = make([]float64, length)
 	for i := range s.f0 {
 		u := float64(i) / s.hop
@@ -103,13 +106,17 @@ func (s *synth) voicing(length int) {
 		if (1-w)*va+w*vb <= 0.5 {
 			continue
 		}
+		var f float64
 		switch {
 		case f0[a] > 0 && f0[b] > 0:
-			s.f0[i] = (1-w)*f0[a] + w*f0[b]
+			f = (1-w)*f0[a] + w*f0[b]
 		case f0[a] > 0:
-			s.f0[i] = f0[a]
+			f = f0[a]
 		default:
-			s.f0[i] = f0[b]
+			f = f0[b]
+		}
+		if f >= lo {
+			s.f0[i] = math.Min(f, hi)
 		}
 	}
 }
