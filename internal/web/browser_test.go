@@ -1,0 +1,279 @@
+package web_test
+
+// Helpers for the browser test: build and start the real voxclone binary,
+// make a speech WAV file from the shared recordings, drive Chromium, and save
+// screenshots.
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/voxclone/voxclone/internal/speechtest"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// requireBrowser returns Chromium's path. Without it the test skips on a
+// developer machine but fails in CI, where a skip would hide that the web
+// app went untested.
+func requireBrowser(t *testing.T) string {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" || os.Getenv("VOXCLONE_TEST_BROWSER") == "required" {
+			t.Fatalf("%s not found (install the chromium package): %v", chromiumPath, err)
+		}
+		t.Skipf("%s not found; install chromium to run the browser test", chromiumPath)
+	}
+	return chromiumPath
+}
+
+// screenshotDir is where screenshots go: $VOXCLONE_SCREENSHOT_DIR, or a
+// temporary folder that is removed after the test.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("VOXCLONE_SCREENSHOT_DIR")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// buildBinary compiles cmd/voxclone into dir and returns its path.
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
+	root, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatalf("go env GOMOD: %v", err)
+	}
+	bin := filepath.Join(dir, "voxclone")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/voxclone")
+	cmd.Dir = filepath.Dir(strings.TrimSpace(string(root)))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// lockedBuffer collects the server's output for the failure log.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startServer runs `voxclone serve` on a free loopback port with its data in
+// dataDir, waits for the health endpoint and returns the base URL. The
+// process is stopped when the test ends.
+func startServer(t *testing.T, bin, dataDir string) string {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "VOXCLONE_ADDR="+addr, "VOXCLONE_DATA_DIR="+dataDir)
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start server: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("server output:\n%s", tail(logs.String(), 4000))
+		}
+	})
+	base := "http://" + addr
+	if err := waitHealthy(base+"/api/voice/health", exited, 60*time.Second); err != nil {
+		t.Fatalf("server not healthy: %v\n%s", err, tail(logs.String(), 4000))
+	}
+	return base
+}
+
+func waitHealthy(url string, exited <-chan error, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			return fmt.Errorf("server exited: %v", err)
+		default:
+		}
+		res, err := http.Get(url)
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return errors.New("timed out waiting for " + url)
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// newBrowser starts headless Chromium with a fresh profile. The fake media
+// flags make getUserMedia succeed without a prompt and play micFile as the
+// microphone.
+func newBrowser(t *testing.T, exe, micFile string) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-file-for-fake-audio-capture", micFile),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	// The first Run starts the browser; it must not carry a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// speechWAV joins one speaker's utterances, with short pauses, into a mono
+// 16-bit WAV file of at least minSeconds and returns its path and length.
+func speechWAV(t *testing.T, dir, speaker string, minSeconds float64) (string, float64) {
+	t.Helper()
+	var pcm []byte
+	rate := 0
+	for _, p := range speechtest.WAVs(t, speaker) {
+		r, data, err := readPCM16(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if rate != 0 && r != rate {
+			continue
+		}
+		rate = r
+		pcm = append(pcm, data...)
+		pcm = append(pcm, make([]byte, rate*2*3/10)...) // 0.3 s pause
+		if float64(len(pcm))/float64(rate*2) >= minSeconds {
+			break
+		}
+	}
+	secs := float64(len(pcm)) / float64(rate*2)
+	if secs < minSeconds {
+		t.Fatalf("speaker %s has only %.1f s of speech", speaker, secs)
+	}
+	path := filepath.Join(dir, speaker+".wav")
+	if err := os.WriteFile(path, wavFile(rate, pcm), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, secs
+}
+
+// readPCM16 reads a mono 16-bit PCM WAV file: its rate and sample bytes.
+func readPCM16(path string) (int, []byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(b) < 12 || string(b[:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
+		return 0, nil, errors.New("not a WAV file")
+	}
+	rate := 0
+	for off := 12; off+8 <= len(b); {
+		id, size := string(b[off:off+4]), int(binary.LittleEndian.Uint32(b[off+4:]))
+		body := b[off+8 : min(len(b), off+8+size)]
+		switch id {
+		case "fmt ":
+			if len(body) < 16 || binary.LittleEndian.Uint16(body) != 1 ||
+				binary.LittleEndian.Uint16(body[2:]) != 1 || binary.LittleEndian.Uint16(body[14:]) != 16 {
+				return 0, nil, errors.New("want mono 16-bit PCM")
+			}
+			rate = int(binary.LittleEndian.Uint32(body[4:]))
+		case "data":
+			if rate == 0 {
+				return 0, nil, errors.New("data before fmt")
+			}
+			return rate, body[:len(body)&^1], nil
+		}
+		off += 8 + size + size&1
+	}
+	return 0, nil, errors.New("no data chunk")
+}
+
+// wavFile wraps mono 16-bit samples in a WAV header.
+func wavFile(rate int, pcm []byte) []byte {
+	var h bytes.Buffer
+	w := func(v any) { _ = binary.Write(&h, binary.LittleEndian, v) }
+	h.WriteString("RIFF")
+	w(uint32(36 + len(pcm)))
+	h.WriteString("WAVEfmt ")
+	w(uint32(16))
+	w(uint16(1))
+	w(uint16(1))
+	w(uint32(rate))
+	w(uint32(rate * 2))
+	w(uint16(2))
+	w(uint16(16))
+	h.WriteString("data")
+	w(uint32(len(pcm)))
+	return append(h.Bytes(), pcm...)
+}

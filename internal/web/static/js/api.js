@@ -1,0 +1,174 @@
+// api.js is the only module that talks to the server. Every call goes
+// through request(), which adds the bearer token, turns error bodies into
+// ApiError and reports 401s so the app can send the user back to sign-in.
+
+// The token lives in sessionStorage rather than localStorage: it survives a
+// reload but not closing the tab, so a 24-hour bearer token is not left
+// behind on a shared computer, and other tabs cannot pick it up.
+const store = window.sessionStorage;
+const KEY = "voxclone.session";
+
+let onUnauthorized = () => {};
+
+/** setUnauthorizedHandler registers what to do when the server answers 401. */
+export function setUnauthorizedHandler(fn) {
+  onUnauthorized = fn;
+}
+
+/** session returns {token, email, expiresAt} or null when signed out or expired. */
+export function session() {
+  let s;
+  try {
+    s = JSON.parse(store.getItem(KEY) || "null");
+  } catch {
+    return null;
+  }
+  if (!s || !s.token) return null;
+  if (s.expiresAt && Date.parse(s.expiresAt) <= Date.now()) {
+    store.removeItem(KEY);
+    return null;
+  }
+  return s;
+}
+
+function saveSession(token, email, expiresAt) {
+  store.setItem(KEY, JSON.stringify({ token, email, expiresAt: expiresAt || tokenExpiry(token) }));
+}
+
+// tokenExpiry reads the exp claim of a JWT (registration answers without
+// expires_at). The signature is the server's business; this only decides
+// when to stop sending a token that is surely dead. Null when unreadable.
+function tokenExpiry(token) {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const exp = JSON.parse(atob(part)).exp;
+    return Number.isFinite(exp) ? new Date(exp * 1000).toISOString() : null;
+  } catch {
+    return null;
+  }
+}
+
+// items unwraps a list answer, {"items": [...]}.
+const items = (body) => (Array.isArray(body) ? body : body?.items || []);
+
+/** signOut forgets the token; the server keeps no session to end. */
+export function signOut() {
+  store.removeItem(KEY);
+}
+
+/** ApiError is a failed API call: HTTP status, the server's error code and message. */
+export class ApiError extends Error {
+  constructor(status, code, message, retryAfter) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code || "";
+    this.retryAfter = retryAfter; // seconds, or null
+  }
+}
+
+async function toError(res) {
+  let code = "";
+  let message = "";
+  try {
+    const body = await res.json();
+    code = body?.error?.code || "";
+    message = body?.error?.message || "";
+  } catch {
+    // Not JSON (a proxy's HTML page, say): the status alone must do.
+  }
+  const ra = parseRetryAfter(res.headers.get("Retry-After"));
+  return new ApiError(res.status, code, message, ra);
+}
+
+/** parseRetryAfter reads delay-seconds or an HTTP date; null when absent or bad. */
+export function parseRetryAfter(v) {
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return parseInt(v, 10);
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return null;
+  return Math.max(0, Math.round((t - Date.now()) / 1000));
+}
+
+// request performs one call. opts.json is sent as a JSON body, opts.body as
+// is (FormData); opts.raw returns the Response instead of parsed JSON.
+async function request(method, path, opts = {}) {
+  const headers = {};
+  const s = session();
+  if (s && !opts.anonymous) headers.Authorization = `Bearer ${s.token}`;
+  let body = opts.body;
+  if (opts.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(opts.json);
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body, signal: opts.signal });
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+    throw new ApiError(0, "network", "");
+  }
+  if (!res.ok) {
+    const err = await toError(res);
+    if (res.status === 401 && !opts.anonymous) {
+      signOut();
+      onUnauthorized(err);
+    }
+    throw err;
+  }
+  if (opts.raw) return res;
+  if (res.status === 204) return null;
+  return res.json();
+}
+
+/** register creates an account and signs in with it. */
+export async function register(email, password) {
+  const out = await request("POST", "/api/auth/register", { json: { email, password }, anonymous: true });
+  saveSession(out.token, out.user?.email || email, out.expires_at);
+  return out;
+}
+
+/** login signs in with an existing account. */
+export async function login(email, password) {
+  const out = await request("POST", "/api/auth/login", { json: { email, password }, anonymous: true });
+  saveSession(out.token, email, out.expires_at);
+  return out;
+}
+
+export const listSamples = async () => items(await request("GET", "/api/voice/samples"));
+export const deleteSample = (id) => request("DELETE", `/api/voice/samples/${encodeURIComponent(id)}`);
+
+/** uploadSample sends a File or Blob with an optional name and transcript. */
+export function uploadSample(file, name, transcript) {
+  const fd = new FormData();
+  fd.append("audio", file, file.name || "recording.wav");
+  if (name) fd.append("name", name);
+  if (transcript) fd.append("transcript", transcript);
+  return request("POST", "/api/voice/upload", { body: fd });
+}
+
+export const listModels = async () => items(await request("GET", "/api/voice/models"));
+export const createModel = (name, description, sampleIds) =>
+  request("POST", "/api/voice/clone", { json: { name, description, sample_ids: sampleIds } });
+export const updateModel = (id, fields) =>
+  request("PATCH", `/api/voice/models/${encodeURIComponent(id)}`, { json: fields });
+export const deleteModel = (id) => request("DELETE", `/api/voice/models/${encodeURIComponent(id)}`);
+
+/** synthesize returns {blob, id, type} for the spoken text. */
+export async function synthesize(params, signal) {
+  const res = await request("POST", "/api/voice/synthesize", { json: params, raw: true, signal });
+  const blob = await res.blob();
+  return { blob, id: res.headers.get("X-Synthesis-Id") || "", type: res.headers.get("Content-Type") || blob.type };
+}
+
+/** history returns one page {items, next_cursor}. */
+export function history(limit, cursor) {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (cursor) q.set("cursor", cursor);
+  return request("GET", `/api/voice/history?${q}`);
+}
+
+/** historyAudio fetches a past result; an <audio> cannot send the bearer token itself. */
+export async function historyAudio(id) {
+  const res = await request("GET", `/api/voice/history/${encodeURIComponent(id)}/audio`, { raw: true });
+  return res.blob();
+}
