@@ -1,0 +1,89 @@
+package eval
+
+import (
+	"context"
+	"runtime"
+	"sync"
+)
+
+// realSpeech is one speaker's real speech, prepared for scoring.
+type realSpeech struct {
+	raw, norm       [][][]float64 // held-out features per utterance, without and with CMVN
+	refRaw, refNorm [][][]float64 // the same for the reference half
+	f0s             []float64     // voiced-frame F0 over the held-out utterances
+}
+
+// prepareReal computes features of every speaker's utterances and the F0 of
+// the held-out ones. The held-out half trains the identifier; the
+// reference half, which the identifier never sees, measures its ceiling.
+func prepareReal(ctx context.Context, speakers []Speaker, workers int) ([]realSpeech, error) {
+	out := make([]realSpeech, len(speakers))
+	err := forEach(ctx, len(speakers), workers, func(i int) error {
+		fx, pt := newMFCCExtractor(), newPitchTracker()
+		r := &out[i]
+		for _, u := range speakers[i].HeldOut {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			x := to16k(u.Audio).Samples
+			if raw := fx.features(x, false); raw != nil { // else too little speech
+				r.raw, r.norm = append(r.raw, raw), append(r.norm, fx.features(x, true))
+			}
+			r.f0s = append(r.f0s, pt.voicedF0s(x)...)
+		}
+		for _, u := range speakers[i].Reference {
+			x := to16k(u.Audio).Samples
+			if raw := fx.features(x, false); raw != nil {
+				r.refRaw, r.refNorm = append(r.refRaw, raw), append(r.refNorm, fx.features(x, true))
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// forEach runs fn(0…n-1) on at most workers goroutines and returns the
+// first error; after an error no new items start.
+func forEach(parent context.Context, n, workers int, fn func(i int) error) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	next := make(chan int)
+	for w := 0; w < min(workers, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					cancel()
+				}
+			}
+		}()
+	}
+feed:
+	for i := 0; i < n; i++ {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = parent.Err()
+	}
+	return firstErr
+}

@@ -1,0 +1,189 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/voice"
+)
+
+// Config selects what Run measures.
+type Config struct {
+	// Engine is the system under test.
+	Engine Engine
+	// Base, when set, reads text with the unconverted base voice the
+	// engine chose for a profile, so the report shows how much
+	// intelligibility the conversion costs. VoiceBase does this for
+	// profiles of package voice.
+	Base func(ctx context.Context, profile []byte, text string) (*audio.PCM, error)
+	// Sentences are what every clone reads; nil means Sentences().
+	Sentences []string
+	// Similarity lists settings of voice.Options.Similarity to measure
+	// besides the engine's default (the likeness/clarity frontier).
+	Similarity []float64
+	// Recognizer measures word error rates; nil skips WER.
+	Recognizer *Recognizer
+	// Workers bounds how many speakers are processed at once; ≤0 means
+	// GOMAXPROCS.
+	Workers int
+	// Logger receives progress; nil discards it.
+	Logger *slog.Logger
+}
+
+// clip is one synthesized sentence at 16 kHz.
+type clip struct {
+	sentence int
+	audio    *audio.PCM
+}
+
+// synthesis is everything spoken for one speaker.
+type synthesis struct {
+	cloneSeconds float64  // wall time of Clone
+	synthSeconds float64  // wall time of the default-setting syntheses
+	audioSeconds float64  // their output duration
+	conds        [][]clip // per condition: 0 is the default, then cfg.Similarity
+	base         []clip
+}
+
+// Run evaluates cfg.Engine on speakers (as loaded by LoadDataset).
+func Run(ctx context.Context, speakers []Speaker, cfg Config) (*Report, error) {
+	start := time.Now()
+	if cfg.Engine == nil {
+		return nil, errors.New("eval: no engine")
+	}
+	if len(speakers) < 2 {
+		return nil, errors.New("eval: need at least two speakers")
+	}
+	if cfg.Sentences == nil {
+		cfg.Sentences = Sentences()
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	real, err := prepareReal(ctx, speakers, cfg.Workers)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("real speech prepared", "speakers", len(speakers), "elapsed", time.Since(start).Round(time.Millisecond))
+	ids, err := trainIdentifiers(real)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("speaker identifiers trained", "elapsed", time.Since(start).Round(time.Millisecond))
+	syn := make([]synthesis, len(speakers))
+	err = forEach(ctx, len(speakers), cfg.Workers, func(i int) error {
+		s, err := synthesizeSpeaker(ctx, speakers[i], cfg)
+		if err != nil {
+			return fmt.Errorf("eval: speaker %s: %w", speakers[i].Name, err)
+		}
+		syn[i] = s
+		log.Info("speaker synthesized", "speaker", speakers[i].Name, "elapsed", time.Since(start).Round(time.Millisecond))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep, err := score(ctx, speakers, real, ids, syn, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if n, ok := cfg.Engine.(interface{ Name() string }); ok {
+		rep.Engine = n.Name()
+	}
+	rep.RuntimeSeconds = time.Since(start).Seconds()
+	log.Info("evaluation done", "elapsed", time.Since(start).Round(time.Millisecond))
+	return rep, nil
+}
+
+// synthesizeSpeaker clones the speaker from the reference half and reads
+// every sentence in every condition, and with the base voice.
+func synthesizeSpeaker(ctx context.Context, spk Speaker, cfg Config) (synthesis, error) {
+	refs := make([]voice.Reference, len(spk.Reference))
+	for i, u := range spk.Reference {
+		refs[i] = voice.Reference{Audio: u.Audio, Transcript: u.Transcript}
+	}
+	var out synthesis
+	t0 := time.Now()
+	profile, err := cfg.Engine.Clone(ctx, refs)
+	if err != nil {
+		return out, fmt.Errorf("clone: %w", err)
+	}
+	out.cloneSeconds = time.Since(t0).Seconds()
+	opts := []voice.Options{{}}
+	for _, s := range cfg.Similarity {
+		opts = append(opts, voice.Options{Similarity: &s})
+	}
+	for c, opt := range opts {
+		t0 := time.Now()
+		clips, secs, err := readAll(ctx, cfg.Engine, profile, cfg.Sentences, opt)
+		if err != nil {
+			return out, err
+		}
+		if c == 0 {
+			out.synthSeconds, out.audioSeconds = time.Since(t0).Seconds(), secs
+		}
+		out.conds = append(out.conds, clips)
+	}
+	if cfg.Base != nil {
+		if out.base, _, err = readAll(ctx, baseReader(cfg.Base), profile, cfg.Sentences, voice.Options{}); err != nil {
+			return out, fmt.Errorf("base voice: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// baseReader adapts a base-voice function to readAll.
+type baseReader func(ctx context.Context, profile []byte, text string) (*audio.PCM, error)
+
+func (b baseReader) Synthesize(ctx context.Context, profile []byte, text string, _ voice.Options) (*audio.PCM, error) {
+	return b(ctx, profile, text)
+}
+
+// readAll synthesizes every sentence, returning 16 kHz mono clips and the
+// total output duration.
+func readAll(ctx context.Context, e synthesizer, profile []byte, sentences []string, opt voice.Options) ([]clip, float64, error) {
+	clips := make([]clip, 0, len(sentences))
+	var secs float64
+	for i, text := range sentences {
+		pcm, err := e.Synthesize(ctx, profile, text, opt)
+		if err != nil {
+			return nil, 0, fmt.Errorf("synthesize %q: %w", text, err)
+		}
+		if pcm.Frames() == 0 || pcm.Rate <= 0 {
+			return nil, 0, fmt.Errorf("synthesize %q: %w", text, audio.ErrEmpty)
+		}
+		secs += pcm.Seconds()
+		clips = append(clips, clip{sentence: i, audio: to16k(pcm)})
+	}
+	return clips, secs, nil
+}
+
+type synthesizer interface {
+	Synthesize(ctx context.Context, profile []byte, text string, opt voice.Options) (*audio.PCM, error)
+}
+
+// identifiers holds the plain and the CMVN speaker identifier.
+type identifiers struct{ raw, norm *identifier }
+
+func trainIdentifiers(real []realSpeech) (identifiers, error) {
+	raw := make([][][][]float64, len(real))
+	norm := make([][][][]float64, len(real))
+	for s, r := range real {
+		raw[s], norm[s] = r.raw, r.norm
+	}
+	var ids identifiers
+	var err error
+	if ids.raw, err = trainIdentifier(raw); err != nil {
+		return ids, fmt.Errorf("eval: %w", err)
+	}
+	if ids.norm, err = trainIdentifier(norm); err != nil {
+		return ids, fmt.Errorf("eval: %w", err)
+	}
+	return ids, nil
+}

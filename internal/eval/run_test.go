@@ -1,0 +1,74 @@
+package eval
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/speechtest"
+)
+
+// subset links a few speakers of the shared speech into a temporary
+// dataset directory.
+func subset(t *testing.T, names ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, n := range names {
+		if err := os.Symlink(filepath.Join(speechtest.Dir(t), n), filepath.Join(dir, n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestRunEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	speakers, _, err := LoadDataset(ctx, subset(t, "cmuarctic_aew", "vctk_p225", "vctk_p226"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{
+		Engine:     fliteEngine{pitchMatch: true},
+		Base:       fliteBase,
+		Sentences:  Sentences()[:2],
+		Similarity: []float64{0.5},
+		Recognizer: DefaultRecognizer(),
+	}
+	rep, err := Run(ctx, speakers, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteText(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + buf.String())
+	if len(rep.Speakers) != 3 || rep.Sentences != 2 || len(rep.Frontier) != 1 {
+		t.Fatalf("report shape: %d speakers, %d sentences, %d frontier points", len(rep.Speakers), rep.Sentences, len(rep.Frontier))
+	}
+	o := rep.Overall
+	if o.WER == nil || o.BaseWER == nil || *o.WER > 0.3 {
+		t.Errorf("flite WER = %v (base %v), want measured and ≤ 0.3", o.WER, o.BaseWER)
+	}
+	if o.RealIDAccNorm == nil || *o.RealIDAccNorm < 0.7 {
+		t.Errorf("real_id_acc_norm = %v, want ≥ 0.7", o.RealIDAccNorm)
+	}
+	// flite's intonation target follows the reference's median F0, so the
+	// pitch-matched clone of the female speaker lands near her median.
+	for _, s := range rep.Speakers {
+		if s.Speaker == "vctk_p225" && (s.F0ErrorST == nil || *s.F0ErrorST > 2) {
+			t.Errorf("vctk_p225 f0 error %v st, want ≤ 2", s.F0ErrorST)
+		}
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatalf("report does not encode: %v", err)
+	}
+	if !strings.Contains(string(b), `"id_acc_norm"`) {
+		t.Errorf("json lacks id_acc_norm: %s", b)
+	}
+}

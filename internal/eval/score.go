@@ -1,0 +1,149 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/voxclone/voxclone/internal/audio"
+)
+
+// condResult is one speaker's outcome in one condition.
+type condResult struct {
+	n, right, rightNorm int
+	margin, marginNorm  float64 // sums over utterances
+	f0                  float64 // robust median F0 of the clips, 0 if unvoiced
+	wer                 ErrorCounts
+}
+
+// speakerResult gathers one speaker's outcomes.
+type speakerResult struct {
+	conds        []condResult
+	base         ErrorCounts
+	real         condResult // the reference half's real speech, identified
+	realF0       float64
+	cloneSeconds float64
+	synthSeconds float64
+	audioSeconds float64
+}
+
+// score runs speaker identification, F0 and speech recognition over the
+// synthesized clips and assembles the report.
+func score(ctx context.Context, speakers []Speaker, real []realSpeech, ids identifiers, syn []synthesis, cfg Config) (*Report, error) {
+	res := make([]speakerResult, len(speakers))
+	err := forEach(ctx, len(speakers), cfg.Workers, func(s int) error {
+		r := &res[s]
+		r.real = tally(ids, s, real[s].refRaw, real[s].refNorm)
+		r.realF0 = robustMedianF0(real[s].f0s)
+		r.cloneSeconds, r.synthSeconds, r.audioSeconds = syn[s].cloneSeconds, syn[s].synthSeconds, syn[s].audioSeconds
+		for _, clips := range syn[s].conds {
+			r.conds = append(r.conds, identify(ids, s, clips))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Recognizer != nil {
+		if err := recognize(ctx, cfg, syn, res); err != nil {
+			return nil, err
+		}
+	}
+	return buildReport(speakers, res, cfg), nil
+}
+
+// identify scores one speaker's clips in one condition.
+func identify(ids identifiers, target int, clips []clip) condResult {
+	fx, pt := newMFCCExtractor(), newPitchTracker()
+	var f0s []float64
+	var raw, norm [][][]float64
+	for _, cl := range clips {
+		x := cl.audio.Samples
+		f0s = append(f0s, pt.voicedF0s(x)...)
+		raw, norm = append(raw, fx.features(x, false)), append(norm, fx.features(x, true))
+	}
+	c := tally(ids, target, raw, norm)
+	c.f0 = robustMedianF0(f0s)
+	return c
+}
+
+// tally identifies utterances of speaker target. An utterance without
+// speech (nil features) counts as a miss.
+func tally(ids identifiers, target int, raw, norm [][][]float64) condResult {
+	var c condResult
+	for i := range raw {
+		c.n++
+		if raw[i] == nil {
+			continue
+		}
+		d := decide(ids.raw.scores(raw[i]), target)
+		dn := decide(ids.norm.scores(norm[i]), target)
+		c.right += b2i(d.Correct)
+		c.rightNorm += b2i(dn.Correct)
+		c.margin += d.Margin
+		c.marginNorm += dn.Margin
+	}
+	return c
+}
+
+// recognize transcribes every clip with the closed-vocabulary recognizer,
+// in one batch per worker, and stores the error counts.
+func recognize(ctx context.Context, cfg Config, syn []synthesis, res []speakerResult) error {
+	type item struct {
+		speaker, cond int // cond -1 is the base voice
+		sentence      int
+		audio         *audio.PCM
+	}
+	var items []item
+	for s, sy := range syn {
+		for c, clips := range sy.conds {
+			for _, cl := range clips {
+				items = append(items, item{s, c, cl.sentence, cl.audio})
+			}
+		}
+		for _, cl := range sy.base {
+			items = append(items, item{s, -1, cl.sentence, cl.audio})
+		}
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = 2
+	}
+	chunks := min(workers, len(items))
+	hyps := make([]string, len(items))
+	err := forEach(ctx, chunks, chunks, func(k int) error {
+		lo, hi := k*len(items)/chunks, (k+1)*len(items)/chunks
+		utts := make([]*audio.PCM, 0, hi-lo)
+		for _, it := range items[lo:hi] {
+			utts = append(utts, it.audio)
+		}
+		h, err := cfg.Recognizer.Transcribe(ctx, utts, cfg.Sentences)
+		copy(hyps[lo:hi], h)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	for i, it := range items {
+		e := CountErrors(NormalizeWords(cfg.Sentences[it.sentence]), NormalizeWords(hyps[i]))
+		if it.cond < 0 {
+			res[it.speaker].base.Add(e)
+		} else {
+			res[it.speaker].conds[it.cond].wer.Add(e)
+		}
+	}
+	return nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 { // keeps the report JSON-encodable
+		return 0
+	}
+	return a / b
+}
