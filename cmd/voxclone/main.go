@@ -34,6 +34,7 @@ type Env struct {
 // commands lists every subcommand. Each lives in cmd_<name>.go.
 var commands = map[string]command{
 	"version": {"print the version", runVersion},
+	"eval":    {"measure voice similarity and intelligibility on a speech folder", runEval},
 	"migrate": {"apply database migrations and exit", runMigrate},
 }
 
