@@ -1,0 +1,209 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/voice"
+)
+
+// voiceFixture is a fixture with alice's uploaded sample and ready model.
+type voiceFixture struct {
+	*fixture
+	alice, bob app.User
+	sample     app.Sample
+	model      app.Model
+}
+
+func newVoiceFixture(t *testing.T, b backend, wav []byte) *voiceFixture {
+	t.Helper()
+	f := &voiceFixture{fixture: newFixture(t, b.open(t), voice.New(voice.Config{}))}
+	f.alice, _ = f.register(t, "alice@example.com")
+	f.bob, _ = f.register(t, "bob@example.com")
+	var err error
+	f.sample, err = f.svc.UploadSample(t.Context(), f.alice.ID, app.UploadInput{Name: "read", Data: bytes.NewReader(wav)})
+	must(t, err)
+	f.model, err = f.svc.CreateModel(t.Context(), f.alice.ID, app.CreateModelInput{Name: "My voice", Description: "test",
+		SampleIDs: []string{f.sample.ID, " " + f.sample.ID}})
+	must(t, err)
+	return f
+}
+
+func TestVoiceFlow(t *testing.T) {
+	wav := speechWAV(t, "librispeech_1688")
+	forEachBackend(t, func(t *testing.T, b backend) {
+		f := newVoiceFixture(t, b, wav)
+		ctx := t.Context()
+		m := f.model
+		if m.Status != app.ModelReady || m.ProfileBytes <= 0 || m.Engine == "" || len(m.SampleIDs) != 1 || m.Name != "My voice" {
+			t.Fatalf("CreateModel = %+v", m)
+		}
+		if got, err := f.svc.GetModel(ctx, f.alice.ID, m.ID); err != nil || got.ID != m.ID || got.ProfileBytes != m.ProfileBytes {
+			t.Errorf("GetModel = %+v, %v", got, err)
+		}
+
+		syn, audioBytes, err := f.svc.Synthesize(ctx, f.alice.ID, app.SynthesizeInput{ModelID: m.ID,
+			Text: "Hello there. This is a short test of the cloned voice."})
+		must(t, err)
+		pcm := mustDecode(t, audioBytes)
+		if syn.Format != "wav" || syn.Speed != 1 || syn.SizeBytes != int64(len(audioBytes)) ||
+			pcm.Seconds() < 1.5 || pcm.Seconds() > 12 || abs(pcm.Seconds()-syn.DurationSeconds) > 0.05 {
+			t.Errorf("Synthesize = %+v, decoded %.2f s", syn, pcm.Seconds())
+		}
+		f.clock.Advance(time.Second)
+		syn2, mp3, err := f.svc.Synthesize(ctx, f.alice.ID, app.SynthesizeInput{ModelID: m.ID, Text: "Second one.",
+			Format: "mp3", SampleRate: 22050, Speed: 1.5})
+		must(t, err)
+		if p := mustDecode(t, mp3); syn2.Format != "mp3" || syn2.SampleRate != 22050 || p.Rate != 22050 {
+			t.Errorf("mp3 synthesis = %+v, decoded rate %d", syn2, p.Rate)
+		}
+		f.clock.Advance(time.Second)
+		syn3, _, err := f.svc.Synthesize(ctx, f.alice.ID, app.SynthesizeInput{ModelID: m.ID, Text: "Third.", Format: "flac"})
+		must(t, err)
+
+		t.Run("History", func(t *testing.T) {
+			p1, err := f.svc.ListHistory(ctx, f.alice.ID, 2, "")
+			must(t, err)
+			if len(p1.Items) != 2 || p1.Items[0].ID != syn3.ID || p1.Items[1].ID != syn2.ID || p1.NextCursor == "" {
+				t.Fatalf("page 1 = %+v", p1)
+			}
+			p2, err := f.svc.ListHistory(ctx, f.alice.ID, 2, p1.NextCursor)
+			must(t, err)
+			if len(p2.Items) != 1 || p2.Items[0].ID != syn.ID || p2.NextCursor != "" {
+				t.Fatalf("page 2 = %+v", p2)
+			}
+			_, err = f.svc.ListHistory(ctx, f.alice.ID, 2, "not-a-cursor")
+			wantCode(t, err, app.EInvalid)
+			got, rc, err := f.svc.OpenHistoryAudio(ctx, f.alice.ID, syn.ID)
+			must(t, err)
+			data, _ := io.ReadAll(rc)
+			rc.Close()
+			if got.ID != syn.ID || !bytes.Equal(data, audioBytes) {
+				t.Errorf("OpenHistoryAudio returned %d bytes, want the %d synthesized", len(data), len(audioBytes))
+			}
+		})
+		t.Run("ErrInvalid", func(t *testing.T) {
+			sim := 1.5
+			for _, in := range []app.SynthesizeInput{
+				{Text: ""}, {Text: "   "}, {Text: strings.Repeat("ä", 5001)}, {Text: "hi", Speed: 2.5},
+				{Text: "hi", Speed: 0.4}, {Text: "hi", Pitch: 13}, {Text: "hi", Pitch: -12.5},
+				{Text: "hi", Similarity: &sim}, {Text: "hi", SampleRate: 7999}, {Text: "hi", SampleRate: 96000},
+				{Text: "hi", Format: "xyz"},
+			} {
+				in.ModelID = m.ID
+				_, _, err := f.svc.Synthesize(ctx, f.alice.ID, in)
+				wantCode(t, err, app.EInvalid)
+			}
+		})
+		t.Run("Update", func(t *testing.T) {
+			name, empty := " Renamed ", " "
+			got, err := f.svc.UpdateModel(ctx, f.alice.ID, m.ID, app.ModelUpdate{Name: &name})
+			must(t, err)
+			if got.Name != "Renamed" || got.Description != "test" {
+				t.Errorf("UpdateModel = %+v", got)
+			}
+			_, err = f.svc.UpdateModel(ctx, f.alice.ID, m.ID, app.ModelUpdate{Name: &empty})
+			wantCode(t, err, app.EInvalid)
+		})
+		t.Run("Isolation", func(t *testing.T) { testIsolation(t, f, syn) })
+		t.Run("SampleDeleteKeepsModel", func(t *testing.T) {
+			must(t, f.svc.DeleteSample(ctx, f.alice.ID, f.sample.ID))
+			// A fresh Service has no cached profile: it must come from storage.
+			svc := f.service(t, voice.New(voice.Config{}))
+			if _, _, err := svc.Synthesize(ctx, f.alice.ID, app.SynthesizeInput{ModelID: m.ID, Text: "Still here."}); err != nil {
+				t.Fatalf("model unusable after its sample was deleted: %v", err)
+			}
+		})
+		t.Run("DeleteModel", func(t *testing.T) {
+			must(t, f.svc.DeleteModel(ctx, f.alice.ID, m.ID))
+			for _, key := range []string{m.ProfileKey, syn.AudioKey, syn2.AudioKey} {
+				_, err := f.blobs.Open(ctx, key)
+				wantCode(t, err, app.ENotFound)
+			}
+			if p, _ := f.svc.ListHistory(ctx, f.alice.ID, 0, ""); len(p.Items) != 0 {
+				t.Errorf("history after model delete: %d items", len(p.Items))
+			}
+			_, _, err := f.svc.Synthesize(ctx, f.alice.ID, app.SynthesizeInput{ModelID: m.ID, Text: "Gone?"})
+			wantCode(t, err, app.ENotFound)
+		})
+	})
+}
+
+// testIsolation checks that bob can neither see nor change alice's things.
+func testIsolation(t *testing.T, f *voiceFixture, syn app.Synthesis) {
+	ctx, bob, m := t.Context(), f.bob.ID, f.model
+	name := "stolen"
+	_, err := f.svc.GetModel(ctx, bob, m.ID)
+	wantCode(t, err, app.ENotFound)
+	_, err = f.svc.UpdateModel(ctx, bob, m.ID, app.ModelUpdate{Name: &name})
+	wantCode(t, err, app.ENotFound)
+	wantCode(t, f.svc.DeleteModel(ctx, bob, m.ID), app.ENotFound)
+	_, _, err = f.svc.Synthesize(ctx, bob, app.SynthesizeInput{ModelID: m.ID, Text: "hi"})
+	wantCode(t, err, app.ENotFound)
+	_, err = f.svc.CreateModel(ctx, bob, app.CreateModelInput{Name: "x", SampleIDs: []string{f.sample.ID}})
+	wantCode(t, err, app.ENotFound)
+	_, _, err = f.svc.OpenHistoryAudio(ctx, bob, syn.ID)
+	wantCode(t, err, app.ENotFound)
+	wantCode(t, f.svc.DeleteSample(ctx, bob, f.sample.ID), app.ENotFound)
+	if ms, _ := f.svc.ListModels(ctx, bob); len(ms) != 0 {
+		t.Errorf("bob lists %d models", len(ms))
+	}
+	if p, _ := f.svc.ListHistory(ctx, bob, 0, ""); len(p.Items) != 0 {
+		t.Errorf("bob lists %d history items", len(p.Items))
+	}
+	got, err := f.svc.GetModel(ctx, f.alice.ID, m.ID)
+	if err != nil || got.Name == name {
+		t.Errorf("alice's model after bob's attempts: %+v, %v", got, err)
+	}
+}
+
+// cloneFails is the real engine with cloning broken, as when the engine
+// finds too little voiced speech.
+type cloneFails struct{ *voice.Engine }
+
+func (cloneFails) Clone(context.Context, []voice.Reference) ([]byte, error) {
+	return nil, voice.ErrNoSpeech
+}
+
+func TestCreateModelFailed(t *testing.T) {
+	wav := speechWAV(t, "vctk_p225")
+	forEachBackend(t, func(t *testing.T, b backend) {
+		f := newFixture(t, b.open(t), cloneFails{voice.New(voice.Config{})})
+		ctx := t.Context()
+		alice, _ := f.register(t, "alice@example.com")
+		smp, err := f.svc.UploadSample(ctx, alice.ID, app.UploadInput{Data: bytes.NewReader(wav)})
+		must(t, err)
+		m, err := f.svc.CreateModel(ctx, alice.ID, app.CreateModelInput{SampleIDs: []string{smp.ID}})
+		must(t, err)
+		if m.Status != app.ModelFailed || !strings.Contains(m.Failure, "not enough speech") || m.ProfileKey != "" ||
+			!strings.HasPrefix(m.Name, "Voice ") {
+			t.Fatalf("failed clone = %+v", m)
+		}
+		_, _, err = f.svc.Synthesize(ctx, alice.ID, app.SynthesizeInput{ModelID: m.ID, Text: "hi"})
+		wantCode(t, err, app.EUnprocessable)
+		for _, ids := range [][]string{nil, {" "}, make([]string, 21)} {
+			for i := range ids {
+				if ids[i] == "" && len(ids) > 1 {
+					ids[i] = app.NewID()
+				}
+			}
+			_, err := f.svc.CreateModel(ctx, alice.ID, app.CreateModelInput{SampleIDs: ids})
+			wantCode(t, err, app.EInvalid)
+		}
+		_, err = f.svc.CreateModel(ctx, alice.ID, app.CreateModelInput{SampleIDs: []string{smp.ID, app.NewID()}})
+		wantCode(t, err, app.ENotFound)
+		must(t, f.svc.DeleteModel(ctx, alice.ID, m.ID))
+	})
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
