@@ -38,6 +38,11 @@ export async function show() {
   $("speak-submit").disabled = models.length === 0 || running;
 }
 
+/** leave pauses the result so it does not play on under another page. */
+export function leave() {
+  $("speak-audio").pause();
+}
+
 function count() {
   const n = $("speak-text").value.length;
   const c = $("speak-count");
