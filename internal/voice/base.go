@@ -2,8 +2,10 @@ package voice
 
 import (
 	"context"
+	_ "embed"
+	"encoding/json"
 	"fmt"
-	"math"
+	"sync"
 
 	"github.com/voxclone/voxclone/internal/tts/flite"
 )
@@ -13,39 +15,65 @@ import (
 // badly (docs/engine.md).
 var baseVoices = []string{"slt", "rms"}
 
-// calibrationText is read by each base voice once per process to measure
-// it. It is phonetically varied so the statistics describe the voice, not
-// the sentence.
+// calibrationText is read by each base voice to measure it. It is
+// phonetically varied (Harvard sentences) so the statistics describe the
+// voice, not the sentence.
 const calibrationText = "The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. " +
 	"It's easy to tell the depth of a well. These days a chicken leg is a rare dish. " +
 	"Rice is often served in round bowls. The juice of lemons makes fine punch. " +
-	"The box was thrown beside the parked truck. Four hours of steady work faced us."
+	"The box was thrown beside the parked truck. The hogs were fed chopped corn and garbage. " +
+	"Four hours of steady work faced us. A large size in stockings is hard to sell. " +
+	"The boy was there when the sun rose. A rod is used to catch pink salmon. " +
+	"The source of the huge river is the clear spring. Kick the ball straight and follow through. " +
+	"Help the woman get back to her feet. A pot of tea helps to pass the evening."
 
-// baseStats are a base voice's own measurements.
-type baseStats struct {
-	logF0Median, logF0SD float64
-}
+// baseStatsJSON holds every base voice's measurements on calibrationText,
+// so neither Clone nor Synthesize pays for measuring them.
+// TestBaseStatsCurrent regenerates it with -update and fails when it is
+// stale.
+//
+//go:embed basestats.json
+var baseStatsJSON []byte
 
-// bases measures every base voice once per engine.
-func (e *Engine) bases(ctx context.Context) (map[string]baseStats, error) {
-	e.baseOnce.Do(func() {
-		e.baseStats = map[string]baseStats{}
+var (
+	baseOnce  sync.Once
+	baseTable map[string]*speakerStats
+	baseErr   error
+)
+
+// bases returns the base voices' statistics.
+func bases() (map[string]*speakerStats, error) {
+	baseOnce.Do(func() {
+		baseErr = json.Unmarshal(baseStatsJSON, &baseTable)
 		for _, v := range baseVoices {
-			r, err := flite.Synthesize(context.WithoutCancel(ctx), v, calibrationText, flite.Options{})
-			if err != nil {
-				e.baseErr = fmt.Errorf("voice: measuring base voice %s: %w", v, err)
-				return
+			if baseErr == nil && baseTable[v] == nil {
+				baseErr = fmt.Errorf("voice: no statistics for base voice %s", v)
 			}
-			tr := trackPitch(r.Audio.Samples, r.Audio.Rate, analysisHop)
-			var lf []float64
-			for _, f := range tr.F0 {
-				if f > 0 {
-					lf = append(lf, math.Log(f))
-				}
-			}
-			med, sd := robustStats(lf)
-			e.baseStats[v] = baseStats{logF0Median: med, logF0SD: sd}
 		}
 	})
-	return e.baseStats, e.baseErr
+	return baseTable, baseErr
+}
+
+// measureBase synthesizes calibrationText with a base voice and analyses it
+// exactly as enrolment analyses a speaker.
+func measureBase(ctx context.Context, voice string) (*speakerStats, error) {
+	acc := newStatsAcc()
+	for _, s := range splitSentences(calibrationText) {
+		r, err := flite.Synthesize(ctx, voice, s, flite.Options{})
+		if err != nil {
+			return nil, err
+		}
+		if err := acc.add(toFloat64(r.Audio.Samples)); err != nil {
+			return nil, err
+		}
+	}
+	return acc.finish(), nil
+}
+
+func toFloat64(x []float32) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = float64(v)
+	}
+	return out
 }

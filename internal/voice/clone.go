@@ -6,13 +6,14 @@ import (
 	"math"
 )
 
-// analysisHop is the frame hop of enrolment analysis.
-const analysisHop = 0.01
+// paramsHash names the analysis settings of this engine version; it changes
+// when a change makes old profiles measure something else.
+const paramsHash = 0x5643_0002
 
 // buildProfile cleans the references and measures the speaker.
 func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, error) {
-	var logF0 []float64
-	var speech, frames float64
+	acc := newStatsAcc()
+	var speech, quality, snr float64
 	for i, r := range refs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -20,58 +21,85 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		if r.Audio == nil || r.Audio.Frames() == 0 {
 			continue
 		}
-		x, secs, err := prepare(r.Audio)
+		x, rep, err := prepare(r.Audio)
 		if err != nil {
+			continue // no speech in this one; the total decides below
+		}
+		// Quality and SNR are speech-weighted means over the references.
+		speech += rep.SpeechSeconds
+		quality += float64(rep.Score) * rep.SpeechSeconds
+		snr += rep.SNRDB * rep.SpeechSeconds
+		if err := acc.add(x); err != nil {
 			return nil, fmt.Errorf("voice: reference %d: %w", i+1, err)
 		}
-		speech += secs
-		tr := trackPitch(x.Samples, x.Rate, analysisHop)
-		frames += float64(len(tr.F0))
-		for _, f := range tr.F0 {
-			if f > 0 {
-				logF0 = append(logF0, math.Log(f))
-			}
-		}
 	}
-	if float64(len(logF0))*analysisHop < minVoicedSeconds {
+	if float64(acc.voicedN)*analysisPeriod/1000 < minVoicedSeconds {
 		return nil, ErrNoSpeech
 	}
-	p := &Profile{ParamsHash: paramsHash, SpeechSeconds: float32(speech)}
-	p.Prosody = prosodyStats(logF0, frames)
-	bs, err := e.bases(ctx)
+	st := acc.finish()
+	bs, err := bases()
 	if err != nil {
 		return nil, err
 	}
-	p.Base = chooseBase(p.Prosody, bs)
+	p := &Profile{ParamsHash: paramsHash, SpeechSeconds: float32(speech),
+		Quality: float32(quality / max(speech, 1e-9)), SNR: float32(snr / max(speech, 1e-9))}
+	p.Prosody = prosodyOf(st)
+	p.Spectrum = spectrumOf(st)
+	p.Source = Source{Aperiodicity: f32s(st.Aperiodicity)}
+	p.Base = fitBase(st, bs)
 	return p, nil
 }
 
-// paramsHash names the analysis settings of this engine version; it changes
-// when a change makes old profiles measure something else.
-const paramsHash = 0x5643_0001
-
-func prosodyStats(logF0 []float64, frames float64) Prosody {
-	med, sd := robustStats(logF0)
-	w := append([]float64(nil), logF0...)
+func prosodyOf(st *speakerStats) Prosody {
+	w := append([]float64(nil), st.LogF0...)
 	return Prosody{
-		LogF0Median: float32(med),
-		LogF0SD:     float32(sd),
+		LogF0Median: float32(st.LogF0Median),
+		LogF0SD:     float32(st.LogF0SD),
 		LogF0P05:    float32(quantile(w, 0.05)),
 		LogF0P95:    float32(quantile(w, 0.95)),
-		VoicedRatio: float32(float64(len(logF0)) / math.Max(1, frames)),
+		VoicedRatio: float32(st.VoicedRatio),
 	}
 }
 
-// chooseBase picks the base voice whose median F0 is nearest the speaker's
-// (in log terms) and records its statistics as the F0 mapping's source.
-func chooseBase(pr Prosody, bs map[string]baseStats) BaseFit {
+func spectrumOf(st *speakerStats) Spectrum {
+	s := Spectrum{
+		Alpha:      mcepAlpha,
+		VoicedMean: f32s(st.VoicedMean), VoicedStd: f32s(st.VoicedStd),
+		UnvoicedMean: f32s(st.UnvoicedMean), UnvoicedStd: f32s(st.UnvoicedStd),
+		GV: f32s(st.GV), LTAS: f32s(st.LTAS),
+	}
+	for k := range s.Formants {
+		s.Formants[k] = float32(st.Formants[k])
+	}
+	return s
+}
+
+// chooseBaseVoice picks the base voice whose median F0 is nearest the
+// speaker's in log terms: the F0 mapping then moves the least, which is
+// what the vocoder tolerates worst.
+func chooseBaseVoice(logF0 float64, bs map[string]*speakerStats) string {
 	best := ""
 	for _, name := range baseVoices {
-		d := math.Abs(bs[name].logF0Median - float64(pr.LogF0Median))
-		if best == "" || d < math.Abs(bs[best].logF0Median-float64(pr.LogF0Median)) {
+		d := math.Abs(bs[name].LogF0Median - logF0)
+		if best == "" || d < math.Abs(bs[best].LogF0Median-logF0) {
 			best = name
 		}
 	}
-	b := bs[best]
-	return BaseFit{Voice: best, BaseLogF0Median: float32(b.logF0Median), BaseLogF0SD: float32(b.logF0SD), Warp: 1}
+	return best
+}
+
+func f32s(v []float64) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
+}
+
+func f64s(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
 }

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/loudness"
 	"github.com/voxclone/voxclone/internal/tts/flite"
+	"github.com/voxclone/voxclone/internal/voice/world"
 )
 
 // Mode selects how Synthesize makes the base voice sound like the speaker.
@@ -48,10 +49,6 @@ type Config struct {
 // use; New is cheap and the base voices are measured on first use.
 type Engine struct {
 	mode Mode
-
-	baseOnce  sync.Once
-	baseStats map[string]baseStats
-	baseErr   error
 }
 
 // New returns an engine.
@@ -99,8 +96,8 @@ func (e *Engine) Synthesize(ctx context.Context, profile []byte, text string, op
 		return nil, ErrEmptyText
 	}
 	var out *audio.PCM
-	for _, c := range chunks {
-		pcm, err := e.speak(ctx, &p, c, opt)
+	for i, c := range chunks {
+		pcm, err := e.speak(ctx, &p, c, opt, uint64(opt.Seed)+uint64(i))
 		if err != nil {
 			return nil, err
 		}
@@ -110,13 +107,59 @@ func (e *Engine) Synthesize(ctx context.Context, profile []byte, text string, op
 	if lufs == 0 {
 		lufs = -16
 	}
-	return normalizeLoudness(out, lufs, -1), nil
+	return loudness.Normalize(out, lufs, -1), nil
 }
 
 // speak renders one sentence.
-func (e *Engine) speak(ctx context.Context, p *Profile, text string, opt Options) (*audio.PCM, error) {
+func (e *Engine) speak(ctx context.Context, p *Profile, text string, opt Options, seed uint64) (*audio.PCM, error) {
+	if e.mode == ModeBaseline {
+		return speakBaseline(ctx, p, text, opt)
+	}
+	r, err := flite.Synthesize(ctx, p.Base.Voice, text, flite.Options{DurationStretch: durationStretch(opt.Speed)})
+	if err != nil {
+		return nil, fmt.Errorf("voice: base synthesis: %w", err)
+	}
+	x := resampleTo(toFloat64(r.Audio.Samples), r.Audio.Rate, analysisRate)
+	par, err := analyzeBase(x, r.Phones)
+	if err != nil {
+		return nil, fmt.Errorf("voice: analysing base voice: %w", err)
+	}
+	c := newConversion(p, similarity(opt.Similarity), opt.Pitch)
+	c.mapEnvelopes(par.Envelope, par.F0)
+	c.mapF0(par.F0)
+	par.Aperiodicity, err = world.Aperiodicity(x, analysisRate, par.F0, synthHop, par.FFTSize,
+		world.AperiodicityOptions{Mode: world.Template, TemplateDB: c.apDB})
+	if err != nil {
+		return nil, err
+	}
+	y, err := world.Synthesize(par, world.SynthesisOptions{Seed: seed})
+	if err != nil {
+		return nil, fmt.Errorf("voice: vocoder: %w", err)
+	}
+	return &audio.PCM{Rate: analysisRate, Channels: 1, Samples: f32s(y)}, nil
+}
+
+// analyzeBase measures F0 and the envelope of clean base-voice audio. The
+// base voice is noise-free, so DIO runs decimated; flite's phones mark
+// the frames that must be unvoiced.
+func analyzeBase(x []float64, phones []flite.Phone) (*world.Params, error) {
+	f0, err := world.F0(x, analysisRate, world.F0Options{FramePeriod: synthHop})
+	if err != nil {
+		return nil, err
+	}
+	maskUnvoiced(f0, phones, synthHop)
+	env, err := world.Envelope(x, analysisRate, f0, synthHop, world.EnvelopeOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return &world.Params{Rate: analysisRate, FramePeriod: synthHop, Samples: len(x),
+		FFTSize: world.FFTSizeFor(analysisRate, 0), F0: f0, Envelope: env}, nil
+}
+
+// speakBaseline renders with flite alone, its intonation target set to the
+// speaker's F0 statistics (rms ignores the target).
+func speakBaseline(ctx context.Context, p *Profile, text string, opt Options) (*audio.PCM, error) {
 	fo := flite.Options{DurationStretch: durationStretch(opt.Speed)}
-	// The F0 target follows the speaker; the user's pitch shift moves it.
 	med := math.Exp(float64(p.Prosody.LogF0Median) + opt.Pitch*math.Ln2/12)
 	fo.F0Mean, fo.F0Stddev = med, med*float64(p.Prosody.LogF0SD)
 	r, err := flite.Synthesize(ctx, p.Base.Voice, text, fo)
@@ -124,6 +167,17 @@ func (e *Engine) speak(ctx context.Context, p *Profile, text string, opt Options
 		return nil, fmt.Errorf("voice: base synthesis: %w", err)
 	}
 	return r.Audio, nil
+}
+
+// defaultSimilarity is the strength of the spectral conversion when the
+// caller does not choose one.
+const defaultSimilarity = 1.0
+
+func similarity(s *float64) float64 {
+	if s == nil {
+		return defaultSimilarity
+	}
+	return clamp(*s, 0, 1)
 }
 
 // durationStretch maps the speed option (0 = 1, clamped to 0.5–2) to

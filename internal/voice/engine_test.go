@@ -6,11 +6,14 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/voice/world"
 )
 
 func TestCloneChoosesBaseBySpeaker(t *testing.T) {
 	ctx := context.Background()
-	e := New(Config{Mode: ModeBaseline})
+	e := New(Config{})
 	for _, sp := range []string{"vctk_p225", "vctk_p226", "cmuarctic_aew", "cmuarctic_axb"} {
 		b, err := e.Clone(ctx, loadRefs(t, sp, 30))
 		if err != nil {
@@ -24,56 +27,72 @@ func TestCloneChoosesBaseBySpeaker(t *testing.T) {
 		if sexes[sp] == 'F' {
 			want = "slt"
 		}
+		t.Logf("%s: %d bytes, F0 %.0f Hz, formants %.0f, base %s, warp %.3f", sp, len(b),
+			math.Exp(float64(p.Prosody.LogF0Median)), p.Spectrum.Formants, p.Base.Voice, p.Base.Warp)
 		if p.Base.Voice != want {
-			t.Errorf("%s: base voice %s (F0 %.0f Hz), want %s", sp, p.Base.Voice, math.Exp(float64(p.Prosody.LogF0Median)), want)
+			t.Errorf("%s: base voice %s, want %s", sp, p.Base.Voice, want)
 		}
-		if p.SpeechSeconds < 5 {
-			t.Errorf("%s: %.1f s of speech", sp, p.SpeechSeconds)
+		if p.SpeechSeconds < 5 || p.Quality <= 0 {
+			t.Errorf("%s: %.1f s of speech, quality %.0f", sp, p.SpeechSeconds, p.Quality)
+		}
+		if len(p.Spectrum.VoicedMean) != mcepOrder+1 || len(p.Base.EQVoiced) != mcepOrder+1 {
+			t.Errorf("%s: spectral statistics missing", sp)
 		}
 	}
 }
 
-func TestSynthesizeBaseline(t *testing.T) {
+const testText = "The weather is nice today. Let us go for a walk in the park!"
+
+// TestSynthesize checks both modes on a real speaker: repeatable bytes,
+// the speed and pitch controls, and output F0 near the speaker's.
+func TestSynthesize(t *testing.T) {
 	ctx := context.Background()
-	e := New(Config{Mode: ModeBaseline})
-	prof, err := e.Clone(ctx, loadRefs(t, "vctk_p225", 20))
+	prof, err := New(Config{}).Clone(ctx, loadRefs(t, "vctk_p226", 30))
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := "The weather is nice today. Let us go for a walk in the park!"
-	a, err := e.Synthesize(ctx, prof, text, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := a.Seconds(); d < 2 || d > 6 {
-		t.Fatalf("duration %.2f s", d)
-	}
-	b, _ := e.Synthesize(ctx, prof, text, Options{})
-	if !bytes.Equal(f32bytes(a.Samples), f32bytes(b.Samples)) {
-		t.Error("same input gave different output")
-	}
-	fast, err := e.Synthesize(ctx, prof, text, Options{Speed: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := fast.Seconds() / a.Seconds(); r < 0.4 || r > 0.65 {
-		t.Errorf("speed 2 changed duration by %.2f×", r)
-	}
-	up, _ := e.Synthesize(ctx, prof, text, Options{Pitch: 5})
-	f0a, _ := f0Median(trackPitch(a.Samples, a.Rate, 0.01).F0)
-	f0u, _ := f0Median(trackPitch(up.Samples, up.Rate, 0.01).F0)
-	if st := 12 * math.Log2(f0u/f0a); math.Abs(st-5) > 1.5 {
-		t.Errorf("pitch +5 st moved median F0 by %.1f st", st)
+	var p Profile
+	_ = p.UnmarshalBinary(prof)
+	target := math.Exp(float64(p.Prosody.LogF0Median))
+	for _, mode := range []Mode{ModeConvert, ModeBaseline} {
+		t.Run(string(mode), func(t *testing.T) {
+			e := New(Config{Mode: mode})
+			a, err := e.Synthesize(ctx, prof, testText, Options{Seed: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := a.Seconds(); d < 2 || d > 6 || a.Rate != analysisRate {
+				t.Fatalf("%.2f s at %d Hz", d, a.Rate)
+			}
+			b, _ := e.Synthesize(ctx, prof, testText, Options{Seed: 7})
+			if !bytes.Equal(f32bytes(a.Samples), f32bytes(b.Samples)) {
+				t.Error("same input and seed gave different output")
+			}
+			fast, _ := e.Synthesize(ctx, prof, testText, Options{Speed: 2, Seed: 7})
+			if r := fast.Seconds() / a.Seconds(); r < 0.4 || r > 0.65 {
+				t.Errorf("speed 2 changed duration by %.2f×", r)
+			}
+			f0 := medianF0(t, a)
+			if mode == ModeConvert {
+				if st := 12 * math.Log2(f0/target); math.Abs(st) > 1.5 {
+					t.Errorf("output median F0 %.0f Hz is %.1f st from the speaker's %.0f Hz", f0, st, target)
+				}
+				up, _ := e.Synthesize(ctx, prof, testText, Options{Pitch: 5, Seed: 7})
+				if st := 12 * math.Log2(medianF0(t, up)/f0); math.Abs(st-5) > 1 {
+					t.Errorf("pitch +5 st moved median F0 by %.1f st", st)
+				}
+			}
+		})
 	}
 }
 
 func TestSynthesizeErrors(t *testing.T) {
 	ctx := context.Background()
-	e := New(Config{Mode: ModeBaseline})
+	e := New(Config{})
 	if _, err := e.Synthesize(ctx, []byte("junk"), "hi", Options{}); !errors.Is(err, ErrBadProfile) {
 		t.Errorf("junk profile: %v", err)
 	}
-	prof, err := (&Profile{Prosody: Prosody{LogF0Median: 5, LogF0SD: 0.1}, Base: BaseFit{Voice: "slt", Warp: 1}}).MarshalBinary()
+	prof, err := sampleProfile().MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +102,25 @@ func TestSynthesizeErrors(t *testing.T) {
 	if _, err := e.Clone(ctx, nil); !errors.Is(err, ErrNoSpeech) {
 		t.Errorf("no refs: %v", err)
 	}
+	silence := &audio.PCM{Rate: 16000, Channels: 1, Samples: make([]float32, 16000*5)}
+	if _, err := e.Clone(ctx, []Reference{{Audio: silence}}); !errors.Is(err, ErrNoSpeech) {
+		t.Errorf("silence: %v", err)
+	}
+}
+
+func medianF0(t testing.TB, p *audio.PCM) float64 {
+	t.Helper()
+	f0, err := world.F0(toFloat64(p.Samples), p.Rate, world.F0Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v []float64
+	for _, f := range f0 {
+		if f > 0 {
+			v = append(v, f)
+		}
+	}
+	return quantile(v, 0.5)
 }
 
 func f32bytes(x []float32) []byte {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+
+	"github.com/voxclone/voxclone/internal/voice/world"
 )
 
 // Binary profile layout (little-endian), documented in docs/engine.md:
@@ -138,7 +140,7 @@ func (p *Profile) validate() error {
 		return math.IsNaN(float64(f)) || f < lo || f > hi
 	}
 	switch {
-	case bad(q.LogF0Median, float32(math.Log(minF0)), float32(math.Log(maxF0))):
+	case bad(q.LogF0Median, float32(math.Log(world.DefaultF0Floor)), float32(math.Log(world.DefaultF0Ceil))):
 		return fmt.Errorf("%w: F0 median out of range", ErrBadProfile)
 	case bad(q.LogF0SD, 0, 2), bad(p.Base.BaseLogF0SD, 0, 2):
 		return fmt.Errorf("%w: F0 spread out of range", ErrBadProfile)

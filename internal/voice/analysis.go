@@ -1,0 +1,241 @@
+package voice
+
+import (
+	"math"
+
+	"github.com/voxclone/voxclone/internal/voice/mcep"
+	"github.com/voxclone/voxclone/internal/voice/world"
+)
+
+// Analysis settings shared by enrolment and base-voice measurement; both
+// sides of every statistic must be measured the same way.
+const (
+	analysisRate   = 16000
+	analysisPeriod = 10.0 // ms
+	mcepOrder      = 24
+	mcepAlpha      = 0.42
+	ltasBands      = 64
+	// silenceDB drops frames this far below the utterance's loud frames
+	// from the spectral statistics, so pauses do not count as unvoiced speech.
+	silenceDB = 40.0
+	nucleusDB = 10.0
+	// apStride analyses aperiodicity on every apStride-th voiced frame: the
+	// profile keeps only its mean, and D4C is the costliest stage.
+	apStride = 4
+)
+
+// speakerStats are a speaker's measurements: the real speaker at
+// enrolment, or a base voice reading the calibration text.
+type speakerStats struct {
+	LogF0        []float64 `json:"-"` // voiced frames
+	LogF0Median  float64   `json:"logF0Median"`
+	LogF0SD      float64   `json:"logF0SD"`
+	VoicedMean   []float64 `json:"voicedMean"`
+	VoicedStd    []float64 `json:"voicedStd"`
+	UnvoicedMean []float64 `json:"unvoicedMean"`
+	UnvoicedStd  []float64 `json:"unvoicedStd"`
+	GV           []float64 `json:"gv"`
+	LTAS         []float64 `json:"ltas"`
+	Formants     []float64 `json:"formants"`
+	Aperiodicity []float64 `json:"aperiodicity"`
+	VoicedRatio  float64   `json:"voicedRatio"`
+}
+
+// statsAcc accumulates speakerStats over utterances.
+type statsAcc struct {
+	conv            *mcep.Converter
+	logF0           []float64
+	v, u            moments
+	gv              []float64
+	gvN             int
+	ltas            []float64
+	ltasN           int
+	formants        [4][]float64
+	ap              []float64
+	apN             int
+	frames, voicedN int
+}
+
+func newStatsAcc() *statsAcc {
+	bins := world.FFTSizeFor(analysisRate, 0)/2 + 1
+	return &statsAcc{
+		conv: mcep.NewConverter(bins, mcepOrder, mcepAlpha),
+		v:    newMoments(mcepOrder + 1), u: newMoments(mcepOrder + 1),
+		gv: make([]float64, mcepOrder+1), ltas: make([]float64, ltasBands),
+		ap: make([]float64, world.NumBands(analysisRate)),
+	}
+}
+
+// add analyses one clean utterance at analysisRate.
+func (a *statsAcc) add(x []float64) error {
+	f0, err := world.F0(x, analysisRate, world.F0Options{FramePeriod: analysisPeriod, Speed: 2})
+	if err != nil {
+		return err
+	}
+	env, err := world.Envelope(x, analysisRate, f0, analysisPeriod, world.EnvelopeOptions{})
+	if err != nil {
+		return err
+	}
+	loud, nucleus := loudFrames(env)
+	fa := newFormantAnalyzer(x)
+	utt := newMoments(mcepOrder + 1)
+	mc := make([]float64, mcepOrder+1)
+	for i, e := range env {
+		if !loud[i] {
+			continue
+		}
+		a.frames++
+		a.addLTAS(e)
+		a.conv.FromEnvelope(mc, e)
+		if f0[i] <= 0 {
+			a.u.add(mc)
+			continue
+		}
+		a.voicedN++
+		a.logF0 = append(a.logF0, math.Log(f0[i]))
+		a.v.add(mc)
+		utt.add(mc)
+		if nucleus[i] {
+			a.addFormants(fa.at(float64(i) * analysisPeriod / 1000))
+		}
+	}
+	if utt.n >= 20 {
+		for m, v := range utt.variance() {
+			a.gv[m] += v
+		}
+		a.gvN++
+	}
+	return a.addAperiodicity(x, f0, loud, len(env[0]))
+}
+
+// addAperiodicity runs D4C on a subset of the loud voiced frames.
+func (a *statsAcc) addAperiodicity(x, f0 []float64, loud []bool, bins int) error {
+	sub := make([]float64, len(f0))
+	k := 0
+	for i, f := range f0 {
+		if f > 0 && loud[i] {
+			if k%apStride == 0 {
+				sub[i] = f
+			}
+			k++
+		}
+	}
+	ap, err := world.Aperiodicity(x, analysisRate, sub, analysisPeriod, 2*(bins-1), world.AperiodicityOptions{})
+	if err != nil {
+		return err
+	}
+	for i, row := range world.CodeAperiodicity(ap, analysisRate) {
+		if sub[i] <= 0 {
+			continue
+		}
+		for b, v := range row {
+			a.ap[b] += v
+		}
+		a.apN++
+	}
+	return nil
+}
+
+// addLTAS adds a frame's power envelope on mel-spaced bands.
+func (a *statsAcc) addLTAS(env []float64) {
+	nyqMel := hzToMel(analysisRate / 2)
+	bins := len(env)
+	for j, p := range env {
+		f := float64(j) * analysisRate / 2 / float64(bins-1)
+		b := min(ltasBands-1, int(hzToMel(f)/nyqMel*ltasBands))
+		a.ltas[b] += p
+	}
+	a.ltasN++
+}
+
+func (a *statsAcc) addFormants(fs [4]float64) {
+	for k, f := range fs {
+		if f > 0 {
+			a.formants[k] = append(a.formants[k], f)
+		}
+	}
+}
+
+// finish turns the sums into statistics.
+func (a *statsAcc) finish() *speakerStats {
+	s := &speakerStats{LogF0: a.logF0}
+	s.LogF0Median, s.LogF0SD = robustStats(a.logF0)
+	s.VoicedMean, s.VoicedStd = a.v.mean(), a.v.std()
+	s.UnvoicedMean, s.UnvoicedStd = a.u.mean(), a.u.std()
+	s.GV = scaled(a.gv, 1/math.Max(1, float64(a.gvN)))
+	s.LTAS = make([]float64, ltasBands)
+	for b, p := range a.ltas {
+		s.LTAS[b] = 10 * math.Log10(math.Max(p/math.Max(1, float64(a.ltasN)), 1e-20))
+	}
+	s.Formants = make([]float64, 4)
+	for k, v := range a.formants {
+		s.Formants[k] = quantile(v, 0.5)
+	}
+	s.Aperiodicity = scaled(a.ap, 1/math.Max(1, float64(a.apN)))
+	s.VoicedRatio = float64(a.voicedN) / math.Max(1, float64(a.frames))
+	return s
+}
+
+// loudFrames marks frames within silenceDB of the 95th-percentile frame
+// power (speech), and those within nucleusDB of it (vowel nuclei, where
+// formants are clearest).
+func loudFrames(env [][]float64) (loud, nucleus []bool) {
+	pw := make([]float64, len(env))
+	for i, e := range env {
+		for _, p := range e {
+			pw[i] += p
+		}
+	}
+	top := quantile(append([]float64(nil), pw...), 0.95)
+	thr, nthr := top*math.Pow(10, -silenceDB/10), top*math.Pow(10, -nucleusDB/10)
+	loud, nucleus = make([]bool, len(env)), make([]bool, len(env))
+	for i, p := range pw {
+		loud[i] = p > thr && p > 0
+		nucleus[i] = p > nthr && p > 0
+	}
+	return loud, nucleus
+}
+
+func hzToMel(f float64) float64 { return 1127 * math.Log(1+f/700) }
+
+func scaled(v []float64, k float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = x * k
+	}
+	return out
+}
+
+// moments accumulates per-dimension means and variances.
+type moments struct {
+	n       int
+	sum, sq []float64
+}
+
+func newMoments(d int) moments { return moments{sum: make([]float64, d), sq: make([]float64, d)} }
+
+func (m *moments) add(x []float64) {
+	m.n++
+	for i, v := range x {
+		m.sum[i] += v
+		m.sq[i] += v * v
+	}
+}
+
+func (m *moments) mean() []float64 { return scaled(m.sum, 1/math.Max(1, float64(m.n))) }
+
+func (m *moments) variance() []float64 {
+	out := m.mean()
+	for i, mu := range out {
+		out[i] = math.Max(0, m.sq[i]/math.Max(1, float64(m.n))-mu*mu)
+	}
+	return out
+}
+
+func (m *moments) std() []float64 {
+	v := m.variance()
+	for i := range v {
+		v[i] = math.Sqrt(v[i])
+	}
+	return v
+}

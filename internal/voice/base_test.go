@@ -1,0 +1,63 @@
+package voice
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"math"
+	"os"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite basestats.json from fresh measurements")
+
+// TestBaseStatsCurrent re-measures the base voices and compares them with
+// the embedded basestats.json, which must follow any analysis change.
+func TestBaseStatsCurrent(t *testing.T) {
+	fresh := map[string]*speakerStats{}
+	for _, v := range baseVoices {
+		s, err := measureBase(context.Background(), v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh[v] = s
+	}
+	if *update {
+		b, err := json.MarshalIndent(fresh, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile("basestats.json", append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	stored, err := bases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range baseVoices {
+		a, b := fresh[v], stored[v]
+		if !close(a.LogF0Median, b.LogF0Median) || !closeAll(a.VoicedMean, b.VoicedMean) ||
+			!closeAll(a.Formants, b.Formants) || !closeAll(a.Aperiodicity, b.Aperiodicity) || !closeAll(a.GV, b.GV) {
+			t.Errorf("%s: basestats.json is stale; run go test -run TestBaseStatsCurrent -update", v)
+		}
+	}
+	if f, m := stored["slt"].LogF0Median, stored["rms"].LogF0Median; f <= m+0.3 {
+		t.Errorf("slt F0 %.0f Hz should be well above rms %.0f Hz", math.Exp(f), math.Exp(m))
+	}
+}
+
+func close(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(a)) }
+
+func closeAll(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !close(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}

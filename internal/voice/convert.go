@@ -1,0 +1,152 @@
+package voice
+
+import (
+	"math"
+
+	"github.com/voxclone/voxclone/internal/tts/flite"
+	"github.com/voxclone/voxclone/internal/voice/mcep"
+	"github.com/voxclone/voxclone/internal/voice/world"
+)
+
+// Conversion limits (docs/engine.md).
+const (
+	minF0Ratio = 0.6 // bounds on σ_target/σ_base in the log-F0 mapping
+	maxF0Ratio = 1.6
+	maxGVGain  = 1.3 // GV may sharpen each coefficient's deviations this much
+	minGVGain  = 0.8
+	synthHop   = 5.0 // ms, vocoder frame period of the base voice's analysis
+)
+
+// conversion maps base-voice vocoder parameters onto the speaker. It holds
+// scratch buffers, so one conversion serves one goroutine.
+type conversion struct {
+	muT, muS, ratio, shift float64 // log-F0 mapping
+	warp                   *warpMap
+	eq                     [2][]float64 // power multipliers per bin: voiced, unvoiced
+	gv                     []float64    // target GV
+	gvStrength             float64
+	apDB                   []float64 // voiced band aperiodicity for the template
+	conv                   *mcep.Converter
+}
+
+// newConversion prepares the mapping for a profile. sim in [0, 1] scales
+// the spectral changes (warp, EQ, GV, aperiodicity); pitch is the user's
+// shift in semitones.
+func newConversion(p *Profile, sim, pitch float64) *conversion {
+	bins := world.FFTSizeFor(analysisRate, 0)/2 + 1
+	c := &conversion{
+		muT:   float64(p.Prosody.LogF0Median),
+		muS:   float64(p.Base.BaseLogF0Median),
+		ratio: clamp(float64(p.Prosody.LogF0SD)/math.Max(1e-3, float64(p.Base.BaseLogF0SD)), minF0Ratio, maxF0Ratio),
+		shift: pitch * math.Ln2 / 12,
+		warp:  newWarpMap(bins, math.Pow(float64(p.Base.Warp), sim)),
+		gv:    f64s(p.Spectrum.GV), gvStrength: sim,
+		conv: mcep.NewConverter(bins, mcepOrder, mcepAlpha),
+	}
+	for k, eq := range [][]float32{p.Base.EQVoiced, p.Base.EQUnvoiced} {
+		d := make([]float64, mcepOrder+1)
+		for m := range d {
+			if m < len(eq) {
+				d[m] = float64(eq[m]) * sim
+			}
+		}
+		c.eq[k] = c.conv.ToEnvelope(nil, d)
+	}
+	bs, err := bases()
+	base := bs[p.Base.Voice]
+	c.apDB = make([]float64, world.NumBands(analysisRate))
+	for i := range c.apDB {
+		if err == nil && base != nil && i < len(base.Aperiodicity) && i < len(p.Base.ApOffset) {
+			c.apDB[i] = base.Aperiodicity[i] + sim*float64(p.Base.ApOffset[i])
+		} else if i < len(p.Source.Aperiodicity) {
+			c.apDB[i] = float64(p.Source.Aperiodicity[i])
+		}
+	}
+	return c
+}
+
+// mapF0 applies the log-F0 mean/variance mapping, keeping the contour.
+func (c *conversion) mapF0(f0 []float64) {
+	for i, f := range f0 {
+		if f > 0 {
+			f0[i] = math.Exp(c.muT + c.ratio*(math.Log(f)-c.muS) + c.shift)
+		}
+	}
+}
+
+// mapEnvelopes warps and equalises every frame in place, then restores
+// the speaker's global variance over the voiced frames.
+func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64) {
+	for i, e := range env {
+		c.warp.apply(e, e)
+		eq := c.eq[1]
+		if f0[i] > 0 {
+			eq = c.eq[0]
+		}
+		for j := range e {
+			e[j] *= eq[j]
+		}
+	}
+	c.applyGV(env, f0)
+}
+
+// applyGV scales each mel-cepstral coefficient's deviation from the
+// utterance mean toward the speaker's global variance (voiced frames).
+func (c *conversion) applyGV(env [][]float64, f0 []float64) {
+	if len(c.gv) != mcepOrder+1 || c.gvStrength == 0 {
+		return
+	}
+	var mcs [][]float64
+	var idx []int
+	mom := newMoments(mcepOrder + 1)
+	for i, e := range env {
+		if f0[i] > 0 {
+			mc := c.conv.FromEnvelope(nil, e)
+			mom.add(mc)
+			mcs, idx = append(mcs, mc), append(idx, i)
+		}
+	}
+	if mom.n < 20 {
+		return
+	}
+	mu, vr := mom.mean(), mom.variance()
+	gain := make([]float64, len(mu))
+	for m := 1; m < len(gain); m++ {
+		g := clamp(math.Sqrt(c.gv[m]/math.Max(vr[m], 1e-12)), minGVGain, maxGVGain)
+		gain[m] = math.Pow(g, c.gvStrength) - 1
+	}
+	d := make([]float64, len(mu))
+	mult := make([]float64, len(env[0]))
+	for k, mc := range mcs {
+		for m := 1; m < len(d); m++ {
+			d[m] = gain[m] * (mc[m] - mu[m])
+		}
+		c.conv.ToEnvelope(mult, d)
+		e := env[idx[k]]
+		for j := range e {
+			e[j] *= mult[j]
+		}
+	}
+}
+
+// unvoicedPhones are flite phones spoken without voicing; frames inside
+// them are forced unvoiced so fricatives do not buzz.
+var unvoicedPhones = map[string]bool{
+	"pau": true, "p": true, "t": true, "k": true, "f": true, "th": true,
+	"s": true, "sh": true, "hh": true, "ch": true,
+}
+
+// maskUnvoiced zeroes F0 in frames that fall inside unvoiced phones.
+func maskUnvoiced(f0 []float64, phones []flite.Phone, hopMS float64) {
+	start := 0.0
+	for _, ph := range phones {
+		if unvoicedPhones[ph.Name] {
+			lo := int(math.Ceil(start * 1000 / hopMS))
+			hi := int(ph.End * 1000 / hopMS)
+			for i := max(0, lo); i <= min(hi, len(f0)-1); i++ {
+				f0[i] = 0
+			}
+		}
+		start = ph.End
+	}
+}
