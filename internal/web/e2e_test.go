@@ -112,6 +112,13 @@ func (p *page) scriptsInBrowser(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(got["e413"]), "too large") {
 		t.Errorf("413 message = %q, want it to say the file is too large", got["e413"])
 	}
+	// Every control must have an accessible name.
+	unnamed := evalJS[[]string](t, p, `[...document.querySelectorAll("input, select, textarea, button, meter, progress")]
+		.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !e.textContent.trim())
+		.map((e) => e.id || e.outerHTML.slice(0, 60))`)
+	if len(unnamed) > 0 {
+		t.Errorf("controls without a label: %v", unnamed)
+	}
 }
 
 func (p *page) signUp(t *testing.T) {
