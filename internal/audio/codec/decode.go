@@ -3,6 +3,8 @@ package codec
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/ffmpeg"
@@ -74,8 +76,19 @@ func (c *Codec) decodeFFmpeg(ctx context.Context, data []byte, f audio.Format) (
 	if c.FFmpeg == nil {
 		return nil, fmt.Errorf("no ffmpeg configured for %s: %w", f, audio.ErrUnsupportedFormat)
 	}
-	out, err := c.FFmpeg.Run(ctx, data, 2*MaxDecodedSamples+1024,
-		"-i", "pipe:0", "-map", "0:a:0", "-vn", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1")
+	in, stdin := "pipe:0", data
+	if f == audio.FormatM4A {
+		// MP4 files usually keep their index (moov) after the audio, which
+		// ffmpeg cannot reach through a pipe: give it a seekable file.
+		path, cleanup, err := tempFile(data, "in.m4a")
+		if err != nil {
+			return nil, err
+		}
+		defer cleanup()
+		in, stdin = path, nil
+	}
+	out, err := c.FFmpeg.Run(ctx, stdin, 2*MaxDecodedSamples+1024,
+		"-i", in, "-map", "0:a:0", "-vn", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1")
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err
@@ -83,4 +96,20 @@ func (c *Codec) decodeFFmpeg(ctx context.Context, data []byte, f audio.Format) (
 		return nil, fmt.Errorf("%w: %w", audio.ErrCorrupt, err)
 	}
 	return wav.DecodeBytes(out, MaxDecodedSamples)
+}
+
+// tempFile writes data to a new private temporary file and returns its path
+// and a function that removes it.
+func tempFile(data []byte, name string) (string, func(), error) {
+	dir, err := os.MkdirTemp("", "voxclone-")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	return path, cleanup, nil
 }

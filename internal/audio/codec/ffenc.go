@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/mewkiz/flac"
@@ -48,12 +47,11 @@ func (c *Codec) encodeFFmpeg(ctx context.Context, w io.Writer, p *audio.PCM, f a
 		_, err = w.Write(out)
 		return err
 	}
-	dir, err := os.MkdirTemp("", "voxclone-mp3-")
+	path, cleanup, err := tempFile(nil, "out.mp3")
 	if err != nil {
 		return fmt.Errorf("codec: %w", err)
 	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "out.mp3")
+	defer cleanup()
 	args = append(args, "-c:a", "libmp3lame")
 	if opt.Bitrate > 0 {
 		args = append(args, "-b:a", strconv.Itoa(opt.Bitrate)+"k")

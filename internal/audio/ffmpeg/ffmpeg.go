@@ -102,20 +102,23 @@ func (x *Exec) Run(ctx context.Context, stdin []byte, maxOut int64, args ...stri
 }
 
 // limitedBuffer keeps up to max bytes and then fails the write, which makes
-// ffmpeg stop on a broken pipe instead of filling memory.
+// ffmpeg stop on a broken pipe instead of filling memory. It must not embed
+// bytes.Buffer: io.Copy would find Buffer.ReadFrom and bypass the limit.
 type limitedBuffer struct {
-	bytes.Buffer
+	buf  bytes.Buffer
 	max  int64
 	over bool
 }
 
 func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if int64(b.Len()+len(p)) > b.max {
+	if int64(b.buf.Len()+len(p)) > b.max {
 		b.over = true
 		return 0, io.ErrShortWrite
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
+
+func (b *limitedBuffer) Bytes() []byte { return b.buf.Bytes() }
 
 // tailBuffer keeps the last max bytes written.
 type tailBuffer struct {

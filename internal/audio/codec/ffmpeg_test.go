@@ -1,0 +1,92 @@
+package codec
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/ffmpeg"
+	"github.com/voxclone/voxclone/internal/speechtest"
+)
+
+// fakeRunner is a Runner whose behaviour a test sets.
+type fakeRunner struct {
+	run  func(stdin []byte, args []string) ([]byte, error)
+	args []string
+}
+
+var _ ffmpeg.Runner = (*fakeRunner)(nil)
+
+func (f *fakeRunner) Run(_ context.Context, stdin []byte, _ int64, args ...string) ([]byte, error) {
+	f.args = args
+	return f.run(stdin, args)
+}
+
+func TestFFmpegFailureIsCorrupt(t *testing.T) {
+	fake := &fakeRunner{run: func([]byte, []string) ([]byte, error) {
+		return nil, &ffmpeg.Error{ExitCode: 1, Stderr: "pipe:0: Invalid data found when processing input", Err: errors.New("exit status 1")}
+	}}
+	c := &Codec{FFmpeg: fake}
+	_, f, err := c.Decode(context.Background(), append([]byte("OggS"), make([]byte, 100)...))
+	if f != audio.FormatOGG || !errors.Is(err, audio.ErrCorrupt) {
+		t.Errorf("format %q, err %v; want ogg, ErrCorrupt", f, err)
+	}
+	var fe *ffmpeg.Error
+	if !errors.As(err, &fe) {
+		t.Errorf("the ffmpeg error should stay reachable: %v", err)
+	}
+	if _, _, err := (&Codec{}).Decode(context.Background(), append([]byte("OggS"), make([]byte, 100)...)); !errors.Is(err, audio.ErrUnsupportedFormat) {
+		t.Errorf("no ffmpeg: err %v, want ErrUnsupportedFormat", err)
+	}
+}
+
+func TestFFmpegOutputParsed(t *testing.T) {
+	src := loadSpeech(t, "cmuarctic_aew", 0)
+	wavBytes := encode(t, src, audio.FormatWAV, EncodeOptions{})
+	fake := &fakeRunner{run: func([]byte, []string) ([]byte, error) { return wavBytes, nil }}
+	p, f, err := (&Codec{FFmpeg: fake}).Decode(context.Background(), []byte("\x1aE\xdf\xa3 pretend webm"))
+	if err != nil || f != audio.FormatWebM || p.Frames() != src.Frames() {
+		t.Fatalf("got %v %q %v", p, f, err)
+	}
+}
+
+// TestBrowserAndPhoneFormats decodes what browsers and phones produce,
+// made by ffmpeg from real speech: Ogg Vorbis, WebM/Opus, and M4A/AAC with
+// its index at the end (which a pipe cannot reach).
+func TestBrowserAndPhoneFormats(t *testing.T) {
+	files := speechtest.WAVs(t, "ljspeech_LJ")[:12]
+	list := filepath.Join(t.TempDir(), "list.txt")
+	var lb bytes.Buffer
+	for _, f := range files {
+		lb.WriteString("file '" + f + "'\n")
+	}
+	os.WriteFile(list, lb.Bytes(), 0o600)
+	for _, tc := range []struct {
+		ext  string
+		args []string
+		want audio.Format
+	}{
+		{"ogg", []string{"-c:a", "libvorbis"}, audio.FormatOGG},
+		{"webm", []string{"-c:a", "libopus"}, audio.FormatWebM},
+		{"m4a", []string{"-c:a", "aac"}, audio.FormatM4A},
+	} {
+		out := filepath.Join(t.TempDir(), "x."+tc.ext)
+		cmd := exec.Command("ffmpeg", append(append([]string{"-loglevel", "error", "-f", "concat", "-safe", "0", "-i", list}, tc.args...), out)...)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("ffmpeg: %v %s", err, b)
+		}
+		data, _ := os.ReadFile(out)
+		p, f, err := Decode(context.Background(), data)
+		if err != nil || f != tc.want {
+			t.Fatalf("%s: format %q, err %v", tc.ext, f, err)
+		}
+		if p.Seconds() < 60 {
+			t.Errorf("%s: %.1f s decoded, want the full minute and more", tc.ext, p.Seconds())
+		}
+	}
+}
