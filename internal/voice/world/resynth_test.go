@@ -9,7 +9,7 @@ import (
 	"github.com/voxclone/voxclone/internal/voice/mcep"
 )
 
-// speech16k returns the first utterance (at most 4 s) of four real 16 kHz
+// speech16k returns the first utterance (at most 3 s) of four real 16 kHz
 // speakers, two male and two female.
 func speech16k(t testing.TB) map[string][]float64 {
 	t.Helper()
@@ -20,7 +20,7 @@ func speech16k(t testing.TB) map[string][]float64 {
 		if fs != 16000 {
 			t.Fatalf("%s: rate %d, want 16000", p, fs)
 		}
-		out[spk+"/"+filepath.Base(p)] = x[:min(len(x), 4*fs)]
+		out[spk+"/"+filepath.Base(p)] = x[:min(len(x), 3*fs)]
 	}
 	return out
 }
