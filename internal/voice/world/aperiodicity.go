@@ -49,14 +49,17 @@ func NumBands(fs int) int {
 }
 
 // Aperiodicity estimates the aperiodicity of x at the frames of f0 (one per
-// framePeriod ms) for envelope rows of fftSize/2+1 bins. Unvoiced frames
-// are all noise (values just below 1).
+// framePeriod ms) for envelope rows of fftSize/2+1 bins (fftSize ≤ 0 means
+// FFTSizeFor(fs, 0)). Unvoiced frames are all noise (values just below 1).
 func Aperiodicity(x []float64, fs int, f0 []float64, framePeriod float64, fftSize int, opt AperiodicityOptions) ([][]float64, error) {
 	if err := checkInput(x, fs); err != nil {
 		return nil, err
 	}
 	if framePeriod <= 0 {
 		framePeriod = DefaultFramePeriod
+	}
+	if fftSize <= 0 {
+		fftSize = FFTSizeFor(fs, 0)
 	}
 	if opt.Mode == Template {
 		return templateAperiodicity(fs, f0, fftSize, opt.TemplateDB), nil
