@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio/codec"
+	"github.com/voxclone/voxclone/internal/speechtest"
+)
+
+// TestCloneAndSay runs both commands in-process on a real speaker: clone
+// writes a profile, say speaks with it to a file and to stdout.
+func TestCloneAndSay(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	prof := filepath.Join(dir, "me.voice")
+	var stderr bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	args := append([]string{"clone", "-o", prof}, speechtest.WAVs(t, "cmuarctic_axb")...)
+	if code := run(ctx, env, args); code != 0 {
+		t.Fatalf("clone exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "base voice slt") {
+		t.Errorf("clone summary %q does not name the base voice", stderr.String())
+	}
+	out := filepath.Join(dir, "out.flac")
+	if code := run(ctx, env, []string{"say", "-v", prof, "-o", out, "--speed", "1.2", "Good", "morning."}); code != 0 {
+		t.Fatalf("say exit %d: %s", code, stderr.String())
+	}
+	checkAudio(t, mustRead(t, out), "flac")
+
+	var stdout bytes.Buffer
+	env = &Env{Stdin: strings.NewReader("Text from standard input."), Stdout: &stdout, Stderr: &stderr, Getenv: env.Getenv}
+	if code := run(ctx, env, []string{"say", "-v", prof, "-o", "-"}); code != 0 {
+		t.Fatalf("say to stdout exit %d: %s", code, stderr.String())
+	}
+	checkAudio(t, stdout.Bytes(), "wav")
+
+	if code := run(ctx, env, []string{"say", "-v", prof, "-o", filepath.Join(dir, "x.xyz"), "hi"}); code == 0 {
+		t.Error("unknown output extension accepted")
+	}
+}
+
+func checkAudio(t *testing.T, b []byte, want string) {
+	t.Helper()
+	pcm, f, err := codec.Decode(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(f) != want || pcm.Seconds() < 0.5 || pcm.Seconds() > 5 {
+		t.Errorf("got %s of %.2f s, want %s of 0.5–5 s", f, pcm.Seconds(), want)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
