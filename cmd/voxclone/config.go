@@ -13,27 +13,27 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
 )
 
 // Config is the service's configuration. DefaultConfig gives the defaults;
 // LoadConfig overlays the VOXCLONE_* environment once, in main. Nothing
 // below the composition root reads the environment.
 type Config struct {
-	Addr           string        // VOXCLONE_ADDR
-	DataDir        string        // VOXCLONE_DATA_DIR
-	DatabaseURL    string        // VOXCLONE_DATABASE_URL; "" means SQLite in DataDir
-	JWTSecret      string        // VOXCLONE_JWT_SECRET; "" means the file in DataDir
-	RateLimit      int           // VOXCLONE_RATE_LIMIT, the count…
-	RateWindow     time.Duration // …per this window
-	MaxUploadBytes int64         // VOXCLONE_MAX_UPLOAD_BYTES
-	LogFormat      string        // VOXCLONE_LOG_FORMAT: text or json
-	LogLevel       slog.Level    // VOXCLONE_LOG_LEVEL
+	Addr           string     // VOXCLONE_ADDR
+	DataDir        string     // VOXCLONE_DATA_DIR
+	DatabaseURL    string     // VOXCLONE_DATABASE_URL; "" means SQLite in DataDir
+	JWTSecret      string     // VOXCLONE_JWT_SECRET; "" means the file in DataDir
+	RateLimit      app.Rate   // VOXCLONE_RATE_LIMIT
+	MaxUploadBytes int64      // VOXCLONE_MAX_UPLOAD_BYTES
+	LogFormat      string     // VOXCLONE_LOG_FORMAT: text or json
+	LogLevel       slog.Level // VOXCLONE_LOG_LEVEL
 }
 
 // Defaults and names of the files the service keeps in its data directory.
 const (
-	minSecretBytes = 32
+	minSecretBytes = app.MinJWTSecretBytes
 	secretFileName = "jwt-secret"
 	sqliteFileName = "voxclone.db"
 	blobDirName    = "blobs"
@@ -44,8 +44,7 @@ func DefaultConfig() Config {
 	return Config{
 		Addr:           ":8080",
 		DataDir:        "./data",
-		RateLimit:      20,
-		RateWindow:     time.Hour,
+		RateLimit:      app.DefaultRate,
 		MaxUploadBytes: 10 << 20,
 		LogFormat:      "text",
 		LogLevel:       slog.LevelInfo,
@@ -67,11 +66,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.JWTSecret != "" && len(c.JWTSecret) < minSecretBytes {
 		return c, fmt.Errorf("VOXCLONE_JWT_SECRET must be at least %d bytes; unset it to have one generated", minSecretBytes)
 	}
-	var err error
 	if v := getenv("VOXCLONE_RATE_LIMIT"); v != "" {
-		if c.RateLimit, c.RateWindow, err = parseRate(v); err != nil {
+		r, err := app.ParseRate(v)
+		if err != nil {
 			return c, fmt.Errorf("VOXCLONE_RATE_LIMIT: %w", err)
 		}
+		c.RateLimit = r
 	}
 	if v := getenv("VOXCLONE_MAX_UPLOAD_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -92,30 +92,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	return c, nil
-}
-
-// parseRate reads "N/unit" (unit s, m, h or d, or a Go duration such as
-// 30m) or a bare N meaning per hour.
-func parseRate(s string) (int, time.Duration, error) {
-	count, per, found := strings.Cut(strings.TrimSpace(s), "/")
-	n, err := strconv.Atoi(strings.TrimSpace(count))
-	if err != nil || n < 1 {
-		return 0, 0, fmt.Errorf("%q: want a positive count such as 20/h", s)
-	}
-	if !found {
-		return n, time.Hour, nil
-	}
-	units := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour,
-		"sec": time.Second, "min": time.Minute, "hour": time.Hour, "day": 24 * time.Hour}
-	per = strings.TrimSpace(per)
-	if d, ok := units[per]; ok {
-		return n, d, nil
-	}
-	d, err := time.ParseDuration(per)
-	if err != nil || d < time.Second {
-		return 0, 0, fmt.Errorf("%q: want a window such as /h, /m, /d or /30m", s)
-	}
-	return n, d, nil
 }
 
 // usesPostgres reports whether DatabaseURL names a PostgreSQL server.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
 )
 
 func envMap(m map[string]string) func(string) string {
@@ -22,7 +24,7 @@ func TestLoadConfig(t *testing.T) {
 		if c != DefaultConfig() {
 			t.Errorf("got %+v, want defaults %+v", c, DefaultConfig())
 		}
-		if c.Addr != ":8080" || c.DataDir != "./data" || c.RateLimit != 20 || c.RateWindow != time.Hour || c.MaxUploadBytes != 10485760 {
+		if c.Addr != ":8080" || c.DataDir != "./data" || c.RateLimit != (app.Rate{Count: 20, Window: time.Hour}) || c.MaxUploadBytes != 10485760 {
 			t.Errorf("defaults = %+v", c)
 		}
 		if c.usesPostgres() || c.sqlitePath() != filepath.Join("data", "voxclone.db") {
@@ -40,7 +42,7 @@ func TestLoadConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := Config{Addr: "127.0.0.1:9000", DataDir: "/srv/vox", DatabaseURL: "postgres://u@db/vox",
-			JWTSecret: strings.Repeat("s", 32), RateLimit: 5, RateWindow: time.Minute, MaxUploadBytes: 2048,
+			JWTSecret: strings.Repeat("s", 32), RateLimit: app.Rate{Count: 5, Window: time.Minute}, MaxUploadBytes: 2048,
 			LogFormat: "json", LogLevel: slog.LevelDebug}
 		if c != want || !c.usesPostgres() {
 			t.Errorf("got %+v, want %+v", c, want)
@@ -60,23 +62,6 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("LoadConfig(%v) succeeded, want an error", env)
 			}
 		})
-	}
-}
-
-func TestParseRate(t *testing.T) {
-	tests := []struct {
-		in  string
-		n   int
-		per time.Duration
-	}{
-		{"20/h", 20, time.Hour}, {"20", 20, time.Hour}, {"3/s", 3, time.Second},
-		{"100/d", 100, 24 * time.Hour}, {" 7 / 30m ", 7, 30 * time.Minute}, {"1/hour", 1, time.Hour},
-	}
-	for _, tt := range tests {
-		n, per, err := parseRate(tt.in)
-		if err != nil || n != tt.n || per != tt.per {
-			t.Errorf("parseRate(%q) = %d, %v, %v; want %d, %v", tt.in, n, per, err, tt.n, tt.per)
-		}
 	}
 }
 

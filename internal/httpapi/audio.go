@@ -1,33 +1,27 @@
 package httpapi
 
-// contentType is the MIME type of an output format.
+import (
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/codec"
+)
+
+// contentType is the MIME type of a stored output format.
 func contentType(format string) string {
-	switch format {
-	case "wav", "":
-		return "audio/wav"
-	case "mp3":
-		return "audio/mpeg"
-	case "flac":
-		return "audio/flac"
-	case "ogg":
-		return "audio/ogg"
-	case "opus":
-		return "audio/ogg; codecs=opus"
-	case "pcm":
-		return "audio/L16"
-	case "ulaw":
-		return "audio/wav"
+	if format == "" {
+		format = string(audio.FormatWAV)
 	}
-	return "application/octet-stream"
+	return codec.ContentType(audio.Format(format))
 }
 
-// fileExt is the file extension for an output format.
+// fileExt is the file extension offered for an output format.
 func fileExt(format string) string {
-	switch format {
-	case "", "ulaw":
+	switch audio.Format(format) {
+	case audio.FormatUnknown, audio.FormatULaw:
 		return "wav"
-	case "pcm":
+	case audio.FormatPCM:
 		return "raw"
+	case audio.FormatOpus:
+		return "opus"
 	}
 	return safeToken(format)
 }

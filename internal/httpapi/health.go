@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
 )
 
 // healthTimeout bounds a health check so a hung dependency reads as down
@@ -21,6 +23,13 @@ func (h *handler) health(w http.ResponseWriter, r *http.Request) {
 	if !st.OK || !st.Engine.OK || !st.Database.OK || !st.Storage.OK {
 		st.OK = false
 		status = http.StatusServiceUnavailable
+	}
+	// The route is public: a failure's detail (hosts, paths) stays in the
+	// service's log.
+	for _, c := range []*app.ComponentHealth{&st.Engine, &st.Database, &st.Storage} {
+		if !c.OK {
+			c.Detail = "unavailable"
+		}
 	}
 	writeJSON(w, status, st)
 }
