@@ -36,6 +36,7 @@ var commands = map[string]command{
 	"version": {"print the version", runVersion},
 	"eval":    {"measure voice similarity and intelligibility on a speech folder", runEval},
 	"migrate": {"apply database migrations and exit", runMigrate},
+	"serve":   {"serve the HTTP API and web app", runServe},
 	"clone":   {"build a voice profile from recordings", runClone},
 	"say":     {"speak text in a cloned voice", runSay},
 }
