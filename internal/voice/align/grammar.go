@@ -22,7 +22,7 @@ const (
 
 // Grammar probabilities, not fitted to any speaker: a pause between words
 // costs what pocketsphinx's own -silprob charges a silence (0.005), and an
-// unknown word's phone loop halves its odds with every extra phone.
+// unknown word's phone loop ends after each phone with even odds.
 const (
 	pauseProb = 0.005
 	loopProb  = 0.5
@@ -55,7 +55,7 @@ func phoneDict() string {
 
 type arc struct {
 	from, to int
-	word     string // "" for a null transition
+	word     string
 	prob     float64
 }
 
@@ -78,7 +78,7 @@ func buildGrammar(words []string, prons map[string][][]string) *grammar {
 				g.chain(cur, next, p, i%2)
 			}
 		} else {
-			g.loop(cur, next, i%2)
+			g.loop(cur, next, w, i%2)
 		}
 		g.silStates = append(g.silStates, next)
 		cur = next
@@ -104,13 +104,33 @@ func (g *grammar) chain(from, to int, phones []string, parity int) {
 	}
 }
 
-func (g *grammar) loop(from, to, parity int) {
-	mid := g.newState()
-	for _, p := range Phones() {
-		w := phoneWord(strings.ToUpper(p), parity)
-		g.arcs = append(g.arcs, arc{from, mid, w, 1}, arc{mid, mid, w, loopProb})
+// loop lets between one and maxLoopPhones(word) arbitrary phones lead
+// from "from" to "to". The bound matters: free phones match audio better
+// than the transcript's words do, so an unbounded loop would outscore the
+// rest of the sentence by more than the beam and swallow it.
+func (g *grammar) loop(from, to int, word string, parity int) {
+	s := from
+	n := maxLoopPhones(word)
+	for i := 0; i < n; i++ {
+		next := to
+		if i < n-1 {
+			next = g.newState()
+		}
+		for _, p := range Phones() {
+			w := phoneWord(strings.ToUpper(p), parity)
+			if next != to {
+				g.arcs = append(g.arcs, arc{s, next, w, loopProb})
+			}
+			g.arcs = append(g.arcs, arc{s, to, w, 1 - loopProb})
+		}
+		s = next
 	}
-	g.arcs = append(g.arcs, arc{mid, to, "", 1})
+}
+
+// maxLoopPhones bounds the phones of a word from its spelling: English
+// words rarely have more phones than letters.
+func maxLoopPhones(word string) int {
+	return max(1, min(len([]rune(word)), 20))
 }
 
 // validProns drops pronunciations using phones outside the model's set.
