@@ -30,9 +30,16 @@ func Normalize(p *audio.PCM, targetLUFS, maxTruePeakDBTP float64) *audio.PCM {
 	if TruePeak(out) <= maxTruePeakDBTP {
 		return out
 	}
-	// Limit the samples a little under the ceiling: interpolation between
-	// limited samples can still overshoot them slightly.
-	dsp.Limit(out, float32(math.Pow(10, (maxTruePeakDBTP-0.5)/20)))
+	// Limit the samples a little under the ceiling (interpolation between
+	// limited samples can still overshoot them slightly). Limiting lowers
+	// the loudness a little; one more round of gain and limiting wins most
+	// of it back.
+	ceiling := float32(math.Pow(10, (maxTruePeakDBTP-0.5)/20))
+	dsp.Limit(out, ceiling)
+	if miss := targetLUFS - Integrated(out); miss > 0.05 {
+		out = Gain(out, miss)
+		dsp.Limit(out, ceiling)
+	}
 	if tp := TruePeak(out); tp > maxTruePeakDBTP {
 		g := float32(math.Pow(10, (maxTruePeakDBTP-tp-0.01)/20))
 		for i := range out.Samples {

@@ -80,6 +80,7 @@ func analyze(p *audio.PCM, rate int) *analysis {
 	}
 	a.report.SNRDB = a.frames.snr()
 	extra := []subscore{bandwidthScore(bandwidth(x, rate, a.frames))}
+	a.report.roundFields()
 	a.report.score(extra)
 	return a
 }
