@@ -1,6 +1,9 @@
 package mcep
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // mcdScale is 10/ln10·√2: it turns the Euclidean distance between mel-
 // cepstra (without c0) into the RMS dB distance of their log spectra.
@@ -63,6 +66,12 @@ func DTW(a, b [][]float64) [][2]int {
 			cost[i*m+j] = d + math.Min(at(i-1, j-1), math.Min(at(i-1, j), at(i, j-1)))
 		}
 	}
+	return backtrack(n, m, at)
+}
+
+// backtrack follows the cheapest predecessors from the last cell to the
+// first and returns the path in forward order.
+func backtrack(n, m int, at func(i, j int) float64) [][2]int {
 	path := make([][2]int, 0, n+m)
 	i, j := n-1, m-1
 	for {
@@ -80,9 +89,7 @@ func DTW(a, b [][]float64) [][2]int {
 			j--
 		}
 	}
-	for l, r := 0, len(path)-1; l < r; l, r = l+1, r-1 {
-		path[l], path[r] = path[r], path[l]
-	}
+	slices.Reverse(path)
 	return path
 }
 

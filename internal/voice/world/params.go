@@ -156,3 +156,23 @@ func frameTimes(n int, framePeriod float64) []float64 {
 	}
 	return t
 }
+
+// Clone returns a deep copy of p, so one analysis can feed several edits.
+func (p *Params) Clone() *Params {
+	q := *p
+	q.F0 = append([]float64(nil), p.F0...)
+	q.Envelope = cloneRows(p.Envelope)
+	q.Aperiodicity = cloneRows(p.Aperiodicity)
+	return &q
+}
+
+func cloneRows(m [][]float64) [][]float64 {
+	if m == nil {
+		return nil
+	}
+	out := make([][]float64, len(m))
+	for i, r := range m {
+		out[i] = append([]float64(nil), r...)
+	}
+	return out
+}

@@ -156,6 +156,19 @@ func TestSynthesizeEditedParams(t *testing.T) {
 	}
 }
 
+func TestClone(t *testing.T) {
+	x := harmonic(16000, 0.2, func(float64) float64 { return 200 })
+	p, _ := roundTrip(t, x, 16000, AnalyzeOptions{})
+	q := p.Clone()
+	q.F0[10], q.Envelope[10][5], q.Aperiodicity[10][5] = 1, 2, 0.5
+	if p.F0[10] == 1 || p.Envelope[10][5] == 2 || p.Aperiodicity[10][5] == 0.5 {
+		t.Error("editing the clone changed the original")
+	}
+	if q.Rate != p.Rate || q.Samples != p.Samples || len(q.Envelope) != len(p.Envelope) {
+		t.Error("clone lost scalar fields or frames")
+	}
+}
+
 func constant(n int, v float64) []float64 {
 	x := make([]float64, n)
 	for i := range x {
