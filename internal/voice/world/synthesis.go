@@ -161,6 +161,9 @@ func (s *synth) pulse(y []float64, i int, frac, f0 float64) {
 	} else if s.p.F0[a] <= 0 {
 		w = 1
 	}
+	if s.ap[a][0] > 0.999 && (w == 0 || s.ap[b][0] > 0.999) {
+		return // all noise (D4C rejected the frame): nothing periodic to add
+	}
 	ca, cb := s.cepstrum(a), s.cepstrum(b)
 	buf := s.fft.buf
 	clear(buf)
