@@ -12,15 +12,16 @@ func WriteText(w io.Writer, rep *Report) error {
 		fmt.Fprintf(w, "engine %s\n\n", rep.Engine)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "speaker\tref\tid_acc\tid_acc_norm\tmargin\tmargin_norm\treal_id\treal_id_norm\tf0_real\tf0_clone\tf0_err_st\twer\tbase_wer\tclone_s\trtf\t")
+	fmt.Fprintln(tw, "speaker\tref\tid_acc\tid_acc_norm\tmargin\tmargin_norm\treal_id\treal_id_norm\tf0_ref\tf0_real\tf0_clone\tf0_err_st\twer\tbase_wer\tclone_s\trtf\t")
 	for _, s := range rep.Speakers {
-		fmt.Fprintf(tw, "%s\t%d/%.0fs\t%.2f\t%.2f\t%+.3f\t%+.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.3f\t\n",
+		fmt.Fprintf(tw, "%s\t%d/%.0fs\t%.2f\t%.2f\t%+.3f\t%+.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.3f\t\n",
 			s.Speaker, s.ReferenceUtts, s.ReferenceSeconds, s.IDAcc, s.IDAccNorm, s.Margin, s.MarginNorm,
-			opt(s.RealIDAcc, "%.2f"), opt(s.RealIDAccNorm, "%.2f"), opt(s.RealF0Hz, "%.0f"), opt(s.CloneF0Hz, "%.0f"),
+			opt(s.RealIDAcc, "%.2f"), opt(s.RealIDAccNorm, "%.2f"), opt(s.ReferenceF0Hz, "%.0f"),
+			opt(s.RealF0Hz, "%.0f"), opt(s.CloneF0Hz, "%.0f"),
 			opt(s.F0ErrorST, "%.2f"), opt(s.WER, "%.3f"), opt(s.BaseWER, "%.3f"), s.CloneSeconds, s.RTF)
 	}
 	o := rep.Overall
-	fmt.Fprintf(tw, "OVERALL\t\t%.2f\t%.2f\t%+.3f\t%+.3f\t%s\t%s\t\t\t%s\t%s\t%s\t%.2f\t%.3f\t\n",
+	fmt.Fprintf(tw, "OVERALL\t\t%.2f\t%.2f\t%+.3f\t%+.3f\t%s\t%s\t\t\t\t%s\t%s\t%s\t%.2f\t%.3f\t\n",
 		o.IDAcc, o.IDAccNorm, o.Margin, o.MarginNorm, opt(o.RealIDAcc, "%.2f"), opt(o.RealIDAccNorm, "%.2f"),
 		opt(o.F0ErrorST, "%.2f"), opt(o.WER, "%.3f"), opt(o.BaseWER, "%.3f"), o.CloneSeconds, o.RTF)
 	if err := tw.Flush(); err != nil {
@@ -43,7 +44,9 @@ func WriteText(w io.Writer, rep *Report) error {
 			return err
 		}
 	}
-	_, err := fmt.Fprintf(w, "evaluation time %.1f s\n", rep.RuntimeSeconds)
+	p := rep.Phases
+	_, err := fmt.Fprintf(w, "evaluation time %.1f s (prepare %.1f, train %.1f, synthesize %.1f, identify %.1f, recognize %.1f)\n",
+		rep.RuntimeSeconds, p.Prepare, p.Train, p.Synthesize, p.Identify, p.Recognize)
 	return err
 }
 

@@ -11,6 +11,7 @@ type realSpeech struct {
 	raw, norm       [][][]float64 // held-out features per utterance, without and with CMVN
 	refRaw, refNorm [][][]float64 // the same for the reference half
 	f0s             []float64     // voiced-frame F0 over the held-out utterances
+	refF0s          []float64     // the same over the reference half
 }
 
 // prepareReal computes features of every speaker's utterances and the F0 of
@@ -33,6 +34,7 @@ func prepareReal(ctx context.Context, speakers []Speaker, workers int) ([]realSp
 		}
 		for _, u := range speakers[i].Reference {
 			x := to16k(u.Audio).Samples
+			r.refF0s = append(r.refF0s, pt.voicedF0s(x)...)
 			if raw := fx.features(x, false); raw != nil {
 				r.refRaw, r.refNorm = append(r.refRaw, raw), append(r.refNorm, fx.features(x, true))
 			}

@@ -22,6 +22,16 @@ type Report struct {
 	Frontier       []FrontierPoint `json:"frontier,omitempty"`
 	Skipped        []string        `json:"skipped,omitempty"` // speakers with too few files
 	RuntimeSeconds float64         `json:"runtime_s"`
+	Phases         Phases          `json:"phases_s"`
+}
+
+// Phases is the wall time of each stage of Run, in seconds.
+type Phases struct {
+	Prepare    float64 `json:"prepare"`    // decoding-side work: features and F0 of real speech
+	Train      float64 `json:"train"`      // UBM EM and MAP adaptation (both identifiers)
+	Synthesize float64 `json:"synthesize"` // cloning and synthesis, base voice included
+	Identify   float64 `json:"identify"`   // features, F0 and scoring of every clip
+	Recognize  float64 `json:"recognize"`  // pocketsphinx
 }
 
 // Scores are one speaker's figures, or all speakers' pooled.
@@ -49,8 +59,12 @@ type SpeakerReport struct {
 	ReferenceUtts    int      `json:"reference_utts"`
 	ReferenceSeconds float64  `json:"reference_s"`
 	HeldOutUtts      int      `json:"held_out_utts"`
-	RealF0Hz         *float64 `json:"real_f0_hz,omitempty"`
-	CloneF0Hz        *float64 `json:"clone_f0_hz,omitempty"`
+	RealF0Hz         *float64 `json:"real_f0_hz,omitempty"` // held-out half
+	// ReferenceF0Hz is the reference half's median F0. It is not scored;
+	// it separates the engine's pitch error from the speaker's own drift
+	// between the halves.
+	ReferenceF0Hz *float64 `json:"reference_f0_hz,omitempty"`
+	CloneF0Hz     *float64 `json:"clone_f0_hz,omitempty"`
 	Scores
 }
 
@@ -72,6 +86,7 @@ func buildReport(speakers []Speaker, res []speakerResult, cfg Config) *Report {
 			sr.ReferenceSeconds += u.Audio.Seconds()
 		}
 		sr.RealF0Hz, sr.CloneF0Hz = positive(res[s].realF0), positive(res[s].conds[0].f0)
+		sr.ReferenceF0Hz = positive(res[s].refF0)
 		sr.Scores = pooledScores(res[s:s+1], 0, cfg)
 		rep.Speakers = append(rep.Speakers, sr)
 	}

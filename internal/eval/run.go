@@ -66,16 +66,20 @@ func Run(ctx context.Context, speakers []Speaker, cfg Config) (*Report, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	var ph Phases
+	lap := stopwatch()
 	real, err := prepareReal(ctx, speakers, cfg.Workers)
 	if err != nil {
 		return nil, err
 	}
-	log.Info("real speech prepared", "speakers", len(speakers), "elapsed", time.Since(start).Round(time.Millisecond))
+	ph.Prepare = lap()
+	log.Info("real speech prepared", "speakers", len(speakers), "seconds", ph.Prepare)
 	ids, err := trainIdentifiers(real)
 	if err != nil {
 		return nil, err
 	}
-	log.Info("speaker identifiers trained", "elapsed", time.Since(start).Round(time.Millisecond))
+	ph.Train = lap()
+	log.Info("speaker identifiers trained", "seconds", ph.Train)
 	syn := make([]synthesis, len(speakers))
 	err = forEach(ctx, len(speakers), cfg.Workers, func(i int) error {
 		s, err := synthesizeSpeaker(ctx, speakers[i], cfg)
@@ -83,22 +87,35 @@ func Run(ctx context.Context, speakers []Speaker, cfg Config) (*Report, error) {
 			return fmt.Errorf("eval: speaker %s: %w", speakers[i].Name, err)
 		}
 		syn[i] = s
-		log.Info("speaker synthesized", "speaker", speakers[i].Name, "elapsed", time.Since(start).Round(time.Millisecond))
+		log.Info("speaker synthesized", "speaker", speakers[i].Name, "clone_s", s.cloneSeconds)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	rep, err := score(ctx, speakers, real, ids, syn, cfg)
+	ph.Synthesize = lap()
+	rep, err := score(ctx, speakers, real, ids, syn, cfg, &ph, lap)
 	if err != nil {
 		return nil, err
 	}
+	rep.Phases = ph
 	if n, ok := cfg.Engine.(interface{ Name() string }); ok {
 		rep.Engine = n.Name()
 	}
 	rep.RuntimeSeconds = time.Since(start).Seconds()
-	log.Info("evaluation done", "elapsed", time.Since(start).Round(time.Millisecond))
+	log.Info("evaluation done", "seconds", rep.RuntimeSeconds)
 	return rep, nil
+}
+
+// stopwatch returns a function giving the seconds since its last call.
+func stopwatch() func() float64 {
+	last := time.Now()
+	return func() float64 {
+		now := time.Now()
+		d := now.Sub(last).Seconds()
+		last = now
+		return d
+	}
 }
 
 // synthesizeSpeaker clones the speaker from the reference half and reads

@@ -20,7 +20,8 @@ type speakerResult struct {
 	conds        []condResult
 	base         ErrorCounts
 	real         condResult // the reference half's real speech, identified
-	realF0       float64
+	realF0       float64    // median F0 of the held-out half
+	refF0        float64    // and of the reference half the clone was built from
 	cloneSeconds float64
 	synthSeconds float64
 	audioSeconds float64
@@ -28,12 +29,13 @@ type speakerResult struct {
 
 // score runs speaker identification, F0 and speech recognition over the
 // synthesized clips and assembles the report.
-func score(ctx context.Context, speakers []Speaker, real []realSpeech, ids identifiers, syn []synthesis, cfg Config) (*Report, error) {
+func score(ctx context.Context, speakers []Speaker, real []realSpeech, ids identifiers, syn []synthesis, cfg Config,
+	ph *Phases, lap func() float64) (*Report, error) {
 	res := make([]speakerResult, len(speakers))
 	err := forEach(ctx, len(speakers), cfg.Workers, func(s int) error {
 		r := &res[s]
 		r.real = tally(ids, s, real[s].refRaw, real[s].refNorm)
-		r.realF0 = robustMedianF0(real[s].f0s)
+		r.realF0, r.refF0 = robustMedianF0(real[s].f0s), robustMedianF0(real[s].refF0s)
 		r.cloneSeconds, r.synthSeconds, r.audioSeconds = syn[s].cloneSeconds, syn[s].synthSeconds, syn[s].audioSeconds
 		for _, clips := range syn[s].conds {
 			r.conds = append(r.conds, identify(ids, s, clips))
@@ -43,11 +45,13 @@ func score(ctx context.Context, speakers []Speaker, real []realSpeech, ids ident
 	if err != nil {
 		return nil, err
 	}
+	ph.Identify = lap()
 	if cfg.Recognizer != nil {
 		if err := recognize(ctx, cfg, syn, res); err != nil {
 			return nil, err
 		}
 	}
+	ph.Recognize = lap()
 	return buildReport(speakers, res, cfg), nil
 }
 
