@@ -96,7 +96,9 @@ func jsonType(kind string) string {
 // is sent, so an encoding failure still yields a clean 500.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // API clients, not HTML pages, read these
+	if err := enc.Encode(v); err != nil {
 		status = http.StatusInternalServerError
 		buf.Reset()
 		buf.WriteString(`{"error":{"code":"internal","message":"` + internalMessage + `"}}` + "\n")

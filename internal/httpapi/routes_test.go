@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/voxclone/voxclone/internal/app"
 )
 
 // TestOpenAPIMatchesRoutes fails when a route is missing from the OpenAPI
@@ -134,4 +137,60 @@ func assertErrorCode(t *testing.T, rec *httptest.ResponseRecorder, code string) 
 	if body.Error.Code != code || body.Error.Message == "" {
 		t.Errorf("error = %+v, want code %q and a message", body.Error, code)
 	}
+}
+
+// TestOpenAPISchemasMatchTypes fails when a JSON field of a response type
+// is missing from its OpenAPI schema or the schema lists a field the type
+// does not have.
+func TestOpenAPISchemasMatchTypes(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]any{
+		"User": app.User{}, "APIKey": app.APIKey{}, "Quality": app.Quality{}, "Sample": app.Sample{},
+		"Model": app.Model{}, "Synthesis": app.Synthesis{}, "HistoryPage": app.HistoryPage{},
+		"Health": app.Health{}, "Component": app.ComponentHealth{}, "SynthesizeRequest": synthesizeRequest{},
+	}
+	for name, v := range types {
+		schema, ok := doc.Components.Schemas[name]
+		if !ok {
+			t.Errorf("schema %s missing", name)
+			continue
+		}
+		fields := jsonFields(reflect.TypeOf(v))
+		for f := range fields {
+			if _, ok := schema.Properties[f]; !ok {
+				t.Errorf("schema %s lacks field %q", name, f)
+			}
+		}
+		for f := range schema.Properties {
+			if !fields[f] {
+				t.Errorf("schema %s lists %q, which %T does not have", name, f, v)
+			}
+		}
+	}
+}
+
+// jsonFields returns the JSON names of a struct's encoded fields.
+func jsonFields(typ reflect.Type) map[string]bool {
+	out := map[string]bool{}
+	for i := 0; i < typ.NumField(); i++ {
+		f := typ.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = true
+	}
+	return out
 }

@@ -1,0 +1,308 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/codec"
+	"github.com/voxclone/voxclone/internal/blob"
+	"github.com/voxclone/voxclone/internal/httpapi"
+	"github.com/voxclone/voxclone/internal/postgres/pgtest"
+	"github.com/voxclone/voxclone/internal/speechtest"
+	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/voice"
+)
+
+// engine is shared by every test: it is safe for concurrent use and
+// measures its base voices once.
+var engine = voice.New(voice.Config{})
+
+var testSecret = []byte("httpapi-test-secret-0123456789abcdef")
+
+// forEachBackend runs fn on a fresh SQLite database and on a fresh
+// PostgreSQL schema (skipped when no server answers, unless
+// VOXCLONE_TEST_POSTGRES=required).
+func forEachBackend(t *testing.T, fn func(t *testing.T, store app.Store)) {
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		db, err := sqlite.Open(filepath.Join(t.TempDir(), "voxclone.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if err := db.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		fn(t, db)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		fn(t, pgtest.Open(t))
+	})
+}
+
+// clock is a settable clock for app.Config.Now.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// env is a real Service behind the real handler on an httptest server.
+type env struct {
+	t     *testing.T
+	url   string
+	clock *clock
+	blobs string // the blob directory
+}
+
+// options tune newEnv.
+type options struct {
+	rate      app.Rate
+	maxUpload int64
+}
+
+func newEnv(t *testing.T, store app.Store, opt options) *env {
+	t.Helper()
+	dir := t.TempDir()
+	blobs, err := blob.NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
+	clk := &clock{t: time.Now().UTC()}
+	svc, err := app.NewService(app.Config{
+		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
+		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test",
+	}, app.Deps{Store: store, Blobs: blobs, Engine: engine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload}))
+	t.Cleanup(srv.Close)
+	return &env{t: t, url: srv.URL, clock: clk, blobs: dir}
+}
+
+// do sends a request. body is nil, a []byte sent as is with contentType,
+// or anything else sent as JSON.
+func (e *env) do(method, path, token string, body any, contentType ...string) *http.Response {
+	e.t.Helper()
+	var r io.Reader
+	ct := ""
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r = bytes.NewReader(b)
+		ct = strings.Join(contentType, "")
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r, ct = bytes.NewReader(data), "application/json"
+	}
+	req, err := http.NewRequestWithContext(e.t.Context(), method, e.url+path, r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	e.t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+// expect checks resp's status and decodes its JSON body into v (when not
+// nil). On a mismatch it fails with the body.
+func (e *env) expect(resp *http.Response, status int, v any) {
+	e.t.Helper()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		e.t.Fatalf("%s %s: status %d, want %d; body %s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, status, body)
+	}
+	if v != nil {
+		if err := json.Unmarshal(body, v); err != nil {
+			e.t.Fatalf("%s %s: body %q: %v", resp.Request.Method, resp.Request.URL.Path, body, err)
+		}
+	}
+}
+
+// expectError checks status and the JSON error code.
+func (e *env) expectError(resp *http.Response, status int, code string) {
+	e.t.Helper()
+	var body struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	e.expect(resp, status, &body)
+	if body.Error.Code != code || body.Error.Message == "" {
+		e.t.Fatalf("%s %s: error %+v, want code %q with a message", resp.Request.Method, resp.Request.URL.Path, body.Error, code)
+	}
+}
+
+// register creates a user and returns its token.
+func (e *env) register(email string) string {
+	e.t.Helper()
+	var out struct {
+		User  app.User `json:"user"`
+		Token string   `json:"token"`
+	}
+	e.expect(e.do("POST", "/api/auth/register", "", map[string]string{"email": email, "password": "correct horse battery"}), 201, &out)
+	if out.Token == "" || out.User.ID == "" || out.User.Email != email {
+		e.t.Fatalf("register: %+v", out)
+	}
+	return out.Token
+}
+
+// upload posts audio as a multipart form with optional fields.
+func (e *env) upload(token string, audioData []byte, fileName string, fields map[string]string) *http.Response {
+	e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("audio", fileName)
+	fw.Write(audioData)
+	mw.Close()
+	return e.do("POST", "/api/voice/upload", token, buf.Bytes(), mw.FormDataContentType())
+}
+
+// sampleAndModel uploads speech and clones a model from it.
+func (e *env) sampleAndModel(token string) (app.Sample, app.Model) {
+	e.t.Helper()
+	var s app.Sample
+	e.expect(e.upload(token, speechWAV(e.t), "voice.wav", nil), 201, &s)
+	var m app.Model
+	e.expect(e.do("POST", "/api/voice/clone", token, map[string]any{"name": "Voice", "sample_ids": []string{s.ID}}), 201, &m)
+	return s, m
+}
+
+var speechOnce struct {
+	sync.Once
+	wav, short []byte
+	err        error
+}
+
+// speechWAV is 25–60 s of one real speaker as a 16-bit WAV file.
+func speechWAV(t testing.TB) []byte {
+	t.Helper()
+	loadSpeech(t)
+	return speechOnce.wav
+}
+
+// shortWAV is about 3 s of the same speaker: too little to clone from.
+func shortWAV(t testing.TB) []byte {
+	t.Helper()
+	loadSpeech(t)
+	return speechOnce.short
+}
+
+func loadSpeech(t testing.TB) {
+	speechOnce.Do(func() {
+		speechOnce.err = errors.New("speech files missing") // until loaded
+		var pcm *audio.PCM
+		for _, path := range speechtest.WAVs(t, "librispeech_1688") {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				speechOnce.err = err
+				return
+			}
+			p, _, err := codec.Decode(t.Context(), data)
+			if err != nil {
+				speechOnce.err = err
+				return
+			}
+			if pcm == nil {
+				pcm = &audio.PCM{Rate: p.Rate, Channels: p.Channels}
+			}
+			pcm.Samples = append(pcm.Samples, p.Samples...)
+			if pcm.Seconds() >= 25 {
+				break
+			}
+		}
+		short := &audio.PCM{Rate: pcm.Rate, Channels: pcm.Channels, Samples: pcm.Samples[:3*pcm.Rate*pcm.Channels]}
+		speechOnce.wav, speechOnce.err = encodeWAV(pcm)
+		if speechOnce.err == nil {
+			speechOnce.short, speechOnce.err = encodeWAV(short)
+		}
+	})
+	if speechOnce.err != nil {
+		t.Fatalf("speech: %v", speechOnce.err)
+	}
+}
+
+func encodeWAV(p *audio.PCM) ([]byte, error) {
+	var buf bytes.Buffer
+	err := codec.Encode(context.Background(), &buf, p, audio.FormatWAV, codec.EncodeOptions{})
+	return buf.Bytes(), err
+}
+
+// assertNoFileNamed fails when any file below dir has name in its path.
+func assertNoFileNamed(t *testing.T, dir, name string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && strings.Contains(path, name) {
+			t.Errorf("file %s is named after user input", path)
+		}
+		return nil
+	})
+}
+
+// uploadChunked posts audio as a form without a Content-Length, so only
+// the limit applied while reading can stop it.
+func (e *env) uploadChunked(token string, audioData []byte) *http.Response {
+	e.t.Helper()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		fw, _ := mw.CreateFormFile("audio", "a.wav")
+		_, err := fw.Write(audioData)
+		if err == nil {
+			err = mw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	req, _ := http.NewRequestWithContext(e.t.Context(), "POST", e.url+"/api/voice/upload", pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatalf("chunked upload: %v", err)
+	}
+	e.t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
