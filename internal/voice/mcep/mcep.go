@@ -57,7 +57,8 @@ type Converter struct {
 	bins  int
 	dct   *fourier.DCT
 	buf   []float64
-	w     warper
+	fwd   [][]float64 // fwd[n]: warped image (order+1 values) of unit cepstrum e_n
+	inv   [][]float64 // inv[m]: unwarped image (bins values) of unit mel-cepstrum e_m
 }
 
 // NewConverter prepares conversions between envelopes of bins = fftSize/2+1
@@ -71,7 +72,8 @@ func NewConverter(bins, order int, alpha float64) *Converter {
 	return &Converter{
 		order: order, alpha: alpha, bins: bins,
 		dct: fourier.NewDCT(bins), buf: make([]float64, bins),
-		w: newWarper(max(bins, order+1)),
+		fwd: warpMatrix(bins, order+1, alpha),
+		inv: warpMatrix(order+1, bins, -alpha),
 	}
 }
 
@@ -99,7 +101,10 @@ func (c *Converter) FromEnvelope(dst, env []float64) []float64 {
 		c.buf[i] *= 2 / n
 	}
 	c.buf[len(c.buf)-1] /= 2
-	c.w.freqt(dst, c.buf, c.alpha)
+	clear(dst)
+	for n, v := range c.buf {
+		axpy(dst, v, c.fwd[n])
+	}
 	return dst
 }
 
@@ -110,7 +115,10 @@ func (c *Converter) ToEnvelope(dst, mc []float64) []float64 {
 		panic("mcep: mel-cepstrum length mismatch")
 	}
 	dst = sized(dst, c.bins)
-	c.w.freqt(c.buf, mc, -c.alpha)
+	clear(c.buf)
+	for m, v := range mc {
+		axpy(c.buf, v, c.inv[m])
+	}
 	// Back to the two-sided cepstrum, then DCT-I evaluates the cosine series.
 	for i := 1; i < len(c.buf); i++ {
 		c.buf[i] /= 2
@@ -159,31 +167,40 @@ func sized(dst []float64, n int) []float64 {
 	return dst
 }
 
-// warper holds scratch for freqt.
-type warper struct{ prev, cur []float64 }
-
-func newWarper(n int) warper {
-	return warper{prev: make([]float64, n), cur: make([]float64, n)}
+func axpy(dst []float64, a float64, x []float64) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] += a * v
+	}
 }
 
-// freqt re-expresses cepstrum in on an all-pass-warped frequency axis
-// (Oppenheim & Johnson's recursion, as in SPTK freqt): out gets len(out)
-// coefficients. Warping by α then by −α is the identity when out is long
-// enough to hold the warped series.
-func (w *warper) freqt(out, in []float64, alpha float64) {
-	m2 := len(out) - 1
+// warpMatrix returns the frequency warping of cepstra (SPTK freqt, after
+// Oppenheim & Johnson) as nIn columns of nOut values: the warped image of
+// input e_n is column n. freqt feeds input coefficients from the highest
+// down through one fixed linear step A, adding c[n] to element 0 after
+// each step, so its result is Σ_n c[n]·Aⁿe₀ and the columns are
+// successive powers of A applied to e₀: building the whole matrix costs
+// as much as one freqt call, and applying it is a plain matrix product.
+func warpMatrix(nIn, nOut int, alpha float64) [][]float64 {
 	b := 1 - alpha*alpha
-	g, d := w.cur[:m2+1], w.prev[:m2+1]
-	clear(g)
-	for i := len(in) - 1; i >= 0; i-- {
-		copy(d, g)
-		g[0] = in[i] + alpha*d[0]
-		if m2 >= 1 {
-			g[1] = b*d[0] + alpha*d[1]
+	cols := make([][]float64, nIn)
+	v := make([]float64, nOut)
+	v[0] = 1
+	for n := range cols {
+		cols[n] = append([]float64(nil), v...)
+		// v ← A·v, in place; prev is the pre-step value of v[j-1].
+		prev := v[0]
+		v[0] = alpha * prev
+		if nOut > 1 {
+			old := v[1]
+			v[1] = b*prev + alpha*old
+			prev = old
 		}
-		for j := 2; j <= m2; j++ {
-			g[j] = d[j-1] + alpha*(d[j]-g[j-1])
+		for j := 2; j < nOut; j++ {
+			old := v[j]
+			v[j] = prev + alpha*(old-v[j-1])
+			prev = old
 		}
 	}
-	copy(out, g)
+	return cols
 }

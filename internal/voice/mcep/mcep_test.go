@@ -155,3 +155,19 @@ func BenchmarkFromEnvelope(b *testing.B) {
 		c.FromEnvelope(dst, env)
 	}
 }
+
+func BenchmarkToEnvelope(b *testing.B) {
+	env := formantEnvelope(513, 16000, [][2]float64{{700, 80}, {1200, 90}, {2600, 120}})
+	c := NewConverter(513, 24, 0.42)
+	mc := c.FromEnvelope(nil, env)
+	dst := make([]float64, 513)
+	for b.Loop() {
+		c.ToEnvelope(dst, mc)
+	}
+}
+
+func BenchmarkNewConverter(b *testing.B) {
+	for b.Loop() {
+		NewConverter(513, 24, 0.42)
+	}
+}
