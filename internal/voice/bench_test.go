@@ -1,0 +1,178 @@
+package voice
+
+import (
+	"context"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/tts/flite"
+	"github.com/voxclone/voxclone/internal/voice/world"
+)
+
+// benchSentence has ten words, the size the speed target is stated for.
+const benchSentence = "The quick brown fox jumps over the lazy dog near the river."
+
+var (
+	benchOnce sync.Once
+	benchProf []byte
+	benchRefs []Reference
+)
+
+// benchFixtures clones a minute of a real speaker once per run.
+func benchFixtures(b *testing.B) ([]byte, []Reference) {
+	benchOnce.Do(func() {
+		refs := loadRefs(b, "librispeech_2033", 60)
+		total := 0.0
+		for i := range refs {
+			p := refs[i].Audio
+			if keep := 60 - total; p.Seconds() > keep {
+				refs[i].Audio = &audio.PCM{Rate: p.Rate, Channels: p.Channels, Samples: p.Samples[:int(keep*float64(p.Rate))*p.Channels]}
+			}
+			total += refs[i].Audio.Seconds()
+		}
+		benchRefs = refs
+		var err error
+		benchProf, err = New(Config{}).Clone(context.Background(), refs)
+		if err != nil {
+			b.Fatal(err)
+		}
+	})
+	return benchProf, benchRefs
+}
+
+// BenchmarkClone builds a profile from 60 s of real speech.
+func BenchmarkClone(b *testing.B) {
+	_, refs := benchFixtures(b)
+	e := New(Config{})
+	startCPU(b)
+	for b.Loop() {
+		if _, err := e.Clone(context.Background(), refs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(cpuSince(b)/float64(b.N), "cpu-s/op")
+}
+
+func benchBase(b *testing.B) (*flite.Result, []float64, *Profile) {
+	prof, _ := benchFixtures(b)
+	var p Profile
+	if err := p.UnmarshalBinary(prof); err != nil {
+		b.Fatal(err)
+	}
+	r, err := flite.Synthesize(context.Background(), p.Base.Voice, benchSentence, flite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r, toFloat64(r.Audio.Samples), &p
+}
+
+// The stage benchmarks report RTF: seconds of work per second of speech.
+
+func BenchmarkStageFlite(b *testing.B) {
+	r, _, p := benchBase(b)
+	startCPU(b)
+	for b.Loop() {
+		if _, err := flite.Synthesize(context.Background(), p.Base.Voice, benchSentence, flite.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRTF(b, r.Audio.Seconds())
+}
+
+func BenchmarkStageAnalysis(b *testing.B) {
+	r, x, _ := benchBase(b)
+	startCPU(b)
+	for b.Loop() {
+		if _, err := analyzeBase(x, r.Phones); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRTF(b, r.Audio.Seconds())
+}
+
+func BenchmarkStageConversion(b *testing.B) {
+	r, x, p := benchBase(b)
+	par, err := analyzeBase(x, r.Phones)
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := make([][]float64, len(par.Envelope))
+	f0 := make([]float64, len(par.F0))
+	startCPU(b)
+	for b.Loop() {
+		for i, e := range par.Envelope {
+			env[i] = append(env[i][:0], e...)
+		}
+		copy(f0, par.F0)
+		c := newConversion(p, 1, 0)
+		c.mapEnvelopes(env, f0)
+		c.mapF0(f0)
+	}
+	reportRTF(b, r.Audio.Seconds())
+}
+
+func BenchmarkStageSynthesis(b *testing.B) {
+	r, x, p := benchBase(b)
+	par, err := analyzeBase(x, r.Phones)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newConversion(p, 1, 0)
+	par.Aperiodicity, _ = world.Aperiodicity(x, analysisRate, par.F0, synthHop, par.FFTSize,
+		world.AperiodicityOptions{Mode: world.Template, TemplateDB: c.apDB})
+	startCPU(b)
+	for b.Loop() {
+		if _, err := world.Synthesize(par, world.SynthesisOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRTF(b, r.Audio.Seconds())
+}
+
+// BenchmarkSynthesize is the whole pipeline from text: a ten-word sentence.
+func BenchmarkSynthesize(b *testing.B) {
+	prof, _ := benchFixtures(b)
+	for _, mode := range []Mode{ModeConvert, ModeBaseline} {
+		b.Run(string(mode), func(b *testing.B) {
+			e := New(Config{Mode: mode})
+			var secs float64
+			startCPU(b)
+	for b.Loop() {
+				p, err := e.Synthesize(context.Background(), prof, benchSentence, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				secs = p.Seconds()
+			}
+			reportRTF(b, secs)
+		})
+	}
+}
+
+// reportRTF reports wall-clock and CPU real-time factors. The machine is
+// shared, so the CPU figure (process user+system time, meaningful with
+// GOMAXPROCS=1) is the one that measures the code.
+func reportRTF(b *testing.B, speechSeconds float64) {
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/speechSeconds, "RTF")
+	b.ReportMetric(cpuSince(b)/float64(b.N)/speechSeconds, "cpuRTF")
+}
+
+var cpuStart = map[*testing.B]float64{}
+
+// startCPU marks the CPU time at the start of a benchmark's loop.
+func startCPU(b *testing.B) {
+	b.Helper()
+	cpuStart[b] = cpuSeconds()
+}
+
+func cpuSince(b *testing.B) float64 { return cpuSeconds() - cpuStart[b] }
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}

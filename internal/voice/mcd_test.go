@@ -1,0 +1,89 @@
+package voice
+
+import (
+	"context"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/speechtest"
+	"github.com/voxclone/voxclone/internal/voice/mcep"
+	"github.com/voxclone/voxclone/internal/voice/world"
+)
+
+// heldOutMCD enrols on all but the last n transcribed recordings of a
+// speaker and returns the mean DTW envelope MCD, against the held-out real
+// recordings of the same text, of speech from each synthesize function.
+func heldOutMCD(t *testing.T, speaker string, n int, systems map[string]func(prof []byte, text string) *audio.PCM) map[string]float64 {
+	t.Helper()
+	paths := speechtest.WAVs(t, speaker)
+	var refs []Reference
+	for _, p := range paths[:len(paths)-n] {
+		refs = append(refs, Reference{Audio: loadWAV(t, p)})
+	}
+	prof, err := New(Config{}).Clone(context.Background(), refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, p := range paths[len(paths)-n:] {
+		text := speechtest.Transcript(p)
+		x, _, err := prepare(loadWAV(t, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		real := speechMceps(t, x)
+		for name, synth := range systems {
+			out[name] += mcep.AlignedMCD(real, speechMceps(t, toFloat64(synth(prof, text).Samples))) / float64(n)
+		}
+	}
+	return out
+}
+
+// speechMceps returns the mel-cepstra of the loud frames of x (16 kHz).
+func speechMceps(t *testing.T, x []float64) [][]float64 {
+	f0, err := world.F0(x, analysisRate, world.F0Options{FramePeriod: analysisPeriod})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := world.Envelope(x, analysisRate, f0, analysisPeriod, world.EnvelopeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loud, _ := loudFrames(env)
+	var out [][]float64
+	for i, mc := range mcep.FromEnvelopes(env, mcepOrder, mcepAlpha) {
+		if loud[i] {
+			out = append(out, mc)
+		}
+	}
+	return out
+}
+
+// TestConversionMovesTowardSpeaker checks, on held-out sentences of real
+// speakers, that the converted voice is spectrally closer to the speaker
+// than the base voice it starts from.
+func TestConversionMovesTowardSpeaker(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	ctx := context.Background()
+	say := func(mode Mode) func([]byte, string) *audio.PCM {
+		e := New(Config{Mode: mode})
+		return func(prof []byte, text string) *audio.PCM {
+			p, err := e.Synthesize(ctx, prof, text, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+	}
+	for _, sp := range []string{"vctk_p225", "vctk_p226"} {
+		m := heldOutMCD(t, sp, 2, map[string]func([]byte, string) *audio.PCM{
+			"baseline": say(ModeBaseline), "convert": say(ModeConvert),
+		})
+		t.Logf("%s: held-out MCD baseline %.2f dB, converted %.2f dB", sp, m["baseline"], m["convert"])
+		if m["convert"] >= m["baseline"] {
+			t.Errorf("%s: conversion did not reduce MCD (%.2f → %.2f dB)", sp, m["baseline"], m["convert"])
+		}
+	}
+}
