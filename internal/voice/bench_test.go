@@ -139,7 +139,7 @@ func BenchmarkSynthesize(b *testing.B) {
 			e := New(Config{Mode: mode})
 			var secs float64
 			startCPU(b)
-	for b.Loop() {
+			for b.Loop() {
 				p, err := e.Synthesize(context.Background(), prof, benchSentence, Options{})
 				if err != nil {
 					b.Fatal(err)
