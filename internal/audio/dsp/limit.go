@@ -20,6 +20,16 @@ const (
 // untouched. It reports whether any gain reduction happened.
 func Limit(p *audio.PCM, ceiling float32) bool {
 	ch, n := p.Channels, p.Frames()
+	over := false
+	for _, v := range p.Samples {
+		if v > ceiling || v < -ceiling {
+			over = true
+			break
+		}
+	}
+	if !over {
+		return false
+	}
 	need := make([]float32, n)
 	limited := false
 	for i := 0; i < n; i++ {

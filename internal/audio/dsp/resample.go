@@ -44,24 +44,18 @@ func Resample(p *audio.PCM, rate int) *audio.PCM {
 	in := p.Frames()
 	outN := int((int64(in)*int64(r.up) + int64(r.down)/2) / int64(r.down))
 	out := &audio.PCM{Rate: rate, Channels: ch, Samples: make([]float32, outN*ch)}
-	pad := r.taps
-	buf := make([]float32, in+2*pad+1)
-	res := make([]float32, outN)
+	if ch == 1 {
+		r.run(out.Samples, p.Samples)
+		return out
+	}
+	x := make([]float32, in)
+	y := make([]float32, outN)
 	for c := 0; c < ch; c++ {
-		clear(buf)
-		if ch == 1 {
-			copy(buf[pad:], p.Samples)
-		} else {
-			for i := 0; i < in; i++ {
-				buf[pad+i] = p.Samples[i*ch+c]
-			}
+		for i := range x {
+			x[i] = p.Samples[i*ch+c]
 		}
-		r.run(res, buf, pad)
-		if ch == 1 {
-			copy(out.Samples, res)
-			continue
-		}
-		for i, v := range res {
+		r.run(y, x)
+		for i, v := range y {
 			out.Samples[i*ch+c] = v
 		}
 	}
@@ -129,11 +123,12 @@ func newResampler(from, to int) *resampler {
 	return r
 }
 
-// run fills out from the zero-padded channel in, whose first real sample is
-// at index pad.
-func (r *resampler) run(out, in []float32, pad int) {
+// run fills out from the channel in. Outputs whose taps reach past either
+// end of in take zeros there, through a padded copy of just that edge.
+func (r *resampler) run(out, in []float32) {
 	up, down, taps := int64(r.up), int64(r.down), r.taps
 	exact := r.phases == r.up
+	var edge []float32
 	for j := range out {
 		pos := int64(j) * down
 		n := int(pos / up)
@@ -146,12 +141,22 @@ func (r *resampler) run(out, in []float32, pad int) {
 				k, n = 0, n+1
 			}
 		}
-		start := pad + n - taps/2 + 1
-		if start < 0 || start+taps > len(in) {
-			out[j] = 0 // only reachable past the padded ends
+		start := n - taps/2 + 1
+		h := r.coef[k*taps : (k+1)*taps]
+		if start >= 0 && start+taps <= len(in) {
+			out[j] = dot(in[start:start+taps], h)
 			continue
 		}
-		out[j] = dot(in[start:start+taps], r.coef[k*taps:(k+1)*taps])
+		if edge == nil {
+			edge = make([]float32, taps)
+		}
+		clear(edge)
+		for t := range edge {
+			if i := start + t; i >= 0 && i < len(in) {
+				edge[t] = in[i]
+			}
+		}
+		out[j] = dot(edge, h)
 	}
 }
 

@@ -13,92 +13,68 @@ import (
 const (
 	oversample = 4
 	tpTaps     = 16
-	tpBlock    = 256 // samples per pruning block
 )
 
-var tpPhases, tpGain = truePeakFilter()
+var tpPhases = truePeakFilter()
 
-// truePeakFilter builds the three fractional phases (phase 0 is the sample
-// itself) and the largest L1 norm of any phase: an interpolated value can
-// never exceed that norm times the largest input in reach.
-func truePeakFilter() ([oversample - 1][tpTaps]float32, float64) {
+// truePeakFilter builds the three fractional phases; phase 0 is the sample
+// itself.
+func truePeakFilter() [oversample - 1][tpTaps]float32 {
 	var ph [oversample - 1][tpTaps]float32
-	var worst float64
 	half := float64(tpTaps / 2)
 	for k := 1; k < oversample; k++ {
 		frac := float64(k) / oversample
-		var l1 float64
 		for j := 0; j < tpTaps; j++ {
 			d := frac + float64(tpTaps/2-1-j)
-			v := sinc(d) * kaiserWin(d/half, 7)
-			ph[k-1][j] = float32(v)
-			l1 += math.Abs(v)
+			ph[k-1][j] = float32(sinc(d) * kaiserWin(d/half, 7))
 		}
-		worst = max(worst, l1)
 	}
-	return ph, worst
+	return ph
 }
 
 // TruePeak returns the maximum absolute value of p's 4× oversampled signal,
 // in dBTP (dB relative to full scale), over all channels. Digital silence
 // gives −Inf.
 //
-// Only blocks whose neighbourhood is loud enough to possibly beat the
-// running maximum are interpolated; for speech that is a few percent of the
-// signal, which makes the meter about as cheap as a sample-peak scan.
+// Only the gaps next to a sample within 6 dB of the running maximum are
+// interpolated. An inter-sample peak flanked by two samples both more than
+// 6 dB below it needs most of its energy above a third of the sample rate,
+// which speech and music do not have; this makes the meter about as cheap
+// as a sample-peak scan and allocation-free.
 func TruePeak(p *audio.PCM) float64 {
 	ch, n := p.Channels, p.Frames()
 	if n == 0 {
 		return math.Inf(-1)
 	}
-	buf := make([]float32, n+tpTaps)
-	pad := tpTaps/2 - 1
-	var best float64
+	var best float32
+	for _, v := range p.Samples {
+		best = max(best, v, -v)
+	}
+	var win [tpTaps]float32
 	for c := 0; c < ch; c++ {
-		clear(buf)
-		for i := 0; i < n; i++ {
-			buf[pad+i] = p.Samples[i*ch+c]
+		for i := 0; i+1 < n; i++ {
+			a, b := p.Samples[i*ch+c], p.Samples[(i+1)*ch+c]
+			if th := best / 2; a < th && a > -th && b < th && b > -th {
+				continue
+			}
+			// Taps cover samples i-7 … i+8 around the gap (i, i+1).
+			for t := range win {
+				j := i - tpTaps/2 + 1 + t
+				win[t] = 0
+				if j >= 0 && j < n {
+					win[t] = p.Samples[j*ch+c]
+				}
+			}
+			for k := range tpPhases {
+				v := dot(win[:], tpPhases[k][:])
+				best = max(best, v, -v)
+			}
 		}
-		best = max(best, channelTruePeak(buf, pad, n, best))
 	}
 	if best == 0 {
 		return math.Inf(-1)
 	}
-	return 20 * math.Log10(best)
-}
-
-func channelTruePeak(buf []float32, pad, n int, best float64) float64 {
-	nb := (n + tpBlock - 1) / tpBlock
-	bmax := make([]float64, nb)
-	for b := range bmax {
-		var m float32
-		for _, v := range buf[pad+b*tpBlock : pad+min(n, (b+1)*tpBlock)] {
-			m = max(m, v, -v)
-		}
-		bmax[b] = float64(m)
-		best = max(best, bmax[b])
-	}
-	for b := range bmax {
-		reach := bmax[b]
-		if b > 0 {
-			reach = max(reach, bmax[b-1])
-		}
-		if b+1 < nb {
-			reach = max(reach, bmax[b+1])
-		}
-		if reach*tpGain <= best {
-			continue
-		}
-		for i := b * tpBlock; i < min(n, (b+1)*tpBlock); i++ {
-			// Interpolate between sample i and i+1.
-			x := buf[i : i+tpTaps]
-			for k := range tpPhases {
-				v := math.Abs(float64(dot(x, tpPhases[k][:])))
-				best = max(best, v)
-			}
-		}
-	}
-	return best
+	return 20 * math.Log10(float64(best))
 }
 
 // SamplePeak returns the largest absolute sample value of p in dBFS.

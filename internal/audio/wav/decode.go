@@ -237,13 +237,19 @@ func DecodeBytes(b []byte, maxSamples int) (*audio.PCM, error) {
 func (d *Decoder) readAll(out []float32, maxSamples int) (*audio.PCM, error) {
 	chunk := 8192 * d.h.Channels
 	for {
-		if len(out)+chunk > cap(out) {
+		if cap(out)-len(out) < d.h.Channels && d.remaining == 0 {
+			break
+		}
+		if cap(out)-len(out) < d.h.Channels {
+			// Full: grow (append doubles). Callers that know the size, like
+			// DecodeBytes, preallocate exactly and never get here.
 			if maxSamples > 0 && len(out) >= maxSamples {
 				return nil, fmt.Errorf("wav: more than %d samples: %w", maxSamples, audio.ErrTooLarge)
 			}
 			out = append(out, make([]float32, chunk)...)[:len(out)]
 		}
-		n, err := d.Read(out[len(out) : len(out)+chunk])
+		room := min(chunk, cap(out)-len(out))
+		n, err := d.Read(out[len(out) : len(out)+room])
 		out = out[:len(out)+n]
 		if errors.Is(err, io.EOF) {
 			break
