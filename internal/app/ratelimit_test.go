@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,6 +53,29 @@ func TestAllow(t *testing.T) {
 		}
 		_, err = f.svc.Allow(ctx, alice.ID, app.Action("mine bitcoin"))
 		wantCode(t, err, app.EInvalid)
+
+		// Many requests at once, through two Services on two Stores:
+		// exactly the budget gets through.
+		carol, _ := f.register(t, "carol@example.com")
+		svcs := []*app.Service{f.svc, svc2}
+		var allowed atomic.Int32
+		var wg sync.WaitGroup
+		for i := range 50 {
+			wg.Go(func() {
+				_, err := svcs[i%2].Allow(ctx, carol.ID, app.ActionClone)
+				switch app.ErrorCode(err) {
+				case "":
+					allowed.Add(1)
+				case app.ERateLimited:
+				default:
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if n := allowed.Load(); n != 20 {
+			t.Errorf("50 concurrent requests: %d allowed, want 20", n)
+		}
 	})
 }
 
