@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/loudness"
@@ -43,12 +45,17 @@ const minVoicedSeconds = 1.0
 // Config configures an Engine. The zero value is ModeConvert.
 type Config struct {
 	Mode Mode
+	// Workers is how many sentences of one Synthesize call are rendered at
+	// once; 0 means GOMAXPROCS. The base synthesizer itself runs one call at
+	// a time; the vocoder stages run in parallel.
+	Workers int
 }
 
 // Engine clones voices and speaks text in them. It is safe for concurrent
 // use; New is cheap and the base voices are measured on first use.
 type Engine struct {
-	mode Mode
+	mode    Mode
+	workers int
 }
 
 // New returns an engine.
@@ -56,7 +63,10 @@ func New(cfg Config) *Engine {
 	if cfg.Mode == "" {
 		cfg.Mode = ModeConvert
 	}
-	return &Engine{mode: cfg.Mode}
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	return &Engine{mode: cfg.Mode, workers: cfg.Workers}
 }
 
 // Name identifies the engine and its version; profiles record it.
@@ -95,12 +105,12 @@ func (e *Engine) Synthesize(ctx context.Context, profile []byte, text string, op
 	if len(chunks) == 0 {
 		return nil, ErrEmptyText
 	}
+	parts, err := e.speakAll(ctx, &p, chunks, opt)
+	if err != nil {
+		return nil, err
+	}
 	var out *audio.PCM
-	for i, c := range chunks {
-		pcm, err := e.speak(ctx, &p, c, opt, uint64(opt.Seed)+uint64(i))
-		if err != nil {
-			return nil, err
-		}
+	for _, pcm := range parts {
 		out = appendPCM(out, pcm)
 	}
 	lufs := opt.LoudnessLUFS
@@ -108,6 +118,30 @@ func (e *Engine) Synthesize(ctx context.Context, profile []byte, text string, op
 		lufs = -16
 	}
 	return loudness.Normalize(out, lufs, -1), nil
+}
+
+// speakAll renders the sentences on up to e.workers goroutines. Each
+// sentence's noise seed depends only on its position, so the result does
+// not depend on scheduling.
+func (e *Engine) speakAll(ctx context.Context, p *Profile, chunks []string, opt Options) ([]*audio.PCM, error) {
+	parts := make([]*audio.PCM, len(chunks))
+	errs := make([]error, len(chunks))
+	sem := make(chan struct{}, e.workers)
+	var wg sync.WaitGroup
+	for i, c := range chunks {
+		if err := ctx.Err(); err != nil {
+			errs[i] = err
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			parts[i], errs[i] = e.speak(ctx, p, c, opt, uint64(opt.Seed)+uint64(i))
+		}()
+	}
+	wg.Wait()
+	return parts, errors.Join(errs...)
 }
 
 // speak renders one sentence.

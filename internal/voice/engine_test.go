@@ -131,3 +131,33 @@ func f32bytes(x []float32) []byte {
 	}
 	return b
 }
+
+// TestSynthesizeParallelSentences renders several sentences with one and
+// with three workers: the samples must not depend on scheduling.
+func TestSynthesizeParallelSentences(t *testing.T) {
+	ctx := context.Background()
+	prof, err := sampleProfile().MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "One sentence here. Another one follows! Is this the third? Yes, and a fourth."
+	a, err := New(Config{Workers: 1}).Synthesize(ctx, prof, text, Options{Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{Workers: 3}).Synthesize(ctx, prof, text, Options{Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(f32bytes(a.Samples), f32bytes(b.Samples)) {
+		t.Fatal("parallel rendering changed the output")
+	}
+	if a.Seconds() < 4 {
+		t.Errorf("four sentences lasted %.1f s", a.Seconds())
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := New(Config{}).Synthesize(cctx, prof, text, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: got %v", err)
+	}
+}
