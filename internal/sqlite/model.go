@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -39,95 +40,66 @@ func (db *DB) CreateModel(ctx context.Context, m app.Model) error {
 const modelColumns = `id, user_id, name, description, status, failure, engine, profile_key,
 	profile_bytes, created_at, updated_at`
 
-func scanModel(r scanner) (app.Model, error) {
+// modelSelect reads models with their sample ids, in link order, as a JSON
+// array: one statement, so the result is consistent without a transaction.
+const modelSelect = `SELECT ` + modelColumns + `, (SELECT json_group_array(sample_id) FROM
+	(SELECT sample_id FROM voice_model_samples WHERE model_id = m.id ORDER BY position))
+	FROM voice_models m`
+
+func scanModelSamples(r scanner) (app.Model, error) {
 	var (
 		m                app.Model
 		created, updated int64
+		samples          string
 	)
 	err := r.Scan(&m.ID, &m.UserID, &m.Name, &m.Description, &m.Status, &m.Failure, &m.Engine,
-		&m.ProfileKey, &m.ProfileBytes, &created, &updated)
+		&m.ProfileKey, &m.ProfileBytes, &created, &updated, &samples)
+	if err != nil {
+		return app.Model{}, err
+	}
 	m.CreatedAt, m.UpdatedAt = fromMicros(created), fromMicros(updated)
-	m.SampleIDs = []string{}
-	return m, err
+	if err := json.Unmarshal([]byte(samples), &m.SampleIDs); err != nil {
+		return app.Model{}, fmt.Errorf("sqlite: model %s samples: %w", m.ID, err)
+	}
+	m.SampleIDs = nonNil(m.SampleIDs)
+	return m, nil
 }
 
 // FindModel returns one of the user's models with its sample ids.
 func (db *DB) FindModel(ctx context.Context, userID, id string) (app.Model, error) {
-	var m app.Model
-	err := db.read(ctx, func(tx *sql.Tx) error {
-		var err error
-		m, err = findModel(ctx, tx, userID, id)
-		return err
-	})
-	return m, err
+	return findModel(ctx, db.r, userID, id)
 }
 
-func findModel(ctx context.Context, tx *sql.Tx, userID, id string) (app.Model, error) {
-	m, err := scanModel(tx.QueryRowContext(ctx, `SELECT `+modelColumns+` FROM voice_models
-		WHERE id = ? AND user_id = ?`, id, userID))
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func findModel(ctx context.Context, q queryer, userID, id string) (app.Model, error) {
+	m, err := scanModelSamples(q.QueryRowContext(ctx, modelSelect+` WHERE id = ? AND user_id = ?`, id, userID))
 	if err != nil {
 		return app.Model{}, mapErr(err, "voice model")
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT sample_id FROM voice_model_samples
-		WHERE model_id = ? ORDER BY position`, id)
-	if err != nil {
-		return app.Model{}, fmt.Errorf("sqlite: model samples: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sid string
-		if err := rows.Scan(&sid); err != nil {
-			return app.Model{}, err
-		}
-		m.SampleIDs = append(m.SampleIDs, sid)
-	}
-	return m, rows.Err()
+	return m, nil
 }
 
 // ListModels returns the user's models, newest first, with their sample ids.
 func (db *DB) ListModels(ctx context.Context, userID string) ([]app.Model, error) {
-	out := []app.Model{}
-	err := db.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+modelColumns+` FROM voice_models
-			WHERE user_id = ? ORDER BY created_at DESC, id DESC`, userID)
-		if err != nil {
-			return fmt.Errorf("sqlite: list models: %w", err)
-		}
-		defer rows.Close()
-		byID := map[string]int{}
-		for rows.Next() {
-			m, err := scanModel(rows)
-			if err != nil {
-				return err
-			}
-			byID[m.ID] = len(out)
-			out = append(out, m)
-		}
-		if err := rows.Err(); err != nil || len(out) == 0 {
-			return err
-		}
-		return listModelSamples(ctx, tx, userID, out, byID)
-	})
-	return out, err
-}
-
-func listModelSamples(ctx context.Context, tx *sql.Tx, userID string, ms []app.Model, byID map[string]int) error {
-	rows, err := tx.QueryContext(ctx, `SELECT l.model_id, l.sample_id FROM voice_model_samples l
-		JOIN voice_models m ON m.id = l.model_id WHERE m.user_id = ? ORDER BY l.model_id, l.position`, userID)
+	rows, err := db.r.QueryContext(ctx, modelSelect+` WHERE user_id = ? ORDER BY created_at DESC, id DESC`, userID)
 	if err != nil {
-		return fmt.Errorf("sqlite: list model samples: %w", err)
+		return nil, fmt.Errorf("sqlite: list models: %w", err)
 	}
 	defer rows.Close()
+	out := []app.Model{}
 	for rows.Next() {
-		var mid, sid string
-		if err := rows.Scan(&mid, &sid); err != nil {
-			return err
+		m, err := scanModelSamples(rows)
+		if err != nil {
+			return nil, err
 		}
-		if i, ok := byID[mid]; ok {
-			ms[i].SampleIDs = append(ms[i].SampleIDs, sid)
-		}
+		out = append(out, m)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // UpdateModel changes the set fields of one of the user's models.

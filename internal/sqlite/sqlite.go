@@ -48,7 +48,11 @@ func Open(path string) (*DB, error) {
 	}
 	const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
-	w, err := sql.Open("sqlite", path+"?"+pragmas+"&_txlock=immediate")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&" // a file: URI with its own parameters
+	}
+	w, err := sql.Open("sqlite", path+sep+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
@@ -60,7 +64,7 @@ func Open(path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	db := &DB{w: w, r: w}
 	if path != ":memory:" && !strings.Contains(path, "mode=memory") {
-		r, err := sql.Open("sqlite", path+"?"+pragmas+"&_pragma=query_only(1)")
+		r, err := sql.Open("sqlite", path+sep+pragmas+"&_pragma=query_only(1)")
 		if err != nil {
 			w.Close()
 			return nil, fmt.Errorf("sqlite: open: %w", err)
@@ -154,16 +158,6 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
 	return nil
-}
-
-// read runs fn in a read transaction, so multi-query reads are consistent.
-func (db *DB) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	defer tx.Rollback()
-	return fn(tx)
 }
 
 // micros encodes a time as stored: microseconds since the epoch.
