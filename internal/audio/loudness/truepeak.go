@@ -46,15 +46,16 @@ func TruePeak(p *audio.PCM) float64 {
 	if n == 0 {
 		return math.Inf(-1)
 	}
-	var best float32
-	for _, v := range p.Samples {
-		best = max(best, v, -v)
-	}
+	best := dsp.PeakAbs(p.Samples)
 	var win [tpTaps]float32
 	for c := 0; c < ch; c++ {
+		th := math.Float32bits(best/2) & 0x7FFFFFFF
+		prev := math.Float32bits(p.Samples[c]) & 0x7FFFFFFF
 		for i := 0; i+1 < n; i++ {
-			a, b := p.Samples[i*ch+c], p.Samples[(i+1)*ch+c]
-			if th := best / 2; a < th && a > -th && b < th && b > -th {
+			next := math.Float32bits(p.Samples[(i+1)*ch+c]) & 0x7FFFFFFF
+			a := prev
+			prev = next
+			if a < th && next < th {
 				continue
 			}
 			// Taps cover samples i-7 … i+8 around the gap (i, i+1).
@@ -69,6 +70,7 @@ func TruePeak(p *audio.PCM) float64 {
 				v := dot(win[:], tpPhases[k][:])
 				best = max(best, v, -v)
 			}
+			th = math.Float32bits(best/2) & 0x7FFFFFFF
 		}
 	}
 	if best == 0 {
@@ -79,11 +81,7 @@ func TruePeak(p *audio.PCM) float64 {
 
 // SamplePeak returns the largest absolute sample value of p in dBFS.
 func SamplePeak(p *audio.PCM) float64 {
-	var m float32
-	for _, v := range p.Samples {
-		m = max(m, v, -v)
-	}
-	return 20 * math.Log10(float64(m))
+	return 20 * math.Log10(float64(dsp.PeakAbs(p.Samples)))
 }
 
 func dot(x, h []float32) float32 {

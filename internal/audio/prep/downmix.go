@@ -19,21 +19,33 @@ func Downmix(p *audio.PCM) *audio.PCM {
 		return p.Mono()
 	}
 	n := p.Frames()
-	var ll, rr, lr float64
+	s := p.Samples[:2*n]
+	var ll, rr, lr float32
+	var sll, srr, slr float64
 	for i := 0; i < n; i++ {
-		l, r := float64(p.Samples[2*i]), float64(p.Samples[2*i+1])
+		l, r := s[2*i], s[2*i+1]
 		ll += l * l
 		rr += r * r
 		lr += l * r
+		// Flush the float32 partial sums every 4096 frames so precision
+		// holds over hours.
+		if i&4095 == 4095 {
+			sll, srr, slr = sll+float64(ll), srr+float64(rr), slr+float64(lr)
+			ll, rr, lr = 0, 0, 0
+		}
 	}
-	if ll == 0 || rr == 0 || lr/math.Sqrt(ll*rr) >= 0 {
-		return p.Mono()
+	sll, srr, slr = sll+float64(ll), srr+float64(rr), slr+float64(lr)
+	out := &audio.PCM{Rate: p.Rate, Channels: 1, Samples: make([]float32, n)}
+	if sll == 0 || srr == 0 || slr/math.Sqrt(sll*srr) >= 0 {
+		for i := range out.Samples {
+			out.Samples[i] = 0.5 * (p.Samples[2*i] + p.Samples[2*i+1])
+		}
+		return out
 	}
 	c := 0
-	if rr > ll {
+	if srr > sll {
 		c = 1
 	}
-	out := &audio.PCM{Rate: p.Rate, Channels: 1, Samples: make([]float32, n)}
 	for i := range out.Samples {
 		out.Samples[i] = p.Samples[2*i+c]
 	}

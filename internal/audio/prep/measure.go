@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/dsp"
 )
 
 const (
@@ -65,21 +66,17 @@ func median(x []float64) float64 {
 // never holds its peak for three samples. Signals peaking under −26 dBFS
 // are not considered clipped.
 func ClippingRatio(p *audio.PCM) float64 {
-	var peak float32
-	for _, v := range p.Samples {
-		peak = max(peak, v, -v)
-	}
+	peak := dsp.PeakAbs(p.Samples)
 	if peak < clipMinLevel || len(p.Samples) == 0 {
 		return 0
 	}
-	th := peak * (1 - clipTol)
+	th := math.Float32bits(peak*(1-clipTol)) & 0x7FFFFFFF
 	ch := p.Channels
 	clipped := 0
 	for c := 0; c < ch; c++ {
 		run := 0
 		for i := c; i < len(p.Samples); i += ch {
-			v := p.Samples[i]
-			if v >= th || v <= -th {
+			if math.Float32bits(p.Samples[i])&0x7FFFFFFF >= th {
 				run++
 				continue
 			}
