@@ -6,8 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"syscall"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
