@@ -54,7 +54,13 @@ func openStore(ctx context.Context, cfg Config) (store, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	return sqlite.Open(cfg.sqlitePath())
+	// Create the file owner-only before SQLite does (it would use the
+	// umask); its -wal and -shm files copy the database file's mode.
+	path := cfg.sqlitePath()
+	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600); err == nil {
+		f.Close()
+	}
+	return sqlite.Open(path)
 }
 
 // databaseName describes the database without credentials, for logs.

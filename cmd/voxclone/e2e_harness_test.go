@@ -1,0 +1,296 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/codec"
+	"github.com/voxclone/voxclone/internal/speechtest"
+)
+
+// buildBinary compiles voxclone into a temporary directory of t and
+// returns its path.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "voxclone")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// server is a running `voxclone serve` process.
+type server struct {
+	t       *testing.T
+	cmd     *exec.Cmd
+	URL     string
+	DataDir string
+	logs    *syncBuffer
+	exited  chan error
+}
+
+// startServer runs `voxclone serve` on a free loopback port with dataDir
+// and the extra VOXCLONE_* settings, and waits until health answers 200.
+func startServer(t *testing.T, bin, dataDir string, extra ...string) *server {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(serverEnv(), "VOXCLONE_ADDR=127.0.0.1:0", "VOXCLONE_DATA_DIR="+dataDir, "VOXCLONE_LOG_FORMAT=json")
+	cmd.Env = append(cmd.Env, extra...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{t: t, cmd: cmd, DataDir: dataDir, logs: &syncBuffer{}, exited: make(chan error, 1)}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	urls := make(chan string, 1)
+	go s.readLogs(stderr, urls)
+	go func() { s.exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-s.exited
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", s.logs.String())
+		}
+	})
+	select {
+	case s.URL = <-urls:
+	case err := <-s.exited:
+		t.Fatalf("voxclone serve exited early: %v\n%s", err, s.logs.String())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("voxclone serve did not report its address\n%s", s.logs.String())
+	}
+	s.waitHealthy()
+	return s
+}
+
+// serverEnv is the test process's environment without VOXCLONE_* settings,
+// so a developer's shell cannot change what the test runs.
+func serverEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "VOXCLONE_") || strings.HasPrefix(kv, "VOXCLONE_SPEECH_DIR=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// readLogs copies the JSON log to s.logs and reports the "listening" URL.
+func (s *server) readLogs(r io.Reader, urls chan<- string) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Bytes()
+		s.logs.Write(append(line, '\n'))
+		var rec struct{ Msg, URL string }
+		if json.Unmarshal(line, &rec) == nil && rec.Msg == "listening" {
+			select {
+			case urls <- rec.URL:
+			default:
+			}
+		}
+	}
+}
+
+func (s *server) waitHealthy() {
+	s.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(s.URL + "/api/voice/health")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("health never answered 200\n%s", s.logs.String())
+}
+
+// stop sends SIGTERM and expects a clean exit.
+func (s *server) stop() {
+	s.t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		s.t.Fatal(err)
+	}
+	select {
+	case err := <-s.exited:
+		if err != nil {
+			s.t.Fatalf("voxclone serve exited with %v\n%s", err, s.logs.String())
+		}
+	case <-time.After(40 * time.Second):
+		s.t.Fatal("voxclone serve did not stop after SIGTERM")
+	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// client talks to a server as one user.
+type client struct {
+	t     *testing.T
+	url   string
+	token string
+}
+
+// do sends a request: body nil, []byte with contentType, or JSON of any
+// other value. It returns the status, headers and body.
+func (c *client) do(method, path string, body any, contentType ...string) (int, http.Header, []byte) {
+	c.t.Helper()
+	var r io.Reader
+	ct := strings.Join(contentType, "")
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r = bytes.NewReader(b)
+	case io.Reader:
+		r = b
+	default:
+		data, _ := json.Marshal(b)
+		r, ct = bytes.NewReader(data), "application/json"
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, c.url+path, r)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatalf("%s %s: reading body: %v", method, path, err)
+	}
+	return resp.StatusCode, resp.Header, data
+}
+
+// json sends a request, checks the status and decodes the JSON answer
+// into v (when not nil); it returns the headers.
+func (c *client) json(method, path string, body any, status int, v any) http.Header {
+	c.t.Helper()
+	got, h, data := c.do(method, path, body)
+	if got != status {
+		c.t.Fatalf("%s %s: status %d, want %d: %s", method, path, got, status, data)
+	}
+	if v != nil {
+		if err := json.Unmarshal(data, v); err != nil {
+			c.t.Fatalf("%s %s: %q: %v", method, path, data, err)
+		}
+	}
+	return h
+}
+
+// wantError checks status and error code of a request.
+func (c *client) wantError(method, path string, body any, status int, code string, contentType ...string) http.Header {
+	c.t.Helper()
+	got, h, data := c.do(method, path, body, contentType...)
+	var e struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if got != status || json.Unmarshal(data, &e) != nil || e.Error.Code != code || e.Error.Message == "" {
+		c.t.Fatalf("%s %s: status %d body %s; want %d with code %q", method, path, got, data, status, code)
+	}
+	return h
+}
+
+// uploadForm builds a multipart upload of data under fileName.
+func uploadForm(data []byte, fileName string, fields map[string]string) ([]byte, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("audio", fileName)
+	fw.Write(data)
+	mw.Close()
+	return buf.Bytes(), mw.FormDataContentType()
+}
+
+// register creates an account on url and returns its client.
+func register(t *testing.T, url, email string) *client {
+	t.Helper()
+	c := &client{t: t, url: url}
+	var out struct{ Token string }
+	c.json("POST", "/api/auth/register", map[string]string{"email": email, "password": "correct horse battery"}, 201, &out)
+	c.token = out.Token
+	return c
+}
+
+// speech joins one speaker's utterances, in order, into a WAV of minSec to
+// 60 seconds, and returns it with the joined transcript.
+func speech(t *testing.T, speaker string, minSec float64) ([]byte, string) {
+	t.Helper()
+	var pcm *audio.PCM
+	var words []string
+	for _, path := range speechtest.WAVs(t, speaker) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _, err := codec.Decode(context.Background(), data)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if pcm == nil {
+			pcm = &audio.PCM{Rate: p.Rate, Channels: p.Channels}
+		}
+		if pcm.Seconds()+p.Seconds() > 60 {
+			break
+		}
+		pcm.Samples = append(pcm.Samples, p.Samples...)
+		words = append(words, speechtest.Transcript(path))
+		if pcm.Seconds() >= minSec {
+			break
+		}
+	}
+	if pcm == nil || pcm.Seconds() < minSec {
+		t.Fatalf("speaker %s: not enough speech for %.0f s", speaker, minSec)
+	}
+	var buf bytes.Buffer
+	if err := codec.Encode(context.Background(), &buf, pcm, audio.FormatWAV, codec.EncodeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), strings.Join(strings.Fields(strings.Join(words, " ")), " ")
+}
