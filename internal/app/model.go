@@ -12,6 +12,9 @@ import (
 const (
 	// MaxModelSamples is the most samples one voice model is built from.
 	MaxModelSamples = 20
+	// MaxModelAudioSeconds bounds the total length of a model's samples,
+	// which are all decoded in memory while cloning.
+	MaxModelAudioSeconds = 20 * 60
 	// maxStoredBlob bounds reading back a blob voxclone wrote itself.
 	maxStoredBlob = 1 << 30
 	maxFailureLen = 500
@@ -87,7 +90,8 @@ func sampleIDs(in []string) ([]string, error) {
 // loadReferences reads and decodes the user's samples; any id that is not
 // the user's is ENotFound.
 func (s *Service) loadReferences(ctx context.Context, userID string, ids []string) ([]voice.Reference, error) {
-	refs := make([]voice.Reference, 0, len(ids))
+	samples := make([]Sample, 0, len(ids))
+	var total float64
 	for _, id := range ids {
 		smp, err := s.store.FindSample(ctx, userID, id)
 		if ErrorCode(err) == ENotFound {
@@ -95,6 +99,14 @@ func (s *Service) loadReferences(ctx context.Context, userID string, ids []strin
 		} else if err != nil {
 			return nil, err
 		}
+		samples = append(samples, smp)
+		total += smp.DurationSeconds
+	}
+	if total > MaxModelAudioSeconds {
+		return nil, Errorf(EInvalid, "The chosen samples are %.0f minutes long together, at most %d.", total/60, MaxModelAudioSeconds/60)
+	}
+	refs := make([]voice.Reference, 0, len(ids))
+	for _, smp := range samples {
 		data, err := s.readBlob(ctx, smp.BlobKey, maxStoredBlob)
 		if err != nil {
 			return nil, err

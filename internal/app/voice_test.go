@@ -198,6 +198,14 @@ func TestCreateModelFailed(t *testing.T) {
 		_, err = f.svc.CreateModel(ctx, alice.ID, app.CreateModelInput{SampleIDs: []string{smp.ID, app.NewID()}})
 		wantCode(t, err, app.ENotFound)
 		must(t, f.svc.DeleteModel(ctx, alice.ID, m.ID))
+
+		// Too much audio in total is refused before anything is decoded.
+		long := smp
+		long.ID, long.DurationSeconds = app.NewID(), app.MaxModelAudioSeconds
+		long.BlobKey = "samples/" + long.ID + ".wav"
+		must(t, f.store.CreateSample(ctx, long))
+		_, err = f.svc.CreateModel(ctx, alice.ID, app.CreateModelInput{SampleIDs: []string{smp.ID, long.ID}})
+		wantCode(t, err, app.EInvalid)
 	})
 }
 

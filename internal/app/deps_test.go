@@ -1,0 +1,40 @@
+package app_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestImportDirection keeps imports pointing one way: the service layer
+// knows no HTTP or SQL, and the storage adapters do not import each other.
+func TestImportDirection(t *testing.T) {
+	const mod = "github.com/voxclone/voxclone/internal/"
+	forbidden := map[string][]string{
+		"app":      {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi"},
+		"sqlite":   {"net/http", mod + "postgres", mod + "blob", mod + "httpapi"},
+		"postgres": {"net/http", mod + "sqlite", mod + "blob", mod + "httpapi"},
+		"blob":     {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi"},
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	for pkg, bad := range forbidden {
+		out, err := exec.Command(goTool, "list", "-deps", mod+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		deps := map[string]bool{}
+		for _, d := range strings.Fields(string(out)) {
+			deps[d] = true
+		}
+		for _, b := range bad {
+			if deps[b] {
+				t.Errorf("%s imports %s", pkg, b)
+			}
+		}
+	}
+}
