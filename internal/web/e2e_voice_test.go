@@ -14,7 +14,8 @@ import (
 	"github.com/chromedp/chromedp/device"
 )
 
-const recordFor = 5 * time.Second
+// recordFor is long enough for the server's minimum of speech per sample.
+const recordFor = 14 * time.Second
 
 // recordSample records the fake microphone (real speech from a file), checks
 // the WAV the page built, and uploads it.
@@ -25,7 +26,7 @@ func (p *page) recordSample(t *testing.T) {
 	p.waitJS(t, `$("rec-level").value > 0.3`, 5*time.Second)
 	p.waitJS(t, `$("rec-time").textContent === "0:03"`, 10*time.Second)
 	p.shot(t, "03-recording")
-	p.waitJS(t, `$("rec-time").textContent === "0:0`+string(rune('0'+int(recordFor/time.Second)))+`"`, 10*time.Second)
+	p.waitJS(t, `$("rec-time").textContent === "`+fmt.Sprintf("0:%02d", int(recordFor.Seconds()))+`"`, recordFor)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("rec-toggle")))
 	p.waitJS(t, `!$("rec-use").hidden`, 10*time.Second)
 

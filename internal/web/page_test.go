@@ -44,16 +44,32 @@ func wrapJS(expr string) string {
 	return `(() => { ` + jsPrelude + ` return (` + expr + `); })()`
 }
 
-// waitJS polls until expr is truthy.
+// waitJS polls until expr is truthy. An error banner showing up first ends
+// the wait at once: the app has given up, so waiting longer only hides why.
 func (p *page) waitJS(t *testing.T, expr string, limit time.Duration) {
+	t.Helper()
+	failFast := `((` + expr + `) ? "ok" : (!$("notice").hidden && !$("notice").classList.contains("info")) ? "error" : false)`
+	if got := p.poll(t, failFast, limit); got != "ok" {
+		t.Fatalf("waiting for %s: the app showed an error%s", expr, p.banner())
+	}
+}
+
+// waitBanner waits for the alert banner to show a message containing text.
+func (p *page) waitBanner(t *testing.T, text string, limit time.Duration) {
+	t.Helper()
+	p.poll(t, `!$("notice").hidden && $("notice-text").textContent.includes(`+jsString(text)+`) && "ok"`, limit)
+}
+
+func (p *page) poll(t *testing.T, expr string, limit time.Duration) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, limit+5*time.Second)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](wrapJS(expr),
+	v, err := chromedp.Run(ctx, chromedp.Poll[string](wrapJS(expr),
 		chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(limit)))
 	if err != nil {
 		t.Fatalf("waiting for %s: %v%s", expr, err, p.banner())
 	}
+	return v
 }
 
 // banner returns the app's visible error message, for failure logs.

@@ -71,7 +71,7 @@ async function upload(e) {
   $("upload-transcript").value = "";
   announce(`Uploaded ${sample.name}. Quality score ${sample.quality?.score ?? "unknown"}.`);
   await showReport(sample, file);
-  $("report").scrollIntoView({ block: "nearest", behavior: "smooth" });
+  $("report").scrollIntoView({ block: "nearest" });
   refresh();
 }
 
