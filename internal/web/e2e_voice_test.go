@@ -92,14 +92,27 @@ func (p *page) speak(t *testing.T) {
 		t.Errorf("download link %v, want a blob: URL saved as .wav", dl)
 	}
 	p.shot(t, "05-speak")
+
+	// Again as MP3, watching for the progress bar while the server works.
+	evalJS[any](t, p, `(() => { window.sawProgress = false;
+		new MutationObserver(() => { if (!$("speak-progress").hidden) window.sawProgress = true; })
+			.observe($("speak-progress"), {attributes: true}); })()`)
+	p.do(t, 10*time.Second,
+		chromedp.SetValue(chromedp.ID("speak-format"), "mp3"),
+		chromedp.Click(chromedp.ID("speak-submit")))
+	p.waitJS(t, `window.sawProgress && $("speak-progress").hidden && $("speak-download").download.endsWith(".mp3")`, 120*time.Second)
+	p.waitJS(t, `$("speak-audio").readyState >= 1 && $("speak-audio").duration > 0.5 && isFinite($("speak-audio").duration)`, 20*time.Second)
 }
 
 func (p *page) history(t *testing.T) {
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/history"]`)))
-	p.waitJS(t, `$("history-list").children.length === 1`, 10*time.Second)
+	p.waitJS(t, `$("history-list").children.length === 2`, 10*time.Second)
 	row := evalJS[string](t, p, `$("history-list").textContent`)
 	if !strings.Contains(row, sentence) || !strings.Contains(row, "Evening narrator") {
 		t.Errorf("history row %q, want the sentence and the voice's name", row)
+	}
+	if !strings.Contains(row, "MP3") || !strings.Contains(row, "WAV") {
+		t.Errorf("history %q, want an MP3 and a WAV entry", row)
 	}
 	p.clickIn(t, "history-list", "quick brown fox", "Play")
 	p.waitJS(t, `!$("history-audio").hidden && $("history-audio").duration > 0.5`, 20*time.Second)
@@ -116,7 +129,7 @@ func (p *page) phoneLayout(t *testing.T) {
 			t.Errorf("%s is %v px wide on a 390 px screen", path, w)
 		}
 	}
-	p.waitJS(t, `$("history-list").children.length === 1`, 10*time.Second)
+	p.waitJS(t, `$("history-list").children.length === 2`, 10*time.Second)
 	p.shot(t, "07-phone-history")
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/speak"]`)))
 	p.shot(t, "08-phone-speak")

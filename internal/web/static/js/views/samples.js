@@ -96,7 +96,7 @@ export async function showReport(sample, blob) {
   list.replaceChildren();
   const warnings = q.warnings || [];
   if (warnings.length === 0) list.append(el("li", { class: "ok", text: "No problems found." }));
-  for (const w of warnings) list.append(el("li", { text: w }));
+  for (const w of warnings) list.append(el("li", { text: w.charAt(0).toUpperCase() + w.slice(1) }));
   $("report").hidden = false;
   const canvas = $("waveform");
   canvas.hidden = !blob;

@@ -55,6 +55,7 @@ async function create(e) {
   }
   $("clone-name").value = "";
   $("clone-description").value = "";
+  for (const c of document.querySelectorAll("#clone-samples input")) c.checked = false;
   announce(`Created the voice ${model.name}.`);
   await refresh();
 }
