@@ -143,3 +143,28 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestMP3Encoders checks both MP3 paths, lame and ffmpeg, keep the exact
+// length through their LAME tags.
+func TestMP3Encoders(t *testing.T) {
+	if Default.LAME == nil {
+		t.Fatal("lame is not installed (Debian package lame, in the Makefile's RUN_DEBS)")
+	}
+	src := loadSpeech(t, "cmuarctic_aew", 1)
+	for name, c := range map[string]*Codec{"lame": Default, "ffmpeg": {FFmpeg: Default.FFmpeg}} {
+		var b bytes.Buffer
+		if err := c.Encode(context.Background(), &b, src, audio.FormatMP3, EncodeOptions{Bitrate: 48}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		p, _, err := Decode(context.Background(), b.Bytes())
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if p.Frames() != src.Frames() || p.Rate != src.Rate {
+			t.Errorf("%s: %d frames at %d Hz, want %d at %d", name, p.Frames(), p.Rate, src.Frames(), src.Rate)
+		}
+		if c := correlation(src.Samples, p.Samples); c < 0.95 {
+			t.Errorf("%s: correlation %.3f", name, c)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"github.com/voxclone/voxclone/internal/audio"
@@ -21,14 +22,27 @@ const MaxDecodedSamples = 1 << 25
 // supported names the input formats for error messages.
 const supported = "WAV, MP3, FLAC, Ogg Vorbis, Ogg Opus, WebM and M4A/AAC"
 
-// Codec decodes and encodes with a given ffmpeg. The package-level
-// functions use Default; tests build their own with a fake Runner.
+// Codec decodes and encodes with a given ffmpeg (and optionally lame). The
+// package-level functions use Default; tests build their own with a fake
+// Runner.
 type Codec struct {
 	FFmpeg ffmpeg.Runner
+	// LAME, when set, encodes MP3 instead of ffmpeg: the same encoder
+	// library, but the program starts in milliseconds rather than the tens
+	// ffmpeg spends loading every codec it has.
+	LAME ffmpeg.Runner
 }
 
-// Default uses the ffmpeg on $PATH.
-var Default = &Codec{FFmpeg: &ffmpeg.Exec{}}
+// Default uses the ffmpeg on $PATH, and lame when it is installed.
+var Default = newDefault()
+
+func newDefault() *Codec {
+	c := &Codec{FFmpeg: &ffmpeg.Exec{}}
+	if path, err := exec.LookPath("lame"); err == nil {
+		c.LAME = &ffmpeg.Command{Path: path}
+	}
+	return c
+}
 
 // Decode decodes a whole file held in memory with Default.
 func Decode(ctx context.Context, data []byte) (*audio.PCM, audio.Format, error) {

@@ -1,8 +1,9 @@
-// Package ffmpeg runs the ffmpeg command-line tool for the formats the
-// audio layer does not handle in Go (Ogg Vorbis/Opus, WebM, M4A decoding;
-// MP3 and Opus encoding). Every run is bounded in time and in output, feeds
-// input on stdin and keeps only the tail of stderr for the error. Callers
-// depend on the Runner interface so tests can substitute a fake.
+// Package ffmpeg runs the ffmpeg command-line tool, and the lame MP3
+// encoder, for what the audio layer does not do in Go: decoding Ogg
+// Vorbis/Opus, WebM and M4A; encoding MP3 and Opus. Every run is bounded in
+// time and in output, feeds its input on stdin and keeps only the tail of
+// stderr for the error. Callers depend on the Runner interface so tests can
+// substitute a fake.
 package ffmpeg
 
 import (
@@ -12,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,8 +45,9 @@ const stderrTail = 2048
 
 var _ Runner = (*Exec)(nil)
 
-// Error is a failed ffmpeg run.
+// Error is a failed run.
 type Error struct {
+	Program  string // "ffmpeg", "lame"
 	Args     []string
 	ExitCode int    // -1 when killed or not started
 	Stderr   string // the tail of stderr
@@ -56,7 +59,11 @@ func (e *Error) Error() string {
 	if i := strings.LastIndexByte(msg, '\n'); i >= 0 && len(msg)-i > 10 {
 		msg = msg[i+1:] // the last line is the one that explains
 	}
-	return fmt.Sprintf("ffmpeg (exit %d): %v: %s", e.ExitCode, e.Err, msg)
+	prog := e.Program
+	if prog == "" {
+		prog = "ffmpeg"
+	}
+	return fmt.Sprintf("%s (exit %d): %v: %s", prog, e.ExitCode, e.Err, msg)
 }
 
 // Unwrap returns the underlying cause.
@@ -64,12 +71,6 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Run implements Runner.
 func (x *Exec) Run(ctx context.Context, stdin []byte, maxOut int64, args ...string) ([]byte, error) {
-	timeout := x.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	path := x.Path
 	if path == "" {
 		path = "ffmpeg"
@@ -77,6 +78,30 @@ func (x *Exec) Run(ctx context.Context, stdin []byte, maxOut int64, args ...stri
 	// -nostdin stops ffmpeg reading keystrokes from stdin; "-i pipe:0"
 	// still reads the input from it.
 	full := append([]string{"-hide_banner", "-nostdin", "-loglevel", "error"}, args...)
+	return run(ctx, path, x.Timeout, stdin, maxOut, full, args)
+}
+
+// Command runs another program with the same bounds as Exec: used for the
+// lame MP3 encoder, which starts in a few milliseconds where ffmpeg needs
+// tens of them.
+type Command struct {
+	Path    string // the program; required
+	Timeout time.Duration
+}
+
+var _ Runner = (*Command)(nil)
+
+// Run implements Runner.
+func (x *Command) Run(ctx context.Context, stdin []byte, maxOut int64, args ...string) ([]byte, error) {
+	return run(ctx, x.Path, x.Timeout, stdin, maxOut, args, args)
+}
+
+func run(ctx context.Context, path string, timeout time.Duration, stdin []byte, maxOut int64, full, args []string) ([]byte, error) {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, path, full...)
 	cmd.Stdin = bytes.NewReader(stdin)
 	out := &limitedBuffer{max: maxOut}
@@ -85,7 +110,7 @@ func (x *Exec) Run(ctx context.Context, stdin []byte, maxOut int64, args ...stri
 	cmd.WaitDelay = 2 * time.Second
 	err := cmd.Run()
 	if out.over {
-		return nil, fmt.Errorf("ffmpeg output over %d bytes: %w", maxOut, audio.ErrTooLarge)
+		return nil, fmt.Errorf("%s output over %d bytes: %w", filepath.Base(path), maxOut, audio.ErrTooLarge)
 	}
 	if err != nil {
 		code := -1
@@ -96,7 +121,7 @@ func (x *Exec) Run(ctx context.Context, stdin []byte, maxOut int64, args ...stri
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}
-		return nil, &Error{Args: args, ExitCode: code, Stderr: errTail.String(), Err: err}
+		return nil, &Error{Program: filepath.Base(path), Args: args, ExitCode: code, Stderr: errTail.String(), Err: err}
 	}
 	return out.Bytes(), nil
 }
