@@ -49,6 +49,14 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// DefaultConfig returns the defaults; the caller still sets JWTSecret.
+func DefaultConfig() Config {
+	return Config{
+		TokenTTL: DefaultTokenTTL, MaxUploadBytes: DefaultMaxUploadBytes, RateLimit: DefaultRate,
+		Now: time.Now, PasswordCost: bcrypt.DefaultCost, ProfileCacheSize: DefaultProfileCacheSize,
+	}
+}
+
 // Deps are the Service's collaborators; all are required.
 type Deps struct {
 	Store  Store

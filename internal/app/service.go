@@ -63,8 +63,9 @@ func (s *Service) Health(ctx context.Context) Health {
 		ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
 		if err := p.Ping(ctx); err != nil {
+			// The detail may be shown to anyone; the cause goes to the log.
 			s.log.Warn("health check failed", slog.Any("err", err))
-			return ComponentHealth{OK: false, Detail: err.Error()}
+			return ComponentHealth{OK: false, Detail: "not responding"}
 		}
 		return ComponentHealth{OK: true}
 	}

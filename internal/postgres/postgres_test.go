@@ -50,3 +50,7 @@ func TestMigrateConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func BenchmarkStore(b *testing.B) {
+	apptest.BenchmarkStore(b, pgtest.Open(b))
+}

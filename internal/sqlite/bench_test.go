@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/app/apptest"
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/voice"
@@ -79,40 +80,7 @@ func BenchmarkAuthenticateAPIKeyParallel(b *testing.B) {
 	})
 }
 
-// BenchmarkListModels lists a user's 20 models of 3 samples each, among
-// other users' rows.
-func BenchmarkListModels(b *testing.B) {
-	db := openDB(b, filepath.Join(b.TempDir(), "bench.db"))
-	ctx := b.Context()
-	var target string
-	for u := range 10 {
-		user := app.User{ID: app.NewID(), Email: fmt.Sprintf("u%d@example.com", u), CreatedAt: time.Now()}
-		if err := db.CreateUser(ctx, user, "x"); err != nil {
-			b.Fatal(err)
-		}
-		target = user.ID
-		var ids []string
-		for range 3 {
-			id := app.NewID()
-			s := app.Sample{ID: id, UserID: user.ID, Name: "s", Format: "wav", BlobKey: "samples/" + id + ".wav", CreatedAt: time.Now()}
-			if err := db.CreateSample(ctx, s); err != nil {
-				b.Fatal(err)
-			}
-			ids = append(ids, id)
-		}
-		for range 20 {
-			m := app.Model{ID: app.NewID(), UserID: user.ID, Name: "m", Status: app.ModelReady, Engine: "e",
-				SampleIDs: ids, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-			if err := db.CreateModel(ctx, m); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		ms, err := db.ListModels(ctx, target)
-		if err != nil || len(ms) != 20 || len(ms[0].SampleIDs) != 3 {
-			b.Fatalf("ListModels = %d models, %v", len(ms), err)
-		}
-	}
+// BenchmarkStore runs the shared store benchmarks on a file database.
+func BenchmarkStore(b *testing.B) {
+	apptest.BenchmarkStore(b, openDB(b, filepath.Join(b.TempDir(), "bench.db")))
 }
