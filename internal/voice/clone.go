@@ -13,6 +13,7 @@ const paramsHash = 0x5643_0002
 // buildProfile cleans the references and measures the speaker.
 func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, error) {
 	acc := newStatsAcc()
+	var rates []rateSample
 	var speech, quality, snr float64
 	for i, r := range refs {
 		if err := ctx.Err(); err != nil {
@@ -29,6 +30,9 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		speech += rep.SpeechSeconds
 		quality += float64(rep.Score) * rep.SpeechSeconds
 		snr += rep.SNRDB * rep.SpeechSeconds
+		if speakable(r.Transcript) {
+			rates = append(rates, rateSample{r.Transcript, speakingTime(x, analysisRate)})
+		}
 		if err := acc.add(x); err != nil {
 			return nil, fmt.Errorf("voice: reference %d: %w", i+1, err)
 		}
@@ -47,6 +51,11 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 	p.Spectrum = spectrumOf(st)
 	p.Source = Source{Aperiodicity: f32s(st.Aperiodicity)}
 	p.Base = fitBase(st, bs)
+	rr, err := fitRate(ctx, p.Base.Voice, rates)
+	if err != nil {
+		return nil, err
+	}
+	p.Base.RateRatio = float32(rr)
 	return p, nil
 }
 

@@ -149,7 +149,11 @@ func (e *Engine) speak(ctx context.Context, p *Profile, text string, opt Options
 	if e.mode == ModeBaseline {
 		return speakBaseline(ctx, p, text, opt)
 	}
-	r, err := flite.Synthesize(ctx, p.Base.Voice, text, flite.Options{DurationStretch: durationStretch(opt.Speed)})
+	stretch := durationStretch(opt.Speed)
+	if p.Base.RateRatio > 0 {
+		stretch *= float64(p.Base.RateRatio)
+	}
+	r, err := flite.Synthesize(ctx, p.Base.Voice, text, flite.Options{DurationStretch: stretch})
 	if err != nil {
 		return nil, fmt.Errorf("voice: base synthesis: %w", err)
 	}

@@ -27,8 +27,12 @@ func TestCloneChoosesBaseBySpeaker(t *testing.T) {
 		if sexes[sp] == 'F' {
 			want = "slt"
 		}
-		t.Logf("%s: %d bytes, F0 %.0f Hz, formants %.0f, base %s, warp %.3f", sp, len(b),
-			math.Exp(float64(p.Prosody.LogF0Median)), p.Spectrum.Formants, p.Base.Voice, p.Base.Warp)
+		t.Logf("%s: %d bytes, F0 %.0f Hz, formants %.0f, base %s, warp %.3f, rate ratio %.2f", sp, len(b),
+			math.Exp(float64(p.Prosody.LogF0Median)), p.Spectrum.Formants, p.Base.Voice, p.Base.Warp, p.Base.RateRatio)
+		// Every one of these recordings is transcribed, so the rate is fitted.
+		if r := p.Base.RateRatio; r < minRateRatio || r > maxRateRatio {
+			t.Errorf("%s: rate ratio %.2f", sp, r)
+		}
 		if p.Base.Voice != want {
 			t.Errorf("%s: base voice %s, want %s", sp, p.Base.Voice, want)
 		}

@@ -68,4 +68,7 @@ type BaseFit struct {
 	// ApOffset is added to the base voice's band aperiodicity (dB).
 	ApOffset []float32
 	Distance float32 // mel-cepstral distance between the means, dB
+	// RateRatio is the speaker's speaking time over the base voice's for
+	// the same words (>1: slower); 0 or 1 when unknown.
+	RateRatio float32
 }

@@ -70,6 +70,7 @@ func (p *Profile) MarshalBinary() ([]byte, error) {
 		w.arr(b.EQVoiced)
 		w.arr(b.EQUnvoiced)
 		w.arr(b.ApOffset)
+		w.f32(b.RateRatio)
 	})
 	if w.err != nil {
 		return nil, w.err
@@ -130,6 +131,9 @@ func (p *Profile) readSection(tag [4]byte, r *preader) {
 		b.Voice = r.str()
 		r.f32(&b.BaseLogF0Median, &b.BaseLogF0SD, &b.Warp, &b.Distance)
 		b.EQVoiced, b.EQUnvoiced, b.ApOffset = r.arr(), r.arr(), r.arr()
+		if len(r.b) >= 4 { // added after the first profiles were written
+			r.f32(&b.RateRatio)
+		}
 	}
 }
 
@@ -146,6 +150,8 @@ func (p *Profile) validate() error {
 		return fmt.Errorf("%w: F0 spread out of range", ErrBadProfile)
 	case bad(p.Base.Warp, 0, 2):
 		return fmt.Errorf("%w: warp out of range", ErrBadProfile)
+	case bad(p.Base.RateRatio, 0, 2):
+		return fmt.Errorf("%w: rate out of range", ErrBadProfile)
 	case p.Base.Voice == "":
 		return fmt.Errorf("%w: no base voice", ErrBadProfile)
 	}

@@ -14,7 +14,7 @@ func sampleProfile() *Profile {
 			UnvoicedMean: []float32{-1, 0}, UnvoicedStd: []float32{1, 1}, GV: []float32{0.5}, LTAS: []float32{-20, -30},
 			Formants: [4]float32{500, 1500, 2500, 3500}},
 		Source: Source{Aperiodicity: []float32{-20}},
-		Base:   BaseFit{Voice: "slt", BaseLogF0Median: 5.1, BaseLogF0SD: 0.12, Warp: 1.05, EQVoiced: []float32{0.1, 0.2}, EQUnvoiced: []float32{0.3}, ApOffset: []float32{-2}, Distance: 4.2},
+		Base:   BaseFit{Voice: "slt", BaseLogF0Median: 5.1, BaseLogF0SD: 0.12, Warp: 1.05, EQVoiced: []float32{0.1, 0.2}, EQUnvoiced: []float32{0.3}, ApOffset: []float32{-2}, Distance: 4.2, RateRatio: 1.1},
 	}
 }
 

@@ -39,6 +39,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -128,6 +129,7 @@ func newDecoder(kind string) (*decoder, error) {
 	if kind == searchLoop {
 		args = append(args, loopArgs...)
 	}
+	args = append(args, strings.Fields(os.Getenv("VXTMP_"+kind))...)
 	cfg, err := parseArgs(args)
 	if err != nil {
 		return nil, err
