@@ -26,6 +26,7 @@ func runEval(ctx context.Context, env *Env, args []string) error {
 	sentences := fs.Int("sentences", 0, "read only the first `n` fixed sentences (0 = all; quick checks only, not comparable)")
 	workers := fs.Int("workers", 0, "speakers processed at once (0 = number of CPUs)")
 	noWER := fs.Bool("no-wer", false, "skip speech recognition (no pocketsphinx needed)")
+	decoys := fs.String("decoys", "slt,rms", "comma-separated flite `voices` scored as decoy speakers (the engine's base voices); empty for none")
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: voxclone eval --data DIR [--json] [--mode convert|baseline] [--similarity X[,Y...]]")
@@ -69,6 +70,15 @@ func runEval(ctx context.Context, env *Env, args []string) error {
 	}
 	if *verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, nil))
+	}
+	for _, v := range strings.Split(*decoys, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			d, err := eval.FliteDecoys(ctx, v)
+			if err != nil {
+				return err
+			}
+			cfg.Decoys = append(cfg.Decoys, d...)
+		}
 	}
 	speakers, skipped, err := eval.LoadDataset(ctx, *data)
 	if err != nil {

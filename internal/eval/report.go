@@ -40,6 +40,10 @@ type Scores struct {
 	IDAccNorm  float64 `json:"id_acc_norm"`     // the same with CMVN features
 	Margin     float64 `json:"llr_margin"`      // mean LLR of the speaker minus the best other
 	MarginNorm float64 `json:"llr_margin_norm"` // the same with CMVN features
+	// DecoyWin and DecoyWinNorm are the share of clones whose speaker
+	// scores above every decoy (base voice) model; absent without decoys.
+	DecoyWin     *float64 `json:"decoy_win,omitempty"`
+	DecoyWinNorm *float64 `json:"decoy_win_norm,omitempty"`
 	// F0ErrorST is |median F0 of the clone − of the real speech| in
 	// semitones (overall: the mean over speakers).
 	F0ErrorST *float64 `json:"f0_error_st,omitempty"`
@@ -70,12 +74,14 @@ type SpeakerReport struct {
 
 // FrontierPoint is the pooled outcome at one similarity setting.
 type FrontierPoint struct {
-	Similarity float64  `json:"similarity"`
-	IDAcc      float64  `json:"id_acc"`
-	IDAccNorm  float64  `json:"id_acc_norm"`
-	MarginNorm float64  `json:"llr_margin_norm"`
-	F0ErrorST  *float64 `json:"f0_error_st,omitempty"`
-	WER        *float64 `json:"wer,omitempty"`
+	Similarity float64 `json:"similarity"`
+	IDAcc      float64 `json:"id_acc"`
+	IDAccNorm  float64 `json:"id_acc_norm"`
+	MarginNorm float64 `json:"llr_margin_norm"`
+	// DecoyWinNorm: share of clones scoring above every decoy (CMVN).
+	DecoyWinNorm *float64 `json:"decoy_win_norm,omitempty"`
+	F0ErrorST    *float64 `json:"f0_error_st,omitempty"`
+	WER          *float64 `json:"wer,omitempty"`
 }
 
 func buildReport(speakers []Speaker, res []speakerResult, cfg Config) *Report {
@@ -95,7 +101,8 @@ func buildReport(speakers []Speaker, res []speakerResult, cfg Config) *Report {
 	for i, sim := range cfg.Similarity {
 		sc := pooledScores(res, i+1, cfg)
 		rep.Frontier = append(rep.Frontier, FrontierPoint{Similarity: sim, IDAcc: sc.IDAcc,
-			IDAccNorm: sc.IDAccNorm, MarginNorm: sc.MarginNorm, F0ErrorST: sc.F0ErrorST, WER: sc.WER})
+			IDAccNorm: sc.IDAccNorm, MarginNorm: sc.MarginNorm, DecoyWinNorm: sc.DecoyWinNorm,
+			F0ErrorST: sc.F0ErrorST, WER: sc.WER})
 	}
 	return rep
 }
@@ -105,6 +112,7 @@ func buildReport(speakers []Speaker, res []speakerResult, cfg Config) *Report {
 func pooledScores(res []speakerResult, c int, cfg Config) Scores {
 	var (
 		n, right, rightNorm    int
+		decoy, decoyNorm       int
 		margin, marginNorm     float64
 		f0Sum                  float64
 		f0N                    int
@@ -115,6 +123,7 @@ func pooledScores(res []speakerResult, c int, cfg Config) Scores {
 	for _, r := range res {
 		cr := r.conds[c]
 		n, right, rightNorm = n+cr.n, right+cr.right, rightNorm+cr.rightNorm
+		decoy, decoyNorm = decoy+cr.decoyWin, decoyNorm+cr.decoyWinNorm
 		margin, marginNorm = margin+cr.margin, marginNorm+cr.marginNorm
 		if r.realF0 > 0 && cr.f0 > 0 {
 			f0Sum += semitones(cr.f0, r.realF0)
@@ -130,6 +139,9 @@ func pooledScores(res []speakerResult, c int, cfg Config) Scores {
 		IDAcc: ratio(float64(right), fn), IDAccNorm: ratio(float64(rightNorm), fn),
 		Margin: ratio(margin, fn), MarginNorm: ratio(marginNorm, fn),
 		CloneSeconds: cloneS / float64(len(res)), RTF: ratio(synthS, audioS),
+	}
+	if len(cfg.Decoys) > 0 {
+		sc.DecoyWin, sc.DecoyWinNorm = ptr(ratio(float64(decoy), fn)), ptr(ratio(float64(decoyNorm), fn))
 	}
 	if f0N > 0 {
 		sc.F0ErrorST = ptr(f0Sum / float64(f0N))

@@ -26,6 +26,9 @@ type Config struct {
 	// Similarity lists settings of voice.Options.Similarity to measure
 	// besides the engine's default (the likeness/clarity frontier).
 	Similarity []float64
+	// Decoys are base voices scored alongside the speakers (FliteDecoys
+	// makes them); nil reports no decoy win rate.
+	Decoys []Decoy
 	// Recognizer measures word error rates; nil skips WER.
 	Recognizer *Recognizer
 	// Workers bounds how many speakers are processed at once; ≤0 means
@@ -78,6 +81,7 @@ func Run(ctx context.Context, speakers []Speaker, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	addDecoys(ids, cfg.Decoys)
 	ph.Train = lap()
 	log.Info("speaker identifiers trained", "seconds", ph.Train)
 	syn := make([]synthesis, len(speakers))

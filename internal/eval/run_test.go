@@ -32,7 +32,12 @@ func TestRunEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	decoys, err := FliteDecoys(ctx, "slt", "rms")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := Config{
+		Decoys:     decoys,
 		Engine:     voice.New(voice.Config{}),
 		Base:       VoiceBase,
 		Sentences:  Sentences()[:2],
@@ -54,6 +59,9 @@ func TestRunEndToEnd(t *testing.T) {
 	o := rep.Overall
 	if o.WER == nil || o.BaseWER == nil || *o.BaseWER > 0.2 {
 		t.Errorf("WER %v, base voice WER %v: want both measured, the base ≤ 0.2", o.WER, o.BaseWER)
+	}
+	if o.DecoyWinNorm == nil {
+		t.Error("decoy win rate missing")
 	}
 	if o.CloneSeconds <= 0 || o.RTF <= 0 || rep.Phases.Recognize <= 0 {
 		t.Errorf("timings missing: clone %g s, RTF %g, phases %+v", o.CloneSeconds, o.RTF, rep.Phases)

@@ -9,10 +9,11 @@ import (
 
 // condResult is one speaker's outcome in one condition.
 type condResult struct {
-	n, right, rightNorm int
-	margin, marginNorm  float64 // sums over utterances
-	f0                  float64 // robust median F0 of the clips, 0 if unvoiced
-	wer                 ErrorCounts
+	n, right, rightNorm    int
+	decoyWin, decoyWinNorm int     // utterances whose speaker beat every decoy
+	margin, marginNorm     float64 // sums over utterances
+	f0                     float64 // robust median F0 of the clips, 0 if unvoiced
+	wer                    ErrorCounts
 }
 
 // speakerResult gathers one speaker's outcomes.
@@ -79,10 +80,14 @@ func tally(ids identifiers, target int, raw, norm [][][]float64) condResult {
 		if raw[i] == nil {
 			continue
 		}
-		d := decide(ids.raw.scores(raw[i]), target)
-		dn := decide(ids.norm.scores(norm[i]), target)
+		sp, dc := ids.raw.scores(raw[i])
+		d := decide(sp, dc, target)
+		sp, dc = ids.norm.scores(norm[i])
+		dn := decide(sp, dc, target)
 		c.right += b2i(d.Correct)
 		c.rightNorm += b2i(dn.Correct)
+		c.decoyWin += b2i(d.BeatsDecoys)
+		c.decoyWinNorm += b2i(dn.BeatsDecoys)
 		c.margin += d.Margin
 		c.marginNorm += dn.Margin
 	}

@@ -20,6 +20,21 @@ const (
 type identifier struct {
 	ubm    *gmm
 	models []*gmm
+	// decoys are models of the base voices, adapted like the speakers'
+	// but never a valid answer: a clone should sound more like its speaker
+	// than like the voice it was made from.
+	decoys []*gmm
+}
+
+// addDecoy adapts a decoy model to the given utterances' features.
+func (id *identifier) addDecoy(utts [][][]float64) {
+	tot := newStats(len(id.ubm.weights), len(id.ubm.means[0]), false)
+	for _, u := range utts {
+		if u != nil {
+			tot.add(id.ubm.stats(u, false))
+		}
+	}
+	id.decoys = append(id.decoys, mapAdapt(id.ubm, tot, mapRelevance))
 }
 
 // trainIdentifier trains the UBM on all utterances of all speakers and
@@ -51,14 +66,19 @@ func trainIdentifier(train [][][][]float64) (*identifier, error) {
 }
 
 // scores returns the average frame log-likelihood ratio of x for every
-// speaker model against the UBM.
-func (id *identifier) scores(x [][]float64) []float64 {
+// speaker model against the UBM, and the best decoy's (−Inf without
+// decoys).
+func (id *identifier) scores(x [][]float64) (speakers []float64, decoy float64) {
 	base := id.ubm.avgLogLik(x)
-	out := make([]float64, len(id.models))
+	speakers = make([]float64, len(id.models))
 	for s, m := range id.models {
-		out[s] = m.avgLogLik(x) - base
+		speakers[s] = m.avgLogLik(x) - base
 	}
-	return out
+	decoy = math.Inf(-1)
+	for _, m := range id.decoys {
+		decoy = max(decoy, m.avgLogLik(x)-base)
+	}
+	return speakers, decoy
 }
 
 // decision is the outcome of identifying one utterance.
@@ -67,18 +87,21 @@ type decision struct {
 	// Margin is the target's LLR minus the best other speaker's: positive
 	// when right, and how far from the decision boundary.
 	Margin float64
+	// BeatsDecoys: the target's LLR exceeds every decoy's.
+	BeatsDecoys bool
 }
 
-func decide(scores []float64, target int) decision {
+func decide(scores []float64, decoy float64, target int) decision {
 	other := math.Inf(-1)
 	for s, v := range scores {
 		if s != target {
 			other = max(other, v)
 		}
 	}
+	beats := scores[target] > decoy
 	if math.IsInf(other, -1) { // a single speaker: nothing to confuse
-		return decision{Correct: true}
+		return decision{Correct: true, BeatsDecoys: beats}
 	}
 	m := scores[target] - other
-	return decision{Correct: m > 0, Margin: m}
+	return decision{Correct: m > 0, Margin: m, BeatsDecoys: beats}
 }
