@@ -65,11 +65,29 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 	return c
 }
 
-// mapF0 applies the log-F0 mean/variance mapping, keeping the contour.
+// minUttVoiced is the least voiced frames (5 ms) a sentence needs for its
+// own log-F0 median to replace the base voice's global one.
+const minUttVoiced = 40
+
+// mapF0 applies the log-F0 mean/variance mapping, keeping the contour. The
+// source median is the sentence's own: flite's level moves from sentence to
+// sentence, and the spread ratio would amplify that offset (a sentence 9%
+// above the voice's median landed 3 semitones sharp for a wide-ranged
+// speaker). The speaker's median is then what every sentence is centred on.
 func (c *conversion) mapF0(f0 []float64) {
+	var logs []float64
+	for _, f := range f0 {
+		if f > 0 {
+			logs = append(logs, math.Log(f))
+		}
+	}
+	mu := c.muS
+	if len(logs) >= minUttVoiced {
+		mu = quantile(logs, 0.5)
+	}
 	for i, f := range f0 {
 		if f > 0 {
-			f0[i] = math.Exp(c.muT + c.ratio*(math.Log(f)-c.muS) + c.shift)
+			f0[i] = math.Exp(c.muT + c.ratio*(math.Log(f)-mu) + c.shift)
 		}
 	}
 }

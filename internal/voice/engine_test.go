@@ -78,7 +78,7 @@ func TestSynthesize(t *testing.T) {
 			}
 			f0 := medianF0(t, a)
 			if mode == ModeConvert {
-				if st := 12 * math.Log2(f0/target); math.Abs(st) > 1.5 {
+				if st := 12 * math.Log2(f0/target); math.Abs(st) > 0.75 {
 					t.Errorf("output median F0 %.0f Hz is %.1f st from the speaker's %.0f Hz", f0, st, target)
 				}
 				up, _ := e.Synthesize(ctx, prof, testText, Options{Pitch: 5, Seed: 7})
