@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -46,10 +47,17 @@ func actionNoun(a Action) string {
 	return "synthesis"
 }
 
-// roundUp formats d for people, rounded up to the second or minute.
+// roundUp formats d for people, rounded up: "45 s", "3 min", "2 h 5 min".
 func roundUp(d time.Duration) string {
-	if d > 2*time.Minute {
-		return (d + time.Minute - 1).Truncate(time.Minute).String()
+	if d <= time.Minute {
+		return fmt.Sprintf("%d s", int((d+time.Second-1)/time.Second))
 	}
-	return (d + time.Second - 1).Truncate(time.Second).String()
+	m := int((d + time.Minute - 1) / time.Minute)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d min", m)
+	case m%60 == 0:
+		return fmt.Sprintf("%d h", m/60)
+	}
+	return fmt.Sprintf("%d h %d min", m/60, m%60)
 }

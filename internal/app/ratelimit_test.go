@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -32,6 +33,9 @@ func TestAllow(t *testing.T) {
 		// The first request was 20 minutes ago; its slot frees in 40.
 		if ae.RetryAfter != 40*time.Minute || st.Remaining != 0 || st.Reset != 40*time.Minute {
 			t.Errorf("21st request: RetryAfter %v, status %+v; want 40m, remaining 0", ae.RetryAfter, st)
+		}
+		if msg := app.ErrorMessage(err); !strings.Contains(msg, "20/h") || !strings.Contains(msg, "40 min") {
+			t.Errorf("rate limit message %q should give the limit and the wait", msg)
 		}
 		if _, err := f.svc.Allow(ctx, alice.ID, app.ActionUpload); err != nil {
 			t.Errorf("upload budget shared with synthesis: %v", err)
