@@ -306,3 +306,5 @@ func (e *env) uploadChunked(token string, audioData []byte) *http.Response {
 	e.t.Cleanup(func() { resp.Body.Close() })
 	return resp
 }
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
