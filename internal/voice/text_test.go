@@ -34,3 +34,21 @@ func TestSplitSentencesLong(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSplitSentences: any text splits without panicking into bounded
+// chunks that are valid UTF-8 when the input is.
+func FuzzSplitSentences(f *testing.F) {
+	f.Add("Hello there. How are you? Dr. Who!")
+	f.Add(strings.Repeat("ab. ", 300))
+	f.Add("\xff\xfe. A")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range splitSentences(s) {
+			if len(c) > maxChunkBytes || c == "" {
+				t.Fatalf("chunk of %d bytes", len(c))
+			}
+			if utf8.ValidString(s) && !utf8.ValidString(c) {
+				t.Fatalf("invalid UTF-8 chunk %q", c)
+			}
+		}
+	})
+}
