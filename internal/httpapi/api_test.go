@@ -237,3 +237,19 @@ func TestAPIHealth(t *testing.T) {
 		}
 	})
 }
+
+// TestAPIHealthDown closes the database under a running service: health
+// must answer 503 and name the database, without its error text.
+func TestAPIHealthDown(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{})
+		if err := store.(io.Closer).Close(); err != nil {
+			t.Fatal(err)
+		}
+		var h app.Health
+		e.expect(e.do("GET", "/api/voice/health", "", nil), http.StatusServiceUnavailable, &h)
+		if h.OK || h.Database.OK || h.Database.Detail != "unavailable" || !h.Storage.OK || !h.Engine.OK {
+			t.Errorf("health = %+v, want only the database down", h)
+		}
+	})
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestReadmeCommands keeps the README's command table and configuration
+// table in step with the commands map and the variables LoadConfig reads.
+func TestReadmeCommands(t *testing.T) {
+	readme := readmeSection(t, "## Commands")
+	var listed []string
+	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z]+)` \\|").FindAllStringSubmatch(readme, -1) {
+		listed = append(listed, m[1])
+	}
+	var have []string
+	for name := range commands {
+		have = append(have, name)
+	}
+	slices.Sort(listed)
+	slices.Sort(have)
+	if !slices.Equal(listed, have) {
+		t.Errorf("README lists commands %v; the binary has %v", listed, have)
+	}
+}
+
+func TestReadmeConfiguration(t *testing.T) {
+	readme := readmeSection(t, "## Configuration")
+	src, err := os.ReadFile("config.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := os.ReadFile(filepath.Join("..", "..", ".env.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := regexp.MustCompile(`getenv\("(VOXCLONE_[A-Z_]+)"\)`).FindAllStringSubmatch(string(src), -1)
+	if len(vars) < 8 {
+		t.Fatalf("found only %d variables in config.go", len(vars))
+	}
+	for _, v := range vars {
+		if !strings.Contains(readme, "`"+v[1]+"`") {
+			t.Errorf("%s is not in the README's configuration table", v[1])
+		}
+		if !strings.Contains(string(env), v[1]+"=") {
+			t.Errorf("%s is not in .env.example", v[1])
+		}
+	}
+}
+
+// readmeSection returns the README from heading to the next "## ".
+func readmeSection(t *testing.T, heading string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), heading+"\n")
+	if !ok {
+		t.Fatalf("README has no %q section", heading)
+	}
+	if i := strings.Index(rest, "\n## "); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest
+}
