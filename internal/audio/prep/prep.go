@@ -79,7 +79,10 @@ func analyze(p *audio.PCM, rate int) *analysis {
 		a.report.SpeechSeconds += s.Seconds(rate)
 	}
 	a.report.SNRDB = a.frames.snr()
-	extra := []subscore{bandwidthScore(bandwidth(x, rate, a.frames))}
+	extra := []subscore{
+		bandwidthScore(bandwidth(x, rate, a.frames)),
+		voicesScore(analyzeVoicing(x, rate, a.frames), a.report.SpeechSeconds),
+	}
 	a.report.roundFields()
 	a.report.score(extra)
 	return a

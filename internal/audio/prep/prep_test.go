@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/audio/loudness"
 	"github.com/voxclone/voxclone/internal/audio/wav"
 	"github.com/voxclone/voxclone/internal/speechtest"
@@ -181,5 +182,32 @@ func TestEmpty(t *testing.T) {
 	out, r := Prepare(silent, Options{})
 	if r.SpeechSeconds != 0 || !hasWarning(r, "no speech") || out.Rate != 16000 {
 		t.Errorf("silence: %+v", r)
+	}
+}
+
+func concat(ps ...*audio.PCM) *audio.PCM {
+	out := &audio.PCM{Rate: 16000, Channels: 1}
+	for _, p := range ps {
+		out.Samples = append(out.Samples, dsp.Resample(p, 16000).Samples...)
+	}
+	return out
+}
+
+func TestAnalyzeSeveralVoicesAndMusic(t *testing.T) {
+	const warn = "music or several voices"
+	man, woman := speaker(t, "cmuarctic_aew", 3), speaker(t, "ljspeech_LJ", 3)
+	for _, p := range []*audio.PCM{man, woman, speaker(t, "librispeech_3080", 6), speaker(t, "vctk_p226", 6)} {
+		if r := Analyze(p); hasWarning(r, warn) {
+			t.Errorf("one speaker flagged: %q", r.Warnings)
+		}
+	}
+	if r := Analyze(concat(man, woman)); !hasWarning(r, warn) {
+		t.Errorf("a man and a woman not flagged: %q", r.Warnings)
+	}
+	clean := speaker(t, "vctk_p226", 6)
+	base := Analyze(clean)
+	r := Analyze(withMusic(concat(clean), -25))
+	if !hasWarning(r, warn) || r.Score >= base.Score {
+		t.Errorf("music bed: score %d → %d, warnings %q", base.Score, r.Score, r.Warnings)
 	}
 }
