@@ -60,11 +60,13 @@ func BenchmarkDecode10s(b *testing.B) {
 	for _, f := range []audio.Format{audio.FormatWAV, audio.FormatFLAC, audio.FormatMP3, audio.FormatOpus} {
 		data := encode(b, p, f, EncodeOptions{})
 		b.Run(string(f), func(b *testing.B) {
+			cpu := startCPU()
 			for b.Loop() {
 				if _, _, err := Decode(context.Background(), data); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu.report(b)
 		})
 	}
 }
