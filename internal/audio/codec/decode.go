@@ -2,6 +2,7 @@ package codec
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -101,15 +102,24 @@ func (c *Codec) decodeFFmpeg(ctx context.Context, data []byte, f audio.Format) (
 		defer cleanup()
 		in, stdin = path, nil
 	}
-	out, err := c.FFmpeg.Run(ctx, stdin, 2*MaxDecodedSamples+1024,
+	rc, err := c.FFmpeg.Start(ctx, stdin,
 		"-i", in, "-map", "0:a:0", "-vn", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1")
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: %w", audio.ErrCorrupt, err)
+		return nil, err
 	}
-	return wav.DecodeBytes(out, MaxDecodedSamples)
+	// Decode straight from the pipe: memory holds the samples only once,
+	// and an over-long stream stops ffmpeg at the limit.
+	p, derr := wav.Decode(rc, MaxDecodedSamples)
+	cerr := rc.Close()
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case cerr != nil:
+		return nil, fmt.Errorf("%w: %w", audio.ErrCorrupt, cerr)
+	case derr != nil && !errors.Is(derr, audio.ErrTooLarge):
+		return nil, fmt.Errorf("%w: ffmpeg output: %w", audio.ErrCorrupt, derr)
+	}
+	return p, derr
 }
 
 // tempFile writes data to a new private temporary file and returns its path

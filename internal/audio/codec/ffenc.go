@@ -13,6 +13,7 @@ import (
 	"github.com/mewkiz/flac/meta"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/ffmpeg"
 	"github.com/voxclone/voxclone/internal/audio/wav"
 )
 
@@ -37,7 +38,7 @@ func (c *Codec) encodeFFmpeg(ctx context.Context, w io.Writer, p *audio.PCM, f a
 	if kbps == 0 {
 		kbps = 32 * p.Channels
 	}
-	out, err := c.FFmpeg.Run(ctx, in, maxEncoded, "-f", "wav", "-i", "pipe:0",
+	out, err := ffmpeg.Output(ctx, c.FFmpeg, in, maxEncoded, "-f", "wav", "-i", "pipe:0",
 		"-c:a", "libopus", "-b:a", strconv.Itoa(kbps)+"k", "-f", "ogg", "pipe:1")
 	if err != nil {
 		return fmt.Errorf("codec: encoding opus: %w", err)
@@ -63,7 +64,7 @@ func (c *Codec) encodeMP3(ctx context.Context, w io.Writer, p *audio.PCM, opt En
 	switch {
 	case c.LAME != nil:
 		if in, err = wavBytes(p, wav.PCM16); err == nil {
-			_, err = c.LAME.Run(ctx, in, 0, append(append([]string{"--quiet", "--noreplaygain"}, quality...), "-", path)...)
+			_, err = ffmpeg.Output(ctx, c.LAME, in, 0, append(append([]string{"--quiet", "--noreplaygain"}, quality...), "-", path)...)
 		}
 	case c.FFmpeg != nil:
 		q := []string{"-q:a", "4"}
@@ -72,7 +73,7 @@ func (c *Codec) encodeMP3(ctx context.Context, w io.Writer, p *audio.PCM, opt En
 		}
 		if in, err = wavBytes(p, wav.Float32); err == nil {
 			args := append([]string{"-f", "wav", "-i", "pipe:0", "-c:a", "libmp3lame"}, q...)
-			_, err = c.FFmpeg.Run(ctx, in, 0, append(args, "-fs", strconv.Itoa(maxEncoded), "-id3v2_version", "0", "-f", "mp3", "-y", path)...)
+			_, err = ffmpeg.Output(ctx, c.FFmpeg, in, 0, append(args, "-fs", strconv.Itoa(maxEncoded), "-id3v2_version", "0", "-f", "mp3", "-y", path)...)
 		}
 	default:
 		return fmt.Errorf("codec: no MP3 encoder configured: %w", audio.ErrUnsupportedFormat)

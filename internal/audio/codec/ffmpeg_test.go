@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -23,10 +24,20 @@ type fakeRunner struct {
 
 var _ ffmpeg.Runner = (*fakeRunner)(nil)
 
-func (f *fakeRunner) Run(_ context.Context, stdin []byte, _ int64, args ...string) ([]byte, error) {
+func (f *fakeRunner) Start(_ context.Context, stdin []byte, args ...string) (io.ReadCloser, error) {
 	f.args = args
-	return f.run(stdin, args)
+	out, err := f.run(stdin, args)
+	return &fakeStream{Reader: bytes.NewReader(out), err: err}, nil
 }
+
+// fakeStream yields the fake's output, then its error on Close, as a
+// failed process does.
+type fakeStream struct {
+	*bytes.Reader
+	err error
+}
+
+func (f *fakeStream) Close() error { return f.err }
 
 func TestFFmpegFailureIsCorrupt(t *testing.T) {
 	fake := &fakeRunner{run: func([]byte, []string) ([]byte, error) {

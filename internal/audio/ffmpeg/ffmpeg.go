@@ -20,11 +20,33 @@ import (
 	"github.com/voxclone/voxclone/internal/audio"
 )
 
-// Runner runs one ffmpeg invocation. args are the arguments after the
-// program name; stdin is fed to the process; the returned bytes are its
-// stdout, at most maxOut of them (more fails with audio.ErrTooLarge).
+// Runner starts one run of a program. args are the arguments after the
+// program name; stdin is fed to the process. The returned stream is its
+// stdout; Close waits for the process (killing it if the stream was not read
+// to the end) and returns the run's failure as an *Error. Cancelling ctx
+// kills the process.
 type Runner interface {
-	Run(ctx context.Context, stdin []byte, maxOut int64, args ...string) ([]byte, error)
+	Start(ctx context.Context, stdin []byte, args ...string) (io.ReadCloser, error)
+}
+
+// Output runs r and returns its stdout, at most maxOut bytes; more fails
+// with audio.ErrTooLarge and stops the process.
+func Output(ctx context.Context, r Runner, stdin []byte, maxOut int64, args ...string) ([]byte, error) {
+	rc, err := r.Start(ctx, stdin, args...)
+	if err != nil {
+		return nil, err
+	}
+	out, rerr := io.ReadAll(io.LimitReader(rc, maxOut+1))
+	cerr := rc.Close()
+	switch {
+	case int64(len(out)) > maxOut:
+		return nil, fmt.Errorf("output over %d bytes: %w", maxOut, audio.ErrTooLarge)
+	case cerr != nil:
+		return nil, cerr
+	case rerr != nil:
+		return nil, rerr
+	}
+	return out, nil
 }
 
 // Exec runs the real ffmpeg binary.
@@ -69,8 +91,8 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Run implements Runner.
-func (x *Exec) Run(ctx context.Context, stdin []byte, maxOut int64, args ...string) ([]byte, error) {
+// Start implements Runner.
+func (x *Exec) Start(ctx context.Context, stdin []byte, args ...string) (io.ReadCloser, error) {
 	path := x.Path
 	if path == "" {
 		path = "ffmpeg"
@@ -78,7 +100,7 @@ func (x *Exec) Run(ctx context.Context, stdin []byte, maxOut int64, args ...stri
 	// -nostdin stops ffmpeg reading keystrokes from stdin; "-i pipe:0"
 	// still reads the input from it.
 	full := append([]string{"-hide_banner", "-nostdin", "-loglevel", "error"}, args...)
-	return run(ctx, path, x.Timeout, stdin, maxOut, full, args)
+	return start(ctx, path, x.Timeout, stdin, full, args)
 }
 
 // Command runs another program with the same bounds as Exec: used for the
@@ -91,59 +113,75 @@ type Command struct {
 
 var _ Runner = (*Command)(nil)
 
-// Run implements Runner.
-func (x *Command) Run(ctx context.Context, stdin []byte, maxOut int64, args ...string) ([]byte, error) {
-	return run(ctx, x.Path, x.Timeout, stdin, maxOut, args, args)
+// Start implements Runner.
+func (x *Command) Start(ctx context.Context, stdin []byte, args ...string) (io.ReadCloser, error) {
+	return start(ctx, x.Path, x.Timeout, stdin, args, args)
 }
 
-func run(ctx context.Context, path string, timeout time.Duration, stdin []byte, maxOut int64, full, args []string) ([]byte, error) {
+func start(ctx context.Context, path string, timeout time.Duration, stdin []byte, full, args []string) (io.ReadCloser, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	cmd := exec.CommandContext(ctx, path, full...)
 	cmd.Stdin = bytes.NewReader(stdin)
-	out := &limitedBuffer{max: maxOut}
-	errTail := &tailBuffer{max: stderrTail}
-	cmd.Stdout, cmd.Stderr = out, errTail
+	tail := &tailBuffer{max: stderrTail}
+	cmd.Stderr = tail
 	cmd.WaitDelay = 2 * time.Second
-	err := cmd.Run()
-	if out.over {
-		return nil, fmt.Errorf("%s output over %d bytes: %w", filepath.Base(path), maxOut, audio.ErrTooLarge)
+	out, err := cmd.StdoutPipe()
+	if err == nil {
+		err = cmd.Start()
 	}
 	if err != nil {
-		code := -1
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			code = ee.ExitCode()
-		}
-		if ctx.Err() != nil {
-			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
-		}
-		return nil, &Error{Program: filepath.Base(path), Args: args, ExitCode: code, Stderr: errTail.String(), Err: err}
+		cancel()
+		return nil, &Error{Program: filepath.Base(path), Args: args, ExitCode: -1, Err: err}
 	}
-	return out.Bytes(), nil
+	return &stream{out: out, cmd: cmd, ctx: ctx, cancel: cancel, tail: tail, prog: filepath.Base(path), args: args}, nil
 }
 
-// limitedBuffer keeps up to max bytes and then fails the write, which makes
-// ffmpeg stop on a broken pipe instead of filling memory. It must not embed
-// bytes.Buffer: io.Copy would find Buffer.ReadFrom and bypass the limit.
-type limitedBuffer struct {
-	buf  bytes.Buffer
-	max  int64
-	over bool
+// stream is a running process's stdout.
+type stream struct {
+	out    io.ReadCloser
+	cmd    *exec.Cmd
+	ctx    context.Context
+	cancel context.CancelFunc
+	tail   *tailBuffer
+	prog   string
+	args   []string
+	eof    bool
 }
 
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if int64(b.buf.Len()+len(p)) > b.max {
-		b.over = true
-		return 0, io.ErrShortWrite
+func (s *stream) Read(p []byte) (int, error) {
+	n, err := s.out.Read(p)
+	if err == io.EOF {
+		s.eof = true
 	}
-	return b.buf.Write(p)
+	return n, err
 }
 
-func (b *limitedBuffer) Bytes() []byte { return b.buf.Bytes() }
+// Close waits for the process. A reader that stopped early has what it
+// wanted (or gave up): the process is killed and its fate not reported.
+func (s *stream) Close() error {
+	defer s.cancel()
+	if !s.eof {
+		s.cancel()
+		s.cmd.Wait()
+		return nil
+	}
+	err := s.cmd.Wait()
+	if err == nil {
+		return nil
+	}
+	code := -1
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	}
+	if s.ctx.Err() != nil {
+		err = fmt.Errorf("%w (%v)", s.ctx.Err(), err)
+	}
+	return &Error{Program: s.prog, Args: s.args, ExitCode: code, Stderr: s.tail.String(), Err: err}
+}
 
 // tailBuffer keeps the last max bytes written.
 type tailBuffer struct {

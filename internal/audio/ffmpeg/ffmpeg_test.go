@@ -3,6 +3,7 @@ package ffmpeg
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 )
 
 func TestRunOK(t *testing.T) {
-	out, err := (&Exec{}).Run(context.Background(), nil, 1<<20,
+	out, err := Output(context.Background(), &Exec{}, nil, 1<<20,
 		"-f", "lavfi", "-i", "sine=frequency=440:duration=0.1:sample_rate=8000", "-f", "s16le", "pipe:1")
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +24,7 @@ func TestRunOK(t *testing.T) {
 
 func TestRunErrTimeout(t *testing.T) {
 	start := time.Now()
-	_, err := (&Exec{Timeout: 300 * time.Millisecond}).Run(context.Background(), nil, 1<<30,
+	_, err := Output(context.Background(), &Exec{Timeout: 300 * time.Millisecond}, nil, 1<<30,
 		"-re", "-f", "lavfi", "-i", "anullsrc", "-f", "null", "-")
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want deadline exceeded", err)
@@ -34,7 +35,7 @@ func TestRunErrTimeout(t *testing.T) {
 }
 
 func TestRunErrTooLarge(t *testing.T) {
-	_, err := (&Exec{}).Run(context.Background(), nil, 1000,
+	_, err := Output(context.Background(), &Exec{}, nil, 1000,
 		"-f", "lavfi", "-i", "sine=duration=10", "-f", "s16le", "pipe:1")
 	if !errors.Is(err, audio.ErrTooLarge) {
 		t.Errorf("err = %v, want ErrTooLarge", err)
@@ -42,7 +43,7 @@ func TestRunErrTooLarge(t *testing.T) {
 }
 
 func TestRunErrStderrTail(t *testing.T) {
-	_, err := (&Exec{}).Run(context.Background(), []byte(strings.Repeat("not audio ", 100)), 1<<20,
+	_, err := Output(context.Background(), &Exec{}, []byte(strings.Repeat("not audio ", 100)), 1<<20,
 		"-i", "pipe:0", "-f", "wav", "pipe:1")
 	var fe *Error
 	if !errors.As(err, &fe) {
@@ -62,5 +63,33 @@ func TestTailBuffer(t *testing.T) {
 	b.Write([]byte("ab"))
 	if got := b.String(); got != "456789ab" {
 		t.Errorf("tail = %q", got)
+	}
+}
+
+// TestStartStopsEarly reads only the start of an endless stream: Close must
+// stop the process promptly and not report the kill as a failure.
+func TestStartStopsEarly(t *testing.T) {
+	rc, err := (&Exec{}).Start(context.Background(), nil, "-f", "lavfi", "-i", "anullsrc", "-f", "s16le", "pipe:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4096)
+	if _, err := io.ReadFull(rc, buf); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := rc.Close(); err != nil {
+		t.Errorf("Close after an early stop: %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+}
+
+func TestCommandErrNotFound(t *testing.T) {
+	_, err := (&Command{Path: "/nonexistent/lame"}).Start(context.Background(), nil)
+	var fe *Error
+	if !errors.As(err, &fe) || fe.Program != "lame" {
+		t.Errorf("err = %v, want *Error naming lame", err)
 	}
 }

@@ -246,7 +246,14 @@ func (d *Decoder) readAll(out []float32, maxSamples int) (*audio.PCM, error) {
 			if maxSamples > 0 && len(out) >= maxSamples {
 				return nil, fmt.Errorf("wav: more than %d samples: %w", maxSamples, audio.ErrTooLarge)
 			}
-			out = append(out, make([]float32, chunk)...)[:len(out)]
+			// Grow by doubling, but never past the limit.
+			c := max(2*cap(out), chunk)
+			if maxSamples > 0 {
+				c = min(c, maxSamples+d.h.Channels)
+			}
+			grown := make([]float32, len(out), c)
+			copy(grown, out)
+			out = grown
 		}
 		room := min(chunk, cap(out)-len(out))
 		n, err := d.Read(out[len(out) : len(out)+room])

@@ -205,3 +205,28 @@ func TestStreamingEncoder(t *testing.T) {
 		t.Errorf("read %d samples, want 3000", n)
 	}
 }
+
+// endless is a WAV stream with an unknown data size whose samples never
+// end, like a misbehaving pipe.
+type endless struct{ head []byte }
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := copy(p, e.head)
+	e.head = e.head[n:]
+	clear(p[n:])
+	return len(p), nil
+}
+
+func TestEndlessStreamStopsAtLimit(t *testing.T) {
+	const limit = 1 << 20
+	var ms runtimeMem
+	ms.start()
+	_, err := Decode(&endless{head: build(tagPCM, 1, 48000, 2, false, 0xFFFFFFFF, nil)}, limit)
+	if !errors.Is(err, audio.ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+	// Doubling may briefly hold the old and the new slice, never more.
+	if a := ms.allocated(); a > 3*4*limit {
+		t.Errorf("allocated %d bytes for a %d-sample limit", a, limit)
+	}
+}
