@@ -55,7 +55,8 @@ func screenshotDir(t *testing.T) string {
 	return dir
 }
 
-// buildBinary compiles cmd/voxclone into dir and returns its path.
+// buildBinary compiles cmd/voxclone into dir and returns its path. It uses
+// -race when this test does.
 func buildBinary(t *testing.T, dir string) string {
 	t.Helper()
 	root, err := exec.Command("go", "env", "GOMOD").Output()
@@ -63,11 +64,17 @@ func buildBinary(t *testing.T, dir string) string {
 		t.Fatalf("go env GOMOD: %v", err)
 	}
 	bin := filepath.Join(dir, "voxclone")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/voxclone")
+	args := []string{"build", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command("go", append(args, "./cmd/voxclone")...)
 	cmd.Dir = filepath.Dir(strings.TrimSpace(string(root)))
+	start := time.Now()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	t.Logf("built %s in %s (race detector: %v)", bin, time.Since(start).Round(time.Millisecond), raceEnabled)
 	return bin
 }
 
@@ -112,8 +119,11 @@ func startServer(t *testing.T, bin, dataDir string) string {
 			_ = cmd.Process.Kill()
 			<-exited
 		}
-		if t.Failed() {
-			t.Logf("server output:\n%s", tail(logs.String(), 4000))
+		out := logs.String()
+		if i := strings.Index(out, "WARNING: DATA RACE"); i >= 0 {
+			t.Errorf("the server had a data race:\n%s", tail(out[i:], 6000))
+		} else if t.Failed() {
+			t.Logf("server output:\n%s", tail(out, 4000))
 		}
 	})
 	base := "http://" + addr
