@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/audio/loudness"
 	"github.com/voxclone/voxclone/internal/audio/prep"
@@ -49,11 +50,17 @@ func runConvert(ctx context.Context, env *Env, args []string) error {
 	if pos[1] == "-" {
 		return codec.Encode(ctx, env.Stdout, pcm, "wav", opt)
 	}
-	f, err := codec.ParseFormat(pos[1])
+	return writeConverted(ctx, pos[1], pcm, opt)
+}
+
+// writeConverted encodes pcm to path in the format its extension names,
+// removing the file again if encoding fails.
+func writeConverted(ctx context.Context, path string, pcm *audio.PCM, opt codec.EncodeOptions) error {
+	f, err := codec.ParseFormat(path)
 	if err != nil {
 		return err
 	}
-	fh, err := os.Create(pos[1])
+	fh, err := os.Create(path)
 	if err != nil {
 		return err
 	}
@@ -66,7 +73,7 @@ func runConvert(ctx context.Context, env *Env, args []string) error {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(pos[1])
+		os.Remove(path)
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/mewkiz/flac"
+	"github.com/mewkiz/flac/frame"
 
 	"github.com/voxclone/voxclone/internal/audio"
 )
@@ -41,21 +42,29 @@ func decodeFLAC(data []byte) (p *audio.PCM, err error) {
 			}
 			return nil, fmt.Errorf("%v: %w", err, audio.ErrCorrupt)
 		}
-		if len(fr.Subframes) != ch {
-			return nil, fmt.Errorf("flac: frame with %d channels in a %d-channel stream: %w", len(fr.Subframes), ch, audio.ErrCorrupt)
-		}
-		n := int(fr.BlockSize)
-		for _, sf := range fr.Subframes {
-			n = min(n, len(sf.Samples))
-		}
-		if len(out)+n*ch > MaxDecodedSamples {
-			return nil, fmt.Errorf("more than %d samples: %w", MaxDecodedSamples, audio.ErrTooLarge)
-		}
-		for i := 0; i < n; i++ {
-			for c := 0; c < ch; c++ {
-				out = append(out, float32(fr.Subframes[c].Samples[i])*scale)
-			}
+		if out, err = appendFrame(out, fr, ch, scale); err != nil {
+			return nil, err
 		}
 	}
 	return &audio.PCM{Rate: int(info.SampleRate), Channels: ch, Samples: out}, nil
+}
+
+// appendFrame interleaves one decoded frame onto out.
+func appendFrame(out []float32, fr *frame.Frame, ch int, scale float32) ([]float32, error) {
+	if len(fr.Subframes) != ch {
+		return nil, fmt.Errorf("flac: frame with %d channels in a %d-channel stream: %w", len(fr.Subframes), ch, audio.ErrCorrupt)
+	}
+	n := int(fr.BlockSize)
+	for _, sf := range fr.Subframes {
+		n = min(n, len(sf.Samples))
+	}
+	if len(out)+n*ch > MaxDecodedSamples {
+		return nil, fmt.Errorf("more than %d samples: %w", MaxDecodedSamples, audio.ErrTooLarge)
+	}
+	for i := 0; i < n; i++ {
+		for c := 0; c < ch; c++ {
+			out = append(out, float32(fr.Subframes[c].Samples[i])*scale)
+		}
+	}
+	return out, nil
 }

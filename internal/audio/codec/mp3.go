@@ -28,7 +28,22 @@ func decodeMP3(data []byte) (p *audio.PCM, err error) {
 		return nil, fmt.Errorf("%v: %w", err, audio.ErrCorrupt)
 	}
 	mono := mp3IsMono(data)
-	out := make([]float32, 0, min(MaxDecodedSamples, 16*len(data)))
+	out, err := readMP3(d, mono, min(MaxDecodedSamples, 16*len(data)))
+	if err != nil {
+		return nil, err
+	}
+	ch := 2
+	if mono {
+		ch = 1
+	}
+	out = trimGapless(out, ch, data)
+	return &audio.PCM{Rate: d.SampleRate(), Channels: ch, Samples: out}, nil
+}
+
+// readMP3 reads go-mp3's 16-bit stereo output to the end, keeping the left
+// channel only for mono files.
+func readMP3(d *mp3.Decoder, mono bool, capacity int) ([]float32, error) {
+	out := make([]float32, 0, capacity)
 	buf := make([]byte, 4*4096)
 	for {
 		n, rerr := d.Read(buf)
@@ -45,21 +60,15 @@ func decodeMP3(data []byte) (p *audio.PCM, err error) {
 			return nil, fmt.Errorf("more than %d samples: %w", MaxDecodedSamples, audio.ErrTooLarge)
 		}
 		if errors.Is(rerr, io.EOF) {
-			break
+			return out, nil
 		}
 		if rerr != nil {
 			if len(out) > 0 {
-				break // a truncated tail: keep what decoded
+				return out, nil // a truncated tail: keep what decoded
 			}
 			return nil, fmt.Errorf("%v: %w", rerr, audio.ErrCorrupt)
 		}
 	}
-	ch := 2
-	if mono {
-		ch = 1
-	}
-	out = trimGapless(out, ch, data)
-	return &audio.PCM{Rate: d.SampleRate(), Channels: ch, Samples: out}, nil
 }
 
 // firstFrame returns the offset of the first MPEG frame, after any ID3v2 tag.

@@ -20,30 +20,13 @@ const (
 // untouched. It reports whether any gain reduction happened.
 func Limit(p *audio.PCM, ceiling float32) bool {
 	ch, n := p.Channels, p.Frames()
-	over := false
-	for _, v := range p.Samples {
-		if v > ceiling || v < -ceiling {
-			over = true
-			break
-		}
-	}
-	if !over {
+	if PeakAbs(p.Samples) <= ceiling {
 		return false
 	}
-	need := make([]float32, n)
-	limited := false
-	for i := 0; i < n; i++ {
-		var m float32
-		for _, v := range p.Samples[i*ch : (i+1)*ch] {
-			m = max(m, v, -v)
-		}
-		need[i] = 1
-		if m > ceiling {
-			need[i], limited = ceiling/m, true
-		}
-	}
-	if !limited {
-		return false
+	need := make([]float32, n) // the gain each frame needs on its own
+	for i := range need {
+		m := PeakAbs(p.Samples[i*ch : (i+1)*ch])
+		need[i] = min(1, ceiling/m)
 	}
 	look := max(1, int(limitAttack*float64(p.Rate)))
 	g := movingMin(need, look)
@@ -53,6 +36,9 @@ func Limit(p *audio.PCM, ceiling float32) bool {
 	for i := 0; i < n; i++ {
 		// Rise slowly, fall at once; the min keeps the guarantee g ≤ need.
 		up := prev + (1-prev)*rel
+		if up > 0.9995 {
+			up = 1 // within 0.005 dB: leave the samples exactly as they were
+		}
 		prev = min(g[i], up, need[i])
 		for c := 0; c < ch; c++ {
 			p.Samples[i*ch+c] *= prev

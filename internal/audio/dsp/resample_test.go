@@ -137,3 +137,29 @@ func BenchmarkResample44100To16000(b *testing.B) {
 		Resample(p, 16000)
 	}
 }
+
+func TestLimit(t *testing.T) {
+	// A 200 Hz tone at 0.5 with a burst at 1.0 in the middle.
+	p := sine(16000, 200, 0.5, 1)
+	for i := 7000; i < 9000; i++ {
+		p.Samples[i] *= 2
+	}
+	orig := append([]float32(nil), p.Samples...)
+	if !Limit(p, 0.8) {
+		t.Fatal("Limit reported nothing to do")
+	}
+	if pk := PeakAbs(p.Samples); pk > 0.8 {
+		t.Errorf("peak %.3f over the 0.8 ceiling", pk)
+	}
+	// Far from the burst the tone is untouched; near it the gain moves
+	// smoothly (no sample changes by more than the tone itself allows).
+	for _, i := range []int{100, 3000, 15500} {
+		if p.Samples[i] != orig[i] {
+			t.Errorf("sample %d changed: %v → %v", i, orig[i], p.Samples[i])
+		}
+	}
+	q := sine(16000, 200, 0.5, 0.1)
+	if Limit(q, 0.8) {
+		t.Error("a signal under the ceiling was limited")
+	}
+}
