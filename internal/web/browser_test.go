@@ -121,7 +121,7 @@ func startServer(t *testing.T, bin, dataDir string) string {
 		}
 		out := logs.String()
 		if i := strings.Index(out, "WARNING: DATA RACE"); i >= 0 {
-			t.Errorf("the server had a data race:\n%s", tail(out[i:], 6000))
+			t.Errorf("the server had a data race:\n%s", out[i:min(len(out), i+6000)])
 		} else if t.Failed() {
 			t.Logf("server output:\n%s", tail(out, 4000))
 		}

@@ -105,8 +105,14 @@ func (p *page) speak(t *testing.T) {
 }
 
 func (p *page) history(t *testing.T) {
+	// One entry a page, so "Load more" has to follow the server's cursor.
+	evalJS[any](t, p, `import("/js/views/history.js").then((m) => m.setPageSize(1))`)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/history"]`)))
+	p.waitJS(t, `$("history-list").children.length === 1 && !$("history-more").hidden`, 10*time.Second)
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("history-more")))
 	p.waitJS(t, `$("history-list").children.length === 2`, 10*time.Second)
+	p.waitJS(t, `$("history-more").hidden`, 5*time.Second)
+	evalJS[any](t, p, `import("/js/views/history.js").then((m) => m.setPageSize(20))`)
 	row := evalJS[string](t, p, `$("history-list").textContent`)
 	if !strings.Contains(row, sentence) || !strings.Contains(row, "Evening narrator") {
 		t.Errorf("history row %q, want the sentence and the voice's name", row)

@@ -4,12 +4,17 @@
 import * as api from "../api.js";
 import { $, announce, busy, el, extFor, fmtDate, fmtSeconds, saveBlob, showError } from "../ui.js";
 
-const PAGE = 20;
+let pageSize = 20;
 
 let cursor = "";
 let names = new Map(); // model id → voice name
 let playingURL = "";
 let player; // the one <audio>, kept here because it moves between rows
+
+/** setPageSize changes how many entries a page holds (the tests page by one). */
+export function setPageSize(n) {
+  pageSize = n;
+}
 
 /** init binds "Load more" once. */
 export function init() {
@@ -43,7 +48,7 @@ export function leave() {
 async function loadPage() {
   let page;
   try {
-    page = await api.history(PAGE, cursor);
+    page = await api.history(pageSize, cursor);
   } catch (err) {
     showError(err);
     return;
