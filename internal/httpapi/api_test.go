@@ -32,7 +32,7 @@ func TestAPIFlow(t *testing.T) {
 		e.expectError(e.do("POST", "/api/auth/login", "", map[string]string{"email": "ada@example.com", "password": "wrong password!"}), 401, "unauthorized")
 
 		s, m := e.sampleAndModel(login.Token)
-		if s.DurationSeconds < 20 || s.Format != "wav" || s.Quality.Score <= 0 || s.Name != "voice" {
+		if s.DurationSeconds < 13 || s.Format != "wav" || s.Quality.Score <= 0 || s.Name != "voice" {
 			t.Errorf("sample = %+v", s)
 		}
 		if m.Status != app.ModelReady || len(m.SampleIDs) != 1 || m.SampleIDs[0] != s.ID {
@@ -165,30 +165,35 @@ func TestAPIIsolation(t *testing.T) {
 }
 
 // TestAPIRateLimit spends the synthesize budget, checks the 429 and its
-// headers, and sees the budget return when the window passes.
+// headers, and sees the budget return when the window passes. Every
+// attempt counts, so requests for a model that does not exist (404, no
+// engine work) spend it as well as real ones; the end-to-end test spends
+// it with real syntheses.
 func TestAPIRateLimit(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store app.Store) {
 		e := newEnv(t, store, options{rate: app.Rate{Count: 3, Window: time.Hour}})
 		token := e.register("busy@example.com")
-		_, m := e.sampleAndModel(token)
-		body := map[string]any{"model_id": m.ID, "text": "Hi.", "format": "pcm"}
+		body := map[string]any{"model_id": "0123456789abcdef0123456789abcdef", "text": "Hi.", "format": "pcm"}
 		for i := 0; i < 3; i++ {
 			resp := e.do("POST", "/api/voice/synthesize", token, body)
-			e.expect(resp, 200, nil)
+			e.expectError(resp, 404, "not_found")
 			if got, want := resp.Header.Get("RateLimit-Remaining"), strconv.Itoa(2-i); got != want || resp.Header.Get("RateLimit-Limit") != "3" {
 				t.Errorf("request %d: RateLimit-Remaining %q Limit %q, want %s and 3", i+1, got, resp.Header.Get("RateLimit-Limit"), want)
 			}
 		}
 		resp := e.do("POST", "/api/voice/synthesize", token, body)
 		retry, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-		if retry < 1 || retry > 3600 || resp.Header.Get("RateLimit-Remaining") != "0" || resp.Header.Get("RateLimit-Reset") == "" {
+		if retry < 3590 || retry > 3600 || resp.Header.Get("RateLimit-Remaining") != "0" || resp.Header.Get("RateLimit-Reset") == "" {
 			t.Errorf("429 headers: Retry-After %q, RateLimit-Remaining %q, Reset %q", resp.Header.Get("Retry-After"), resp.Header.Get("RateLimit-Remaining"), resp.Header.Get("RateLimit-Reset"))
 		}
 		e.expectError(resp, 429, "rate_limited")
-		// Another action has its own budget.
-		e.expect(e.do("POST", "/api/voice/clone", token, map[string]any{"name": "again", "sample_ids": m.SampleIDs}), 201, nil)
+		// Other actions and other users have their own budgets.
+		e.expectError(e.do("POST", "/api/voice/clone", token, map[string]any{"name": "x", "sample_ids": []string{"nope"}}), 404, "not_found")
+		e.expectError(e.do("POST", "/api/voice/synthesize", e.register("calm@example.com"), body), 404, "not_found")
+		// Reading is not limited.
+		e.expect(e.do("GET", "/api/voice/history", token, nil), 200, nil)
 		e.clock.Advance(time.Hour + time.Second)
-		e.expect(e.do("POST", "/api/voice/synthesize", token, body), 200, nil)
+		e.expectError(e.do("POST", "/api/voice/synthesize", token, body), 404, "not_found")
 	})
 }
 

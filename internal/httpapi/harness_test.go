@@ -217,7 +217,8 @@ var speechOnce struct {
 	err        error
 }
 
-// speechWAV is 25–60 s of one real speaker as a 16-bit WAV file.
+// speechWAV is 13–30 s of one real speaker as a 16-bit WAV file: enough
+// for the service (10 s of speech), short enough to keep tests quick.
 func speechWAV(t testing.TB) []byte {
 	t.Helper()
 	loadSpeech(t)
@@ -250,7 +251,7 @@ func loadSpeech(t testing.TB) {
 				pcm = &audio.PCM{Rate: p.Rate, Channels: p.Channels}
 			}
 			pcm.Samples = append(pcm.Samples, p.Samples...)
-			if pcm.Seconds() >= 25 {
+			if pcm.Seconds() >= 13 {
 				break
 			}
 		}
