@@ -23,18 +23,9 @@ var (
 // benchFixtures clones a minute of a real speaker once per run.
 func benchFixtures(b *testing.B) ([]byte, []Reference) {
 	benchOnce.Do(func() {
-		refs := loadRefs(b, "librispeech_2033", 60)
-		total := 0.0
-		for i := range refs {
-			p := refs[i].Audio
-			if keep := 60 - total; p.Seconds() > keep {
-				refs[i].Audio = &audio.PCM{Rate: p.Rate, Channels: p.Channels, Samples: p.Samples[:int(keep*float64(p.Rate))*p.Channels]}
-			}
-			total += refs[i].Audio.Seconds()
-		}
-		benchRefs = refs
+		benchRefs = firstSeconds(loadRefs(b, "librispeech_2033", 60), 60)
 		var err error
-		benchProf, err = New(Config{}).Clone(context.Background(), refs)
+		benchProf, err = New(Config{}).Clone(context.Background(), benchRefs)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -42,9 +33,36 @@ func benchFixtures(b *testing.B) ([]byte, []Reference) {
 	return benchProf, benchRefs
 }
 
+// firstSeconds cuts refs to their first secs seconds in total.
+func firstSeconds(refs []Reference, secs float64) []Reference {
+	total := 0.0
+	for i := range refs {
+		p := refs[i].Audio
+		if keep := secs - total; p.Seconds() > keep {
+			refs[i].Audio = &audio.PCM{Rate: p.Rate, Channels: p.Channels, Samples: p.Samples[:int(keep*float64(p.Rate))*p.Channels]}
+		}
+		total += refs[i].Audio.Seconds()
+	}
+	return refs
+}
+
 // BenchmarkClone builds a profile from 60 s of real speech.
 func BenchmarkClone(b *testing.B) {
 	_, refs := benchFixtures(b)
+	e := New(Config{})
+	startCPU(b)
+	for b.Loop() {
+		if _, err := e.Clone(context.Background(), refs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(cpuSince(b)/float64(b.N), "cpu-s/op")
+}
+
+// BenchmarkCloneTranscribed adds the speaking-rate fit: the base voice
+// reads the transcripts of 60 s of references.
+func BenchmarkCloneTranscribed(b *testing.B) {
+	refs := firstSeconds(loadRefs(b, "vctk_p226", 60), 60)
 	e := New(Config{})
 	startCPU(b)
 	for b.Loop() {
