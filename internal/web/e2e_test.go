@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // page is one browser tab on the app plus where its screenshots go.
@@ -125,6 +126,15 @@ func (p *page) scriptsInBrowser(t *testing.T) {
 
 func (p *page) signUp(t *testing.T) {
 	p.shot(t, "01-sign-in")
+	// The form works from the keyboard, and the focused control shows it.
+	for i := 0; i < 6 && evalJS[string](t, p, `document.activeElement.id`) != "auth-submit"; i++ {
+		p.do(t, 5*time.Second, chromedp.KeyEvent(kb.Tab))
+	}
+	focus := evalJS[map[string]string](t, p, `(() => { const s = getComputedStyle(document.activeElement);
+		return {id: document.activeElement.id, style: s.outlineStyle, width: s.outlineWidth}; })()`)
+	if focus["id"] != "auth-submit" || focus["style"] == "none" || focus["width"] == "0px" {
+		t.Errorf("after tabbing, focus is %v; want the visibly outlined submit button", focus)
+	}
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("auth-switch")))
 	p.waitJS(t, `location.pathname === "/signup" && $("auth-title").textContent.includes("Create")`, 5*time.Second)
 	p.do(t, 10*time.Second,
