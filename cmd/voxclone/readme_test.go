@@ -68,3 +68,36 @@ func readmeSection(t *testing.T, heading string) string {
 	}
 	return rest
 }
+
+// TestReadmeLayout fails when a Go package directory is missing from the
+// README's one-line-per-directory map.
+func TestReadmeLayout(t *testing.T) {
+	layout := readmeSection(t, "## Layout")
+	root := filepath.Join("..", "..")
+	for _, top := range []string{"cmd", "internal"} {
+		filepath.WalkDir(filepath.Join(root, top), func(path string, d os.DirEntry, err error) error {
+			if err != nil || !d.IsDir() || d.Name() == "testdata" {
+				return nil
+			}
+			if !hasGoSource(path) {
+				return nil
+			}
+			rel, _ := filepath.Rel(root, path)
+			if !strings.Contains(layout, "\n"+filepath.ToSlash(rel)+"/ ") {
+				t.Errorf("%s/ is not in the README's layout", rel)
+			}
+			return nil
+		})
+	}
+}
+
+// hasGoSource reports whether dir holds a non-test Go file.
+func hasGoSource(dir string) bool {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".go") && !strings.HasSuffix(e.Name(), "_test.go") {
+			return true
+		}
+	}
+	return false
+}
