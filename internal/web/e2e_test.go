@@ -147,12 +147,12 @@ func (p *page) signUp(t *testing.T) {
 	}
 }
 
-// uploadSample first uploads too little speech, which the server refuses
-// with a message the app must show, then the joined speech, and checks the
-// quality report.
+// uploadSample first drops a file with too little speech on the drop zone,
+// which the server refuses with a message the app must show, then picks the
+// joined speech with the file picker, and checks the quality report.
 func (p *page) uploadSample(t *testing.T) {
-	p.do(t, 10*time.Second, chromedp.SetUploadFiles(chromedp.ID("upload-file"), []string{p.short}))
-	p.waitJS(t, `!$("upload-submit").disabled`, 5*time.Second)
+	p.dropFile(t, "dropzone", p.short)
+	p.waitJS(t, `!$("upload-submit").disabled && $("upload-chosen").textContent.includes("cmuarctic_axb.wav")`, 5*time.Second)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("upload-submit")))
 	p.waitBanner(t, "speech", 30*time.Second)
 	if n := evalJS[float64](t, p, `$("samples-list").children.length`); n != 0 {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -107,6 +109,26 @@ func (p *page) fill(t *testing.T, id, text string) {
 	p.waitJS(t, `$(`+jsString(id)+`) !== null`, 5*time.Second)
 	evalJS[any](t, p, `$(`+jsString(id)+`).value = ""`)
 	p.do(t, 10*time.Second, chromedp.SendKeys(chromedp.ID(id), text))
+}
+
+// dropFile drags a file from outside the browser onto the element's centre,
+// as a user dropping it from a file manager would.
+func (p *page) dropFile(t *testing.T, id, file string) {
+	t.Helper()
+	at := evalJS[map[string]float64](t, p, `(() => { const e = $(`+jsString(id)+`); e.scrollIntoView({block: "center"});
+		const r = e.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`)
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{file}, DragOperationsMask: 1}
+	steps := []input.DispatchDragEventType{input.DispatchDragEventTypeDragEnter,
+		input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop}
+	p.do(t, 10*time.Second, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, typ := range steps {
+			ev := input.DispatchDragEventParams{Type: typ, X: at["x"], Y: at["y"], Data: data}
+			if _, err := cdp.Call(ctx, tg, input.DispatchDragEvent, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
 }
 
 // clickIn clicks the button whose text is label inside the list row that
