@@ -60,6 +60,18 @@ func TestAPIFlow(t *testing.T) {
 		if resp.StatusCode != 200 || !bytes.Equal(got, audioBytes) || resp.Header.Get("Content-Type") != "audio/wav" {
 			t.Errorf("history audio: status %d, %d bytes (want %d), type %q", resp.StatusCode, len(got), len(audioBytes), resp.Header.Get("Content-Type"))
 		}
+		req, _ := http.NewRequest("GET", e.url+"/api/voice/history/"+synID+"/audio", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Range", "bytes=100-199")
+		ranged, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, _ := io.ReadAll(ranged.Body)
+		ranged.Body.Close()
+		if ranged.StatusCode != 206 || !bytes.Equal(part, audioBytes[100:200]) {
+			t.Errorf("range request: status %d, %d bytes", ranged.StatusCode, len(part))
+		}
 
 		e.expect(e.do("DELETE", "/api/voice/models/"+m.ID, token, nil), 204, nil)
 		e.expectError(e.do("GET", "/api/voice/models/"+m.ID, token, nil), 404, "not_found")

@@ -79,6 +79,12 @@ func (h *handler) historyAudio(w http.ResponseWriter, r *http.Request, u app.Use
 		return
 	}
 	defer rc.Close()
+	if rs, ok := rc.(io.ReadSeeker); ok {
+		// Range requests let an <audio> element seek without a full download.
+		setAudioHeaders(w, s, 0)
+		http.ServeContent(w, r, "", s.CreatedAt, rs)
+		return
+	}
 	setAudioHeaders(w, s, s.SizeBytes)
 	w.WriteHeader(http.StatusOK)
 	if _, err := io.Copy(w, rc); err != nil {
