@@ -24,7 +24,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: voxclone serve\n\nServes the HTTP API and web app. Configuration comes from the VOXCLONE_* environment variables (see README.md).")
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	cfg, err := LoadConfig(env.Getenv)
@@ -46,7 +48,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	log.Info("listening", slog.String("url", srv.URL()), slog.String("database", cfg.databaseName()),
-		slog.String("data_dir", cfg.DataDir), slog.String("version", version))
+		slog.String("data_dir", cfg.DataDir), slog.String("rate_limit", cfg.RateLimit.String()),
+		slog.Int64("max_upload_bytes", cfg.MaxUploadBytes), slog.String("version", version))
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down; finishing in-flight requests")
