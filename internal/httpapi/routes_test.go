@@ -194,3 +194,40 @@ func jsonFields(typ reflect.Type) map[string]bool {
 	}
 	return out
 }
+
+// TestOpenAPIRefsResolve fails on a "$ref" that points at nothing.
+func TestOpenAPIRefsResolve(t *testing.T) {
+	var doc map[string]any
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(v any)
+	n := 0
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if ref, ok := v["$ref"].(string); ok {
+				n++
+				var node any = doc
+				for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+					m, _ := node.(map[string]any)
+					node = m[part]
+				}
+				if node == nil {
+					t.Errorf("$ref %q resolves to nothing", ref)
+				}
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(doc)
+	if n < 20 {
+		t.Errorf("only %d $refs found", n)
+	}
+}
