@@ -7,12 +7,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/voice"
 )
+
+// sayMemoryLimit is the heap size the collector aims to stay under.
+const sayMemoryLimit = 120 << 20
 
 // runSay speaks text in a cloned voice and writes the audio to -o.
 func runSay(ctx context.Context, env *Env, args []string) error {
@@ -53,6 +57,9 @@ func runSay(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A soft memory limit makes the collector reclaim each sentence's
+	// vocoder buffers before the heap doubles.
+	debug.SetMemoryLimit(sayMemoryLimit)
 	pcm, err := voice.New(voice.Config{Mode: voice.Mode(*mode)}).Synthesize(ctx, profile, text, opt)
 	if err != nil {
 		return err

@@ -109,10 +109,7 @@ func (e *Engine) Synthesize(ctx context.Context, profile []byte, text string, op
 	if err != nil {
 		return nil, err
 	}
-	var out *audio.PCM
-	for _, pcm := range parts {
-		out = appendPCM(out, pcm)
-	}
+	out := concat(parts)
 	lufs := opt.LoudnessLUFS
 	if lufs == 0 {
 		lufs = -16
@@ -227,10 +224,17 @@ func durationStretch(speed float64) float64 {
 	return 1 / math.Min(2, math.Max(0.5, speed))
 }
 
-func appendPCM(dst, src *audio.PCM) *audio.PCM {
-	if dst == nil {
-		return &audio.PCM{Rate: src.Rate, Channels: 1, Samples: append([]float32(nil), src.Samples...)}
+// concat joins the sentences into one PCM, releasing each part as it is
+// copied so long texts do not hold two copies.
+func concat(parts []*audio.PCM) *audio.PCM {
+	n := 0
+	for _, p := range parts {
+		n += len(p.Samples)
 	}
-	dst.Samples = append(dst.Samples, src.Samples...)
-	return dst
+	out := &audio.PCM{Rate: parts[0].Rate, Channels: 1, Samples: make([]float32, 0, n)}
+	for i, p := range parts {
+		out.Samples = append(out.Samples, p.Samples...)
+		parts[i] = nil
+	}
+	return out
 }
