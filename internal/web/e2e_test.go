@@ -93,7 +93,10 @@ func (p *page) scriptsInBrowser(t *testing.T) {
 		return {
 			m5: ui.rateLimitMessage(300), m1: ui.rateLimitMessage(61), s30: ui.rateLimitMessage(30),
 			e429: ui.errorMessage(new api.ApiError(429, "rate_limited", "", 600)),
-			e413: ui.errorMessage(new api.ApiError(413, "too_large", "x")),
+			e413: ui.errorMessage(new api.ApiError(413, "too_large", "")),
+			e413s: ui.errorMessage(new api.ApiError(413, "too_large", "Audio file is larger than 25 MiB.")),
+			e500: ui.errorMessage(new api.ApiError(500, "internal", "An internal error occurred.")),
+			eNet: ui.errorMessage(new api.ApiError(0, "network", "")),
 			e422: ui.errorMessage(new api.ApiError(422, "unprocessable", "Only 1.2 s of speech.")),
 			ra: api.parseRetryAfter("120"), raBad: api.parseRetryAfter("soon"),
 			size: blob.size, rate: v.getUint32(24, true), data: v.getUint32(40, true),
@@ -104,7 +107,9 @@ func (p *page) scriptsInBrowser(t *testing.T) {
 	want := map[string]any{
 		"m5": "Too many requests. Please try again in 5 minutes.", "m1": "Too many requests. Please try again in 2 minutes.",
 		"s30": "Too many requests. Please try again in 30 seconds.", "e429": "Too many requests. Please try again in 10 minutes.",
-		"e422": "Only 1.2 s of speech.", "ra": 120.0, "raBad": nil, "size": 54.0, "rate": 16000.0, "data": 10.0,
+		"e422": "Only 1.2 s of speech.", "e413s": "Audio file is larger than 25 MiB.",
+		"e500": "Something went wrong on the server. Please try again.",
+		"eNet": "Cannot reach the server. Check your connection and try again.", "ra": 120.0, "raBad": nil, "size": 54.0, "rate": 16000.0, "data": 10.0,
 		"s1": 32767.0, "s2": -32768.0, "s4": 32767.0, "ext": "mp3",
 	}
 	for k, w := range want {

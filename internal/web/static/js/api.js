@@ -62,6 +62,7 @@ export class ApiError extends Error {
     super(message || code || `HTTP ${status}`);
     this.status = status;
     this.code = code || "";
+    this.serverMessage = message || ""; // written by the server for users
     this.retryAfter = retryAfter; // seconds, or null
   }
 }

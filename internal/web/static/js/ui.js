@@ -54,7 +54,7 @@ const byCode = {
   unauthorized: "Your session has ended. Please sign in again.",
   too_large: "That file is too large. Try a shorter recording (under a minute or two is plenty).",
   unsupported_media: "That file type is not supported. Use WAV, MP3, FLAC, OGG or Opus.",
-  not_found: "That item no longer exists. The page has been refreshed.",
+  not_found: "That item no longer exists; it may have been deleted in another window.",
   conflict: "That already exists.",
   unavailable: "The service is busy or starting up. Please try again shortly.",
   internal: "Something went wrong on the server. Please try again.",
@@ -65,12 +65,11 @@ const byCode = {
 export function errorMessage(err) {
   if (!err) return "";
   if (err.code === "rate_limited" || err.status === 429) return rateLimitMessage(err.retryAfter);
-  // The server's own message is written for users and is more specific than
-  // ours for validation errors, so it wins for those.
-  if ((err.code === "invalid" || err.code === "unprocessable" || err.code === "conflict") && err.message) {
-    return err.message;
-  }
-  return byCode[err.code] || err.message || "Something went wrong. Please try again.";
+  // For a request the server refused, its own message is written for users
+  // and says more ("Audio file is larger than 25 MiB.") than ours could.
+  const own = err.code !== "unauthorized" && err.code !== "not_found";
+  if (err.status >= 400 && err.status < 500 && err.serverMessage && own) return err.serverMessage;
+  return byCode[err.code] || (err.status ? byCode.internal : err.message) || "Something went wrong. Please try again.";
 }
 
 /** rateLimitMessage says how long to wait, from Retry-After seconds. */
