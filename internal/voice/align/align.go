@@ -25,9 +25,9 @@ type Segment struct {
 	// Word is the transcript word the phone belongs to (lowercase), "" for
 	// pauses and for every segment of Recognize.
 	Word string
-	// Guessed marks phones that were decoded freely rather than aligned:
-	// every phone of Recognize, and in Align the phones of a word missing
-	// from the pronunciation dictionary.
+	// Guessed marks phones whose identity is a guess: every phone of
+	// Recognize, and in Align the phones of a word missing from the
+	// pronunciation dictionary, spelled by flite's letter-to-sound rules.
 	Guessed bool
 }
 
@@ -37,6 +37,14 @@ const Rate = 16000
 // MaxSeconds bounds the audio of one call; the decoder's memory grows with
 // the length of the utterance. Longer references are labelled in pieces.
 const MaxSeconds = 600
+
+// Bounds on a transcript, far beyond real speech: ten words a second is
+// twice the fastest auctioneer; only maxGuesses unknown words are spelled
+// by flite, the rest are aligned unlabelled.
+const (
+	maxWordRate = 10
+	maxGuesses  = 64
+)
 
 // Errors returned by Align and Recognize (tested with errors.Is). Bad audio
 // wraps audio.ErrEmpty or audio.ErrTooLarge.
@@ -50,8 +58,10 @@ var (
 // Align force-aligns transcript to pcm (16 kHz mono) and returns phone and
 // pause segments in time order, covering the audio from start to end. The
 // phones follow the transcript's words in order, using the dictionary
-// pronunciation that fits best. Words missing from the dictionary are
-// decoded as a free run of phones with Guessed set; see UnknownWords.
+// pronunciation that fits best. Words missing from the dictionary (names,
+// numbers, misspellings; see UnknownWords) get flite's letter-to-sound
+// pronunciation and Guessed set; a word even flite cannot spell is
+// aligned as an unlabelled stretch reported as a pause.
 //
 // It fails with ErrNoMatch when no path through the transcript reaches the
 // end of the audio (wrong transcript, or audio too short for it).
@@ -65,20 +75,41 @@ func Align(ctx context.Context, pcm *audio.PCM, transcript string) ([]Segment, e
 	if len(words) == 0 {
 		return nil, ErrTranscript
 	}
-	// Every phone needs at least three 10 ms frames.
-	if len(words) > int(pcm.Seconds()*frameRate/3)+1 {
+	if len(words) > int(pcm.Seconds()*maxWordRate)+2 {
 		return nil, fmt.Errorf("%w: %d words in %.1f s", ErrNoMatch, len(words), pcm.Seconds())
 	}
 	prons, err := lookup(words)
 	if err != nil {
 		return nil, err
 	}
-	g := buildGrammar(words, prons)
-	raw, err := decode(ctx, pcm.Samples, g)
+	guessed := addGuesses(ctx, words, prons)
+	raw, err := decode(ctx, pcm.Samples, buildGrammar(words, prons))
 	if err != nil {
 		return nil, err
 	}
-	return alignedSegments(raw, words, prons, pcm.Seconds())
+	segs, err := alignedSegments(raw, words, guessed)
+	if err != nil {
+		return nil, err
+	}
+	return finish(segs, pcm.Seconds()), nil
+}
+
+// addGuesses adds flite's pronunciation of the words the dictionary lacks
+// to prons (for at most maxGuesses distinct words, which bounds the time
+// spent in flite) and returns the set of those words.
+func addGuesses(ctx context.Context, words []string, prons map[string][][]string) map[string]bool {
+	guessed := map[string]bool{}
+	var unknown []string
+	for _, w := range words {
+		if len(validProns(prons[w])) == 0 && !guessed[w] {
+			guessed[w] = true
+			unknown = append(unknown, w)
+		}
+	}
+	for w, p := range guessProns(ctx, unknown[:min(len(unknown), maxGuesses)]) {
+		prons[w] = [][]string{p}
+	}
+	return guessed
 }
 
 // Recognize labels pcm (16 kHz mono) with a phone-loop decoder driven by
@@ -173,7 +204,9 @@ func decode(ctx context.Context, pcm []float32, g *grammar) ([]rawSeg, error) {
 
 // alignedSegments turns decoded phone words back into transcript words:
 // consecutive words use alternating phone-word copies (see grammar.go).
-func alignedSegments(raw []rawSeg, words []string, prons map[string][][]string, dur float64) ([]Segment, error) {
+// A word without any pronunciation is one spoken-noise segment, reported
+// as a pause.
+func alignedSegments(raw []rawSeg, words []string, guessed map[string]bool) ([]Segment, error) {
 	segs := make([]Segment, 0, len(raw))
 	wi, last := -1, -1
 	for _, r := range raw {
@@ -181,23 +214,32 @@ func alignedSegments(raw []rawSeg, words []string, prons map[string][][]string, 
 			continue
 		}
 		s := Segment{Phone: Silence, Start: frameTime(r.start), End: frameTime(r.end + 1)}
-		if ph, parity, ok := parsePhoneWord(r.word); ok {
+		ph, parity, ok := parsePhoneWord(r.word)
+		switch {
+		case ok:
 			if parity != last {
-				wi++
-				last = parity
+				wi, last = wi+1, parity
 			}
-			if wi >= len(words) {
-				return nil, fmt.Errorf("%w: decoder returned extra words", ErrNoMatch)
-			}
-			s.Phone, s.Word = strings.ToLower(ph), words[wi]
-			s.Guessed = len(validProns(prons[words[wi]])) == 0
+			s.Phone = strings.ToLower(ph)
+		case r.word == unknownWord:
+			wi++
+			last = wi % 2
+			segs = append(segs, s)
+			continue
+		default: // a pause
+			segs = append(segs, s)
+			continue
 		}
+		if wi >= len(words) {
+			return nil, fmt.Errorf("%w: decoder returned extra words", ErrNoMatch)
+		}
+		s.Word, s.Guessed = words[wi], guessed[words[wi]]
 		segs = append(segs, s)
 	}
 	if wi != len(words)-1 {
 		return nil, fmt.Errorf("%w: aligned %d of %d words", ErrNoMatch, wi+1, len(words))
 	}
-	return finish(segs, dur), nil
+	return segs, nil
 }
 
 // frameTime is the time of the boundary before frame f. Frame f analyses a

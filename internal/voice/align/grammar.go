@@ -13,20 +13,21 @@ import (
 // per-utterance dictionary entries: a word ends where the suffix flips.
 // One-phone words still get cross-word triphone models from the decoder.
 
-// silWord is the model's silence filler (from its noisedict); nullWord is
-// how the decoder reports a null arc taken.
+// Filler words of the model's noisedict: silence, and "spoken noise"
+// (+SPN+), which stands in for a word missing from the dictionary. One
+// +SPN+ model stretches over a word of any length at the cost of a single
+// phone; a loop of free phones there instead made the grammar's search
+// tree, and the decoding time, grow many times over. nullWord is how the
+// decoder reports a null arc.
 const (
-	silWord  = "<sil>"
-	nullWord = "(NULL)"
+	silWord     = "<sil>"
+	unknownWord = "[SPEECH]"
+	nullWord    = "(NULL)"
 )
 
-// Grammar probabilities, not fitted to any speaker: a pause between words
-// costs what pocketsphinx's own -silprob charges a silence (0.005), and an
-// unknown word's phone loop ends after each phone with even odds.
-const (
-	pauseProb = 0.005
-	loopProb  = 0.5
-)
+// pauseProb is the grammar's probability of a pause between words: what
+// pocketsphinx's own -silprob charges a silence, not fitted to any speaker.
+const pauseProb = 0.005
 
 func phoneWord(ph string, parity int) string {
 	return ph + "/" + strconv.Itoa(parity)
@@ -67,7 +68,7 @@ type grammar struct {
 }
 
 // buildGrammar chains the words' pronunciations; a word without one (not
-// in the dictionary) becomes a loop of one or more arbitrary phones.
+// in the dictionary) becomes one stretch of spoken noise.
 func buildGrammar(words []string, prons map[string][][]string) *grammar {
 	g := &grammar{states: 1, silStates: []int{0}, silProb: pauseProb}
 	cur := 0
@@ -78,7 +79,7 @@ func buildGrammar(words []string, prons map[string][][]string) *grammar {
 				g.chain(cur, next, p, i%2)
 			}
 		} else {
-			g.loop(cur, next, w, i%2)
+			g.arcs = append(g.arcs, arc{cur, next, unknownWord, 1})
 		}
 		g.silStates = append(g.silStates, next)
 		cur = next
@@ -102,35 +103,6 @@ func (g *grammar) chain(from, to int, phones []string, parity int) {
 		g.arcs = append(g.arcs, arc{s, t, phoneWord(ph, parity), 1})
 		s = t
 	}
-}
-
-// loop lets between one and maxLoopPhones(word) arbitrary phones lead
-// from "from" to "to". The bound matters: free phones match audio better
-// than the transcript's words do, so an unbounded loop would outscore the
-// rest of the sentence by more than the beam and swallow it.
-func (g *grammar) loop(from, to int, word string, parity int) {
-	s := from
-	n := maxLoopPhones(word)
-	for i := 0; i < n; i++ {
-		next := to
-		if i < n-1 {
-			next = g.newState()
-		}
-		for _, p := range Phones() {
-			w := phoneWord(strings.ToUpper(p), parity)
-			if next != to {
-				g.arcs = append(g.arcs, arc{s, next, w, loopProb})
-			}
-			g.arcs = append(g.arcs, arc{s, to, w, 1 - loopProb})
-		}
-		s = next
-	}
-}
-
-// maxLoopPhones bounds the phones of a word from its spelling: English
-// words rarely have more phones than letters.
-func maxLoopPhones(word string) int {
-	return max(1, min(len([]rune(word)), 20))
 }
 
 // validProns drops pronunciations using phones outside the model's set.

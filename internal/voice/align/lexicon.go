@@ -2,18 +2,20 @@ package align
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"strings"
 	"unicode"
+
+	"github.com/voxclone/voxclone/internal/tts/flite"
 )
 
-// Words splits a transcript into the lowercase words Align labels: letters
-// and inner apostrophes are kept, everything else (punctuation, hyphens,
-// digits) separates words. Digits are dropped, since the spoken form of a
-// number is not knowable here; the phone loop then covers what was said.
+// Words splits a transcript into the lowercase words Align labels: runs of
+// letters, digits and inner apostrophes; everything else (punctuation,
+// hyphens, symbols) separates words. Numbers stay words; flite says them.
 func Words(transcript string) []string {
-	f := func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }
+	f := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' }
 	var out []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(transcript), f) {
 		if w = strings.Trim(w, "'"); w != "" {
@@ -74,4 +76,62 @@ func indexComment(ph []string) int {
 		}
 	}
 	return -1
+}
+
+// maxSingleGuesses bounds the one-word flite calls made when a batch call
+// cannot be split back into words.
+const maxSingleGuesses = 16
+
+// guessProns asks flite's letter-to-sound rules (and number expansion) for
+// the pronunciations of words the dictionary lacks. The words go to flite
+// in one call, separated by commas so that flite pauses between them; the
+// pauses cut the phones back into words. When they do not, up to
+// maxSingleGuesses words are asked one by one. Words flite cannot speak are
+// left out of the result.
+func guessProns(ctx context.Context, words []string) map[string][]string {
+	out := make(map[string][]string, len(words))
+	if len(words) == 0 {
+		return out
+	}
+	if groups := fliteWords(ctx, strings.Join(words, ", ")); len(groups) == len(words) {
+		for i, w := range words {
+			out[w] = groups[i]
+		}
+		return out
+	}
+	for _, w := range words[:min(len(words), maxSingleGuesses)] {
+		if groups := fliteWords(ctx, w); len(groups) == 1 {
+			out[w] = groups[0]
+		}
+	}
+	return out
+}
+
+// fliteWords synthesizes text and returns its phones (as dictionary
+// phones) split at flite's pauses.
+func fliteWords(ctx context.Context, text string) [][]string {
+	if len(text) > flite.MaxTextBytes {
+		return nil
+	}
+	r, err := flite.Synthesize(ctx, "slt", text, flite.Options{})
+	if err != nil {
+		return nil
+	}
+	var groups [][]string
+	var cur []string
+	for _, p := range r.Phones {
+		ph := Normalize(p.Name)
+		if ph == Silence {
+			if len(cur) > 0 {
+				groups = append(groups, cur)
+			}
+			cur = nil
+			continue
+		}
+		cur = append(cur, strings.ToUpper(ph))
+	}
+	if len(cur) > 0 {
+		groups = append(groups, cur)
+	}
+	return groups
 }

@@ -62,15 +62,20 @@ func Class(phone string) string {
 	return ClassUnknown
 }
 
-// Normalize maps a recogniser phone label to flite's naming: lowercase
-// ARPAbet without stress digits, and "pau" for silence and every filler
-// (SIL, +NSN+, +SPN+, <sil>, [NOISE] …). flite's own names pass unchanged.
+// Normalize maps a recogniser or flite phone label to the 39 names of
+// Phones: lowercase ARPAbet without stress digits, flite's schwa "ax" as
+// "ah" (as the CMU dictionary writes it), and "pau" for silence and every
+// filler (SIL, +NSN+, +SPN+, <sil>, [NOISE] …).
 func Normalize(phone string) string {
 	p := strings.ToLower(strings.TrimRight(phone, "012"))
 	if _, ok := phoneClass[p]; ok {
 		return p
 	}
 	switch {
+	case p == "ax": // flite's schwa; the dictionary writes it AH
+		return "ah"
+	case p == "axr":
+		return "er"
 	case p == "sil", p == "h#", p == "pau", p == "sp",
 		strings.HasPrefix(p, "+"), strings.HasPrefix(p, "<"), strings.HasPrefix(p, "["):
 		return Silence
