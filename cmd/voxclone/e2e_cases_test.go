@@ -34,6 +34,9 @@ func badInputs(t *testing.T, s *server, wav []byte) {
 		fresh := &client{t: t, url: s.URL, token: signToken(t, s.DataDir, ownerID, time.Now().Add(time.Hour))}
 		fresh.json("GET", "/api/voice/models/"+m.ID, nil, 200, nil)
 	})
+	t.Run("EveryPrivateRouteNeedsAuth", func(t *testing.T) {
+		privateRoutesNeedAuth(t, s.URL)
+	})
 	t.Run("OtherUsersModel", func(t *testing.T) {
 		other, _ := registerUser(t, s.URL, "other@example.com")
 		other.wantError("GET", "/api/voice/models/"+m.ID, nil, 404, "not_found")
@@ -194,4 +197,30 @@ func commandsStartAndRefuse(t *testing.T, bin string) {
 		t.Errorf("generated secret: %v %v, want mode 0600", err, st)
 	}
 	s.stop()
+}
+
+// privateRoutesNeedAuth reads the server's OpenAPI document and calls every
+// operation that declares a security requirement without credentials.
+func privateRoutesNeedAuth(t *testing.T, url string) {
+	anon := &client{t: t, url: url}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security *[]map[string][]string `json:"security"`
+		} `json:"paths"`
+	}
+	anon.json("GET", "/openapi.json", nil, 200, &doc)
+	n := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			if op.Security != nil && len(*op.Security) == 0 {
+				continue // public
+			}
+			n++
+			p := strings.ReplaceAll(path, "{id}", "0123456789abcdef0123456789abcdef")
+			anon.wantError(strings.ToUpper(method), p, map[string]string{}, 401, "unauthorized")
+		}
+	}
+	if n < 14 {
+		t.Errorf("only %d private operations in the OpenAPI document", n)
+	}
 }
