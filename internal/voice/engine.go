@@ -52,7 +52,7 @@ type Config struct {
 }
 
 // Engine clones voices and speaks text in them. It is safe for concurrent
-// use; New is cheap and the base voices are measured on first use.
+// use, and New is cheap: the base voices' statistics are built in.
 type Engine struct {
 	mode    Mode
 	workers int
@@ -105,16 +105,30 @@ func (e *Engine) Synthesize(ctx context.Context, profile []byte, text string, op
 	if len(chunks) == 0 {
 		return nil, ErrEmptyText
 	}
+	opt = sanitize(opt)
 	parts, err := e.speakAll(ctx, &p, chunks, opt)
 	if err != nil {
 		return nil, err
 	}
-	out := concat(parts)
-	lufs := opt.LoudnessLUFS
-	if lufs == 0 {
-		lufs = -16
+	return loudness.Normalize(concat(parts), opt.LoudnessLUFS, -1), nil
+}
+
+// sanitize replaces unset or non-finite options with defaults and clamps
+// the rest to their documented ranges.
+func sanitize(o Options) Options {
+	finite := func(v, def float64) float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v == 0 {
+			return def
+		}
+		return v
 	}
-	return loudness.Normalize(out, lufs, -1), nil
+	o.Speed = clamp(finite(o.Speed, 1), 0.5, 2)
+	o.Pitch = clamp(finite(o.Pitch, 0), -12, 12)
+	o.LoudnessLUFS = clamp(finite(o.LoudnessLUFS, -16), -70, 0)
+	if o.Similarity != nil && math.IsNaN(*o.Similarity) {
+		o.Similarity = nil
+	}
+	return o
 }
 
 // speakAll renders the sentences on up to e.workers goroutines. Each
@@ -215,14 +229,9 @@ func similarity(s *float64) float64 {
 	return clamp(*s, 0, 1)
 }
 
-// durationStretch maps the speed option (0 = 1, clamped to 0.5–2) to
-// flite's duration factor.
-func durationStretch(speed float64) float64 {
-	if speed == 0 {
-		speed = 1
-	}
-	return 1 / math.Min(2, math.Max(0.5, speed))
-}
+// durationStretch maps the (sanitised) speed option to flite's duration
+// factor.
+func durationStretch(speed float64) float64 { return 1 / speed }
 
 // concat joins the sentences into one PCM, releasing each part as it is
 // copied so long texts do not hold two copies.

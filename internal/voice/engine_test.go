@@ -103,6 +103,10 @@ func TestSynthesizeErrors(t *testing.T) {
 	if _, err := e.Synthesize(ctx, prof, " ... ", Options{}); !errors.Is(err, ErrEmptyText) {
 		t.Errorf("empty text: %v", err)
 	}
+	nan := math.NaN()
+	if p, err := e.Synthesize(ctx, prof, "Odd options.", Options{Speed: nan, Pitch: math.Inf(1), LoudnessLUFS: nan, Similarity: &nan}); err != nil || p.Seconds() < 0.3 {
+		t.Errorf("non-finite options: %v", err)
+	}
 	if _, err := e.Clone(ctx, nil); !errors.Is(err, ErrNoSpeech) {
 		t.Errorf("no refs: %v", err)
 	}

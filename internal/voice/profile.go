@@ -7,7 +7,8 @@ package voice
 // spectral envelope (natural-log amplitude) at profileRate.
 type Profile struct {
 	// ParamsHash identifies the analysis settings the profile was built
-	// with; Synthesize rebuilds nothing, but rejects foreign settings.
+	// with. Profiles from other settings still load; it tells a service
+	// that keeps the cleaned audio when a rebuild would change the profile.
 	ParamsHash    uint32
 	SpeechSeconds float32 // net speech analysed
 	Quality       float32 // 0–100 upload quality score, 0 when unknown
