@@ -160,6 +160,7 @@ func (p *page) uploadSample(t *testing.T) {
 	p.waitJS(t, `!$("upload-submit").disabled && $("upload-chosen").textContent.includes("cmuarctic_axb.wav")`, 5*time.Second)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("upload-submit")))
 	p.waitBanner(t, "speech", 30*time.Second)
+	p.shot(t, "02-upload-refused")
 	if n := evalJS[float64](t, p, `$("samples-list").children.length`); n != 0 {
 		t.Fatalf("%v samples after a refused upload, want 0", n)
 	}
@@ -193,5 +194,5 @@ func (p *page) uploadSample(t *testing.T) {
 		return n / (d.length / 4) > 0.05;
 	})()`, 10*time.Second)
 	p.waitJS(t, `$("samples-list").children.length === 1`, 10*time.Second)
-	p.shot(t, "02-samples-report")
+	p.shot(t, "03-samples-report")
 }

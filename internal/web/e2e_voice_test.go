@@ -25,7 +25,7 @@ func (p *page) recordSample(t *testing.T) {
 	// The meter must move with the speech while recording.
 	p.waitJS(t, `$("rec-level").value > 0.3`, 5*time.Second)
 	p.waitJS(t, `$("rec-time").textContent === "0:03"`, 10*time.Second)
-	p.shot(t, "03-recording")
+	p.shot(t, "04-recording")
 	p.waitJS(t, `$("rec-time").textContent === "`+fmt.Sprintf("0:%02d", int(recordFor.Seconds()))+`"`, recordFor)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("rec-toggle")))
 	p.waitJS(t, `!$("rec-use").hidden`, 10*time.Second)
@@ -70,7 +70,7 @@ func (p *page) createVoice(t *testing.T) {
 	if n := evalJS[float64](t, p, `$("clone-samples").querySelectorAll("input").length`); n != 2 {
 		t.Errorf("%v sample checkboxes after creating, want 2", n)
 	}
-	p.shot(t, "04-voices")
+	p.shot(t, "05-voices")
 }
 
 func (p *page) renameVoice(t *testing.T) {
@@ -99,7 +99,7 @@ func (p *page) speak(t *testing.T) {
 	if !strings.HasPrefix(dl["href"], "blob:") || !strings.HasSuffix(dl["name"], ".wav") {
 		t.Errorf("download link %v, want a blob: URL saved as .wav", dl)
 	}
-	p.shot(t, "05-speak")
+	p.shot(t, "06-speak")
 
 	// Again as MP3, watching for the progress bar while the server works.
 	evalJS[any](t, p, `(() => { window.sawProgress = false;
@@ -130,7 +130,7 @@ func (p *page) history(t *testing.T) {
 	}
 	p.clickIn(t, "history-list", "quick brown fox", "Play")
 	p.waitJS(t, `!$("history-audio").hidden && $("history-audio").duration > 0.5`, 20*time.Second)
-	p.shot(t, "06-history")
+	p.shot(t, "07-history")
 }
 
 // phoneLayout checks that a phone-sized screen needs no sideways scrolling.
@@ -144,9 +144,9 @@ func (p *page) phoneLayout(t *testing.T) {
 		}
 	}
 	p.waitJS(t, `$("history-list").children.length === 2`, 10*time.Second)
-	p.shot(t, "07-phone-history")
+	p.shot(t, "08-phone-history")
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/speak"]`)))
-	p.shot(t, "08-phone-speak")
+	p.shot(t, "09-phone-speak")
 	p.do(t, 10*time.Second, chromedp.Emulate(device.Reset), chromedp.EmulateViewport(1280, 900))
 }
 

@@ -36,6 +36,8 @@ export function showError(err) {
   $("notice-text").textContent = typeof err === "string" ? err : errorMessage(err);
   $("notice").hidden = false;
   $("notice").classList.remove("info");
+  // On a long page the banner may be far above the button that failed.
+  $("notice").scrollIntoView({ block: "nearest" });
 }
 
 /** showInfo uses the same banner for a neutral message. */
