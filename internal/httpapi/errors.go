@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"math"
@@ -64,7 +65,12 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	status := StatusCode(code)
 	if status == http.StatusInternalServerError {
 		code = app.EInternal
-		log.ErrorContext(r.Context(), "internal error",
+		level, msg := slog.LevelError, "internal error"
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			// The client went away; nobody reads this answer.
+			level, msg = slog.LevelInfo, "request canceled by the client"
+		}
+		log.Log(r.Context(), level, msg,
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
 	}
 	var ae *app.Error
