@@ -15,7 +15,7 @@ func TestCloneChoosesBaseBySpeaker(t *testing.T) {
 	ctx := context.Background()
 	e := New(Config{})
 	for _, sp := range []string{"vctk_p225", "vctk_p226", "cmuarctic_aew", "cmuarctic_axb"} {
-		b, err := e.Clone(ctx, loadRefs(t, sp, 30))
+		b, err := e.Clone(ctx, loadRefs(t, sp, 15))
 		if err != nil {
 			t.Fatalf("%s: %v", sp, err)
 		}
