@@ -1,6 +1,7 @@
 package voice
 
 import (
+	"context"
 	"math"
 
 	"github.com/voxclone/voxclone/internal/voice/mcep"
@@ -64,6 +65,32 @@ func newStatsAcc() *statsAcc {
 		gv: make([]float64, mcepOrder+1), ltas: make([]float64, ltasBands),
 		ap: make([]float64, world.NumBands(analysisRate)),
 	}
+}
+
+// chunkSeconds bounds how much audio is analysed at once: the vocoder's
+// per-frame rows cost ≈ 0.8 MB per second of audio per stream, so a
+// 5-minute reference in one piece would need half a gigabyte.
+const chunkSeconds = 20
+
+// addLong analyses a reference of any length in chunks of at most
+// chunkSeconds (a short tail joins the previous chunk), checking ctx
+// between them.
+func (a *statsAcc) addLong(ctx context.Context, x []float64) error {
+	n := chunkSeconds * analysisRate
+	for s := 0; s < len(x); {
+		end := min(s+n, len(x))
+		if len(x)-end < n/10 {
+			end = len(x)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := a.add(x[s:end]); err != nil {
+			return err
+		}
+		s = end
+	}
+	return nil
 }
 
 // add analyses one clean utterance at analysisRate.
