@@ -23,7 +23,13 @@ func decodeMP3(data []byte) (p *audio.PCM, err error) {
 			p, err = nil, fmt.Errorf("mp3 decoder panic: %v: %w", r, audio.ErrCorrupt)
 		}
 	}()
-	d, err := mp3.NewDecoder(bytes.NewReader(data))
+	// Hand go-mp3 the data from the first frame on: it would allocate
+	// whatever size an ID3 tag header claims (up to 256 MB) to skip it.
+	off := firstFrame(data)
+	if off < 0 {
+		return nil, fmt.Errorf("no MPEG audio frame: %w", audio.ErrCorrupt)
+	}
+	d, err := mp3.NewDecoder(bytes.NewReader(data[off:]))
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", err, audio.ErrCorrupt)
 	}
