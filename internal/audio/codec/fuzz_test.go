@@ -6,8 +6,8 @@ import (
 	"os/exec"
 	"runtime"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/audio"
 )
