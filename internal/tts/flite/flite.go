@@ -114,6 +114,9 @@ func Synthesize(ctx context.Context, voice, text string, opt Options) (*Result, 
 	if stretch <= 0 {
 		stretch = 1
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	select {
 	case sem <- struct{}{}:
 	case <-ctx.Done():
