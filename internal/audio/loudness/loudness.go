@@ -109,9 +109,30 @@ func blockPowers(p *audio.PCM) []float64 {
 }
 
 // Integrated returns the gated integrated loudness of p in LUFS, or Silence
-// (−Inf) when nothing passes the absolute gate.
+// (−Inf) when nothing passes the absolute gate. Audio shorter than one
+// 400 ms gating block (a one-word synthesis) is measured as a single
+// ungated block over its whole length, so it can still be normalised.
 func Integrated(p *audio.PCM) float64 {
+	if p.Rate > 0 && p.Frames() < 4*int(math.Round(float64(p.Rate)/10)) {
+		return shortLoudness(p)
+	}
 	return integratedFromSteps(blockPowers(p))
+}
+
+func shortLoudness(p *audio.PCM) float64 {
+	n := p.Frames()
+	if n == 0 {
+		return Silence
+	}
+	var sum float64
+	for c := 0; c < p.Channels; c++ {
+		sum += channelWeight(c, p.Channels) * newKFilter(float64(p.Rate)).power(p.Samples[c:], p.Channels) / float64(n)
+	}
+	l := offset + 10*math.Log10(sum)
+	if l <= absoluteGate {
+		return Silence
+	}
+	return l
 }
 
 func integratedFromSteps(steps []float64) float64 {

@@ -167,3 +167,17 @@ func BenchmarkTruePeakSpeech(b *testing.B) {
 		TruePeak(p)
 	}
 }
+
+func TestShortClip(t *testing.T) {
+	p := load(t, speechtest.WAVs(t, "cmuarctic_axb")[0])
+	// 300 ms from the middle of a word: shorter than one gating block.
+	short := &audio.PCM{Rate: p.Rate, Channels: 1, Samples: p.Samples[16000 : 16000+p.Rate*3/10]}
+	l := Integrated(short)
+	if math.IsInf(l, -1) || l < -40 || l > 0 {
+		t.Fatalf("300 ms of speech: %v LUFS", l)
+	}
+	out := Normalize(short, -16, -1)
+	if got := Integrated(out); math.Abs(got+16) > 0.5 && TruePeak(out) < -1.1 {
+		t.Errorf("normalised short clip: %.2f LUFS, %.2f dBTP", got, TruePeak(out))
+	}
+}
