@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/loudness"
 	"github.com/voxclone/voxclone/internal/voice/world"
 )
 
@@ -68,6 +69,7 @@ func TestSynthesize(t *testing.T) {
 			if d := a.Seconds(); d < 2 || d > 6 || a.Rate != analysisRate {
 				t.Fatalf("%.2f s at %d Hz", d, a.Rate)
 			}
+			checkLevel(t, a, -16)
 			b, _ := e.Synthesize(ctx, prof, testText, Options{Seed: 7})
 			if !bytes.Equal(f32bytes(a.Samples), f32bytes(b.Samples)) {
 				t.Error("same input and seed gave different output")
@@ -113,6 +115,25 @@ func TestSynthesizeErrors(t *testing.T) {
 	silence := &audio.PCM{Rate: 16000, Channels: 1, Samples: make([]float32, 16000*5)}
 	if _, err := e.Clone(ctx, []Reference{{Audio: silence}}); !errors.Is(err, ErrNoSpeech) {
 		t.Errorf("silence: %v", err)
+	}
+}
+
+// checkLevel asserts finite samples, loudness within 1 LU of lufs and
+// sample peaks under −1 dBFS (the true-peak ceiling bounds them).
+func checkLevel(t *testing.T, p *audio.PCM, lufs float64) {
+	t.Helper()
+	peak := 0.0
+	for _, v := range p.Samples {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			t.Fatal("non-finite sample")
+		}
+		peak = math.Max(peak, math.Abs(float64(v)))
+	}
+	if l := loudness.Integrated(p); math.Abs(l-lufs) > 1 {
+		t.Errorf("loudness %.1f LUFS, want %.0f", l, lufs)
+	}
+	if db := 20 * math.Log10(peak); db > -0.99 {
+		t.Errorf("sample peak %.2f dBFS", db)
 	}
 }
 
