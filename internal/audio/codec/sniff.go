@@ -2,7 +2,10 @@
 // by sniffing the bytes (never the file name), and encodes PCM to the
 // output formats voxclone serves. WAV, MP3 and FLAC are decoded in pure Go;
 // Ogg (Vorbis, Opus), WebM and M4A go through ffmpeg. WAV, raw PCM, μ-law
-// and FLAC are encoded in pure Go; MP3 and Opus through ffmpeg.
+// and FLAC are encoded in pure Go; MP3 through lame (or ffmpeg without it)
+// and Opus through ffmpeg.
+//
+// Decode and Encode are safe for concurrent use.
 package codec
 
 import (
