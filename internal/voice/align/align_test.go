@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/prep"
 	"github.com/voxclone/voxclone/internal/speechtest"
 )
 
@@ -69,6 +70,21 @@ func TestAlignRealSpeech(t *testing.T) {
 		1000*durs[len(durs)/2], 1000*durs[len(durs)/20], 1000*durs[len(durs)*19/20], 100*frac)
 	if durs[0] < 0.025 || frac < 0.95 {
 		t.Errorf("implausible phone durations: shortest %.0f ms, %.1f%% within 30–300 ms", 1000*durs[0], 100*frac)
+	}
+}
+
+// TestAlignPrepared aligns audio as the engine receives it: cleaned by
+// prep.Prepare, with edges trimmed and long pauses shortened.
+func TestAlignPrepared(t *testing.T) {
+	for _, u := range transcribed(t, 1) {
+		pcm, _ := prep.Prepare(u.pcm, prep.Options{Rate: Rate})
+		segs, err := Align(context.Background(), pcm, u.text)
+		if err != nil {
+			t.Fatalf("%s: %v", u.name, err)
+		}
+		checkTiling(t, u.name, segs, pcm.Seconds())
+		checkWordOrder(t, u.name, segs, Words(u.text))
+		checkCoverage(t, u.name, segs, pcm)
 	}
 }
 

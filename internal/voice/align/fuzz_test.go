@@ -58,7 +58,7 @@ func FuzzAlign(f *testing.F) {
 	f.Add(make([]byte, 2*Rate/5), "")
 	f.Add([]byte{0xff, 0x7f, 0x00, 0x80}, "a b c d e f g h i j")
 	f.Fuzz(func(t *testing.T, data []byte, text string) {
-		if len(data) > 4*Rate || len(text) > 400 { // keep each run short
+		if len(data) > 2*Rate || len(text) > 100 { // keep each run short
 			return
 		}
 		pcm := &audio.PCM{Rate: Rate, Channels: 1, Samples: make([]float32, len(data)/2)}
