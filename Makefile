@@ -7,7 +7,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 
 # Debian packages the binary needs at build and run time, and those only the
 # tests need (speech recognition for the evaluation, a browser for the web app).
-RUN_DEBS  := flite1-dev ffmpeg lame pkg-config gcc
+RUN_DEBS  := flite1-dev ffmpeg lame pkg-config gcc libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
 TEST_DEBS := pocketsphinx pocketsphinx-en-us chromium fonts-liberation sox curl
 
 .PHONY: help run build test deps test-deps lint fmt vet bench clean
