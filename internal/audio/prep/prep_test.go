@@ -137,21 +137,23 @@ func TestPrepare(t *testing.T) {
 	in.Samples = append(in.Samples, make([]float32, 3*rate)...)
 	in = addNoise(in, 45, 2)
 	before := slices.Clone(in.Samples)
-	out, r := Prepare(in, DefaultOptions())
-	if !slices.Equal(before, in.Samples) {
-		t.Fatal("Prepare modified its input")
-	}
-	if out.Rate != 16000 || out.Channels != 1 {
-		t.Fatalf("output %d Hz %d ch", out.Rate, out.Channels)
-	}
-	if got := out.Seconds(); got > r.DurationSeconds-7 || got < r.SpeechSeconds*0.9 {
-		t.Errorf("output %.1f s from %.1f s input with %.1f s speech", got, r.DurationSeconds, r.SpeechSeconds)
-	}
-	if l := loudness.Integrated(out); math.Abs(l+23) > 0.5 {
-		t.Errorf("output loudness %.2f LUFS, want -23", l)
-	}
-	if tp := loudness.TruePeak(out); tp > -1 {
-		t.Errorf("output true peak %.2f dBTP", tp)
+	for _, opt := range []Options{DefaultOptions(), {Rate: 24000, TargetLUFS: -20}} {
+		out, r := Prepare(in, opt)
+		if !slices.Equal(before, in.Samples) {
+			t.Fatal("Prepare modified its input")
+		}
+		if out.Rate != opt.Rate || out.Channels != 1 {
+			t.Fatalf("output %d Hz %d ch, want %d Hz mono", out.Rate, out.Channels, opt.Rate)
+		}
+		if got := out.Seconds(); got > r.DurationSeconds-7 || got < r.SpeechSeconds*0.9 {
+			t.Errorf("output %.1f s from %.1f s input with %.1f s speech", got, r.DurationSeconds, r.SpeechSeconds)
+		}
+		if l := loudness.Integrated(out); math.Abs(l-opt.TargetLUFS) > 0.5 {
+			t.Errorf("output loudness %.2f LUFS, want %.0f", l, opt.TargetLUFS)
+		}
+		if tp := loudness.TruePeak(out); tp > -1 {
+			t.Errorf("output true peak %.2f dBTP", tp)
+		}
 	}
 }
 
