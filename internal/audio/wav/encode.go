@@ -31,10 +31,11 @@ func (e Encoding) layout() (tag uint16, bytesPerSample int) {
 
 // Encoder writes a WAV stream sample block by sample block.
 type Encoder struct {
-	w   io.Writer
-	enc Encoding
-	buf []byte
-	ch  int
+	w       io.Writer
+	enc     Encoding
+	buf     []byte
+	ch      int
+	written int64 // data bytes
 }
 
 // NewEncoder writes the header for frames sample frames of channels
@@ -116,6 +117,7 @@ func (e *Encoder) Write(samples []float32) error {
 		if _, err := e.w.Write(b); err != nil {
 			return fmt.Errorf("wav: writing samples: %w", err)
 		}
+		e.written += int64(len(b))
 		samples = samples[n:]
 	}
 	return nil
@@ -123,9 +125,8 @@ func (e *Encoder) Write(samples []float32) error {
 
 // Close pads the data chunk to an even length, as RIFF requires. It does not
 // close the underlying writer.
-func (e *Encoder) Close(totalSamples int) error {
-	_, bps := e.enc.layout()
-	if totalSamples*bps%2 == 1 {
+func (e *Encoder) Close() error {
+	if e.written%2 == 1 {
 		if _, err := e.w.Write([]byte{0}); err != nil {
 			return fmt.Errorf("wav: padding: %w", err)
 		}
@@ -176,7 +177,7 @@ func Encode(w io.Writer, p *audio.PCM, enc Encoding) error {
 	if err := e.Write(p.Samples); err != nil {
 		return err
 	}
-	return e.Close(len(p.Samples))
+	return e.Close()
 }
 
 // NewBodyEncoder returns an encoder that writes samples with no header: raw
