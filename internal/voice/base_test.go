@@ -14,6 +14,9 @@ var update = flag.Bool("update", false, "rewrite basestats.json from fresh measu
 // TestBaseStatsCurrent re-measures the base voices and compares them with
 // the embedded basestats.json, which must follow any analysis change.
 func TestBaseStatsCurrent(t *testing.T) {
+	if raceEnabled && !*update {
+		t.Skip("numbers only; slow under the race detector")
+	}
 	fresh := map[string]*speakerStats{}
 	for _, v := range baseVoices {
 		s, err := measureBase(context.Background(), v)

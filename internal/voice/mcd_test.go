@@ -68,8 +68,8 @@ func speechMceps(t *testing.T, x []float64) [][]float64 {
 // speakers, that the converted voice is spectrally closer to the speaker
 // than the base voice it starts from.
 func TestConversionMovesTowardSpeaker(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
+	if testing.Short() || raceEnabled {
+		t.Skip("slow; numbers only")
 	}
 	ctx := context.Background()
 	say := func(mode Mode) func([]byte, string) *audio.PCM {
