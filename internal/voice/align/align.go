@@ -7,6 +7,9 @@
 // pocketsphinx-en-us and libpocketsphinx-dev) and report phones with
 // flite's names (lowercase ARPAbet, "pau" for silence), so labels from the
 // reference and from flite's base voice can be compared directly.
+//
+// Every function is safe for concurrent use; each running call holds its
+// own decoder.
 package align
 
 import (
@@ -133,7 +136,8 @@ func Recognize(ctx context.Context, pcm *audio.PCM) ([]Segment, error) {
 }
 
 // UnknownWords returns the transcript words that are not in the
-// pronunciation dictionary, which Align decodes without a pronunciation.
+// pronunciation dictionary, whose phones Align takes from flite's
+// letter-to-sound rules and marks Guessed.
 func UnknownWords(transcript string) ([]string, error) {
 	words := Words(transcript)
 	prons, err := lookup(words)

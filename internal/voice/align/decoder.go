@@ -17,6 +17,8 @@ package align
 
 static void vx_quiet(void) { err_set_logfp(NULL); }
 
+// vx_set_ends sets what fsg_model_init leaves unset (a struct field, so
+// cgo cannot reach it as a function).
 static void vx_set_ends(fsg_model_t *f, int start, int final) {
 	f->start_state = start;
 	f->final_state = final;
@@ -69,8 +71,9 @@ type decoder struct {
 }
 
 // pools keep idle decoders, one pool per search kind. Loading a decoder
-// costs a few hundred milliseconds, so they are kept for the life of the
-// process; at most one per concurrent call of that kind exists.
+// costs a few hundred milliseconds, so up to maxIdle of each kind are kept
+// for the life of the process (≈7 MB each); a burst of concurrent calls
+// loads more, and the surplus is freed when they finish.
 var pools = struct {
 	sync.Mutex
 	idle map[string][]*decoder
@@ -90,10 +93,16 @@ func getDecoder(kind string) (*decoder, error) {
 	return newDecoder(kind)
 }
 
+const maxIdle = 4
+
 func putDecoder(kind string, d *decoder) {
 	pools.Lock()
+	defer pools.Unlock()
+	if len(pools.idle[kind]) >= maxIdle {
+		C.ps_free(d.ps)
+		return
+	}
 	pools.idle[kind] = append(pools.idle[kind], d)
-	pools.Unlock()
 }
 
 // loopArgs are the phone-loop decoder's settings: context-independent
@@ -117,20 +126,7 @@ func newDecoder(kind string) (*decoder, error) {
 	if err := os.WriteFile(dict, []byte(phoneDict()), 0o600); err != nil {
 		return nil, fmt.Errorf("align: %w", err)
 	}
-	args := []string{"vx",
-		"-hmm", hmmDir,
-		"-dict", dict,
-		"-remove_silence", "no", // frame numbers must stay audio time
-		"-fsgusefiller", "no", // silence only where the grammar allows it
-		"-bestpath", "no",
-		"-cmn", "batch",
-		"-remove_noise", "no",
-		"-logfn", os.DevNull,
-	}
-	if kind == searchLoop {
-		args = append(args, loopArgs...)
-	}
-	cfg, err := parseArgs(args)
+	cfg, err := parseArgs(decoderArgs(kind, dict))
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +145,25 @@ func newDecoder(kind string) (*decoder, error) {
 		}
 	}
 	return &decoder{ps: ps}, nil
+}
+
+func decoderArgs(kind, dict string) []string {
+	args := []string{"vx",
+		"-hmm", hmmDir,
+		"-dict", dict,
+		"-remove_silence", "no", // frame numbers must stay audio time
+		"-fsgusefiller", "no", // silence only where the grammar allows it
+		"-bestpath", "no",
+		"-cmn", "batch", // the model's own setting, made explicit
+		// Noise removal keeps its noise estimate from one utterance to the
+		// next, so results would depend on what a pooled decoder saw before.
+		"-remove_noise", "no",
+		"-logfn", os.DevNull,
+	}
+	if kind == searchLoop {
+		args = append(args, loopArgs...)
+	}
+	return args
 }
 
 func parseArgs(args []string) (*C.cmd_ln_t, error) {
@@ -209,6 +224,9 @@ func (d *decoder) run(search string, pcm []float32) ([]rawSeg, error) {
 	if C.ps_set_search(d.ps, name) < 0 {
 		return nil, fmt.Errorf("align: no search %q", search)
 	}
+	if len(pcm) == 0 {
+		return nil, nil
+	}
 	s16 := toInt16(pcm)
 	rc := C.vx_decode(d.ps, (*C.short)(unsafe.Pointer(&s16[0])), C.size_t(len(s16)))
 	if rc < 0 {
@@ -223,12 +241,14 @@ func (d *decoder) run(search string, pcm []float32) ([]rawSeg, error) {
 	return out, nil
 }
 
-// toInt16 converts with clipping; pocketsphinx's front end takes 16-bit PCM.
+// toInt16 converts with clipping (NaN becomes 0); pocketsphinx's front end
+// takes 16-bit PCM.
 func toInt16(x []float32) []int16 {
 	out := make([]int16, len(x))
 	for i, v := range x {
-		f := math.Round(float64(v) * 32767)
-		out[i] = int16(max(-32768, min(32767, f)))
+		if f := math.Round(float64(v) * 32767); f == f {
+			out[i] = int16(max(-32768, min(32767, f)))
+		}
 	}
 	return out
 }

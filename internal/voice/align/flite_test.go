@@ -29,8 +29,8 @@ func boundaryErrors(ref []flite.Phone, got []Segment) []float64 {
 	}
 	var a, b []ph
 	for _, p := range ref {
-		if p.Name != Silence {
-			a = append(a, ph{p.Name, p.End})
+		if name := Normalize(p.Name); name != Silence {
+			a = append(a, ph{name, p.End})
 		}
 	}
 	for _, s := range got {
