@@ -56,7 +56,8 @@ func addDecoys(ids identifiers, decoys []Decoy) {
 		var raw, norm [][][]float64
 		for _, a := range d.Audio {
 			x := to16k(a).Samples
-			raw, norm = append(raw, fx.features(x, false)), append(norm, fx.features(x, true))
+			r, n := fx.features(x)
+			raw, norm = append(raw, r), append(norm, n)
 		}
 		ids.raw.addDecoy(raw)
 		ids.norm.addDecoy(norm)

@@ -150,27 +150,28 @@ func (e *mfccExtractor) cepstra(x []float32) (ceps [][]float64, energy []float64
 	return ceps, energy
 }
 
-// features returns the speaker-ID features of one utterance: cepstra plus
-// deltas, restricted to speech frames, optionally with per-utterance cepstral
-// mean and variance normalization. Nil means too little speech to score.
-func (e *mfccExtractor) features(x []float32, cmvn bool) [][]float64 {
+// features returns the speaker-ID features of one utterance, cepstra plus
+// deltas restricted to speech frames, both as they are (raw) and with
+// per-utterance cepstral mean and variance normalization (norm). Both are
+// nil when there is too little speech to score.
+func (e *mfccExtractor) features(x []float32) (raw, norm [][]float64) {
 	ceps, energy := e.cepstra(x)
 	if len(ceps) == 0 {
-		return nil
+		return nil, nil
 	}
 	full := appendDeltas(ceps)
 	keep := speechFrames(energy)
-	out := make([][]float64, 0, len(keep))
+	if len(keep) < 10 {
+		return nil, nil
+	}
+	raw = make([][]float64, 0, len(keep))
+	norm = make([][]float64, 0, len(keep))
 	for _, t := range keep {
-		out = append(out, full[t])
+		raw = append(raw, full[t])
+		norm = append(norm, append([]float64(nil), full[t]...))
 	}
-	if len(out) < 10 {
-		return nil
-	}
-	if cmvn {
-		normalize(out)
-	}
-	return out
+	normalize(norm)
+	return raw, norm
 }
 
 // appendDeltas appends regression deltas over ±deltaWidth frames (edges

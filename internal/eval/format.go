@@ -31,6 +31,7 @@ func WriteText(w io.Writer, rep *Report) error {
 	}
 	fmt.Fprintf(w, "\nspeakers %d (chance %.2f), sentences %d; id_acc_norm 95%% CI [%.2f, %.2f] (bootstrap over speakers)\n",
 		len(rep.Speakers), rep.Chance, rep.Sentences, rep.IDAccNormCI[0], rep.IDAccNormCI[1])
+	fmt.Fprintf(w, "clone F0 against the reference half (engine only, no speaker drift): %s st\n", opt(o.F0RefErrorST, "%.2f"))
 	if len(rep.Skipped) > 0 {
 		fmt.Fprintf(w, "skipped (fewer than two files): %v\n", rep.Skipped)
 	}

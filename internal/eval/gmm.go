@@ -53,7 +53,9 @@ func (g *gmm) componentLogs(dst, x []float64) float64 {
 	}
 	var s float64
 	for _, l := range dst {
-		s += math.Exp(l - best)
+		if d := l - best; d > -40 { // e^-40 cannot change the sum
+			s += math.Exp(d)
+		}
 	}
 	return best + math.Log(s)
 }
@@ -137,10 +139,10 @@ func (g *gmm) chunkStats(x [][]float64, second bool) *suffStats {
 		ll := g.componentLogs(post, f)
 		st.logLik += ll
 		for c := range post {
-			p := math.Exp(post[c] - ll)
-			if p < 1e-8 {
+			if post[c]-ll < -18 { // posterior below 1e-8: no weight
 				continue
 			}
+			p := math.Exp(post[c] - ll)
 			st.n[c] += p
 			fc := st.f[c]
 			for j, v := range f {

@@ -10,38 +10,47 @@ import (
 type realSpeech struct {
 	raw, norm       [][][]float64 // held-out features per utterance, without and with CMVN
 	refRaw, refNorm [][][]float64 // the same for the reference half
-	f0s             []float64     // voiced-frame F0 over the held-out utterances
-	refF0s          []float64     // the same over the reference half
+	heldOut, ref    [][]float32   // the 16 kHz audio, for F0
 }
 
-// prepareReal computes features of every speaker's utterances and the F0 of
-// the held-out ones. The held-out half trains the identifier; the
-// reference half, which the identifier never sees, measures its ceiling.
+// prepareReal computes the identification features of every speaker's
+// utterances. The held-out half trains the identifier; the reference half,
+// which the identifier never sees, measures its ceiling.
 func prepareReal(ctx context.Context, speakers []Speaker, workers int) ([]realSpeech, error) {
 	out := make([]realSpeech, len(speakers))
 	err := forEach(ctx, len(speakers), workers, func(i int) error {
-		fx, pt := newMFCCExtractor(), newPitchTracker()
+		fx := newMFCCExtractor()
 		r := &out[i]
 		for _, u := range speakers[i].HeldOut {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			x := to16k(u.Audio).Samples
-			if raw := fx.features(x, false); raw != nil { // else too little speech
-				r.raw, r.norm = append(r.raw, raw), append(r.norm, fx.features(x, true))
+			r.heldOut = append(r.heldOut, x)
+			if raw, norm := fx.features(x); raw != nil { // else too little speech
+				r.raw, r.norm = append(r.raw, raw), append(r.norm, norm)
 			}
-			r.f0s = append(r.f0s, pt.voicedF0s(x)...)
 		}
 		for _, u := range speakers[i].Reference {
 			x := to16k(u.Audio).Samples
-			r.refF0s = append(r.refF0s, pt.voicedF0s(x)...)
-			if raw := fx.features(x, false); raw != nil {
-				r.refRaw, r.refNorm = append(r.refRaw, raw), append(r.refNorm, fx.features(x, true))
+			r.ref = append(r.ref, x)
+			if raw, norm := fx.features(x); raw != nil {
+				r.refRaw, r.refNorm = append(r.refRaw, raw), append(r.refNorm, norm)
 			}
 		}
 		return nil
 	})
 	return out, err
+}
+
+// medianF0 is the robust median F0 over several utterances.
+func medianF0(utts [][]float32) float64 {
+	pt := newPitchTracker()
+	var f0s []float64
+	for _, x := range utts {
+		f0s = append(f0s, pt.voicedF0s(x)...)
+	}
+	return robustMedianF0(f0s)
 }
 
 // forEach runs fn(0…n-1) on at most workers goroutines and returns the

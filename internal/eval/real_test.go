@@ -16,6 +16,19 @@ func TestRealSpeechIdentified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// At most 8 recordings per speaker (4 to train, 4 to test; 2 and 2
+	// under the race detector) keep the test quick; the eval command uses
+	// them all.
+	limit := 8
+	if raceEnabled {
+		limit = 4
+	}
+	for i, s := range speakers {
+		all := append(append([]Utterance(nil), s.Reference...), s.HeldOut...)
+		all = all[:min(len(all), limit)]
+		n := max(1, len(all)/2)
+		speakers[i].Reference, speakers[i].HeldOut = all[:n], all[n:]
+	}
 	real, err := prepareReal(ctx, speakers, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -47,8 +47,12 @@ type Scores struct {
 	// F0ErrorST is |median F0 of the clone − of the real speech| in
 	// semitones (overall: the mean over speakers).
 	F0ErrorST *float64 `json:"f0_error_st,omitempty"`
-	WER       *float64 `json:"wer,omitempty"`      // clone word error rate
-	BaseWER   *float64 `json:"base_wer,omitempty"` // unconverted base voice
+	// F0RefErrorST is the same against the reference half the clone was
+	// built from: the engine's own pitch error, without the speaker's
+	// drift between the halves. Diagnostic only.
+	F0RefErrorST *float64 `json:"f0_ref_error_st,omitempty"`
+	WER          *float64 `json:"wer,omitempty"`      // clone word error rate
+	BaseWER      *float64 `json:"base_wer,omitempty"` // unconverted base voice
 	// RealIDAcc and RealIDAccNorm identify real utterances the identifier
 	// never saw (the reference half): the ceiling for IDAcc and IDAccNorm.
 	RealIDAcc     *float64 `json:"real_id_acc,omitempty"`
@@ -114,8 +118,8 @@ func pooledScores(res []speakerResult, c int, cfg Config) Scores {
 		n, right, rightNorm    int
 		decoy, decoyNorm       int
 		margin, marginNorm     float64
-		f0Sum                  float64
-		f0N                    int
+		f0Sum, f0RefSum        float64
+		f0N, f0RefN            int
 		wer, base              ErrorCounts
 		realN, realR, realRN   float64
 		cloneS, synthS, audioS float64
@@ -128,6 +132,10 @@ func pooledScores(res []speakerResult, c int, cfg Config) Scores {
 		if r.realF0 > 0 && cr.f0 > 0 {
 			f0Sum += semitones(cr.f0, r.realF0)
 			f0N++
+		}
+		if r.refF0 > 0 && cr.f0 > 0 {
+			f0RefSum += semitones(cr.f0, r.refF0)
+			f0RefN++
 		}
 		wer.Add(cr.wer)
 		base.Add(r.base)
@@ -145,6 +153,9 @@ func pooledScores(res []speakerResult, c int, cfg Config) Scores {
 	}
 	if f0N > 0 {
 		sc.F0ErrorST = ptr(f0Sum / float64(f0N))
+	}
+	if f0RefN > 0 {
+		sc.F0RefErrorST = ptr(f0RefSum / float64(f0RefN))
 	}
 	if cfg.Recognizer != nil && wer.Ref > 0 {
 		sc.WER = ptr(wer.WER())

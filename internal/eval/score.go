@@ -36,7 +36,7 @@ func score(ctx context.Context, speakers []Speaker, real []realSpeech, ids ident
 	err := forEach(ctx, len(speakers), cfg.Workers, func(s int) error {
 		r := &res[s]
 		r.real = tally(ids, s, real[s].refRaw, real[s].refNorm)
-		r.realF0, r.refF0 = robustMedianF0(real[s].f0s), robustMedianF0(real[s].refF0s)
+		r.realF0, r.refF0 = medianF0(real[s].heldOut), medianF0(real[s].ref)
 		r.cloneSeconds, r.synthSeconds, r.audioSeconds = syn[s].cloneSeconds, syn[s].synthSeconds, syn[s].audioSeconds
 		for _, clips := range syn[s].conds {
 			r.conds = append(r.conds, identify(ids, s, clips))
@@ -58,16 +58,16 @@ func score(ctx context.Context, speakers []Speaker, real []realSpeech, ids ident
 
 // identify scores one speaker's clips in one condition.
 func identify(ids identifiers, target int, clips []clip) condResult {
-	fx, pt := newMFCCExtractor(), newPitchTracker()
-	var f0s []float64
+	fx := newMFCCExtractor()
 	var raw, norm [][][]float64
+	var audio [][]float32
 	for _, cl := range clips {
-		x := cl.audio.Samples
-		f0s = append(f0s, pt.voicedF0s(x)...)
-		raw, norm = append(raw, fx.features(x, false)), append(norm, fx.features(x, true))
+		r, n := fx.features(cl.audio.Samples)
+		raw, norm = append(raw, r), append(norm, n)
+		audio = append(audio, cl.audio.Samples)
 	}
 	c := tally(ids, target, raw, norm)
-	c.f0 = robustMedianF0(f0s)
+	c.f0 = medianF0(audio)
 	return c
 }
 
