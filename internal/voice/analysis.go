@@ -20,6 +20,11 @@ const (
 	// from the spectral statistics, so pauses do not count as unvoiced speech.
 	silenceDB = 40.0
 	nucleusDB = 10.0
+	// floorMarginDB keeps frames near the noise floor out of the speech
+	// statistics; in noisy recordings they are noise, not unvoiced speech.
+	floorMarginDB  = 6.0
+	minNoiseFrames = 10
+	subtractFloor  = 0.01 // −20 dB: spectral subtraction never removes more
 	// apStride analyses aperiodicity on every apStride-th voiced frame: the
 	// profile keeps only its mean, and D4C is the costliest stage.
 	apStride = 4
@@ -103,14 +108,19 @@ func (a *statsAcc) add(x []float64) error {
 	if err != nil {
 		return err
 	}
-	loud, nucleus := loudFrames(env)
+	if len(env) == 0 {
+		return nil
+	}
+	loud, nucleus, noise := frameClasses(env)
 	fa := newFormantAnalyzer(x)
 	utt := newMoments(mcepOrder + 1)
 	mc := make([]float64, mcepOrder+1)
+	clean := make([]float64, len(env[0]))
 	for i, e := range env {
 		if !loud[i] {
 			continue
 		}
+		e = denoised(clean, e, noise)
 		a.frames++
 		a.addLTAS(e)
 		a.conv.FromEnvelope(mc, e)
@@ -203,24 +213,56 @@ func (a *statsAcc) finish() *speakerStats {
 	return s
 }
 
-// loudFrames marks frames within silenceDB of the 95th-percentile frame
-// power (speech), and those within nucleusDB of it (vowel nuclei, where
-// formants are clearest).
-func loudFrames(env [][]float64) (loud, nucleus []bool) {
+// frameClasses splits frames by power. Speech frames lie within silenceDB
+// of the 95th-percentile frame and more than floorMarginDB above the
+// 5th-percentile one (the noise floor, when there is noise); nuclei lie
+// within nucleusDB of the 95th percentile (vowel centres, where formants
+// are clearest). Frames within floorMarginDB/2 of the floor estimate the
+// noise envelope, which is nil when there are fewer than minNoiseFrames.
+func frameClasses(env [][]float64) (loud, nucleus []bool, noise []float64) {
 	pw := make([]float64, len(env))
 	for i, e := range env {
 		for _, p := range e {
 			pw[i] += p
 		}
 	}
-	top := quantile(append([]float64(nil), pw...), 0.95)
-	thr, nthr := top*math.Pow(10, -silenceDB/10), top*math.Pow(10, -nucleusDB/10)
+	sorted := append([]float64(nil), pw...)
+	top, floor := quantile(sorted, 0.95), quantile(sorted, 0.05)
+	thr := math.Max(top*math.Pow(10, -silenceDB/10), floor*math.Pow(10, floorMarginDB/10))
+	nthr := top * math.Pow(10, -nucleusDB/10)
+	quiet := floor * math.Pow(10, floorMarginDB/20)
 	loud, nucleus = make([]bool, len(env)), make([]bool, len(env))
+	noise = make([]float64, len(env[0]))
+	n := 0
 	for i, p := range pw {
 		loud[i] = p > thr && p > 0
 		nucleus[i] = p > nthr && p > 0
+		if p <= quiet {
+			for j, v := range env[i] {
+				noise[j] += v
+			}
+			n++
+		}
 	}
-	return loud, nucleus
+	if n < minNoiseFrames {
+		return loud, nucleus, nil
+	}
+	for j := range noise {
+		noise[j] /= float64(n)
+	}
+	return loud, nucleus, noise
+}
+
+// denoised subtracts the noise envelope from a frame's power envelope,
+// keeping at least subtractFloor of each bin, into dst.
+func denoised(dst, env, noise []float64) []float64 {
+	if noise == nil {
+		return env
+	}
+	for j, v := range env {
+		dst[j] = math.Max(v-2.0*noise[j], v*subtractFloor)
+	}
+	return dst
 }
 
 func hzToMel(f float64) float64 { return 1127 * math.Log(1+f/700) }

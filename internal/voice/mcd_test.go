@@ -54,7 +54,7 @@ func speechMceps(t *testing.T, x []float64) [][]float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loud, _ := loudFrames(env)
+	loud, _, _ := frameClasses(env)
 	var out [][]float64
 	for i, mc := range mcep.FromEnvelopes(env, mcepOrder, mcepAlpha) {
 		if loud[i] {
