@@ -193,6 +193,6 @@ func (p *page) uploadSample(t *testing.T) {
 		for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i+1] !== d[1] || d[i+2] !== d[2]) n++;
 		return n / (d.length / 4) > 0.05;
 	})()`, 10*time.Second)
-	p.waitJS(t, `$("samples-list").children.length === 1`, 10*time.Second)
+	p.waitJS(t, `idle() && $("samples-list").children.length === 1`, 10*time.Second)
 	p.shot(t, "03-samples-report")
 }

@@ -48,7 +48,7 @@ func (p *page) recordSample(t *testing.T) {
 		t.Errorf("page says %q; the player says %.2f s", chosen, played)
 	}
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("upload-submit")))
-	p.waitJS(t, `$("report-title").textContent.includes("recording-") && $("samples-list").children.length === 2`, 90*time.Second)
+	p.waitJS(t, `idle() && $("report-title").textContent.includes("recording-") && $("samples-list").children.length === 2`, 90*time.Second)
 	var secs, speech float64
 	dur := evalJS[string](t, p, `($("report-duration").textContent + "|" + $("report-speech").textContent).replaceAll("\u00a0", " ")`)
 	if _, err := fmt.Sscanf(dur, "%f s|%f s", &secs, &speech); err != nil || math.Abs(secs-played) > 0.15 || speech < 5 {
@@ -58,14 +58,14 @@ func (p *page) recordSample(t *testing.T) {
 
 func (p *page) createVoice(t *testing.T) {
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/voices"]`)))
-	p.waitJS(t, `!$("view-voices").hidden && $("clone-samples").querySelectorAll("input").length === 2`, 10*time.Second)
+	p.waitJS(t, `idle() && !$("view-voices").hidden && $("clone-samples").querySelectorAll("input").length === 2`, 10*time.Second)
 	p.do(t, 10*time.Second,
 		chromedp.Click(chromedp.ID("clone-sample-0")),
 		chromedp.Click(chromedp.ID("clone-sample-1")),
 		chromedp.SendKeys(chromedp.ID("clone-name"), "Narrator"),
 		chromedp.SendKeys(chromedp.ID("clone-description"), "Calm, for audiobooks"),
 		chromedp.Click(chromedp.ID("clone-submit")))
-	p.waitJS(t, `$("voices-list").textContent.includes("Narrator") && $("voices-list").textContent.includes("Ready")`, 120*time.Second)
+	p.waitJS(t, `idle() && $("voices-list").textContent.includes("Narrator") && $("voices-list").textContent.includes("Ready")`, 120*time.Second)
 	p.voiceID = evalJS[string](t, p, `$("voices-list").querySelector("li").dataset.id`)
 	if n := evalJS[float64](t, p, `$("clone-samples").querySelectorAll("input").length`); n != 2 {
 		t.Errorf("%v sample checkboxes after creating, want 2", n)
@@ -78,7 +78,7 @@ func (p *page) renameVoice(t *testing.T) {
 	p.fill(t, "edit-name-"+p.voiceID, "Evening narrator")
 	p.do(t, 10*time.Second,
 		chromedp.Click(chromedp.JSPath(`document.querySelector("#voices-list button[type=submit]")`)))
-	p.waitJS(t, `$("voices-list").textContent.includes("Evening narrator") && !$("voices-list").querySelector("form")`, 10*time.Second)
+	p.waitJS(t, `idle() && $("voices-list").textContent.includes("Evening narrator") && !$("voices-list").querySelector("form")`, 10*time.Second)
 }
 
 const sentence = "The quick brown fox jumps over the lazy dog."
@@ -86,7 +86,7 @@ const sentence = "The quick brown fox jumps over the lazy dog."
 // speak goes from the voice's Speak button to a playable result.
 func (p *page) speak(t *testing.T) {
 	p.clickIn(t, "voices-list", "Evening narrator", "Speak")
-	p.waitJS(t, `!$("view-speak").hidden && $("speak-voice").value === `+jsString(p.voiceID), 10*time.Second)
+	p.waitJS(t, `idle() && !$("view-speak").hidden && $("speak-voice").value === `+jsString(p.voiceID), 10*time.Second)
 	p.do(t, 10*time.Second, chromedp.SendKeys(chromedp.ID("speak-text"), sentence))
 	if got := evalJS[string](t, p, `$("speak-count").textContent`); got != "44 / 5,000" {
 		t.Errorf("counter %q, want %q", got, "44 / 5,000")
@@ -116,9 +116,9 @@ func (p *page) history(t *testing.T) {
 	// One entry a page, so "Load more" has to follow the server's cursor.
 	evalJS[any](t, p, `import("/js/views/history.js").then((m) => m.setPageSize(1))`)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/history"]`)))
-	p.waitJS(t, `$("history-list").children.length === 1 && !$("history-more").hidden`, 10*time.Second)
+	p.waitJS(t, `idle() && $("history-list").children.length === 1 && !$("history-more").hidden`, 10*time.Second)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("history-more")))
-	p.waitJS(t, `$("history-list").children.length === 2`, 10*time.Second)
+	p.waitJS(t, `idle() && $("history-list").children.length === 2`, 10*time.Second)
 	p.waitJS(t, `$("history-more").hidden`, 5*time.Second)
 	evalJS[any](t, p, `import("/js/views/history.js").then((m) => m.setPageSize(20))`)
 	row := evalJS[string](t, p, `$("history-list").textContent`)
@@ -138,25 +138,26 @@ func (p *page) phoneLayout(t *testing.T) {
 	p.do(t, 10*time.Second, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
 	for _, path := range []string{"/samples", "/speak", "/history"} {
 		p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="`+path+`"]`)))
-		p.waitJS(t, `location.pathname === `+jsString(path), 5*time.Second)
+		p.waitJS(t, `idle() && location.pathname === `+jsString(path), 5*time.Second)
 		if w := evalJS[float64](t, p, `document.documentElement.scrollWidth`); w > 390 {
 			t.Errorf("%s is %v px wide on a 390 px screen", path, w)
 		}
 	}
-	p.waitJS(t, `$("history-list").children.length === 2`, 10*time.Second)
+	p.waitJS(t, `idle() && $("history-list").children.length === 2`, 10*time.Second)
 	p.shot(t, "08-phone-history")
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/speak"]`)))
+	p.waitJS(t, `idle()`, 5*time.Second)
 	p.shot(t, "09-phone-speak")
 	p.do(t, 10*time.Second, chromedp.Emulate(device.Reset), chromedp.EmulateViewport(1280, 900))
 }
 
 func (p *page) deleteVoice(t *testing.T) {
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/voices"]`)))
-	p.waitJS(t, `$("voices-list").children.length === 1`, 10*time.Second)
+	p.waitJS(t, `idle() && $("voices-list").children.length === 1`, 10*time.Second)
 	p.clickIn(t, "voices-list", "Evening narrator", "Delete")
 	p.waitJS(t, `$("confirm").open`, 5*time.Second)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("confirm-ok")))
-	p.waitJS(t, `!$("confirm").open && $("voices-list").children.length === 0 && !$("voices-empty").hidden`, 10*time.Second)
+	p.waitJS(t, `idle() && !$("confirm").open && $("voices-list").children.length === 0 && !$("voices-empty").hidden`, 10*time.Second)
 }
 
 // expiredSession plants a token the server rejects: the next call must send
@@ -175,7 +176,7 @@ func (p *page) signOut(t *testing.T) {
 	p.fill(t, "auth-email", email)
 	p.fill(t, "auth-password", password)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("auth-submit")))
-	p.waitJS(t, `location.pathname === "/samples" && $("samples-list").children.length === 2`, 15*time.Second)
+	p.waitJS(t, `idle() && location.pathname === "/samples" && $("samples-list").children.length === 2`, 15*time.Second)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("signout")))
 	p.waitJS(t, `location.pathname === "/signin" && sessionStorage.getItem("voxclone.session") === null`, 5*time.Second)
 }

@@ -17,8 +17,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// jsPrelude gives expressions the same $ the app's code uses.
-const jsPrelude = `const $ = (id) => document.getElementById(id);`
+// jsPrelude gives expressions the same $ the app's code uses, and idle(),
+// true when no list is being reloaded (the app marks those aria-busy).
+const jsPrelude = `const $ = (id) => document.getElementById(id);
+	const idle = () => !document.querySelector("[aria-busy]");`
 
 // do runs the actions, failing the test when they take longer than limit.
 func (p *page) do(t *testing.T, limit time.Duration, actions ...chromedp.Action[chromedp.Void]) {

@@ -97,6 +97,19 @@ export function confirmDelete(text) {
   });
 }
 
+/**
+ * loading marks node aria-busy while work replaces its contents, so screen
+ * readers wait for the new list (and so do the browser tests).
+ */
+export async function loading(node, work) {
+  node.setAttribute("aria-busy", "true");
+  try {
+    return await work();
+  } finally {
+    node.removeAttribute("aria-busy");
+  }
+}
+
 /** busy disables a button while work runs and restores its label after. */
 export async function busy(button, label, work) {
   const old = button.textContent;

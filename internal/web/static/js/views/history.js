@@ -2,7 +2,7 @@
 // at a time, each playable and downloadable.
 
 import * as api from "../api.js";
-import { $, announce, busy, el, extFor, fmtDate, fmtSeconds, saveBlob, showError } from "../ui.js";
+import { $, announce, busy, el, extFor, fmtDate, fmtSeconds, loading, saveBlob, showError } from "../ui.js";
 
 let pageSize = 20;
 
@@ -23,7 +23,11 @@ export function init() {
 }
 
 /** show reloads the first page. */
-export async function show() {
+export function show() {
+  return loading($("history-list"), showNow);
+}
+
+async function showNow() {
   cursor = "";
   player.pause();
   player.hidden = true;
@@ -37,7 +41,7 @@ export async function show() {
     showError(err);
     return;
   }
-  await loadPage();
+  await loadPageNow();
 }
 
 /** leave stops playback so audio does not follow the user around. */
@@ -45,7 +49,11 @@ export function leave() {
   player.pause();
 }
 
-async function loadPage() {
+function loadPage() {
+  return loading($("history-list"), loadPageNow);
+}
+
+async function loadPageNow() {
   let page;
   try {
     page = await api.history(pageSize, cursor);

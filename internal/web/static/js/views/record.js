@@ -40,7 +40,7 @@ async function start() {
     $("rec-time").textContent = fmtSeconds(secs);
     $("rec-level").value = level;
   });
-  r.onLimit = () => stop();
+  r.onLimit = () => rec === r && stop();
   try {
     await r.start();
   } catch (err) {
@@ -64,6 +64,9 @@ async function stop() {
   $("rec-toggle").disabled = true;
   try {
     take = await r.stop();
+  } catch (err) {
+    showError(`The recording could not be finished: ${err?.message || err}`);
+    return;
   } finally {
     $("rec-toggle").disabled = false;
     setRecording(false);

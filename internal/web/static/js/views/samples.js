@@ -3,7 +3,7 @@
 // beside the waveform; below, the list of the user's samples.
 
 import * as api from "../api.js";
-import { $, announce, busy, clearNotice, confirmDelete, el, fmtBytes, fmtDate, fmtSeconds, showError } from "../ui.js";
+import { $, announce, busy, clearNotice, confirmDelete, el, fmtBytes, fmtDate, fmtSeconds, loading, showError } from "../ui.js";
 import { drawBlob } from "../waveform.js";
 import * as record from "./record.js";
 
@@ -103,7 +103,11 @@ export async function showReport(sample, blob) {
   if (blob && !(await drawBlob(canvas, blob))) canvas.hidden = true;
 }
 
-async function refresh() {
+function refresh() {
+  return loading($("samples-list"), refreshNow);
+}
+
+async function refreshNow() {
   let items;
   try {
     items = await api.listSamples();

@@ -2,7 +2,7 @@
 // and speed, and play or download the result.
 
 import * as api from "../api.js";
-import { $, announce, clearNotice, el, extFor, showError } from "../ui.js";
+import { $, announce, clearNotice, el, extFor, loading, showError } from "../ui.js";
 
 /** MAX_CHARS is the server's limit on text per request. */
 export const MAX_CHARS = 5000;
@@ -21,7 +21,11 @@ export function init() {
 }
 
 /** show fills the voice list, preselecting ?voice= when present. */
-export async function show() {
+export function show() {
+  return loading($("speak-voice"), showNow);
+}
+
+async function showNow() {
   let models;
   try {
     models = ((await api.listModels()) || []).filter((m) => m.status === "ready");

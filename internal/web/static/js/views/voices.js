@@ -2,7 +2,7 @@
 // and list, rename, describe or delete the user's voices.
 
 import * as api from "../api.js";
-import { $, announce, busy, clearNotice, confirmDelete, el, fmtDate, fmtSeconds, showError } from "../ui.js";
+import { $, announce, busy, clearNotice, confirmDelete, el, fmtDate, fmtSeconds, loading, showError } from "../ui.js";
 
 let nav;
 
@@ -18,7 +18,11 @@ export function show() {
   refresh();
 }
 
-async function loadSamples() {
+function loadSamples() {
+  return loading($("clone-samples"), loadSamplesNow);
+}
+
+async function loadSamplesNow() {
   let samples;
   try {
     samples = (await api.listSamples()) || [];
@@ -60,7 +64,11 @@ async function create(e) {
   await refresh();
 }
 
-async function refresh() {
+function refresh() {
+  return loading($("voices-list"), refreshNow);
+}
+
+async function refreshNow() {
   let models;
   try {
     models = (await api.listModels()) || [];
