@@ -19,6 +19,9 @@ const (
 	// silenceDB drops frames this far below the utterance's loud frames
 	// from the spectral statistics, so pauses do not count as unvoiced speech.
 	silenceDB = 40.0
+	// noisySNR is the SNR (prep's estimate, dB) below which a reference
+	// counts as noisy; prep itself denoises below 25 dB.
+	noisySNR  = 30.0
 	nucleusDB = 10.0
 	// floorMarginDB keeps frames near the noise floor out of the speech
 	// statistics; in noisy recordings they are noise, not unvoiced speech.
@@ -80,7 +83,7 @@ const chunkSeconds = 20
 // addLong analyses a reference of any length in chunks of at most
 // chunkSeconds (a short tail joins the previous chunk), checking ctx
 // between them.
-func (a *statsAcc) addLong(ctx context.Context, x []float64) error {
+func (a *statsAcc) addLong(ctx context.Context, x []float64, noisy bool) error {
 	n := chunkSeconds * analysisRate
 	for s := 0; s < len(x); {
 		end := min(s+n, len(x))
@@ -90,7 +93,7 @@ func (a *statsAcc) addLong(ctx context.Context, x []float64) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := a.add(x[s:end]); err != nil {
+		if err := a.add(x[s:end], noisy); err != nil {
 			return err
 		}
 		s = end
@@ -98,8 +101,10 @@ func (a *statsAcc) addLong(ctx context.Context, x []float64) error {
 	return nil
 }
 
-// add analyses one clean utterance at analysisRate.
-func (a *statsAcc) add(x []float64) error {
+// add analyses one utterance at analysisRate. For noisy recordings,
+// frames near the noise floor are left out and the noise envelope is
+// subtracted from the rest.
+func (a *statsAcc) add(x []float64, noisy bool) error {
 	f0, err := world.F0(x, analysisRate, world.F0Options{FramePeriod: analysisPeriod, Speed: 2})
 	if err != nil {
 		return err
@@ -111,7 +116,7 @@ func (a *statsAcc) add(x []float64) error {
 	if len(env) == 0 {
 		return nil
 	}
-	loud, nucleus, noise := frameClasses(env)
+	loud, nucleus, noise := frameClasses(env, noisy)
 	fa := newFormantAnalyzer(x)
 	utt := newMoments(mcepOrder + 1)
 	mc := make([]float64, mcepOrder+1)
@@ -214,12 +219,14 @@ func (a *statsAcc) finish() *speakerStats {
 }
 
 // frameClasses splits frames by power. Speech frames lie within silenceDB
-// of the 95th-percentile frame and more than floorMarginDB above the
-// 5th-percentile one (the noise floor, when there is noise); nuclei lie
-// within nucleusDB of the 95th percentile (vowel centres, where formants
-// are clearest). Frames within floorMarginDB/2 of the floor estimate the
-// noise envelope, which is nil when there are fewer than minNoiseFrames.
-func frameClasses(env [][]float64) (loud, nucleus []bool, noise []float64) {
+// of the 95th-percentile frame; nuclei lie within nucleusDB of it (vowel
+// centres, where formants are clearest). In noisy recordings speech frames
+// must also be floorMarginDB above the 5th-percentile frame (the noise
+// floor), and frames within floorMarginDB/2 of the floor estimate the noise
+// envelope (nil when clean or with fewer than minNoiseFrames). In clean
+// recordings the quietest frames are weak speech, not noise, and
+// subtracting them cost 0.5–0.7 dB of held-out MCD.
+func frameClasses(env [][]float64, noisy bool) (loud, nucleus []bool, noise []float64) {
 	pw := make([]float64, len(env))
 	for i, e := range env {
 		for _, p := range e {
@@ -228,7 +235,10 @@ func frameClasses(env [][]float64) (loud, nucleus []bool, noise []float64) {
 	}
 	sorted := append([]float64(nil), pw...)
 	top, floor := quantile(sorted, 0.95), quantile(sorted, 0.05)
-	thr := math.Max(top*math.Pow(10, -silenceDB/10), floor*math.Pow(10, floorMarginDB/10))
+	thr := top * math.Pow(10, -silenceDB/10)
+	if noisy {
+		thr = math.Max(thr, floor*math.Pow(10, floorMarginDB/10))
+	}
 	nthr := top * math.Pow(10, -nucleusDB/10)
 	quiet := floor * math.Pow(10, floorMarginDB/20)
 	loud, nucleus = make([]bool, len(env)), make([]bool, len(env))
@@ -244,7 +254,7 @@ func frameClasses(env [][]float64) (loud, nucleus []bool, noise []float64) {
 			n++
 		}
 	}
-	if n < minNoiseFrames {
+	if !noisy || n < minNoiseFrames {
 		return loud, nucleus, nil
 	}
 	for j := range noise {

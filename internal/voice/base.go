@@ -63,7 +63,7 @@ func measureBase(ctx context.Context, voice string) (*speakerStats, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := acc.add(toFloat64(r.Audio.Samples)); err != nil {
+		if err := acc.add(toFloat64(r.Audio.Samples), false); err != nil {
 			return nil, err
 		}
 	}

@@ -33,7 +33,7 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		if speakable(r.Transcript) {
 			rates = append(rates, rateSample{r.Transcript, speakingTime(x, analysisRate)})
 		}
-		if err := acc.addLong(ctx, x); err != nil {
+		if err := acc.addLong(ctx, x, rep.SNRDB < noisySNR); err != nil {
 			return nil, fmt.Errorf("voice: reference %d: %w", i+1, err)
 		}
 	}

@@ -39,7 +39,7 @@ func TestProfileStableUnderNoise(t *testing.T) {
 		}
 	}
 	st := 12 / math.Ln2 * math.Abs(float64(dirty.Prosody.LogF0Median-clean.Prosody.LogF0Median))
-	t.Logf("F0 moved %.2f st, warp %.3f → %.3f, quality %.0f → %.0f", st, clean.Base.Warp, dirty.Base.Warp, clean.Quality, dirty.Quality)
+	t.Logf("SNR %.0f → %.0f dB; F0 moved %.2f st, warp %.3f → %.3f, quality %.0f → %.0f", clean.SNR, dirty.SNR, st, clean.Base.Warp, dirty.Base.Warp, clean.Quality, dirty.Quality)
 	if st > 0.5 {
 		t.Errorf("median F0 moved %.2f semitones", st)
 	}
