@@ -13,13 +13,13 @@ func withMusic(p *audio.PCM, db float64) *audio.PCM {
 	notes := []float64{220, 261.6, 329.6, 392, 293.7, 349.2, 440, 246.9}
 	m := make([]float64, len(p.Samples))
 	step := int(0.4 * float64(p.Rate))
-	for i := range m {
-		k, t := i/step, float64(i%step)/float64(p.Rate)
-		env := math.Exp(-2 * t)
+	for start := 0; start < len(m); start += step {
+		seg := m[start:min(len(m), start+step)]
+		k := start / step
 		for j := 0; j < 3; j++ {
 			f := notes[(k+2*j)%len(notes)]
 			for h := 1.0; h <= 6 && f*h < float64(p.Rate)/2; h++ {
-				m[i] += env / h * math.Sin(2*math.Pi*f*h*float64(i)/float64(p.Rate))
+				addDecayingTone(seg, f*h, 1/h, float64(p.Rate))
 			}
 		}
 	}
@@ -34,4 +34,17 @@ func withMusic(p *audio.PCM, db float64) *audio.PCM {
 		out.Samples[i] = v + float32(g*m[i])
 	}
 	return out
+}
+
+// addDecayingTone adds amp·e^(−2t)·sin(2πft) to x, by rotating a phasor
+// rather than calling math.Sin per sample.
+func addDecayingTone(x []float64, f, amp, rate float64) {
+	w := 2 * math.Pi * f / rate
+	cw, sw := math.Cos(w), math.Sin(w)
+	decay := math.Exp(-2 / rate)
+	re, im := amp, 0.0 // the phasor amp·e^(iωt); its imaginary part is the sine
+	for i := range x {
+		x[i] += im
+		re, im = (re*cw-im*sw)*decay, (re*sw+im*cw)*decay
+	}
 }
