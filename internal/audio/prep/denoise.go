@@ -154,7 +154,7 @@ func (s *stft) noisePSD(x []float32, frames int, isSpeech func(int) bool, rate f
 	for k := range psd {
 		col := pow[k*len(idx) : (k+1)*len(idx)]
 		slices.Sort(col)
-		psd[k] = scale * float64(col[int(pct*float64(len(col)-1))])
+		psd[k] = max(scale*float64(col[int(pct*float64(len(col)-1))]), 1e-20)
 	}
 	return psd
 }
@@ -172,14 +172,23 @@ func newGainer(noise []float64) *gainer {
 
 // apply scales every bin of one frame by its floored, smoothed Wiener gain.
 func (g *gainer) apply(c []complex128) {
+	// Plain comparisons instead of math.Max: this loop runs for every bin
+	// of every frame, and no value here can be NaN.
 	for k, v := range c {
-		lambda := math.Max(g.noise[k], 1e-20)
+		lambda := g.noise[k] // floored when estimated
 		post := (real(v)*real(v) + imag(v)*imag(v)) / lambda
-		prior := math.Max(post-1, 0)
+		prior := post - 1
+		if prior < 0 {
+			prior = 0
+		}
 		if g.started {
 			prior = nrAlpha*g.prevClean[k]/lambda + (1-nrAlpha)*prior
 		}
-		g.gain[k] = math.Max(prior/(1+prior), nrFloor)
+		gain := prior / (1 + prior)
+		if gain < nrFloor {
+			gain = nrFloor
+		}
+		g.gain[k] = gain
 	}
 	g.started = true
 	bins := len(c)
