@@ -137,9 +137,13 @@ func flatness(coef []complex128, rate, n int) float64 {
 	return math.Exp(logSum/cnt) / (sum / cnt)
 }
 
-// smooth applies hangover, bridging and the minimum segment length.
+// smooth bridges gaps under 200 ms, drops what is still shorter than
+// 120 ms, then adds the 150 ms hangover. Hangover comes last so that an
+// isolated click or breath, once extended, cannot pass for a segment.
 func (f *frames) smooth() {
 	s := f.speech
+	fillRuns(s, false, int(bridgeSec/hopSec), true)
+	fillRuns(s, true, int(minSegmentSec/hopSec), false)
 	hang := int(hangoverSec / hopSec)
 	for i := len(s) - 1; i >= 0; i-- {
 		if s[i] {
@@ -148,8 +152,6 @@ func (f *frames) smooth() {
 			}
 		}
 	}
-	fillRuns(s, false, int(bridgeSec/hopSec), true)
-	fillRuns(s, true, int(minSegmentSec/hopSec), false)
 }
 
 // fillRuns sets to `to` every run of `val` shorter than n frames; runs of
