@@ -121,6 +121,10 @@ type RateStore interface {
 	// ones. It is atomic: concurrent callers, in this process or another,
 	// never together exceed limit.
 	TakeRate(ctx context.Context, subject string, action Action, limit int, window time.Duration, now time.Time) (RateDecision, error)
+	// ReleaseRate gives back one request that TakeRate counted for
+	// (subject, action) at exactly at (to the microsecond), as when a login
+	// attempt turned out to succeed. Nothing to give back is not an error.
+	ReleaseRate(ctx context.Context, subject string, action Action, at time.Time) error
 }
 
 // Blobs stores opaque byte blobs (sample audio, voice profiles, synthesized

@@ -49,3 +49,15 @@ func (db *DB) TakeRate(ctx context.Context, subject string, action app.Action, l
 	})
 	return d, err
 }
+
+// ReleaseRate deletes one request counted at at, the newest such row when
+// several share the microsecond (any one of them frees the same slot).
+// Freeing a slot cannot break the limit, so it needs no rate_limits lock.
+func (db *DB) ReleaseRate(ctx context.Context, subject string, action app.Action, at time.Time) error {
+	if _, err := db.pool.Exec(ctx, `DELETE FROM rate_events WHERE id = (SELECT id FROM rate_events
+		WHERE subject = $1 AND action = $2 AND at = $3 ORDER BY id DESC LIMIT 1)`,
+		subject, string(action), at); err != nil {
+		return fmt.Errorf("postgres: rate release: %w", err)
+	}
+	return nil
+}

@@ -44,3 +44,16 @@ func (db *DB) TakeRate(ctx context.Context, subject string, action app.Action, l
 	})
 	return d, err
 }
+
+// ReleaseRate deletes one request counted at at, the newest such row when
+// several share the microsecond (any one of them frees the same slot).
+func (db *DB) ReleaseRate(ctx context.Context, subject string, action app.Action, at time.Time) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM rate_events WHERE id = (SELECT id FROM rate_events
+			WHERE subject = ? AND action = ? AND at = ? ORDER BY id DESC LIMIT 1)`,
+			subject, string(action), micros(at)); err != nil {
+			return fmt.Errorf("sqlite: rate release: %w", err)
+		}
+		return nil
+	})
+}

@@ -103,3 +103,46 @@ func SharedStoreSuite(t *testing.T, open2 func(t *testing.T) (app.Store, app.Sto
 		}
 	})
 }
+
+// testRateRelease checks that a released request frees exactly its slot,
+// only for its own subject and action.
+func testRateRelease(t *testing.T, s app.Store) {
+	ctx := t.Context()
+	const limit, window = 2, time.Hour
+	subj := app.NewID()
+	at1, at2 := T0, T0.Add(time.Second)
+	for _, at := range []time.Time{at1, at2} {
+		d, err := s.TakeRate(ctx, subj, app.ActionLogin, limit, window, at)
+		must(t, err)
+		if !d.Allowed {
+			t.Fatalf("take at %v refused: %+v", at, d)
+		}
+	}
+	// Releasing what another subject, action or instant counted is a no-op.
+	must(t, s.ReleaseRate(ctx, app.NewID(), app.ActionLogin, at1))
+	must(t, s.ReleaseRate(ctx, subj, app.ActionRegister, at1))
+	must(t, s.ReleaseRate(ctx, subj, app.ActionLogin, T0.Add(time.Microsecond)))
+	if d, err := s.TakeRate(ctx, subj, app.ActionLogin, limit, window, T0.Add(time.Minute)); err != nil || d.Allowed {
+		t.Fatalf("after unrelated releases: %+v, %v; want refused", d, err)
+	}
+	must(t, s.ReleaseRate(ctx, subj, app.ActionLogin, at1))
+	d, err := s.TakeRate(ctx, subj, app.ActionLogin, limit, window, T0.Add(2*time.Minute))
+	must(t, err)
+	// The slot of at1 is free; at2 is now the oldest.
+	if !d.Allowed || d.Used != limit || !d.Oldest.Equal(at2) {
+		t.Errorf("after releasing the first request: %+v, want allowed, used %d, oldest %v", d, limit, at2)
+	}
+	// Two requests in the same microsecond: a release frees only one.
+	subj2 := app.NewID()
+	for range 2 {
+		_, err := s.TakeRate(ctx, subj2, app.ActionLogin, limit, window, T0)
+		must(t, err)
+	}
+	must(t, s.ReleaseRate(ctx, subj2, app.ActionLogin, T0))
+	if d, _ := s.TakeRate(ctx, subj2, app.ActionLogin, limit, window, T0); !d.Allowed || d.Used != limit {
+		t.Errorf("after one release of two equal instants: %+v, want allowed with used %d", d, limit)
+	}
+	if d, _ := s.TakeRate(ctx, subj2, app.ActionLogin, limit, window, T0); d.Allowed {
+		t.Errorf("one release freed two slots: %+v", d)
+	}
+}

@@ -22,6 +22,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"History":      testHistory,
 		"RateLimit":    testRateLimit,
 		"RateParallel": testRateParallel,
+		"RateRelease":  testRateRelease,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
