@@ -31,15 +31,16 @@ const (
 )
 
 // Register creates an account and returns it with a login token. The email
-// is trimmed and lowercased; a taken email is EConflict.
+// is trimmed and lowercased; a taken email is EConflict. It applies no
+// per-client limit: the HTTP API calls RegisterFrom.
 func (s *Service) Register(ctx context.Context, email, password string) (User, string, error) {
-	email, err := normalizeEmail(email)
-	if err != nil {
-		return User{}, "", err
-	}
-	if err := checkPassword(password); err != nil {
-		return User{}, "", err
-	}
+	u, tok, _, err := s.RegisterFrom(ctx, Credentials{Email: email, Password: password})
+	return u, tok, err
+}
+
+// createAccount stores a new user with a checked email and password and
+// returns it with a login token.
+func (s *Service) createAccount(ctx context.Context, email, password string) (User, string, error) {
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cfg.PasswordCost)
 	if err != nil {
 		return User{}, "", err
@@ -57,10 +58,16 @@ func (s *Service) Register(ctx context.Context, email, password string) (User, s
 
 // Login checks an email and password and returns a token. An unknown email
 // and a wrong password give the same EUnauthorized error, after the same
-// bcrypt work.
+// bcrypt work. Failures count against the email's budget as in LoginFrom.
 func (s *Service) Login(ctx context.Context, email, password string) (string, error) {
+	tok, _, err := s.LoginFrom(ctx, Credentials{Email: email, Password: password})
+	return tok, err
+}
+
+// checkLogin is Login without rate limits; email is already normalized.
+func (s *Service) checkLogin(ctx context.Context, email, password string) (string, error) {
 	bad := Errorf(EUnauthorized, "Wrong email or password.")
-	u, hash, err := s.store.FindUserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	u, hash, err := s.store.FindUserByEmail(ctx, email)
 	if ErrorCode(err) == ENotFound {
 		_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
 		return "", bad

@@ -24,6 +24,15 @@ const (
 // DefaultRate is the request budget per user and action: 20 per hour.
 var DefaultRate = Rate{Count: 20, Window: time.Hour}
 
+// Default budgets of the account endpoints, which have no user to count
+// against yet: failed logins per email and per client address, and
+// registrations per client address.
+var (
+	DefaultLoginRate       = Rate{Count: 10, Window: 15 * time.Minute}
+	DefaultLoginClientRate = Rate{Count: 50, Window: 15 * time.Minute}
+	DefaultRegisterRate    = Rate{Count: 10, Window: time.Hour}
+)
+
 // Config holds the Service's settings. Only JWTSecret is required; zero
 // fields take the defaults above.
 type Config struct {
@@ -36,6 +45,15 @@ type Config struct {
 	// RateLimit is each user's budget for each Action, counted in a sliding
 	// window stored in the database.
 	RateLimit Rate
+	// LoginRate bounds failed logins per email, whoever makes them: after
+	// that many, even the right password is refused until the window frees
+	// a slot, or guessing would just continue.
+	LoginRate Rate
+	// LoginClientRate bounds failed logins per client address, so one
+	// address cannot try many emails.
+	LoginClientRate Rate
+	// RegisterRate bounds registrations per client address.
+	RegisterRate Rate
 	// Now is the clock; tests pin it. Defaults to time.Now.
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost; tests lower it to bcrypt.MinCost.
@@ -53,6 +71,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		TokenTTL: DefaultTokenTTL, MaxUploadBytes: DefaultMaxUploadBytes, RateLimit: DefaultRate,
+		LoginRate: DefaultLoginRate, LoginClientRate: DefaultLoginClientRate, RegisterRate: DefaultRegisterRate,
 		Now: time.Now, PasswordCost: bcrypt.DefaultCost, ProfileCacheSize: DefaultProfileCacheSize,
 	}
 }
@@ -75,9 +94,10 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxUploadBytes == 0 {
 		c.MaxUploadBytes = DefaultMaxUploadBytes
 	}
-	if c.RateLimit == (Rate{}) {
-		c.RateLimit = DefaultRate
-	}
+	c.RateLimit = orRate(c.RateLimit, DefaultRate)
+	c.LoginRate = orRate(c.LoginRate, DefaultLoginRate)
+	c.LoginClientRate = orRate(c.LoginClientRate, DefaultLoginClientRate)
+	c.RegisterRate = orRate(c.RegisterRate, DefaultRegisterRate)
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -93,8 +113,8 @@ func (c Config) withDefaults() (Config, error) {
 	switch {
 	case c.TokenTTL < 0 || c.MaxUploadBytes < 0 || c.ProfileCacheSize < 0:
 		return c, errors.New("app: negative TokenTTL, MaxUploadBytes or ProfileCacheSize")
-	case c.RateLimit.Count <= 0 || c.RateLimit.Window <= 0:
-		return c, fmt.Errorf("app: invalid rate limit %v", c.RateLimit)
+	case !c.RateLimit.valid() || !c.LoginRate.valid() || !c.LoginClientRate.valid() || !c.RegisterRate.valid():
+		return c, fmt.Errorf("app: invalid rate limit in %v, %v, %v, %v", c.RateLimit, c.LoginRate, c.LoginClientRate, c.RegisterRate)
 	case c.PasswordCost < bcrypt.MinCost || c.PasswordCost > bcrypt.MaxCost:
 		return c, fmt.Errorf("app: bcrypt cost %d out of range", c.PasswordCost)
 	}
@@ -107,15 +127,33 @@ type Rate struct {
 	Window time.Duration
 }
 
-// String formats r as ParseRate reads it ("20/h", or "20/90m" for odd
-// windows).
+// String formats r as ParseRate reads it ("20/h", or "10/15m" and
+// "10/90s" for other windows).
 func (r Rate) String() string {
 	for _, u := range rateUnits {
 		if r.Window == u.d {
 			return fmt.Sprintf("%d/%s", r.Count, u.name)
 		}
 	}
+	switch w := r.Window; {
+	case w > 0 && w%time.Hour == 0:
+		return fmt.Sprintf("%d/%dh", r.Count, w/time.Hour)
+	case w > 0 && w%time.Minute == 0:
+		return fmt.Sprintf("%d/%dm", r.Count, w/time.Minute)
+	case w > 0 && w%time.Second == 0:
+		return fmt.Sprintf("%d/%ds", r.Count, w/time.Second)
+	}
 	return fmt.Sprintf("%d/%s", r.Count, r.Window)
+}
+
+func (r Rate) valid() bool { return r.Count > 0 && r.Window > 0 }
+
+// orRate returns r, or def when r is zero.
+func orRate(r, def Rate) Rate {
+	if r == (Rate{}) {
+		return def
+	}
+	return r
 }
 
 var rateUnits = []struct {

@@ -9,7 +9,9 @@ import (
 // The Service methods (implemented in service*.go) are:
 //
 //	Register(ctx, email, password string) (User, string /*token*/, error)
+//	RegisterFrom(ctx, Credentials) (User, string, RateStatus, error) // ERateLimited per client
 //	Login(ctx, email, password string) (string /*token*/, error)
+//	LoginFrom(ctx, Credentials) (string, RateStatus, error) // ERateLimited after failures
 //	Authenticate(ctx, bearer string) (User, error) // JWT or personal API key
 //	CreateAPIKey(ctx, userID, name string) (APIKey, string /*secret, shown once*/, error)
 //	ListAPIKeys(ctx, userID string) ([]APIKey, error)
@@ -79,6 +81,24 @@ const (
 	ActionClone      Action = "clone"
 	ActionSynthesize Action = "synthesize"
 )
+
+// Rate-limited account actions, counted per email and client address
+// rather than per user; Allow refuses them (LoginFrom and RegisterFrom
+// count them).
+const (
+	ActionLogin    Action = "login"    // a failed login
+	ActionRegister Action = "register" // a registration attempt
+)
+
+// Credentials are an email and password as a client sent them. Client
+// identifies where the request came from (an IP address, or an IPv6 /64
+// prefix, as the HTTP layer decided); "" means unknown, and then only the
+// per-email limit applies.
+type Credentials struct {
+	Email    string
+	Password string
+	Client   string
+}
 
 // RateStatus describes a user's budget for one action after a request was
 // counted.

@@ -17,8 +17,15 @@ func (s *Service) Allow(ctx context.Context, userID string, action Action) (Rate
 	default:
 		return RateStatus{}, Errorf(EInvalid, "unknown action %q", action)
 	}
-	r, now := s.cfg.RateLimit, s.now()
-	d, err := s.store.TakeRate(ctx, userID, action, r.Count, r.Window, now)
+	return s.take(ctx, userID, action, s.cfg.RateLimit, s.now(),
+		"Too many "+actionNoun(action)+" requests")
+}
+
+// take counts one request of subject for action against r at now. Over
+// budget it returns ERateLimited whose message starts with what, and the
+// status still filled in.
+func (s *Service) take(ctx context.Context, subject string, action Action, r Rate, now time.Time, what string) (RateStatus, error) {
+	d, err := s.store.TakeRate(ctx, subject, action, r.Count, r.Window, now)
 	if err != nil {
 		return RateStatus{}, err
 	}
@@ -32,7 +39,7 @@ func (s *Service) Allow(ctx context.Context, userID string, action Action) (Rate
 	retry := max(st.Reset, time.Second)
 	return st, &Error{
 		Code:       ERateLimited,
-		Message:    "Too many " + actionNoun(action) + " requests: the limit is " + r.String() + ". Try again in " + roundUp(retry) + ".",
+		Message:    what + ": the limit is " + r.String() + ". Try again in " + roundUp(retry) + ".",
 		RetryAfter: retry,
 	}
 }
