@@ -21,6 +21,7 @@ const (
 	FormatOpus    Format = "opus" // Ogg Opus
 	FormatWebM    Format = "webm" // Matroska/WebM (browser recordings)
 	FormatM4A     Format = "m4a"  // MP4/M4A (AAC)
+	FormatAAC     Format = "aac"  // raw AAC in ADTS frames (some phone recorders)
 	FormatPCM     Format = "pcm"  // raw s16le, output only
 	FormatULaw    Format = "ulaw" // μ-law 8 kHz WAV, output only
 )

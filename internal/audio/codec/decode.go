@@ -21,7 +21,7 @@ import (
 const MaxDecodedSamples = 1 << 25
 
 // supported names the input formats for error messages.
-const supported = "WAV, MP3, FLAC, Ogg Vorbis, Ogg Opus, WebM and M4A/AAC"
+const supported = "WAV, MP3, FLAC, Ogg Vorbis, Ogg Opus, WebM, M4A/AAC and ADTS AAC"
 
 // Codec decodes and encodes with a given ffmpeg (and optionally lame). The
 // package-level functions use Default; tests build their own with a fake
@@ -70,7 +70,7 @@ func (c *Codec) Decode(ctx context.Context, data []byte) (*audio.PCM, audio.Form
 		p, err = decodeMP3(data)
 	case audio.FormatFLAC:
 		p, err = decodeFLAC(data)
-	case audio.FormatOGG, audio.FormatOpus, audio.FormatWebM, audio.FormatM4A:
+	case audio.FormatOGG, audio.FormatOpus, audio.FormatWebM, audio.FormatM4A, audio.FormatAAC:
 		p, err = c.decodeFFmpeg(ctx, data, f)
 	default:
 		return nil, f, fmt.Errorf("codec: not a recognised audio file (supported: %s): %w", supported, audio.ErrUnsupportedFormat)

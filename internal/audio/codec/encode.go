@@ -122,7 +122,8 @@ func encodeRaw(w io.Writer, p *audio.PCM) error {
 
 // ContentType returns the MIME type to serve format f with:
 // audio/wav (also for μ-law, which is written as a WAV file), audio/mpeg,
-// audio/flac, audio/ogg, "audio/ogg; codecs=opus", audio/webm, audio/mp4.
+// audio/flac, audio/ogg, "audio/ogg; codecs=opus", audio/webm, audio/mp4,
+// audio/aac.
 // Raw PCM is application/octet-stream: the registered audio/L16 type
 // (RFC 2586) means big-endian samples, and ours are little-endian.
 func ContentType(f audio.Format) string {
@@ -141,6 +142,8 @@ func ContentType(f audio.Format) string {
 		return "audio/webm"
 	case audio.FormatM4A:
 		return "audio/mp4"
+	case audio.FormatAAC:
+		return "audio/aac"
 	}
 	return "application/octet-stream"
 }

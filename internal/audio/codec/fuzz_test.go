@@ -40,6 +40,7 @@ func makeSeeds(f *testing.F) map[audio.Format][]byte {
 		audio.FormatOGG:  {"-c:a", "libvorbis", "-f", "ogg"},
 		audio.FormatWebM: {"-c:a", "libopus", "-f", "webm"},
 		audio.FormatM4A:  {"-c:a", "aac", "-movflags", "+frag_keyframe+empty_moov", "-f", "mp4"},
+		audio.FormatAAC:  {"-c:a", "aac", "-f", "adts"},
 	} {
 		cmd := exec.Command("ffmpeg", append(append([]string{"-loglevel", "error", "-f", "wav", "-i", "pipe:0"}, args...), "pipe:1")...)
 		cmd.Stdin = bytes.NewReader(out[audio.FormatWAV])

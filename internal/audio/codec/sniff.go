@@ -38,6 +38,8 @@ func Sniff(head []byte) audio.Format {
 		return audio.FormatMP3
 	case isMP3Frame(head):
 		return audio.FormatMP3
+	case isADTS(head):
+		return audio.FormatAAC
 	}
 	return audio.FormatUnknown
 }
@@ -116,4 +118,27 @@ func mp3FrameLen(b []byte) (int, bool) {
 	}
 	kbps = []int{0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160}[brIdx]
 	return 72000*kbps/rate + pad, true
+}
+
+// isADTS reports whether head starts with an AAC ADTS frame header (sync,
+// layer 0, a valid sampling index) followed by another where the length
+// field says, or ends within the first frame.
+func isADTS(head []byte) bool {
+	n, ok := adtsFrameLen(head)
+	if !ok {
+		return false
+	}
+	if len(head) < n+7 {
+		return true
+	}
+	_, ok = adtsFrameLen(head[n:])
+	return ok
+}
+
+func adtsFrameLen(b []byte) (int, bool) {
+	if len(b) < 7 || b[0] != 0xFF || b[1]&0xF6 != 0xF0 || (b[2]>>2)&0xF > 12 {
+		return 0, false
+	}
+	n := int(b[3]&0x3)<<11 | int(b[4])<<3 | int(b[5])>>5
+	return n, n >= 7
 }
