@@ -64,6 +64,7 @@ func TestBrowser(t *testing.T) {
 		{"History", p.history},
 		{"PhoneLayout", p.phoneLayout},
 		{"DeleteVoice", p.deleteVoice},
+		{"DeleteSample", p.deleteSample},
 		{"ExpiredSession", p.expiredSession},
 		{"SignOut", p.signOut},
 	}

@@ -160,6 +160,21 @@ func (p *page) deleteVoice(t *testing.T) {
 	p.waitJS(t, `idle() && !$("confirm").open && $("voices-list").children.length === 0 && !$("voices-empty").hidden`, 10*time.Second)
 }
 
+// deleteSample removes the recorded sample, and with it its report.
+func (p *page) deleteSample(t *testing.T) {
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/samples"]`)))
+	p.waitJS(t, `idle() && $("samples-list").children.length === 2`, 10*time.Second)
+	p.clickIn(t, "samples-list", "recording-", "Report")
+	p.waitJS(t, `!$("report").hidden && $("report-title").textContent.includes("recording-")`, 5*time.Second)
+	p.clickIn(t, "samples-list", "recording-", "Delete")
+	p.waitJS(t, `$("confirm").open`, 5*time.Second)
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("confirm-ok")))
+	p.waitJS(t, `idle() && $("samples-list").children.length === 1 && $("report").hidden`, 10*time.Second)
+	if got := evalJS[string](t, p, `$("samples-list").textContent`); !strings.Contains(got, "Library reading") {
+		t.Errorf("samples left: %q, want the uploaded one", got)
+	}
+}
+
 // expiredSession plants a token the server rejects: the next call must send
 // the user to sign-in with an explanation.
 func (p *page) expiredSession(t *testing.T) {
@@ -176,7 +191,7 @@ func (p *page) signOut(t *testing.T) {
 	p.fill(t, "auth-email", email)
 	p.fill(t, "auth-password", password)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("auth-submit")))
-	p.waitJS(t, `idle() && location.pathname === "/samples" && $("samples-list").children.length === 2`, 15*time.Second)
+	p.waitJS(t, `idle() && location.pathname === "/samples" && $("samples-list").children.length === 1`, 15*time.Second)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("signout")))
 	p.waitJS(t, `location.pathname === "/signin" && sessionStorage.getItem("voxclone.session") === null`, 5*time.Second)
 }

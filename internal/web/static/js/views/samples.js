@@ -98,6 +98,7 @@ export async function showReport(sample, blob) {
   if (warnings.length === 0) list.append(el("li", { class: "ok", text: "No problems found." }));
   for (const w of warnings) list.append(el("li", { text: w.charAt(0).toUpperCase() + w.slice(1) }));
   $("report").hidden = false;
+  $("report").dataset.id = sample.id;
   const canvas = $("waveform");
   canvas.hidden = !blob;
   if (blob && !(await drawBlob(canvas, blob))) canvas.hidden = true;
@@ -145,6 +146,7 @@ async function remove(s) {
       return;
     }
   }
+  if ($("report").dataset.id === s.id) $("report").hidden = true;
   announce(`Deleted ${s.name}.`);
   refresh();
 }
