@@ -84,16 +84,7 @@ func Run(ctx context.Context, speakers []Speaker, cfg Config) (*Report, error) {
 	addDecoys(ids, cfg.Decoys)
 	ph.Train = lap()
 	log.Info("speaker identifiers trained", "seconds", ph.Train)
-	syn := make([]synthesis, len(speakers))
-	err = forEach(ctx, len(speakers), cfg.Workers, func(i int) error {
-		s, err := synthesizeSpeaker(ctx, speakers[i], cfg)
-		if err != nil {
-			return fmt.Errorf("eval: speaker %s: %w", speakers[i].Name, err)
-		}
-		syn[i] = s
-		log.Info("speaker synthesized", "speaker", speakers[i].Name, "clone_s", s.cloneSeconds)
-		return nil
-	})
+	syn, err := synthesizeAll(ctx, speakers, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -109,6 +100,22 @@ func Run(ctx context.Context, speakers []Speaker, cfg Config) (*Report, error) {
 	rep.RuntimeSeconds = time.Since(start).Seconds()
 	log.Info("evaluation done", "seconds", rep.RuntimeSeconds)
 	return rep, nil
+}
+
+// synthesizeAll clones and reads for every speaker, a bounded number of
+// speakers at a time.
+func synthesizeAll(ctx context.Context, speakers []Speaker, cfg Config, log *slog.Logger) ([]synthesis, error) {
+	syn := make([]synthesis, len(speakers))
+	err := forEach(ctx, len(speakers), cfg.Workers, func(i int) error {
+		s, err := synthesizeSpeaker(ctx, speakers[i], cfg)
+		if err != nil {
+			return fmt.Errorf("eval: speaker %s: %w", speakers[i].Name, err)
+		}
+		syn[i] = s
+		log.Info("speaker synthesized", "speaker", speakers[i].Name, "clone_s", s.cloneSeconds)
+		return nil
+	})
+	return syn, err
 }
 
 // stopwatch returns a function giving the seconds since its last call.

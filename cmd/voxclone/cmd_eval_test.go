@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestEvalFlagErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"eval"}, "--data is required"},
+		{[]string{"eval", "--data", t.TempDir(), "--mode", "magic"}, `unknown --mode "magic"`},
+		{[]string{"eval", "--data", t.TempDir(), "--similarity", "0.5,2"}, "not a number between 0 and 1"},
+		{[]string{"eval", "--data", t.TempDir(), "--no-wer", "--decoys", ""}, "need at least two speakers"},
+	} {
+		var stderr bytes.Buffer
+		env := &Env{Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "" }}
+		if code := run(context.Background(), env, tc.args); code != 1 {
+			t.Errorf("%v: exit code %d, want 1", tc.args, code)
+		}
+		if !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: stderr %q lacks %q", tc.args, stderr.String(), tc.want)
+		}
+	}
+}
+
+func TestParseFloats(t *testing.T) {
+	got, err := parseFloats(" 0, 0.5 ,1")
+	if err != nil || len(got) != 3 || got[1] != 0.5 {
+		t.Errorf("parseFloats = %v, %v", got, err)
+	}
+	if got, err := parseFloats(""); err != nil || got != nil {
+		t.Errorf("empty list = %v, %v", got, err)
+	}
+}
