@@ -48,26 +48,38 @@ func bearer(r *http.Request) (string, bool) {
 // RateLimit-* headers. Over the limit it answers 429 and returns false.
 func (h *handler) allow(w http.ResponseWriter, r *http.Request, userID string, action app.Action) bool {
 	st, err := h.svc.Allow(r.Context(), userID, action)
+	setRateHeaders(w, st, err)
+	if err == nil {
+		return true
+	}
+	writeError(w, r, h.log, err)
+	return false
+}
+
+// setRateHeaders describes a budget in RateLimit-* headers, and adds
+// Retry-After to a rate_limited error that lacks its own.
+func setRateHeaders(w http.ResponseWriter, st app.RateStatus, err error) {
 	if st.Limit > 0 {
 		hd := w.Header()
 		hd.Set("RateLimit-Limit", strconv.Itoa(st.Limit))
 		hd.Set("RateLimit-Remaining", strconv.Itoa(max(st.Remaining, 0)))
 		hd.Set("RateLimit-Reset", strconv.Itoa(ceilSeconds(st.Reset)))
 	}
-	if err == nil {
-		return true
-	}
 	var ae *app.Error
 	if errors.As(err, &ae) && ae.Code == app.ERateLimited && ae.RetryAfter <= 0 && st.Reset > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(st.Reset)))
 	}
-	writeError(w, r, h.log, err)
-	return false
 }
 
 type credentials struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+}
+
+// credentials adds the client address that the login and registration
+// limits count against.
+func (h *handler) credentials(r *http.Request, in credentials) app.Credentials {
+	return app.Credentials{Email: in.Email, Password: in.Password, Client: clientAddr(r, h.trusted)}
 }
 
 func (h *handler) register(w http.ResponseWriter, r *http.Request) {
@@ -76,7 +88,8 @@ func (h *handler) register(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, h.log, err)
 		return
 	}
-	u, token, err := h.svc.Register(r.Context(), in.Email, in.Password)
+	u, token, st, err := h.svc.RegisterFrom(r.Context(), h.credentials(r, in))
+	setRateHeaders(w, st, err)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
@@ -93,7 +106,8 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, h.log, err)
 		return
 	}
-	token, err := h.svc.Login(r.Context(), in.Email, in.Password)
+	token, st, err := h.svc.LoginFrom(r.Context(), h.credentials(r, in))
+	setRateHeaders(w, st, err)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return

@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,6 +88,10 @@ type env struct {
 type options struct {
 	rate      app.Rate
 	maxUpload int64
+	// register bounds registrations per client; zero is the default.
+	register app.Rate
+	// trusted are the proxies whose X-Forwarded-For counts.
+	trusted []netip.Prefix
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -100,12 +105,12 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 	clk := &clock{t: time.Now().UTC()}
 	svc, err := app.NewService(app.Config{
 		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
-		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test",
+		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test", RegisterRate: opt.register,
 	}, app.Deps{Store: store, Blobs: blobs, Engine: engine})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload}))
+	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload, TrustedProxies: opt.trusted}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, url: srv.URL, clock: clk, blobs: dir}
 }

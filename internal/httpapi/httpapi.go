@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
@@ -16,8 +17,8 @@ import (
 // Service lists the app.Service methods the handlers call. *app.Service
 // satisfies it; tests may pass anything that does.
 type Service interface {
-	Register(ctx context.Context, email, password string) (app.User, string, error)
-	Login(ctx context.Context, email, password string) (string, error)
+	RegisterFrom(ctx context.Context, c app.Credentials) (app.User, string, app.RateStatus, error)
+	LoginFrom(ctx context.Context, c app.Credentials) (string, app.RateStatus, error)
 	Authenticate(ctx context.Context, bearer string) (app.User, error)
 	CreateAPIKey(ctx context.Context, userID, name string) (app.APIKey, string, error)
 	ListAPIKeys(ctx context.Context, userID string) ([]app.APIKey, error)
@@ -55,6 +56,10 @@ type Config struct {
 	MaxUploadBytes int64
 	// MaxJSONBytes bounds a JSON request body.
 	MaxJSONBytes int64
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client for the login and registration limits. Empty (the
+	// default) ignores the header: anyone can write it.
+	TrustedProxies []netip.Prefix
 }
 
 // handler holds the dependencies shared by every route.
@@ -63,6 +68,7 @@ type handler struct {
 	log       *slog.Logger
 	maxUpload int64
 	maxJSON   int64
+	trusted   []netip.Prefix
 	api       *http.ServeMux
 	web       http.Handler
 }
@@ -76,6 +82,7 @@ func NewHandler(cfg Config) http.Handler {
 		maxUpload: cfg.MaxUploadBytes,
 		maxJSON:   cfg.MaxJSONBytes,
 		web:       cfg.Web,
+		trusted:   cfg.TrustedProxies,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
