@@ -12,7 +12,10 @@ import (
 
 // Timeouts and limits of the HTTP server. ReadTimeout covers a whole
 // upload, so it allows a 10 MB body over a slow link; WriteTimeout covers a
-// synthesis and its response.
+// synthesis and its response. Request headers over MaxHeaderBytes (plus
+// net/http's 4 KiB of slack) never reach a handler: net/http itself answers
+// a plain-text "431 Request Header Fields Too Large" and closes the
+// connection, which is the one non-JSON error a client can get.
 const (
 	ReadHeaderTimeout = 10 * time.Second
 	ReadTimeout       = 2 * time.Minute

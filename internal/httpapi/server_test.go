@@ -3,6 +3,8 @@ package httpapi
 import (
 	"io"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -63,5 +65,38 @@ func TestServerTimeouts(t *testing.T) {
 	}
 	if s.URL() != "" {
 		t.Errorf("URL before Open = %q, want empty", s.URL())
+	}
+}
+
+// TestServerOversizedHeader checks what net/http answers, before any
+// handler runs, to request headers over MaxHeaderBytes: a plain-text 431,
+// and the connection closed. Headers up to the limit reach the handler.
+func TestServerOversizedHeader(t *testing.T) {
+	var called atomic.Int32
+	s := NewServer("127.0.0.1:0", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		called.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}), nil)
+	if err := s.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	send := func(n int) *http.Response {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", s.URL()+"/api/voice/health", nil)
+		req.Header.Set("X-Padding", strings.Repeat("a", n))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%d-byte header: %v", n, err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		return resp
+	}
+	if resp := send(MaxHeaderBytes - 1024); resp.StatusCode != http.StatusNoContent || called.Load() != 1 {
+		t.Fatalf("header under the limit: status %d, handler called %d times", resp.StatusCode, called.Load())
+	}
+	resp := send(MaxHeaderBytes + 8<<10)
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge || called.Load() != 1 || !strings.Contains(string(body), "431") {
+		t.Errorf("oversized header: status %d, body %q, handler called %d times; want 431 before the handler", resp.StatusCode, body, called.Load())
 	}
 }
