@@ -148,6 +148,12 @@ func (p *page) phoneLayout(t *testing.T) {
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/speak"]`)))
 	p.waitJS(t, `idle()`, 5*time.Second)
 	p.shot(t, "09-phone-speak")
+	// The dark colour scheme must keep text readable on its background.
+	p.colorScheme(t, "dark")
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/samples"]`)))
+	p.waitJS(t, `idle() && getComputedStyle(document.body).backgroundColor === "rgb(21, 20, 27)"`, 5*time.Second)
+	p.shot(t, "10-phone-dark")
+	p.colorScheme(t, "")
 	p.do(t, 10*time.Second, chromedp.Emulate(device.Reset), chromedp.EmulateViewport(1280, 900))
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
@@ -130,6 +131,16 @@ func (p *page) dropFile(t *testing.T, id, file string) {
 			}
 		}
 		return nil
+	}))
+}
+
+// colorScheme emulates the system's light or dark setting ("" for none).
+func (p *page) colorScheme(t *testing.T, scheme string) {
+	t.Helper()
+	media := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}
+	p.do(t, 5*time.Second, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, media)
+		return err
 	}))
 }
 

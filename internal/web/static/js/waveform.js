@@ -51,13 +51,28 @@ function range(samples, from, to) {
   return [lo, hi];
 }
 
+const drawn = new Map(); // canvas → samples, to redraw on resize or theme change
+
 /** drawBlob decodes and draws; it returns false when the browser cannot decode the file. */
 export async function drawBlob(canvas, blob) {
+  let samples;
   try {
-    const { samples } = await decode(blob);
-    draw(canvas, samples);
-    return true;
+    ({ samples } = await decode(blob));
   } catch {
+    drawn.delete(canvas);
     return false;
   }
+  drawn.set(canvas, samples);
+  draw(canvas, samples);
+  return true;
 }
+
+// The picture is a bitmap at the size and colours of the moment it was
+// drawn; paint it again when either changes.
+function redrawAll() {
+  for (const [canvas, samples] of drawn) {
+    if (!canvas.hidden) draw(canvas, samples);
+  }
+}
+window.addEventListener("resize", redrawAll);
+window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redrawAll);
