@@ -86,11 +86,7 @@ func Align(ctx context.Context, pcm *audio.PCM, transcript string) ([]Segment, e
 		return nil, err
 	}
 	guessed := addGuesses(ctx, words, prons)
-	raw, err := decode(ctx, pcm.Samples, buildGrammar(words, prons))
-	if err != nil {
-		return nil, err
-	}
-	segs, err := alignedSegments(raw, words, guessed)
+	segs, err := alignWords(ctx, pcm.Samples, words, prons, guessed)
 	if err != nil {
 		return nil, err
 	}
@@ -209,9 +205,8 @@ func decode(ctx context.Context, pcm []float32, g *grammar) ([]rawSeg, error) {
 // alignedSegments turns decoded phone words back into transcript words:
 // consecutive words use alternating phone-word copies (see grammar.go).
 // A word without any pronunciation is one spoken-noise segment, reported
-// as a pause.
-func alignedSegments(raw []rawSeg, words []string, guessed map[string]bool) ([]Segment, error) {
-	segs := make([]Segment, 0, len(raw))
+// as a pause. idx gives each segment's word index, -1 for real pauses.
+func alignedSegments(raw []rawSeg, words []string, guessed map[string]bool) (segs []Segment, idx []int, err error) {
 	wi, last := -1, -1
 	for _, r := range raw {
 		if r.word == nullWord {
@@ -228,22 +223,19 @@ func alignedSegments(raw []rawSeg, words []string, guessed map[string]bool) ([]S
 		case r.word == unknownWord:
 			wi++
 			last = wi % 2
-			segs = append(segs, s)
+			segs, idx = append(segs, s), append(idx, wi)
 			continue
 		default: // a pause
-			segs = append(segs, s)
+			segs, idx = append(segs, s), append(idx, -1)
 			continue
 		}
 		if wi >= len(words) {
-			return nil, fmt.Errorf("%w: decoder returned extra words", ErrNoMatch)
+			return nil, nil, fmt.Errorf("%w: decoder returned extra words", ErrNoMatch)
 		}
 		s.Word, s.Guessed = words[wi], guessed[words[wi]]
-		segs = append(segs, s)
+		segs, idx = append(segs, s), append(idx, wi)
 	}
-	if wi != len(words)-1 {
-		return nil, fmt.Errorf("%w: aligned %d of %d words", ErrNoMatch, wi+1, len(words))
-	}
-	return segs, nil
+	return segs, idx, nil
 }
 
 // frameTime is the time of the boundary before frame f. Frame f analyses a
@@ -260,7 +252,7 @@ func finish(segs []Segment, dur float64) []Segment {
 	out := make([]Segment, 0, len(segs)+2)
 	t := 0.0
 	for _, s := range segs {
-		if s.Start < t+0.5/frameRate {
+		if s.Start < t+0.999/frameRate {
 			s.Start = t // no pause shorter than a frame
 		}
 		if s.Start > t {
@@ -272,7 +264,7 @@ func finish(segs []Segment, dur float64) []Segment {
 			t = s.End
 		}
 	}
-	if n := len(out); n > 0 && dur-t < 0.5/frameRate {
+	if n := len(out); n > 0 && dur-t < 0.999/frameRate {
 		out[n-1].End = dur
 	} else if dur > t {
 		out = appendMerged(out, Segment{Phone: Silence, Start: t, End: dur})

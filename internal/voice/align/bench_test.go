@@ -13,7 +13,7 @@ import (
 
 // longReference joins one speaker's transcribed recordings into about
 // secs seconds of audio with its transcript, like a cloning upload.
-func longReference(b *testing.B, speaker string, secs float64) (*audio.PCM, string) {
+func longReference(b testing.TB, speaker string, secs float64) (*audio.PCM, string) {
 	b.Helper()
 	pcm := &audio.PCM{Rate: Rate, Channels: 1}
 	var text []string

@@ -198,6 +198,10 @@ func (d *decoder) setGrammar(g *grammar) error {
 	lmath := C.ps_get_logmath(d.ps)
 	for _, a := range g.arcs {
 		logp := C.int32(float64(C.logmath_log(lmath, C.float64(a.prob))) * grammarWeight)
+		if a.word == "" {
+			C.fsg_model_null_trans_add(f, C.int32(a.from), C.int32(a.to), logp)
+			continue
+		}
 		w := C.CString(a.word)
 		wid := C.fsg_model_word_add(f, w)
 		C.free(unsafe.Pointer(w))
@@ -208,6 +212,8 @@ func (d *decoder) setGrammar(g *grammar) error {
 	for _, s := range g.silStates {
 		C.fsg_model_add_silence(f, sil, C.int(s), C.float32(g.silProb))
 	}
+	// The search follows null arcs only through their closure.
+	C.fsg_model_null_trans_closure(f, nil)
 	rc := C.ps_set_fsg(d.ps, name, f)
 	C.fsg_model_free(f) // the decoder keeps its own reference
 	if rc < 0 {

@@ -3,8 +3,10 @@ package align
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/voxclone/voxclone/internal/speechtest"
 	"github.com/voxclone/voxclone/internal/tts/flite"
 )
 
@@ -127,5 +129,35 @@ func TestAlignFliteBoundaries(t *testing.T) {
 	}
 	if float64(len(all)) < 0.8*float64(phones) {
 		t.Errorf("only %d of %d phones matched by name", len(all), phones)
+	}
+}
+
+// TestAlignLongFlite aligns over a minute of flite speech in one call,
+// which the aligner decodes in chunks, against flite's exact boundaries.
+func TestAlignLongFlite(t *testing.T) {
+	var texts []string
+	for _, p := range speechtest.WAVs(t, "ljspeech_LJ")[:16] {
+		texts = append(texts, speechtest.Transcript(p))
+	}
+	text := strings.Join(texts, " ")
+	r, err := flite.Synthesize(context.Background(), "slt", text, flite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Audio.Seconds() < 2*(chunkSeconds+chunkTail) {
+		t.Fatalf("only %.0f s of speech; the test needs several chunks", r.Audio.Seconds())
+	}
+	segs, err := Align(context.Background(), r.Audio, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTiling(t, "long", segs, r.Audio.Seconds())
+	checkWordOrder(t, "long", segs, Words(text))
+	errs := boundaryErrors(r.Phones, segs)
+	mean, bias, within := errorStats(errs)
+	t.Logf("%.0f s: mean %.1f ms, bias %+.1f ms, %.0f%% within 20 ms over %d phones",
+		r.Audio.Seconds(), mean, bias, 100*within, len(errs))
+	if mean > 40 {
+		t.Errorf("mean boundary error %.1f ms, want < 40 ms", mean)
 	}
 }

@@ -31,7 +31,7 @@ func FuzzWords(f *testing.F) {
 				prons[w] = [][]string{{"HH", "AH"}, {"IY"}}
 			}
 		}
-		g := buildGrammar(words, prons)
+		g := buildGrammar(words, prons, len(words)%2 == 1)
 		if g.final < 0 || g.final >= g.states || (len(words) > 0) != (g.final != g.start) {
 			t.Fatalf("final state %d of %d for %d words", g.final, g.states, len(words))
 		}

@@ -56,7 +56,7 @@ func phoneDict() string {
 
 type arc struct {
 	from, to int
-	word     string
+	word     string // "" for a null arc
 	prob     float64
 }
 
@@ -69,7 +69,12 @@ type grammar struct {
 
 // buildGrammar chains the words' pronunciations; a word without one (not
 // in the dictionary) becomes one stretch of spoken noise.
-func buildGrammar(words []string, prons map[string][][]string) *grammar {
+//
+// With openEnd the audio may end anywhere after the first phone, even
+// inside a word: a null arc leads from every state to the final one. That
+// is for a chunk of a long recording, which ends at an unknown point of
+// the transcript; the caller drops the chunk's last words.
+func buildGrammar(words []string, prons map[string][][]string, openEnd bool) *grammar {
 	g := &grammar{states: 1, silStates: []int{0}, silProb: pauseProb}
 	cur := 0
 	for i, w := range words {
@@ -85,6 +90,13 @@ func buildGrammar(words []string, prons map[string][][]string) *grammar {
 		cur = next
 	}
 	g.final = cur
+	if openEnd && len(words) > 0 {
+		g.final = g.newState()
+		for s := 1; s < g.final; s++ {
+			g.arcs = append(g.arcs, arc{s, g.final, "", 1})
+		}
+		g.silStates = append(g.silStates, g.final)
+	}
 	return g
 }
 
