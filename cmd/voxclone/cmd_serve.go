@@ -42,6 +42,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 	h := httpapi.NewHandler(httpapi.Config{
 		Service: svc, Logger: log, Web: web.Handler(), MaxUploadBytes: cfg.MaxUploadBytes,
+		TrustedProxies: cfg.trustedProxies(),
 	})
 	srv := httpapi.NewServer(cfg.Addr, h, log)
 	if err := srv.Open(); err != nil {
@@ -49,6 +50,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	log.Info("listening", slog.String("url", srv.URL()), slog.String("database", cfg.databaseName()),
 		slog.String("data_dir", cfg.DataDir), slog.String("rate_limit", cfg.RateLimit.String()),
+		slog.String("login_rate_limit", cfg.LoginRate.String()+","+cfg.LoginClientRate.String()),
+		slog.String("register_rate_limit", cfg.RegisterRate.String()), slog.String("trusted_proxies", cfg.TrustedProxies),
 		slog.Int64("max_upload_bytes", cfg.MaxUploadBytes), slog.String("version", version))
 	select {
 	case <-ctx.Done():
@@ -93,6 +96,7 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (*app.Servic
 	}
 	svc, err := app.NewService(app.Config{
 		JWTSecret: secret, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
+		LoginRate: cfg.LoginRate, LoginClientRate: cfg.LoginClientRate, RegisterRate: cfg.RegisterRate,
 		Version: version, Logger: log,
 	}, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{})})
 	if err != nil {

@@ -9,26 +9,32 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/httpapi"
 )
 
 // Config is the service's configuration. DefaultConfig gives the defaults;
 // LoadConfig overlays the VOXCLONE_* environment once, in main. Nothing
 // below the composition root reads the environment.
 type Config struct {
-	Addr           string     // VOXCLONE_ADDR
-	DataDir        string     // VOXCLONE_DATA_DIR
-	DatabaseURL    string     // VOXCLONE_DATABASE_URL; "" means SQLite in DataDir
-	JWTSecret      string     // VOXCLONE_JWT_SECRET; "" means the file in DataDir
-	RateLimit      app.Rate   // VOXCLONE_RATE_LIMIT
-	MaxUploadBytes int64      // VOXCLONE_MAX_UPLOAD_BYTES
-	LogFormat      string     // VOXCLONE_LOG_FORMAT: text or json
-	LogLevel       slog.Level // VOXCLONE_LOG_LEVEL
+	Addr            string     // VOXCLONE_ADDR
+	DataDir         string     // VOXCLONE_DATA_DIR
+	DatabaseURL     string     // VOXCLONE_DATABASE_URL; "" means SQLite in DataDir
+	JWTSecret       string     // VOXCLONE_JWT_SECRET; "" means the file in DataDir
+	RateLimit       app.Rate   // VOXCLONE_RATE_LIMIT
+	LoginRate       app.Rate   // VOXCLONE_LOGIN_RATE_LIMIT, first part: failed logins per email
+	LoginClientRate app.Rate   // VOXCLONE_LOGIN_RATE_LIMIT, second part: failed logins per client address
+	RegisterRate    app.Rate   // VOXCLONE_REGISTER_RATE_LIMIT: registrations per client address
+	TrustedProxies  string     // VOXCLONE_TRUSTED_PROXIES, checked by httpapi.ParseTrustedProxies
+	MaxUploadBytes  int64      // VOXCLONE_MAX_UPLOAD_BYTES
+	LogFormat       string     // VOXCLONE_LOG_FORMAT: text or json
+	LogLevel        slog.Level // VOXCLONE_LOG_LEVEL
 }
 
 // Defaults and names of the files the service keeps in its data directory.
@@ -42,12 +48,15 @@ const (
 // DefaultConfig returns the configuration used when no variable is set.
 func DefaultConfig() Config {
 	return Config{
-		Addr:           ":8080",
-		DataDir:        "./data",
-		RateLimit:      app.DefaultRate,
-		MaxUploadBytes: 10 << 20,
-		LogFormat:      "text",
-		LogLevel:       slog.LevelInfo,
+		Addr:            ":8080",
+		DataDir:         "./data",
+		RateLimit:       app.DefaultRate,
+		LoginRate:       app.DefaultLoginRate,
+		LoginClientRate: app.DefaultLoginClientRate,
+		RegisterRate:    app.DefaultRegisterRate,
+		MaxUploadBytes:  10 << 20,
+		LogFormat:       "text",
+		LogLevel:        slog.LevelInfo,
 	}
 }
 
@@ -73,6 +82,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.RateLimit = r
 	}
+	if err := c.loadAccountLimits(getenv); err != nil {
+		return c, err
+	}
 	if v := getenv("VOXCLONE_MAX_UPLOAD_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1024 {
@@ -92,6 +104,47 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// loadAccountLimits reads the limits of the login and registration
+// endpoints. VOXCLONE_LOGIN_RATE_LIMIT is "PER_EMAIL" or
+// "PER_EMAIL,PER_ADDRESS"; alone, the per-email budget gives the
+// per-address one five times its count over the same window, so one
+// address can still fail on a few accounts (a shared office) but not
+// spray many.
+func (c *Config) loadAccountLimits(getenv func(string) string) error {
+	if v := getenv("VOXCLONE_LOGIN_RATE_LIMIT"); v != "" {
+		email, ip, two := strings.Cut(v, ",")
+		r, err := app.ParseRate(email)
+		if err != nil {
+			return fmt.Errorf("VOXCLONE_LOGIN_RATE_LIMIT: %w", err)
+		}
+		c.LoginRate, c.LoginClientRate = r, app.Rate{Count: min(5*r.Count, 1_000_000), Window: r.Window}
+		if two {
+			if c.LoginClientRate, err = app.ParseRate(ip); err != nil {
+				return fmt.Errorf("VOXCLONE_LOGIN_RATE_LIMIT (per address, after the comma): %w", err)
+			}
+		}
+	}
+	if v := getenv("VOXCLONE_REGISTER_RATE_LIMIT"); v != "" {
+		r, err := app.ParseRate(v)
+		if err != nil {
+			return fmt.Errorf("VOXCLONE_REGISTER_RATE_LIMIT: %w", err)
+		}
+		c.RegisterRate = r
+	}
+	c.TrustedProxies = getenv("VOXCLONE_TRUSTED_PROXIES")
+	if _, err := httpapi.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("VOXCLONE_TRUSTED_PROXIES: %w", err)
+	}
+	return nil
+}
+
+// trustedProxies returns the parsed VOXCLONE_TRUSTED_PROXIES, which
+// LoadConfig already checked.
+func (c Config) trustedProxies() []netip.Prefix {
+	p, _ := httpapi.ParseTrustedProxies(c.TrustedProxies)
+	return p
 }
 
 // usesPostgres reports whether DatabaseURL names a PostgreSQL server.

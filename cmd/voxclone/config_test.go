@@ -27,6 +27,9 @@ func TestLoadConfig(t *testing.T) {
 		if c.Addr != ":8080" || c.DataDir != "./data" || c.RateLimit != (app.Rate{Count: 20, Window: time.Hour}) || c.MaxUploadBytes != 10485760 {
 			t.Errorf("defaults = %+v", c)
 		}
+		if c.LoginRate.String() != "10/15m" || c.LoginClientRate.String() != "50/15m" || c.RegisterRate.String() != "10/h" || len(c.trustedProxies()) != 0 {
+			t.Errorf("account limits = %v, %v, %v, proxies %v", c.LoginRate, c.LoginClientRate, c.RegisterRate, c.trustedProxies())
+		}
 		if c.usesPostgres() || c.sqlitePath() != filepath.Join("data", "voxclone.db") {
 			t.Errorf("default database = %q", c.sqlitePath())
 		}
@@ -37,25 +40,39 @@ func TestLoadConfig(t *testing.T) {
 			"VOXCLONE_DATABASE_URL": "postgres://u@db/vox", "VOXCLONE_JWT_SECRET": strings.Repeat("s", 32),
 			"VOXCLONE_RATE_LIMIT": "5/m", "VOXCLONE_MAX_UPLOAD_BYTES": "2048",
 			"VOXCLONE_LOG_FORMAT": "json", "VOXCLONE_LOG_LEVEL": "debug",
+			"VOXCLONE_LOGIN_RATE_LIMIT": "5/h, 20/30m", "VOXCLONE_REGISTER_RATE_LIMIT": "2/d",
+			"VOXCLONE_TRUSTED_PROXIES": "10.0.0.0/8,::1",
 		}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := Config{Addr: "127.0.0.1:9000", DataDir: "/srv/vox", DatabaseURL: "postgres://u@db/vox",
 			JWTSecret: strings.Repeat("s", 32), RateLimit: app.Rate{Count: 5, Window: time.Minute}, MaxUploadBytes: 2048,
-			LogFormat: "json", LogLevel: slog.LevelDebug}
-		if c != want || !c.usesPostgres() {
+			LogFormat: "json", LogLevel: slog.LevelDebug,
+			LoginRate: app.Rate{Count: 5, Window: time.Hour}, LoginClientRate: app.Rate{Count: 20, Window: 30 * time.Minute},
+			RegisterRate: app.Rate{Count: 2, Window: 24 * time.Hour}, TrustedProxies: "10.0.0.0/8,::1"}
+		if c != want || !c.usesPostgres() || len(c.trustedProxies()) != 2 {
 			t.Errorf("got %+v, want %+v", c, want)
 		}
 	})
+	t.Run("LoginRateAlone", func(t *testing.T) {
+		c, err := LoadConfig(envMap(map[string]string{"VOXCLONE_LOGIN_RATE_LIMIT": "3/m"}))
+		if err != nil || c.LoginRate != (app.Rate{Count: 3, Window: time.Minute}) || c.LoginClientRate != (app.Rate{Count: 15, Window: time.Minute}) {
+			t.Errorf("got %v, %v, %v; want 3/m per email, 15/m per address", c.LoginRate, c.LoginClientRate, err)
+		}
+	})
 	for name, env := range map[string]map[string]string{
-		"ErrShortSecret": {"VOXCLONE_JWT_SECRET": strings.Repeat("s", 31)},
-		"ErrRate":        {"VOXCLONE_RATE_LIMIT": "lots"},
-		"ErrRateZero":    {"VOXCLONE_RATE_LIMIT": "0/h"},
-		"ErrRateUnit":    {"VOXCLONE_RATE_LIMIT": "20/fortnight"},
-		"ErrUpload":      {"VOXCLONE_MAX_UPLOAD_BYTES": "10MB"},
-		"ErrLogFormat":   {"VOXCLONE_LOG_FORMAT": "xml"},
-		"ErrLogLevel":    {"VOXCLONE_LOG_LEVEL": "loud"},
+		"ErrShortSecret":    {"VOXCLONE_JWT_SECRET": strings.Repeat("s", 31)},
+		"ErrRate":           {"VOXCLONE_RATE_LIMIT": "lots"},
+		"ErrRateZero":       {"VOXCLONE_RATE_LIMIT": "0/h"},
+		"ErrRateUnit":       {"VOXCLONE_RATE_LIMIT": "20/fortnight"},
+		"ErrLoginRate":      {"VOXCLONE_LOGIN_RATE_LIMIT": "10"},
+		"ErrLoginRateIP":    {"VOXCLONE_LOGIN_RATE_LIMIT": "10/15m,many"},
+		"ErrRegisterRate":   {"VOXCLONE_REGISTER_RATE_LIMIT": "0/h"},
+		"ErrTrustedProxies": {"VOXCLONE_TRUSTED_PROXIES": "proxy.internal"},
+		"ErrUpload":         {"VOXCLONE_MAX_UPLOAD_BYTES": "10MB"},
+		"ErrLogFormat":      {"VOXCLONE_LOG_FORMAT": "xml"},
+		"ErrLogLevel":       {"VOXCLONE_LOG_LEVEL": "loud"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := LoadConfig(envMap(env)); err == nil {
@@ -104,4 +121,23 @@ func TestJWTSecret(t *testing.T) {
 			t.Error("a 5-byte secret file was accepted")
 		}
 	})
+}
+
+// TestEnvExampleIsDefaults loads .env.example, which claims to show the
+// defaults, and expects exactly DefaultConfig.
+func TestEnvExampleIsDefaults(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", ".env.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			env[k] = v
+		}
+	}
+	c, err := LoadConfig(envMap(env))
+	if err != nil || c != DefaultConfig() {
+		t.Errorf(".env.example loads as %+v, %v; want the defaults %+v", c, err, DefaultConfig())
+	}
 }
