@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -164,6 +165,47 @@ func TestRegisterLimit(t *testing.T) {
 		f.clock.Advance(time.Hour)
 		if _, err := reg("u6@example.com", "192.0.2.1"); err != nil {
 			t.Errorf("after the window: %v", err)
+		}
+	})
+}
+
+// pruneCounter is a real Store that records PruneRate calls.
+type pruneCounter struct {
+	app.Store
+	mu     sync.Mutex
+	before map[app.Action]time.Time
+	calls  int
+}
+
+func (p *pruneCounter) PruneRate(ctx context.Context, action app.Action, before time.Time) error {
+	p.mu.Lock()
+	p.before[action] = before
+	p.calls++
+	p.mu.Unlock()
+	return p.Store.PruneRate(ctx, action, before)
+}
+
+func TestRatePruning(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		pc := &pruneCounter{Store: b.open(t), before: map[app.Action]time.Time{}}
+		f := newFixture(t, pc, noEngine{})
+		start := f.clock.Now()
+		login(t, f.svc, "eve@example.com", "wrong", "192.0.2.1")
+		if pc.calls != 5 || !pc.before[app.ActionLogin].Equal(start.Add(-15*time.Minute)) ||
+			!pc.before[app.ActionRegister].Equal(start.Add(-time.Hour)) || !pc.before[app.ActionUpload].Equal(start.Add(-time.Hour)) {
+			t.Fatalf("first request: %d prunes, before %v; want all 5 actions up to their windows", pc.calls, pc.before)
+		}
+		login(t, f.svc, "eve@example.com", "wrong", "192.0.2.1")
+		f.clock.Advance(59 * time.Second)
+		login(t, f.svc, "eve@example.com", "wrong", "192.0.2.1")
+		if pc.calls != 5 {
+			t.Errorf("pruned %d times within a minute, want once", pc.calls/5)
+		}
+		f.clock.Advance(time.Second)
+		login(t, f.svc, "eve@example.com", "wrong", "192.0.2.1")
+		// The failures stay counted: pruning only forgets expired requests.
+		if code, st := login(t, f.svc, "eve@example.com", "wrong", "192.0.2.1"); pc.calls != 10 || code != app.EUnauthorized || st.Remaining != 5 {
+			t.Errorf("a minute later: %d prune calls, %q, %+v; want 10 calls and 5 failures left", pc.calls, code, st)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -29,6 +30,7 @@ func (s *Service) take(ctx context.Context, subject string, action Action, r Rat
 	if err != nil {
 		return RateStatus{}, err
 	}
+	s.prune(ctx, now)
 	st := RateStatus{Limit: r.Count, Remaining: max(r.Count-d.Used, 0)}
 	if !d.Oldest.IsZero() {
 		st.Reset = max(d.Oldest.Add(r.Window).Sub(now), 0)
@@ -41,6 +43,30 @@ func (s *Service) take(ctx context.Context, subject string, action Action, r Rat
 		Code:       ERateLimited,
 		Message:    what + ": the limit is " + r.String() + ". Try again in " + roundUp(retry) + ".",
 		RetryAfter: retry,
+	}
+}
+
+// pruneEvery is how often a Service deletes requests that have left every
+// window, so the rate tables hold about one window of requests.
+const pruneEvery = time.Minute
+
+// prune forgets, at most once per pruneEvery, the requests older than
+// their action's window. It cannot change a decision: TakeRate ignores
+// them. A failure is logged and retried a minute later.
+func (s *Service) prune(ctx context.Context, now time.Time) {
+	last := s.lastPrune.Load()
+	if now.UnixNano()-last < int64(pruneEvery) || !s.lastPrune.CompareAndSwap(last, now.UnixNano()) {
+		return
+	}
+	windows := map[Action]time.Duration{
+		ActionUpload: s.cfg.RateLimit.Window, ActionClone: s.cfg.RateLimit.Window, ActionSynthesize: s.cfg.RateLimit.Window,
+		ActionLogin: max(s.cfg.LoginRate.Window, s.cfg.LoginClientRate.Window), ActionRegister: s.cfg.RegisterRate.Window,
+	}
+	for action, w := range windows {
+		if err := s.store.PruneRate(ctx, action, now.Add(-w)); err != nil {
+			s.log.Warn("prune rate limit records", slog.String("action", string(action)), slog.Any("err", err))
+			return
+		}
 	}
 }
 

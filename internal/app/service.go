@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -20,7 +21,8 @@ type Service struct {
 	engine    Engine
 	log       *slog.Logger
 	profiles  *profileCache
-	dummyHash []byte // compared against on unknown emails, so login timing does not reveal them
+	dummyHash []byte       // compared against on unknown emails, so login timing does not reveal them
+	lastPrune atomic.Int64 // Unix nanoseconds of the last rate pruning, see prune
 }
 
 // NewService returns a Service. It fails when cfg.JWTSecret is shorter than

@@ -125,6 +125,11 @@ type RateStore interface {
 	// (subject, action) at exactly at (to the microsecond), as when a login
 	// attempt turned out to succeed. Nothing to give back is not an error.
 	ReleaseRate(ctx context.Context, subject string, action Action, at time.Time) error
+	// PruneRate forgets every request counted for action at or before
+	// before, whatever its subject. TakeRate only forgets a subject's old
+	// requests when that subject comes back; login attempts for emails and
+	// addresses never seen again would otherwise stay forever.
+	PruneRate(ctx context.Context, action Action, before time.Time) error
 }
 
 // Blobs stores opaque byte blobs (sample audio, voice profiles, synthesized

@@ -61,3 +61,20 @@ func (db *DB) ReleaseRate(ctx context.Context, subject string, action app.Action
 	}
 	return nil
 }
+
+// PruneRate deletes the requests of action counted at or before before,
+// and the rate_limits rows last touched then: a subject whose row is gone
+// gets a new one on its next TakeRate. A row locked by a counting
+// transaction was touched now, after before, so pruning never waits on it
+// for long nor removes it from under that transaction.
+func (db *DB) PruneRate(ctx context.Context, action app.Action, before time.Time) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM rate_events WHERE action = $1 AND at <= $2`, string(action), before); err != nil {
+			return fmt.Errorf("postgres: rate prune: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM rate_limits WHERE action = $1 AND touched_at <= $2`, string(action), before); err != nil {
+			return fmt.Errorf("postgres: rate prune: %w", err)
+		}
+		return nil
+	})
+}

@@ -57,3 +57,14 @@ func (db *DB) ReleaseRate(ctx context.Context, subject string, action app.Action
 		return nil
 	})
 }
+
+// PruneRate deletes the requests of action counted at or before before.
+func (db *DB) PruneRate(ctx context.Context, action app.Action, before time.Time) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM rate_events WHERE action = ? AND at <= ?`,
+			string(action), micros(before)); err != nil {
+			return fmt.Errorf("sqlite: rate prune: %w", err)
+		}
+		return nil
+	})
+}

@@ -146,3 +146,36 @@ func testRateRelease(t *testing.T, s app.Store) {
 		t.Errorf("one release freed two slots: %+v", d)
 	}
 }
+
+// testRatePrune checks that PruneRate forgets one action's requests up to
+// an instant, for every subject, and nothing else.
+func testRatePrune(t *testing.T, s app.Store) {
+	ctx := t.Context()
+	const window = 24 * time.Hour
+	a, b := app.NewID(), app.NewID()
+	take := func(subj string, action app.Action, at time.Time) app.RateDecision {
+		t.Helper()
+		d, err := s.TakeRate(ctx, subj, action, 1, window, at)
+		must(t, err)
+		return d
+	}
+	take(a, app.ActionLogin, T0)
+	take(b, app.ActionLogin, T0.Add(time.Hour))
+	take(a, app.ActionUpload, T0)
+	must(t, s.PruneRate(ctx, app.ActionLogin, T0.Add(30*time.Minute)))
+	later := T0.Add(2 * time.Hour)
+	if d := take(a, app.ActionLogin, later); !d.Allowed || !d.Oldest.Equal(later) {
+		t.Errorf("pruned subject: %+v, want allowed with only the new request", d)
+	}
+	if d := take(b, app.ActionLogin, later); d.Allowed {
+		t.Errorf("request after the prune instant was forgotten: %+v", d)
+	}
+	if d := take(a, app.ActionUpload, later); d.Allowed {
+		t.Errorf("another action was pruned: %+v", d)
+	}
+	// Pruning everything leaves subjects fully usable.
+	must(t, s.PruneRate(ctx, app.ActionLogin, later))
+	if d := take(b, app.ActionLogin, later.Add(time.Second)); !d.Allowed || d.Used != 1 {
+		t.Errorf("after pruning all: %+v, want allowed with used 1", d)
+	}
+}

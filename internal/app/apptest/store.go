@@ -23,6 +23,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"RateLimit":    testRateLimit,
 		"RateParallel": testRateParallel,
 		"RateRelease":  testRateRelease,
+		"RatePrune":    testRatePrune,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
