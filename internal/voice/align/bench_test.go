@@ -2,6 +2,7 @@ package align
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"syscall"
 	"testing"
@@ -46,19 +47,26 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// BenchmarkAlign aligns a one-minute reference and the whole LJ Speech
+// set (≈220 s): long references are decoded in chunks, so the cost per
+// second should not grow with length.
 func BenchmarkAlign(b *testing.B) {
-	pcm, text := longReference(b, "ljspeech_LJ", 60)
-	if _, err := Align(context.Background(), pcm, text); err != nil { // load the decoder
-		b.Fatal(err)
+	for _, secs := range []float64{60, 300} {
+		pcm, text := longReference(b, "ljspeech_LJ", secs)
+		b.Run(fmt.Sprintf("%.0fs", pcm.Seconds()), func(b *testing.B) {
+			if _, err := Align(context.Background(), pcm, text); err != nil { // load the decoder
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			start, cpu0 := time.Now(), cpuTime()
+			for range b.N {
+				if _, err := Align(context.Background(), pcm, text); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportPerSecond(b, start, cpu0, pcm.Seconds())
+		})
 	}
-	b.ResetTimer()
-	start, cpu0 := time.Now(), cpuTime()
-	for range b.N {
-		if _, err := Align(context.Background(), pcm, text); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportPerSecond(b, start, cpu0, pcm.Seconds())
 }
 
 func BenchmarkRecognize(b *testing.B) {
