@@ -66,6 +66,8 @@ var (
 // pronunciation and Guessed set; a word even flite cannot spell is
 // aligned as an unlabelled stretch reported as a pause.
 //
+// Recordings over about half a minute are decoded in chunks (see
+// chunk.go), so the cost per second of audio stays flat up to MaxSeconds.
 // It fails with ErrNoMatch when no path through the transcript reaches the
 // end of the audio (wrong transcript, or audio too short for it).
 // Cancelling ctx returns ctx.Err() at once; the decoder finishes the
