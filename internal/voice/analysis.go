@@ -63,6 +63,11 @@ type statsAcc struct {
 	ap              []float64
 	apN             int
 	frames, voicedN int
+	// pool collects labelled frames (nil: no pool); labels and aligned
+	// describe the chunk being analysed.
+	pool    *poolAcc
+	labels  []string
+	aligned bool
 }
 
 func newStatsAcc() *statsAcc {
@@ -83,8 +88,10 @@ const chunkSeconds = 20
 // addLong analyses a reference of any length in chunks of at most
 // chunkSeconds (a short tail joins the previous chunk), checking ctx
 // between them.
-func (a *statsAcc) addLong(ctx context.Context, x []float64, noisy bool) error {
+// labels (nil for none) holds a phone per 10 ms frame of x for the pool.
+func (a *statsAcc) addLong(ctx context.Context, x []float64, noisy bool, labels []string, aligned bool) error {
 	n := chunkSeconds * analysisRate
+	a.aligned = aligned
 	for s := 0; s < len(x); {
 		end := min(s+n, len(x))
 		if len(x)-end < n/10 {
@@ -93,6 +100,8 @@ func (a *statsAcc) addLong(ctx context.Context, x []float64, noisy bool) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		first := s / (analysisRate * analysisPeriod / 1000)
+		a.labels = labels[min(first, len(labels)):]
 		if err := a.add(x[s:end], noisy); err != nil {
 			return err
 		}
@@ -117,6 +126,9 @@ func (a *statsAcc) add(x []float64, noisy bool) error {
 		return nil
 	}
 	loud, nucleus, noise := frameClasses(env, noisy)
+	if a.pool != nil {
+		a.pool.byIdx = map[int]int{}
+	}
 	fa := newFormantAnalyzer(x)
 	utt := newMoments(mcepOrder + 1)
 	mc := make([]float64, mcepOrder+1)
@@ -129,6 +141,9 @@ func (a *statsAcc) add(x []float64, noisy bool) error {
 		a.frames++
 		a.addLTAS(e)
 		a.conv.FromEnvelope(mc, e)
+		if a.pool != nil && i < len(a.labels) {
+			a.pool.add(i, a.labels[i], mc, f0[i], a.aligned)
+		}
 		if f0[i] <= 0 {
 			a.u.add(mc)
 			continue
@@ -169,6 +184,9 @@ func (a *statsAcc) addAperiodicity(x, f0 []float64, loud []bool, bins int) error
 	for i, row := range world.CodeAperiodicity(ap, analysisRate) {
 		if sub[i] <= 0 {
 			continue
+		}
+		if a.pool != nil {
+			a.pool.setAp(i, row)
 		}
 		for b, v := range row {
 			a.ap[b] += v

@@ -125,7 +125,7 @@ func BenchmarkStageConversion(b *testing.B) {
 		}
 		copy(f0, par.F0)
 		c := newConversion(p, 1, 0)
-		c.mapEnvelopes(env, f0)
+		c.mapEnvelopes(env, f0, nil)
 		c.mapF0(f0)
 	}
 	reportRTF(b, r.Audio.Seconds())

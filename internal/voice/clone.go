@@ -13,6 +13,8 @@ const paramsHash = 0x5643_0003
 // buildProfile cleans the references and measures the speaker.
 func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, error) {
 	acc := newStatsAcc()
+	acc.pool = newPoolAcc()
+	budget := labelSeconds
 	var rates []rateSample
 	var speech, quality, snr float64
 	for i, r := range refs {
@@ -33,7 +35,11 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		if speakable(r.Transcript) {
 			rates = append(rates, rateSample{r.Transcript, speakingTime(x, analysisRate)})
 		}
-		if err := acc.addLong(ctx, x, rep.SNRDB < noisySNR); err != nil {
+		labels, aligned, err := labelFrames(ctx, x, r.Transcript, &budget)
+		if err != nil {
+			return nil, err
+		}
+		if err := acc.addLong(ctx, x, rep.SNRDB < noisySNR, labels, aligned); err != nil {
 			return nil, fmt.Errorf("voice: reference %d: %w", i+1, err)
 		}
 	}
@@ -56,6 +62,7 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		return nil, err
 	}
 	p.Base.RateRatio = float32(rr)
+	p.Pool = acc.pool.result()
 	return p, nil
 }
 

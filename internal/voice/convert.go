@@ -27,6 +27,7 @@ type conversion struct {
 	gvStrength             float64
 	apDB                   []float64 // voiced band aperiodicity for the template
 	conv                   *mcep.Converter
+	sel                    *selector // phone-aware selection; nil without a pool
 }
 
 // newConversion prepares the mapping for a profile. sim in [0, 1] scales
@@ -42,6 +43,7 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 		warp:  newWarpMap(bins, math.Pow(float64(p.Base.Warp), sim)),
 		gv:    f64s(p.Spectrum.GV), gvStrength: sim,
 		conv: mcep.NewConverter(bins, mcepOrder, mcepAlpha),
+		sel:  newSelector(p.Pool, sim),
 	}
 	for k, eq := range [][]float32{p.Base.EQVoiced, p.Base.EQUnvoiced} {
 		d := make([]float64, mcepOrder+1)
@@ -92,9 +94,11 @@ func (c *conversion) mapF0(f0 []float64) {
 	}
 }
 
-// mapEnvelopes warps and equalises every frame in place, then restores
-// the speaker's global variance over the voiced frames.
-func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64) {
+// mapEnvelopes warps and equalises every frame in place, takes spectral
+// detail from the speaker's frames of the same phone (labels: the base
+// voice's phone per frame; nil skips it), then restores the speaker's
+// global variance over the voiced frames.
+func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64, labels []string) {
 	for i, e := range env {
 		c.warp.apply(e, e)
 		eq := c.eq[1]
@@ -104,6 +108,9 @@ func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64) {
 		for j := range e {
 			e[j] *= eq[j]
 		}
+	}
+	if c.sel != nil && len(labels) == len(env) && len(env) > 0 {
+		c.sel.apply(c, env, f0, labels)
 	}
 	c.applyGV(env, f0)
 }

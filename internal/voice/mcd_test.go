@@ -11,9 +11,9 @@ import (
 )
 
 // heldOutMCD enrols on all but the last n transcribed recordings of a
-// speaker and returns the mean DTW envelope MCD, against the held-out real
+// speaker (with their transcripts when withText) and returns the mean DTW envelope MCD, against the held-out real
 // recordings of the same text, of speech from each synthesize function.
-func heldOutMCD(t *testing.T, speaker string, n int, systems map[string]func(prof []byte, text string) *audio.PCM) map[string]float64 {
+func heldOutMCD(t *testing.T, speaker string, n int, withText bool, systems map[string]func(prof []byte, text string) *audio.PCM) map[string]float64 {
 	t.Helper()
 	paths := speechtest.WAVs(t, speaker)
 	var refs []Reference
@@ -23,6 +23,9 @@ func heldOutMCD(t *testing.T, speaker string, n int, systems map[string]func(pro
 			break
 		}
 		refs = append(refs, Reference{Audio: loadWAV(t, p)})
+		if withText {
+			refs[len(refs)-1].Transcript = speechtest.Transcript(p)
+		}
 		secs += refs[len(refs)-1].Audio.Seconds()
 	}
 	prof, err := New(Config{}).Clone(context.Background(), refs)
@@ -91,7 +94,7 @@ func TestConversionMovesTowardSpeaker(t *testing.T) {
 		}
 	}
 	for _, sp := range []string{"vctk_p225", "vctk_p226"} {
-		m := heldOutMCD(t, sp, 2, map[string]func([]byte, string) *audio.PCM{
+		m := heldOutMCD(t, sp, 2, false, map[string]func([]byte, string) *audio.PCM{
 			"baseline": say(ModeBaseline), "convert": say(ModeConvert),
 		})
 		t.Logf("%s: held-out MCD baseline %.2f dB, converted %.2f dB", sp, m["baseline"], m["convert"])

@@ -17,6 +17,9 @@ type Profile struct {
 	Spectrum      Spectrum
 	Source        Source
 	Base          BaseFit
+	// Pool holds the labelled speech frames for phone-aware selection;
+	// nil when no reference could be labelled (Engine A alone then).
+	Pool *Pool
 }
 
 // Prosody holds the speaker's pitch and timing statistics.

@@ -38,6 +38,7 @@ var (
 	tagSpec = [4]byte{'S', 'P', 'E', 'C'}
 	tagSrc  = [4]byte{'S', 'R', 'C', 'E'}
 	tagBase = [4]byte{'B', 'A', 'S', 'E'}
+	tagPool = [4]byte{'P', 'O', 'O', 'L'}
 )
 
 // MarshalBinary encodes the profile in the versioned section format.
@@ -45,7 +46,11 @@ func (p *Profile) MarshalBinary() ([]byte, error) {
 	var w pwriter
 	w.raw([]byte(profileMagic))
 	w.u16(profileVersion)
-	w.u16(5)
+	sections := uint16(5)
+	if p.Pool != nil {
+		sections++
+	}
+	w.u16(sections)
 	w.section(tagMeta, func(w *pwriter) {
 		w.u32(p.ParamsHash)
 		w.f32(p.SpeechSeconds, p.Quality, p.SNR)
@@ -72,6 +77,9 @@ func (p *Profile) MarshalBinary() ([]byte, error) {
 		w.arr(b.ApOffset)
 		w.f32(b.RateRatio)
 	})
+	if p.Pool != nil {
+		w.section(tagPool, p.Pool.write)
+	}
 	if w.err != nil {
 		return nil, w.err
 	}
@@ -134,6 +142,12 @@ func (p *Profile) readSection(tag [4]byte, r *preader) {
 		if len(r.b) >= 4 { // added after the first profiles were written
 			r.f32(&b.RateRatio)
 		}
+	case tagPool:
+		pool, err := readPool(r)
+		if err != nil && r.err == nil {
+			r.err = err
+		}
+		p.Pool = pool
 	}
 }
 

@@ -61,6 +61,11 @@ func flip(b []byte, i int) []byte {
 func FuzzProfile(f *testing.F) {
 	b, _ := sampleProfile().MarshalBinary()
 	f.Add(b, false)
+	withPool := sampleProfile()
+	withPool.Pool = samplePool()
+	bp, _ := withPool.MarshalBinary()
+	f.Add(bp, false)
+	f.Add(bp[:len(bp)-30], true)
 	f.Add(b[:20], true)
 	f.Add([]byte("VXCP\x01\x00\x01\x00POOL\xff\xff\xff\x7f"), true)
 	f.Fuzz(func(t *testing.T, in []byte, fixCRC bool) {
