@@ -48,3 +48,18 @@ func TestClass(t *testing.T) {
 		t.Errorf("%d phones, want the CMU dictionary's 39", n)
 	}
 }
+
+func TestAgreement(t *testing.T) {
+	a := []Segment{{Phone: "iy", Start: 0, End: 0.05}, {Phone: "s", Start: 0.05, End: 0.1}}
+	b := []Segment{{Phone: "ih", Start: 0, End: 0.03}, {Phone: "m", Start: 0.03, End: 0.1}}
+	if got := Agreement(a, a, 0.1); got != 1 {
+		t.Errorf("self agreement %v", got)
+	}
+	// iy/ih share a class for 3 frames; s/m never do.
+	if got := Agreement(a, b, 0.1); got != 0.3 {
+		t.Errorf("agreement %v, want 0.3", got)
+	}
+	if got := Agreement(a, b, 0); got != 0 {
+		t.Errorf("empty span: %v", got)
+	}
+}
