@@ -75,6 +75,11 @@ func Run(ctx context.Context, speakers []Speaker, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	for s, r := range real {
+		if len(r.raw) == 0 {
+			return nil, fmt.Errorf("eval: speaker %s: no speech in the held-out recordings", speakers[s].Name)
+		}
+	}
 	ph.Prepare = lap()
 	log.Info("real speech prepared", "speakers", len(speakers), "seconds", ph.Prepare)
 	ids, err := trainIdentifiers(real)
