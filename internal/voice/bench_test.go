@@ -118,6 +118,7 @@ func BenchmarkStageConversion(b *testing.B) {
 	}
 	env := make([][]float64, len(par.Envelope))
 	f0 := make([]float64, len(par.F0))
+	labels := frameLabels(r.Phones, synthHop, len(f0))
 	startCPU(b)
 	for b.Loop() {
 		for i, e := range par.Envelope {
@@ -125,7 +126,7 @@ func BenchmarkStageConversion(b *testing.B) {
 		}
 		copy(f0, par.F0)
 		c := newConversion(p, 1, 0)
-		c.mapEnvelopes(env, f0, nil)
+		c.mapEnvelopes(env, f0, labels)
 		c.mapF0(f0)
 	}
 	reportRTF(b, r.Audio.Seconds())

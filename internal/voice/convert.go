@@ -31,9 +31,13 @@ type conversion struct {
 }
 
 // newConversion prepares the mapping for a profile. sim in [0, 1] scales
+// the spectral changes: the global ones (warp, EQ, GV, aperiodicity) reach
+// full strength at sim 0.5, and frame selection takes over from there
+// (see selector.weight);
 // the spectral changes (warp, EQ, GV, aperiodicity); pitch is the user's
 // shift in semitones.
-func newConversion(p *Profile, sim, pitch float64) *conversion {
+func newConversion(p *Profile, simOpt, pitch float64) *conversion {
+	sim := globalStrength(simOpt)
 	bins := world.FFTSizeFor(analysisRate, 0)/2 + 1
 	c := &conversion{
 		muT:   float64(p.Prosody.LogF0Median),
@@ -43,7 +47,7 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 		warp:  newWarpMap(bins, math.Pow(float64(p.Base.Warp), sim)),
 		gv:    f64s(p.Spectrum.GV), gvStrength: sim,
 		conv: mcep.NewConverter(bins, mcepOrder, mcepAlpha),
-		sel:  newSelector(p.Pool, sim),
+		sel:  newSelector(p.Pool, simOpt),
 	}
 	for k, eq := range [][]float32{p.Base.EQVoiced, p.Base.EQUnvoiced} {
 		d := make([]float64, mcepOrder+1)
@@ -66,6 +70,10 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 	}
 	return c
 }
+
+// globalStrength is the strength of the global Engine A stages for a
+// similarity setting: they rise to full strength over the lower half.
+func globalStrength(sim float64) float64 { return min(1, 2*sim) }
 
 // minUttVoiced is the least voiced frames (5 ms) a sentence needs for its
 // own log-F0 median to replace the base voice's global one.

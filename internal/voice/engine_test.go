@@ -40,6 +40,9 @@ func TestCloneChoosesBaseBySpeaker(t *testing.T) {
 		if p.SpeechSeconds < 5 || p.Quality <= 0 {
 			t.Errorf("%s: %.1f s of speech, quality %.0f", sp, p.SpeechSeconds, p.Quality)
 		}
+		if p.Pool == nil || p.Pool.Aligned == 0 || p.Pool.Len() < 500 {
+			t.Errorf("%s: no frame pool labelled from the transcripts", sp)
+		}
 		if len(p.Spectrum.VoicedMean) != mcepOrder+1 || len(p.Base.EQVoiced) != mcepOrder+1 {
 			t.Errorf("%s: spectral statistics missing", sp)
 		}

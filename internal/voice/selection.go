@@ -127,7 +127,22 @@ func (s *selector) match(q []float64, cands []int, out []float64) float64 {
 		}
 		rms += math.Sqrt(dist[k]/float64(s.dim-1)) / selectK
 	}
-	return s.strength * clamp((farRMS-rms)/(farRMS-nearRMS), 0, 1)
+	return s.weight(rms)
+}
+
+// weight is the blend weight of a match whose neighbours lie rms pool
+// standard deviations from the query (per coefficient). Up to similarity
+// 0.5 it is the distance-gated trust g, scaled by 2·similarity; above it
+// the weight moves from g toward full replacement, reaching 1 for every
+// matched frame at similarity 1. Likeness past what the match distance
+// justifies costs intelligibility, so the default sits where the measured
+// frontier says (docs/engine.md).
+func (s *selector) weight(rms float64) float64 {
+	g := clamp((farRMS-rms)/(farRMS-nearRMS), 0, 1)
+	if s.strength <= 0.5 {
+		return 2 * s.strength * g
+	}
+	return g + (2*s.strength-1)*(1-g)
 }
 
 // apply replaces the spectral detail of each frame of env (already warped

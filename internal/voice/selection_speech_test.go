@@ -1,6 +1,7 @@
 package voice
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
@@ -79,5 +80,9 @@ func TestCloneProfileSize(t *testing.T) {
 	t.Logf("profile %d bytes, pool %d frames (%d aligned)", len(prof), p.Pool.Len(), p.Pool.Aligned)
 	if len(prof) >= 2<<20 {
 		t.Errorf("profile of 60 s is %d bytes, want < 2 MB", len(prof))
+	}
+	again, err := New(Config{}).Clone(context.Background(), refs)
+	if err != nil || !bytes.Equal(again, prof) {
+		t.Errorf("cloning the same references twice gave different profiles (%v)", err)
 	}
 }

@@ -67,7 +67,7 @@ func TestSelectionPrefersSamePhone(t *testing.T) {
 }
 
 func TestSelectionWeightFallsWithDistance(t *testing.T) {
-	s := newSelector(synthPool([]string{"aa", "iy"}, []float64{1, -1}, 8), 0.5)
+	s := newSelector(synthPool([]string{"aa", "iy"}, []float64{1, -1}, 8), 0.25)
 	near := make([]float64, mcepOrder+1)
 	far := make([]float64, mcepOrder+1)
 	for m := range near {
@@ -77,7 +77,7 @@ func TestSelectionWeightFallsWithDistance(t *testing.T) {
 	wNear := s.match(s.normalise(nil, near), s.candidates("aa", 1), out)
 	wFar := s.match(s.normalise(nil, far), s.candidates("aa", 1), out)
 	if wNear != 0.5 || wFar != 0 {
-		t.Errorf("weights near %.2f far %.2f, want 0.5 (the strength) and 0", wNear, wFar)
+		t.Errorf("weights near %.2f far %.2f, want 0.5 (twice the strength) and 0", wNear, wFar)
 	}
 }
 
@@ -95,6 +95,26 @@ func TestFrameLabels(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("labels %v, want %v", got, want)
+		}
+	}
+}
+
+func TestSelectionWeightBySimilarity(t *testing.T) {
+	mid := (nearRMS + farRMS) / 2 // distance-gated trust 0.5
+	cases := []struct{ sim, rms, want float64 }{
+		{0, 0, 0},
+		{0.25, 0, 0.5},
+		{0.5, 0, 1},
+		{0.5, mid, 0.5},
+		{0.5, 10, 0},
+		{0.75, mid, 0.75},
+		{0.75, 10, 0.5},
+		{1, 10, 1},
+	}
+	for _, c := range cases {
+		s := &selector{strength: c.sim}
+		if got := s.weight(c.rms); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("similarity %.2f, rms %.2f: weight %.3f, want %.3f", c.sim, c.rms, got, c.want)
 		}
 	}
 }
