@@ -1,0 +1,88 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+)
+
+func TestPooledScores(t *testing.T) {
+	res := []speakerResult{
+		{conds: []condResult{{n: 10, right: 10, rightNorm: 5, margin: 10, f0: 200,
+			wer: ErrorCounts{Ref: 50, Substitutions: 5}}}, realF0: 100, refF0: 200,
+			base: ErrorCounts{Ref: 50}, real: condResult{n: 2, right: 2, rightNorm: 2},
+			cloneSeconds: 2, synthSeconds: 1, audioSeconds: 10},
+		{conds: []condResult{{n: 10, right: 0, rightNorm: 1, margin: -30, f0: 100,
+			wer: ErrorCounts{Ref: 50, Insertions: 5}}}, realF0: 100, refF0: 100,
+			base: ErrorCounts{Ref: 50, Deletions: 1}, real: condResult{n: 2, right: 1, rightNorm: 2},
+			cloneSeconds: 4, synthSeconds: 3, audioSeconds: 10},
+	}
+	cfg := Config{Recognizer: DefaultRecognizer(), Decoys: []Decoy{{Name: "x"}}}
+	sc := pooledScores(res, 0, cfg)
+	check := func(name string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-12 {
+			t.Errorf("%s = %g, want %g", name, got, want)
+		}
+	}
+	check("id_acc", sc.IDAcc, 0.5)
+	check("id_acc_norm", sc.IDAccNorm, 0.3)
+	check("margin", sc.Margin, -1)
+	check("f0_error_st", *sc.F0ErrorST, 6) // 12 st and 0 st
+	check("f0_ref_error_st", *sc.F0RefErrorST, 0)
+	check("wer", *sc.WER, 0.1)
+	check("base_wer", *sc.BaseWER, 0.01)
+	check("real_id_acc", *sc.RealIDAcc, 0.75)
+	check("clone_s", sc.CloneSeconds, 3)
+	check("rtf", sc.RTF, 0.2)
+	check("decoy_win", *sc.DecoyWin, 0)
+	ci := bootstrapCI(res)
+	if ci[0] < 0.05-1e-12 || ci[1] > 0.5+1e-12 || ci[0] > ci[1] {
+		t.Errorf("CI %v outside the per-speaker range [0.05, 0.5]", ci)
+	}
+}
+
+func TestForEachStopsOnError(t *testing.T) {
+	var ran atomic.Int32
+	boom := errors.New("boom")
+	err := forEach(context.Background(), 1000, 2, func(i int) error {
+		ran.Add(1)
+		if i == 3 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	if n := ran.Load(); n > 10 {
+		t.Errorf("%d items ran after the error", n)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := forEach(ctx, 5, 2, func(int) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: err = %v", err)
+	}
+}
+
+func TestReadHyps(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hyp")
+	data := "the small pup (u00001 -1234)\n (u00000 -99)\nnoise line\n"
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h, err := readHyps(path, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h[0] != "" || h[1] != "the small pup" {
+		t.Errorf("hyps = %q", h)
+	}
+	if _, err := readHyps(path, 3); err == nil {
+		t.Error("a missing hypothesis was not reported")
+	}
+}
