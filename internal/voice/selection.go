@@ -167,6 +167,7 @@ func (s *selector) apply(c *conversion, env [][]float64, f0 []float64, labels []
 			delta[i][m] = w * (tgt[m] - q[m])
 		}
 	}
+	segmentMeans(delta, labels)
 	mult := make([]float64, len(env[0]))
 	for i, d := range smoothFrames(delta, smoothHalf) {
 		c.conv.ToEnvelope(mult, d)
@@ -220,4 +221,31 @@ func frameLabels(phones []flite.Phone, hopMS float64, n int) []string {
 		}
 	}
 	return out
+}
+
+// segmentMeans replaces each frame's correction by the mean correction of
+// its phone segment (a run of frames with the same label), in place. Each
+// phone then takes the speaker's spectral shape for that phone as a whole,
+// while the base voice's movement within it (formant transitions, which
+// carry much of the intelligibility) survives; frame-by-frame replacement
+// cost twice the word errors for the same likeness (docs/engine.md).
+func segmentMeans(delta [][]float64, labels []string) {
+	for a := 0; a < len(delta); {
+		b := a + 1
+		for b < len(delta) && labels[b] == labels[a] {
+			b++
+		}
+		mean := make([]float64, len(delta[a]))
+		for _, d := range delta[a:b] {
+			for m, v := range d {
+				mean[m] += v / float64(b-a)
+			}
+		}
+		for _, d := range delta[a:b] {
+			for m := range d {
+				d[m] = mean[m]
+			}
+		}
+		a = b
+	}
 }

@@ -118,3 +118,14 @@ func TestSelectionWeightBySimilarity(t *testing.T) {
 		}
 	}
 }
+
+func TestSegmentMeans(t *testing.T) {
+	d := [][]float64{{1}, {3}, {10}, {0}, {4}}
+	segmentMeans(d, []string{"aa", "aa", "s", "aa", "aa"})
+	want := []float64{2, 2, 10, 2, 2}
+	for i, w := range want {
+		if d[i][0] != w {
+			t.Fatalf("segment means %v, want %v", d, want)
+		}
+	}
+}
