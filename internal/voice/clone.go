@@ -8,7 +8,7 @@ import (
 
 // paramsHash names the analysis settings of this engine version; it changes
 // when a change makes old profiles measure something else.
-const paramsHash = 0x5643_0003
+const paramsHash = 0x5643_0004 // 4: phone-labelled frame pool
 
 // buildProfile cleans the references and measures the speaker.
 func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, error) {
