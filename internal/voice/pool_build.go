@@ -2,7 +2,6 @@ package voice
 
 import (
 	"context"
-	"errors"
 	"math"
 
 	"github.com/voxclone/voxclone/internal/audio"
@@ -23,40 +22,44 @@ const minLabelSeconds = 2.0
 // labelFrames labels the 10 ms analysis frames of prepared reference x with
 // phones: forced alignment when the transcript is usable, else (or when
 // alignment fails) phone recognition. It labels at most *budget seconds,
-// from the start, and charges the budget. It returns nil labels when
+// from the start, and charges the budget for every pass, so a failed
+// alignment leaves less for recognition. It returns nil labels when
 // nothing could be labelled (no model, too little budget); only a
-// cancelled ctx is an error.
-func labelFrames(ctx context.Context, x []float64, transcript string, budget *float64) ([]string, bool, error) {
-	secs := float64(len(x)) / analysisRate
-	if *budget < minLabelSeconds || secs < minLabelSeconds/2 {
-		return nil, false, nil
+// cancelled ctx is an error. aligned reports labels from the transcript.
+func labelFrames(ctx context.Context, x []float64, transcript string, budget *float64) (labels []string, aligned bool, err error) {
+	n := len(x)
+	if speakable(transcript) && float64(n)/analysisRate <= *budget {
+		*budget -= float64(n) / analysisRate
+		segs, err := align.Align(ctx, toPCM(x), transcript)
+		if err == nil {
+			return frameLabelsOf(segs, n), true, nil
+		}
 	}
-	if secs > *budget { // a transcript cannot be aligned to a prefix
-		x, secs, transcript = x[:int(*budget*analysisRate)], *budget, ""
-	}
-	*budget -= secs
-	pcm := &audio.PCM{Rate: align.Rate, Channels: 1, Samples: f32s(x)}
-	var segs []align.Segment
-	err := errors.New("no transcript")
-	aligned := speakable(transcript)
-	if aligned {
-		segs, err = align.Align(ctx, pcm, transcript)
-	}
-	if err != nil && ctx.Err() == nil {
-		aligned = false
-		segs, err = align.Recognize(ctx, pcm)
-	}
-	if err := ctx.Err(); err != nil {
+	// A transcript cannot be aligned to a prefix, but recognition can.
+	n = min(n, int(*budget*analysisRate))
+	if err := ctx.Err(); err != nil || n < minLabelSeconds*analysisRate {
 		return nil, false, err
 	}
+	*budget -= float64(n) / analysisRate
+	segs, err := align.Recognize(ctx, toPCM(x[:n]))
 	if err != nil {
-		return nil, false, nil
+		return nil, false, ctx.Err()
 	}
-	labels := align.FrameLabels(segs, analysisPeriod/1000, world.NumFrames(len(x), analysisRate, analysisPeriod))
+	return frameLabelsOf(segs, n), false, nil
+}
+
+func toPCM(x []float64) *audio.PCM {
+	return &audio.PCM{Rate: align.Rate, Channels: 1, Samples: f32s(x)}
+}
+
+// frameLabelsOf turns segments over n samples into normalised labels of
+// the 10 ms analysis frames.
+func frameLabelsOf(segs []align.Segment, n int) []string {
+	labels := align.FrameLabels(segs, analysisPeriod/1000, world.NumFrames(n, analysisRate, analysisPeriod))
 	for i, l := range labels {
 		labels[i] = align.Normalize(l)
 	}
-	return labels, aligned, nil
+	return labels
 }
 
 // poolAcc collects pool frames during enrolment analysis.
