@@ -126,9 +126,7 @@ func (a *statsAcc) add(x []float64, noisy bool) error {
 		return nil
 	}
 	loud, nucleus, noise := frameClasses(env, noisy)
-	if a.pool != nil {
-		a.pool.byIdx = map[int]int{}
-	}
+	a.pool.startChunk()
 	fa := newFormantAnalyzer(x)
 	utt := newMoments(mcepOrder + 1)
 	mc := make([]float64, mcepOrder+1)
@@ -141,7 +139,7 @@ func (a *statsAcc) add(x []float64, noisy bool) error {
 		a.frames++
 		a.addLTAS(e)
 		a.conv.FromEnvelope(mc, e)
-		if a.pool != nil && i < len(a.labels) {
+		if i < len(a.labels) {
 			a.pool.add(i, a.labels[i], mc, f0[i], a.aligned)
 		}
 		if f0[i] <= 0 {
@@ -185,9 +183,7 @@ func (a *statsAcc) addAperiodicity(x, f0 []float64, loud []bool, bins int) error
 		if sub[i] <= 0 {
 			continue
 		}
-		if a.pool != nil {
-			a.pool.setAp(i, row)
-		}
+		a.pool.setAp(i, row)
 		for b, v := range row {
 			a.ap[b] += v
 		}

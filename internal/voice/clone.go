@@ -35,11 +35,7 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		if speakable(r.Transcript) {
 			rates = append(rates, rateSample{r.Transcript, speakingTime(x, analysisRate)})
 		}
-		labels, aligned, err := labelFrames(ctx, x, r.Transcript, &budget)
-		if err != nil {
-			return nil, err
-		}
-		if err := acc.addLong(ctx, x, rep.SNRDB < noisySNR, labels, aligned); err != nil {
+		if err := acc.addReference(ctx, x, r.Transcript, rep.SNRDB < noisySNR, &budget); err != nil {
 			return nil, fmt.Errorf("voice: reference %d: %w", i+1, err)
 		}
 	}
@@ -64,6 +60,16 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 	p.Base.RateRatio = float32(rr)
 	p.Pool = acc.pool.result()
 	return p, nil
+}
+
+// addReference labels a prepared reference (within the labelling budget)
+// and analyses it.
+func (a *statsAcc) addReference(ctx context.Context, x []float64, transcript string, noisy bool, budget *float64) error {
+	labels, aligned, err := labelFrames(ctx, x, transcript, budget)
+	if err != nil {
+		return err
+	}
+	return a.addLong(ctx, x, noisy, labels, aligned)
 }
 
 func prosodyOf(st *speakerStats) Prosody {

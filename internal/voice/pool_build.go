@@ -73,10 +73,18 @@ func newPoolAcc() *poolAcc {
 	return &poolAcc{pool: Pool{Dim: mcepOrder + 1, Bands: world.NumBands(analysisRate)}, ids: map[string]uint8{}}
 }
 
+// startChunk forgets the previous chunk's frame numbers. Like add and
+// setAp, it does nothing on a nil accumulator (no pool wanted).
+func (a *poolAcc) startChunk() {
+	if a != nil {
+		a.byIdx = map[int]int{}
+	}
+}
+
 // add appends one labelled speech frame (silence and unknown labels are
 // skipped) and remembers it as analysis frame i of the current chunk.
 func (a *poolAcc) add(i int, label string, mc []float64, f0 float64, aligned bool) {
-	if label == "" || align.Class(label) == align.ClassSilence || align.Class(label) == align.ClassUnknown ||
+	if a == nil || label == "" || align.Class(label) == align.ClassSilence || align.Class(label) == align.ClassUnknown ||
 		a.pool.Len() >= maxPoolFrames {
 		return
 	}
@@ -111,6 +119,9 @@ func (a *poolAcc) add(i int, label string, mc []float64, f0 float64, aligned boo
 
 // setAp stores the coded aperiodicity (dB) of analysis frame i, if pooled.
 func (a *poolAcc) setAp(i int, row []float64) {
+	if a == nil {
+		return
+	}
 	k, ok := a.byIdx[i]
 	if !ok {
 		return
