@@ -84,7 +84,7 @@ func forEach(parent context.Context, n, workers int, fn func(i int) error) error
 		}()
 	}
 feed:
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && ctx.Err() == nil; i++ {
 		select {
 		case next <- i:
 		case <-ctx.Done():

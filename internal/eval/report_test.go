@@ -59,7 +59,8 @@ func TestForEachStopsOnError(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want boom", err)
 	}
-	if n := ran.Load(); n > 10 {
+	// Items already handed out finish; the rest of the 1000 never start.
+	if n := ran.Load(); n > 50 {
 		t.Errorf("%d items ran after the error", n)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
