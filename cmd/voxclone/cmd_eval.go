@@ -26,9 +26,6 @@ type evalFlags struct {
 func runEval(ctx context.Context, env *Env, args []string) error {
 	f, err := parseEvalFlags(env, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	cfg, err := evalConfig(ctx, env, f)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -20,9 +19,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: voxclone migrate\n\nApplies pending database migrations to VOXCLONE_DATABASE_URL (default: SQLite in VOXCLONE_DATA_DIR) and exits.")
 	}
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg, err := LoadConfig(env.Getenv)

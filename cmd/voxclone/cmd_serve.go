@@ -24,9 +24,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: voxclone serve\n\nServes the HTTP API and web app. Configuration comes from the VOXCLONE_* environment variables (see README.md).")
 	}
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg, err := LoadConfig(env.Getenv)

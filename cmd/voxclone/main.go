@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -67,6 +69,9 @@ func run(ctx context.Context, env *Env, args []string) int {
 		return 2
 	}
 	if err := cmd.run(ctx, env, args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0 // the flag set has printed the usage
+		}
 		fmt.Fprintf(env.Stderr, "voxclone %s: %v\n", args[0], err)
 		return 1
 	}
