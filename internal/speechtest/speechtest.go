@@ -10,6 +10,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/wav"
 )
 
 // Dir returns the speech directory. A missing directory fails the test:
@@ -82,4 +85,19 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// Load decodes one of the recordings. The files are WAV, so the pure-Go
+// reader suffices and tests of the other decoders stay independent of it.
+func Load(t testing.TB, path string) *audio.PCM {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := wav.DecodeBytes(b, 0)
+	if err != nil {
+		t.Fatalf("speechtest: %s: %v", path, err)
+	}
+	return p
 }

@@ -1,11 +1,8 @@
 package voice
 
 import (
-	"os"
 	"testing"
 
-	"github.com/voxclone/voxclone/internal/audio"
-	"github.com/voxclone/voxclone/internal/audio/wav"
 	"github.com/voxclone/voxclone/internal/speechtest"
 )
 
@@ -18,25 +15,11 @@ func loadRefs(t testing.TB, speaker string, maxSec float64) []Reference {
 		if total >= maxSec {
 			break
 		}
-		p := loadWAV(t, path)
+		p := speechtest.Load(t, path)
 		total += p.Seconds()
 		refs = append(refs, Reference{Audio: p, Transcript: speechtest.Transcript(path)})
 	}
 	return refs
-}
-
-func loadWAV(t testing.TB, path string) *audio.PCM {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := wav.Decode(f, 1<<26)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return p
 }
 
 // sexes are the speakers' sexes as SOURCES.md lists them.

@@ -22,7 +22,7 @@ func heldOutMCD(t *testing.T, speaker string, n int, withText bool, systems map[
 		if secs > 25 { // enough for the statistics; keeps the test quick
 			break
 		}
-		refs = append(refs, Reference{Audio: loadWAV(t, p)})
+		refs = append(refs, Reference{Audio: speechtest.Load(t, p)})
 		if withText {
 			refs[len(refs)-1].Transcript = speechtest.Transcript(p)
 		}
@@ -35,7 +35,7 @@ func heldOutMCD(t *testing.T, speaker string, n int, withText bool, systems map[
 	out := map[string]float64{}
 	for _, p := range paths[len(paths)-n:] {
 		text := speechtest.Transcript(p)
-		x, _, err := prepare(loadWAV(t, p))
+		x, _, err := prepare(speechtest.Load(t, p))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,19 +15,6 @@ import (
 	"github.com/voxclone/voxclone/internal/speechtest"
 )
 
-func load(t testing.TB, path string) *audio.PCM {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := wav.DecodeBytes(b, 0)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return p
-}
-
 var (
 	reI    = regexp.MustCompile(`I:\s+(-?[\d.]+) LUFS`)
 	rePeak = regexp.MustCompile(`Peak:\s+(-?[\d.inf]+) dBFS`)
@@ -68,9 +55,9 @@ func writeWAV(t *testing.T, p *audio.PCM) string {
 func TestMatchesFFmpeg(t *testing.T) {
 	var cases []*audio.PCM
 	for _, sp := range []string{"cmuarctic_aew", "ljspeech_LJ", "vctk_p225", "librispeech_1998"} {
-		cases = append(cases, load(t, speechtest.WAVs(t, sp)[0]))
+		cases = append(cases, speechtest.Load(t, speechtest.WAVs(t, sp)[0]))
 	}
-	a, b := load(t, speechtest.WAVs(t, "vctk_p225")[1]), load(t, speechtest.WAVs(t, "vctk_p226")[1])
+	a, b := speechtest.Load(t, speechtest.WAVs(t, "vctk_p225")[1]), speechtest.Load(t, speechtest.WAVs(t, "vctk_p226")[1])
 	n := min(a.Frames(), b.Frames())
 	st := &audio.PCM{Rate: 48000, Channels: 2, Samples: make([]float32, 2*n)}
 	for i := 0; i < n; i++ {
@@ -127,7 +114,7 @@ func TestTruePeakInterSample(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
-	p := load(t, speechtest.WAVs(t, "librispeech_1688")[0])
+	p := speechtest.Load(t, speechtest.WAVs(t, "librispeech_1688")[0])
 	for _, target := range []float64{-16, -23, -30, -5} {
 		out := Normalize(p, target, -1)
 		got, tp := Integrated(out), TruePeak(out)
@@ -146,7 +133,7 @@ func TestNormalize(t *testing.T) {
 			t.Errorf("target %v: integrated %.2f", target, got)
 		}
 	}
-	if p.Samples[1000] != load(t, speechtest.WAVs(t, "librispeech_1688")[0]).Samples[1000] {
+	if p.Samples[1000] != speechtest.Load(t, speechtest.WAVs(t, "librispeech_1688")[0]).Samples[1000] {
 		t.Error("Normalize modified its input")
 	}
 }
@@ -162,14 +149,14 @@ func BenchmarkIntegrated60sStereo(b *testing.B) {
 }
 
 func BenchmarkTruePeakSpeech(b *testing.B) {
-	p := load(b, speechtest.WAVs(b, "librispeech_1688")[0])
+	p := speechtest.Load(b, speechtest.WAVs(b, "librispeech_1688")[0])
 	for b.Loop() {
 		TruePeak(p)
 	}
 }
 
 func TestShortClip(t *testing.T) {
-	p := load(t, speechtest.WAVs(t, "cmuarctic_axb")[0])
+	p := speechtest.Load(t, speechtest.WAVs(t, "cmuarctic_axb")[0])
 	// 300 ms from the middle of a word: shorter than one gating block.
 	short := &audio.PCM{Rate: p.Rate, Channels: 1, Samples: p.Samples[16000 : 16000+p.Rate*3/10]}
 	l := Integrated(short)

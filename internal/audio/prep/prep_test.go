@@ -3,7 +3,6 @@ package prep
 import (
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -11,22 +10,8 @@ import (
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/audio/loudness"
-	"github.com/voxclone/voxclone/internal/audio/wav"
 	"github.com/voxclone/voxclone/internal/speechtest"
 )
-
-func load(t testing.TB, path string) *audio.PCM {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := wav.DecodeBytes(b, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // speaker concatenates a speaker's first n files, like a user uploading a
 // longer recording.
@@ -34,7 +19,7 @@ func speaker(t testing.TB, name string, n int) *audio.PCM {
 	t.Helper()
 	var out *audio.PCM
 	for _, f := range speechtest.WAVs(t, name)[:n] {
-		p := load(t, f)
+		p := speechtest.Load(t, f)
 		if out == nil {
 			out = p
 			continue
@@ -158,7 +143,7 @@ func TestPrepare(t *testing.T) {
 }
 
 func TestDownmixAntiphase(t *testing.T) {
-	mono := load(t, speechtest.WAVs(t, "cmuarctic_aew")[0])
+	mono := speechtest.Load(t, speechtest.WAVs(t, "cmuarctic_aew")[0])
 	st := &audio.PCM{Rate: mono.Rate, Channels: 2, Samples: make([]float32, 2*mono.Frames())}
 	for i, v := range mono.Samples {
 		st.Samples[2*i], st.Samples[2*i+1] = 0.5*v, -v

@@ -12,7 +12,7 @@ import (
 // and returns the signal and where the gap is, in samples.
 func twoUtterances(t *testing.T, gapSec float64) (*audio.PCM, int, int) {
 	files := speechtest.WAVs(t, "librispeech_1998")
-	a, b := load(t, files[0]), load(t, files[1])
+	a, b := speechtest.Load(t, files[0]), speechtest.Load(t, files[1])
 	gap := make([]float32, int(gapSec*float64(a.Rate)))
 	p := &audio.PCM{Rate: a.Rate, Channels: 1}
 	p.Samples = append(append(append(p.Samples, a.Samples...), gap...), b.Samples...)
