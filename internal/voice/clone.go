@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+
+	"github.com/voxclone/voxclone/internal/audio/prep"
 )
 
 // paramsHash names the analysis settings of this engine version; it changes
@@ -16,7 +18,8 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 	acc.pool = newPoolAcc()
 	budget := labelSeconds
 	var rates []rateSample
-	var speech, quality, snr float64
+	var speech, snr float64
+	var reports []prep.Report
 	for i, r := range refs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -28,9 +31,11 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		if err != nil {
 			continue // no speech in this one; the total decides below
 		}
-		// Quality and SNR are speech-weighted means over the references.
+		// SNR is a speech-weighted mean over the references; quality is
+		// scored on the pooled speech, so short clips are not each
+		// penalised for being short.
 		speech += rep.SpeechSeconds
-		quality += float64(rep.Score) * rep.SpeechSeconds
+		reports = append(reports, rep)
 		snr += rep.SNRDB * rep.SpeechSeconds
 		if speakable(r.Transcript) {
 			rates = append(rates, rateSample{r.Transcript, speakingTime(x, analysisRate)})
@@ -48,7 +53,7 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		return nil, err
 	}
 	p := &Profile{ParamsHash: paramsHash, SpeechSeconds: float32(speech),
-		Quality: float32(quality / max(speech, 1e-9)), SNR: float32(snr / max(speech, 1e-9))}
+		Quality: float32(prep.PooledScore(reports)), SNR: float32(snr / max(speech, 1e-9))}
 	p.Prosody = prosodyOf(st)
 	p.Spectrum = spectrumOf(st)
 	p.Source = Source{Aperiodicity: f32s(st.Aperiodicity)}

@@ -198,3 +198,40 @@ func TestAnalyzeSeveralVoicesAndMusic(t *testing.T) {
 		t.Errorf("music bed: score %d → %d, warnings %q", base.Score, r.Score, r.Warnings)
 	}
 }
+
+func TestPooledScore(t *testing.T) {
+	files := speechtest.WAVs(t, "vctk_p225")
+	var reps []Report
+	for _, f := range files[:4] {
+		reps = append(reps, Analyze(speechtest.Load(t, f)))
+	}
+	one := reps[0]
+	if got := PooledScore(reps[:1]); got != one.Score {
+		t.Errorf("one sample: pooled %d, own score %d", got, one.Score)
+	}
+	var speech float64
+	for _, r := range reps {
+		speech += r.SpeechSeconds
+		if r.SpeechSeconds >= minSpeechSec {
+			t.Fatalf("test needs short clips; %.1f s", r.SpeechSeconds)
+		}
+	}
+	pooled := PooledScore(reps)
+	maxOwn := 0
+	for _, r := range reps {
+		maxOwn = max(maxOwn, r.Score)
+	}
+	// More speech in all must score higher than any short clip alone, but a
+	// noisy clip still pulls it down.
+	if pooled <= maxOwn {
+		t.Errorf("pooled %d over %.1f s of speech, not above the best clip's %d", pooled, speech, maxOwn)
+	}
+	noisy := reps[0]
+	noisy.Score /= 3
+	if got := PooledScore(append([]Report{noisy}, reps[1:]...)); got >= pooled {
+		t.Errorf("a poor clip did not lower the pooled score: %d >= %d", got, pooled)
+	}
+	if got := PooledScore([]Report{{}}); got != 0 {
+		t.Errorf("no speech: %d", got)
+	}
+}

@@ -172,3 +172,31 @@ func (r *Report) roundFields() {
 	r.SNRDB = round(r.SNRDB, 1)
 	r.ClippingRatio = round(r.ClippingRatio, 6)
 }
+
+// PooledScore is the quality score of several samples of one voice taken
+// together. Each report's score is kept but for its speech-length factor,
+// which is recomputed on the total speech: ten clean 4 s clips make a good
+// 40 s voice, although each clip alone is "too little speech". The result
+// is the speech-weighted mean; reports without speech count for nothing.
+func PooledScore(reports []Report) int {
+	var total float64
+	for _, r := range reports {
+		if r.SpeechSeconds >= 0.5 {
+			total += r.SpeechSeconds
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	pooled := speechScore(total)
+	var sum float64
+	for _, r := range reports {
+		if r.SpeechSeconds < 0.5 {
+			continue
+		}
+		own := speechScore(r.SpeechSeconds)
+		s := float64(r.Score) * math.Pow(pooled.score/own.score, own.weight)
+		sum += math.Min(s, 100) * r.SpeechSeconds
+	}
+	return int(math.Round(sum / total))
+}
