@@ -3,37 +3,19 @@ package app_test
 import (
 	"context"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/app/apptest"
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/postgres/pgtest"
 	"github.com/voxclone/voxclone/internal/sqlite"
 )
 
-// clock is a settable clock for Config.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *apptest.Clock { return apptest.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)) }
 
 // backend opens stores on one database: each call to open returns a new
 // Store on the same data, as a restarted or second process would.
@@ -71,7 +53,7 @@ type fixture struct {
 	svc   *app.Service
 	store app.Store
 	blobs *blob.Local
-	clock *clock
+	clock *apptest.Clock
 	cfg   app.Config
 }
 

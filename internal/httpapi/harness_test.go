@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/app/apptest"
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/blob"
@@ -58,29 +59,11 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, store app.Store)) {
 	})
 }
 
-// clock is a settable clock for app.Config.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is a real Service behind the real handler on an httptest server.
 type env struct {
 	t     *testing.T
 	url   string
-	clock *clock
+	clock *apptest.Clock
 	blobs string // the blob directory
 }
 
@@ -102,7 +85,7 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { blobs.Close() })
-	clk := &clock{t: time.Now().UTC()}
+	clk := apptest.NewClock(time.Now().UTC())
 	svc, err := app.NewService(app.Config{
 		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
 		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test", RegisterRate: opt.register,
