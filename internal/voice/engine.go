@@ -110,7 +110,7 @@ func (e *Engine) Synthesize(ctx context.Context, profile []byte, text string, op
 	if err != nil {
 		return nil, err
 	}
-	return loudness.Normalize(concat(parts), opt.LoudnessLUFS, -1), nil
+	return loudness.Normalize(concat(parts), opt.LoudnessLUFS, loudness.DefaultMaxTruePeak), nil
 }
 
 // sanitize replaces unset or non-finite options with defaults and clamps
@@ -124,7 +124,7 @@ func sanitize(o Options) Options {
 	}
 	o.Speed = clamp(finite(o.Speed, 1), 0.5, 2)
 	o.Pitch = clamp(finite(o.Pitch, 0), -12, 12)
-	o.LoudnessLUFS = clamp(finite(o.LoudnessLUFS, -16), -70, 0)
+	o.LoudnessLUFS = clamp(finite(o.LoudnessLUFS, loudness.DefaultTargetLUFS), -70, 0)
 	if o.Similarity != nil && math.IsNaN(*o.Similarity) {
 		o.Similarity = nil
 	}
