@@ -48,6 +48,9 @@ type speakerStats struct {
 	Formants     []float64 `json:"formants"`
 	Aperiodicity []float64 `json:"aperiodicity"`
 	VoicedRatio  float64   `json:"voicedRatio"`
+	// Phones holds mean mel-cepstra per phone and class (base voices
+	// only, labelled by their exact phone times).
+	Phones *phoneTable `json:"phoneMeans,omitempty"`
 }
 
 // statsAcc accumulates speakerStats over utterances.

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/voxclone/voxclone/internal/tts/flite"
+	"github.com/voxclone/voxclone/internal/voice/world"
 )
 
 // baseVoices are the flite voices the engine speaks with: slt for higher
@@ -58,16 +59,22 @@ func bases() (map[string]*speakerStats, error) {
 // exactly as enrolment analyses a speaker.
 func measureBase(ctx context.Context, voice string) (*speakerStats, error) {
 	acc := newStatsAcc()
+	acc.pool = newPoolAcc()
 	for _, s := range splitSentences(calibrationText) {
 		r, err := flite.Synthesize(ctx, voice, s, flite.Options{})
 		if err != nil {
 			return nil, err
 		}
-		if err := acc.add(toFloat64(r.Audio.Samples), false); err != nil {
+		x := toFloat64(r.Audio.Samples)
+		acc.labels = frameLabels(r.Phones, analysisPeriod, world.NumFrames(len(x), analysisRate, analysisPeriod))
+		acc.aligned = true
+		if err := acc.add(x, false); err != nil {
 			return nil, err
 		}
 	}
-	return acc.finish(), nil
+	st := acc.finish()
+	st.Phones = phoneMeans(acc.pool.result())
+	return st, nil
 }
 
 func toFloat64(x []float32) []float64 {

@@ -45,6 +45,14 @@ func TestBaseStatsCurrent(t *testing.T) {
 			!closeAll(a.Formants, b.Formants) || !closeAll(a.Aperiodicity, b.Aperiodicity) || !closeAll(a.GV, b.GV) {
 			t.Errorf("%s: basestats.json is stale; run go test -run TestBaseStatsCurrent -update", v)
 		}
+		if a.Phones == nil || b.Phones == nil || len(a.Phones.Phones) != len(b.Phones.Phones) {
+			t.Fatalf("%s: phone means missing or stale; run go test -run TestBaseStatsCurrent -update", v)
+		}
+		for k, m := range a.Phones.Phones {
+			if b.Phones.Phones[k].N != m.N || !closeAll(b.Phones.Phones[k].Mean, m.Mean) {
+				t.Errorf("%s: phone mean %s is stale; run go test -run TestBaseStatsCurrent -update", v, k)
+			}
+		}
 	}
 	if f, m := stored["slt"].LogF0Median, stored["rms"].LogF0Median; f <= m+0.3 {
 		t.Errorf("slt F0 %.0f Hz should be well above rms %.0f Hz", math.Exp(f), math.Exp(m))

@@ -27,7 +27,7 @@ type conversion struct {
 	gvStrength             float64
 	apDB                   []float64 // voiced band aperiodicity for the template
 	conv                   *mcep.Converter
-	sel                    *selector // phone-aware selection; nil without a pool
+	phones                 *phoneShift // phone-aware shift; nil without a pool
 }
 
 // newConversion prepares the mapping for a profile. sim in [0, 1] scales
@@ -47,7 +47,6 @@ func newConversion(p *Profile, simOpt, pitch float64) *conversion {
 		warp:  newWarpMap(bins, math.Pow(float64(p.Base.Warp), sim)),
 		gv:    f64s(p.Spectrum.GV), gvStrength: sim,
 		conv: mcep.NewConverter(bins, mcepOrder, mcepAlpha),
-		sel:  newSelector(p.Pool, simOpt),
 	}
 	for k, eq := range [][]float32{p.Base.EQVoiced, p.Base.EQUnvoiced} {
 		d := make([]float64, mcepOrder+1)
@@ -60,6 +59,9 @@ func newConversion(p *Profile, simOpt, pitch float64) *conversion {
 	}
 	bs, err := bases()
 	base := bs[p.Base.Voice]
+	if base != nil {
+		c.phones = newPhoneShift(c, p.Pool, base.Phones, phoneWeight(simOpt))
+	}
 	c.apDB = make([]float64, world.NumBands(analysisRate))
 	for i := range c.apDB {
 		if err == nil && base != nil && i < len(base.Aperiodicity) && i < len(p.Base.ApOffset) {
@@ -71,9 +73,13 @@ func newConversion(p *Profile, simOpt, pitch float64) *conversion {
 	return c
 }
 
+// phoneWeight is the strength of the phone-aware shift for a similarity
+// setting.
+func phoneWeight(sim float64) float64 { return sim }
+
 // globalStrength is the strength of the global Engine A stages for a
 // similarity setting: they rise to full strength over the lower half.
-func globalStrength(sim float64) float64 { return min(1, 2*sim) }
+func globalStrength(sim float64) float64 { return sim }
 
 // minUttVoiced is the least voiced frames (5 ms) a sentence needs for its
 // own log-F0 median to replace the base voice's global one.
@@ -117,8 +123,8 @@ func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64, labels []string
 			e[j] *= eq[j]
 		}
 	}
-	if c.sel != nil && len(labels) == len(env) && len(env) > 0 {
-		c.sel.apply(c, env, f0, labels)
+	if c.phones != nil && len(labels) == len(env) && len(env) > 0 {
+		c.phones.apply(c, env, f0, labels)
 	}
 	c.applyGV(env, f0)
 }

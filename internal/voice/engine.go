@@ -220,7 +220,7 @@ func speakBaseline(ctx context.Context, p *Profile, text string, opt Options) (*
 
 // defaultSimilarity is the strength of the spectral conversion when the
 // caller does not choose one.
-const defaultSimilarity = 0.75
+const defaultSimilarity = 1.0
 
 func similarity(s *float64) float64 {
 	if s == nil {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/tts/flite"
+	"github.com/voxclone/voxclone/internal/voice/mcep"
+	"github.com/voxclone/voxclone/internal/voice/world"
 )
 
 // synthPool builds a pool with n voiced frames per phone; phone k's
@@ -24,70 +26,6 @@ func synthPool(phones []string, centre []float64, n int) *Pool {
 	return p
 }
 
-func TestSelectionPrefersSamePhone(t *testing.T) {
-	s := newSelector(synthPool([]string{"aa", "iy", "s"}, []float64{1, -1, 0}, 8), 1)
-	// A query labelled "aa" whose spectrum looks exactly like an "iy" frame.
-	iy := make([]float64, mcepOrder+1)
-	for m := range iy {
-		iy[m] = -1
-	}
-	q := s.normalise(nil, iy)
-	cases := []struct {
-		name, phone string
-		want        float64 // mean of c1…cM of the selected frames; NaN: no candidates
-	}{
-		{"SamePhone", "aa", 1},
-		{"OwnPhone", "iy", -1},
-		{"ClassFallback", "ao", 1}, // back vowel: only "aa" shares the class
-		{"FrontClass", "eh", -1},
-		{"NoMatch", "m", math.NaN()}, // no nasal in the pool
-		{"Silence", "pau", math.NaN()},
-	}
-	for _, c := range cases {
-		cands := s.candidates(c.phone, 1)
-		if math.IsNaN(c.want) {
-			if len(cands) != 0 {
-				t.Errorf("%s: %d candidates, want none", c.name, len(cands))
-			}
-			continue
-		}
-		out := make([]float64, mcepOrder+1)
-		w := s.match(q, cands, out)
-		mean := 0.0
-		for _, v := range out[1:] {
-			mean += v / mcepOrder
-		}
-		if math.Abs(mean-c.want) > 0.2 {
-			t.Errorf("%s: selected frames average %.2f, want %.0f", c.name, mean, c.want)
-		}
-		if c.want == -1 && w < 0.99 {
-			t.Errorf("%s: exact match weighted %.2f, want 1", c.name, w)
-		}
-	}
-}
-
-func TestSelectionWeightFallsWithDistance(t *testing.T) {
-	s := newSelector(synthPool([]string{"aa", "iy"}, []float64{1, -1}, 8), 0.25)
-	near := make([]float64, mcepOrder+1)
-	far := make([]float64, mcepOrder+1)
-	for m := range near {
-		near[m], far[m] = 1, 40
-	}
-	out := make([]float64, mcepOrder+1)
-	wNear := s.match(s.normalise(nil, near), s.candidates("aa", 1), out)
-	wFar := s.match(s.normalise(nil, far), s.candidates("aa", 1), out)
-	if wNear != 0.5 || wFar != 0 {
-		t.Errorf("weights near %.2f far %.2f, want 0.5 (twice the strength) and 0", wNear, wFar)
-	}
-}
-
-func TestSelectionSkipsUnvoicedMismatch(t *testing.T) {
-	s := newSelector(synthPool([]string{"s", "z"}, []float64{1, -1}, 8), 1)
-	if c := s.candidates("s", 0); len(c) != 0 { // the pool's "s" frames are voiced
-		t.Errorf("unvoiced query got %d voiced candidates", len(c))
-	}
-}
-
 func TestFrameLabels(t *testing.T) {
 	phones := []flite.Phone{{Name: "pau", End: 0.01}, {Name: "ax", End: 0.02}, {Name: "s", End: 0.03}}
 	got := frameLabels(phones, 5, 8)
@@ -99,33 +37,105 @@ func TestFrameLabels(t *testing.T) {
 	}
 }
 
-func TestSelectionWeightBySimilarity(t *testing.T) {
-	mid := (nearRMS + farRMS) / 2 // distance-gated trust 0.5
-	cases := []struct{ sim, rms, want float64 }{
-		{0, 0, 0},
-		{0.25, 0, 0.5},
-		{0.5, 0, 1},
-		{0.5, mid, 0.5},
-		{0.5, 10, 0},
-		{0.75, mid, 0.75},
-		{0.75, 10, 0.5},
-		{1, 10, 1},
+// identityConversion has no warp and a flat EQ, so the base means reach
+// the phone shift unchanged.
+func identityConversion() *conversion {
+	bins := world.FFTSizeFor(analysisRate, 0)/2 + 1
+	flat := make([]float64, bins)
+	for i := range flat {
+		flat[i] = 1
+	}
+	return &conversion{warp: newWarpMap(bins, 1), eq: [2][]float64{flat, flat}, conv: mcep.NewConverter(bins, mcepOrder, mcepAlpha)}
+}
+
+// flatMean is a phoneMean of n frames whose c1…cM all equal v.
+func flatMean(n int, v float64) phoneMean {
+	m := phoneMean{N: n, Mean: make([]float64, mcepOrder+1)}
+	for i := 1; i < len(m.Mean); i++ {
+		m.Mean[i] = v
+	}
+	return m
+}
+
+func TestPhoneShiftIsMAPEstimate(t *testing.T) {
+	// The speaker: 8 voiced "aa" frames around 1, 8 voiced "iy" around -1.
+	pool := synthPool([]string{"aa", "iy"}, []float64{1, -1}, 8)
+	base := &phoneTable{
+		Phones: map[string]phoneMean{"aa/v": flatMean(50, 0), "iy/v": flatMean(50, 0), "m/v": flatMean(50, 0)},
+		Classes: map[string]phoneMean{
+			"vowel-back/v": flatMean(50, 0), "vowel-front/v": flatMean(50, 0.5), "nasal/v": flatMean(50, 0),
+		},
+	}
+	s := newPhoneShift(identityConversion(), pool, base, 1)
+	mean := func(d []float64) float64 {
+		sum := 0.0
+		for _, v := range d[1:] {
+			sum += v / mcepOrder
+		}
+		return sum
+	}
+	// Class level: n/(n+r) of the observed difference, toward no shift.
+	backClass := 8.0 / (8 + relevance) * (1 - 0)
+	frontClass := 8.0 / (8 + relevance) * (-1 - 0.5)
+	cases := []struct {
+		name, phone string
+		voiced      int
+		want        float64 // NaN: no shift
+	}{
+		{"PhoneMAP", "aa", 1, (8*(1-0) + relevance*backClass) / (8 + relevance)},
+		{"PhoneMAPFront", "iy", 1, (8*(-1-0) + relevance*frontClass) / (8 + relevance)},
+		{"ClassFallback", "ao", 1, backClass}, // the speaker never said "ao"
+		{"NoSuchSound", "m", 1, math.NaN()},   // no nasal in the pool
+		{"Pause", "pau", 1, math.NaN()},
+		{"OtherVoicing", "aa", 0, math.NaN()}, // the pool's "aa" frames are voiced
 	}
 	for _, c := range cases {
-		s := &selector{strength: c.sim}
-		if got := s.weight(c.rms); math.Abs(got-c.want) > 1e-9 {
-			t.Errorf("similarity %.2f, rms %.2f: weight %.3f, want %.3f", c.sim, c.rms, got, c.want)
+		d := s.at(c.phone, c.voiced)
+		if math.IsNaN(c.want) {
+			if d != nil {
+				t.Errorf("%s: shift %.3f, want none", c.name, mean(d))
+			}
+			continue
 		}
+		if d == nil || math.Abs(mean(d)-c.want) > 0.01 {
+			t.Errorf("%s: shift %v, want %.3f", c.name, d, c.want)
+			continue
+		}
+		if d[0] != 0 {
+			t.Errorf("%s: level c0 moved by %.3f", c.name, d[0])
+		}
+	}
+	if newPhoneShift(identityConversion(), pool, base, 0) != nil || newPhoneShift(identityConversion(), nil, base, 1) != nil {
+		t.Error("no weight or no pool should mean no shift")
 	}
 }
 
-func TestSegmentMeans(t *testing.T) {
-	d := [][]float64{{1}, {3}, {10}, {0}, {4}}
-	segmentMeans(d, []string{"aa", "aa", "s", "aa", "aa"})
-	want := []float64{2, 2, 10, 2, 2}
-	for i, w := range want {
-		if d[i][0] != w {
-			t.Fatalf("segment means %v, want %v", d, want)
+func TestPhoneShiftAppliesWeightAndSmooths(t *testing.T) {
+	pool := synthPool([]string{"aa"}, []float64{1}, 200)
+	base := &phoneTable{Phones: map[string]phoneMean{"aa/v": flatMean(50, 0)}, Classes: map[string]phoneMean{"vowel-back/v": flatMean(50, 0)}}
+	c := identityConversion()
+	s := newPhoneShift(c, pool, base, 0.5)
+	const n = 20
+	env := make([][]float64, n)
+	f0 := make([]float64, n)
+	labels := make([]string, n)
+	for i := range env {
+		env[i] = c.conv.ToEnvelope(nil, make([]float64, mcepOrder+1))
+		f0[i], labels[i] = 120, "aa"
+		if i < n/2 {
+			labels[i] = "pau"
 		}
+	}
+	s.apply(c, env, f0, labels)
+	c1 := func(i int) float64 { return c.conv.FromEnvelope(nil, env[i])[1] }
+	full := 0.5 * s.at("aa", 1)[1]
+	if got := c1(n - 1); math.Abs(got-full) > 0.02 {
+		t.Errorf("inside the phone c1 = %.3f, want half the shift %.3f", got, full)
+	}
+	if got := c1(0); math.Abs(got) > 1e-6 {
+		t.Errorf("pause moved: c1 = %.3f", got)
+	}
+	if edge := c1(n / 2); edge <= 0.1*full || edge >= 0.9*full {
+		t.Errorf("phone edge c1 = %.3f, want a ramp between 0 and %.3f", edge, full)
 	}
 }
