@@ -28,6 +28,9 @@ type conversion struct {
 	apDB                   []float64 // voiced band aperiodicity for the template
 	conv                   *mcep.Converter
 	sel                    *selector // phone-aware selection; nil without a pool
+	// allVoiced centres sentences on all their voiced frames, as profiles
+	// measured before pitch statistics kept to periodic frames expect.
+	allVoiced bool
 }
 
 // newConversion prepares the mapping for a profile. sim in [0, 1] scales
@@ -46,8 +49,9 @@ func newConversion(p *Profile, simOpt, pitch float64) *conversion {
 		shift: pitch * math.Ln2 / 12,
 		warp:  newWarpMap(bins, math.Pow(float64(p.Base.Warp), sim)),
 		gv:    f64s(p.Spectrum.GV), gvStrength: sim,
-		conv: mcep.NewConverter(bins, mcepOrder, mcepAlpha),
-		sel:  newSelector(p.Pool, simOpt),
+		conv:      mcep.NewConverter(bins, mcepOrder, mcepAlpha),
+		sel:       newSelector(p.Pool, simOpt),
+		allVoiced: allVoicedPitch(p.ParamsHash),
 	}
 	for k, eq := range [][]float32{p.Base.EQVoiced, p.Base.EQUnvoiced} {
 		d := make([]float64, mcepOrder+1)
@@ -84,13 +88,16 @@ const minUttVoiced = 40
 // sentence, and the spread ratio would amplify that offset (a sentence 9%
 // above the voice's median landed 3 semitones sharp for a wide-ranged
 // speaker). The speaker's median is then what every sentence is centred on.
-func (c *conversion) mapF0(f0 []float64) {
-	var logs []float64
-	for _, f := range f0 {
-		if f > 0 {
-			logs = append(logs, math.Log(f))
-		}
+// Like the speaker's, the sentence's median is taken over its clearly
+// periodic frames (periodic, from periodicFrames): rms ends phrases in
+// weakly voiced, low frames that pulled its all-frame median up to
+// 1.1 semitones below the pitch heard, and the ratio then raised the clone
+// by as much again.
+func (c *conversion) mapF0(f0 []float64, periodic []bool) {
+	if c.allVoiced || periodic == nil {
+		periodic = make([]bool, len(f0)) // none: periodicLogF0 falls back to all
 	}
+	logs := periodicLogF0(f0, periodic)
 	mu := c.muS
 	if len(logs) >= minUttVoiced {
 		mu = quantile(logs, 0.5)
@@ -100,6 +107,12 @@ func (c *conversion) mapF0(f0 []float64) {
 			f0[i] = math.Exp(c.muT + c.ratio*(math.Log(f)-mu) + c.shift)
 		}
 	}
+}
+
+// allVoicedPitch reports whether a profile's pitch statistics came from all
+// voiced frames: those of the analysis versions before periodic frames.
+func allVoicedPitch(hash uint32) bool {
+	return hash >= 0x5643_0001 && hash <= 0x5643_0004
 }
 
 // mapEnvelopes warps and equalises every frame in place, takes spectral
