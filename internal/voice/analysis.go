@@ -36,7 +36,7 @@ const (
 // speakerStats are a speaker's measurements: the real speaker at
 // enrolment, or a base voice reading the calibration text.
 type speakerStats struct {
-	LogF0        []float64 `json:"-"` // voiced frames
+	LogF0        []float64 `json:"-"` // the frames the pitch statistics describe (pitchSet)
 	LogF0Median  float64   `json:"logF0Median"`
 	LogF0SD      float64   `json:"logF0SD"`
 	VoicedMean   []float64 `json:"voicedMean"`
@@ -56,7 +56,8 @@ type speakerStats struct {
 // statsAcc accumulates speakerStats over utterances.
 type statsAcc struct {
 	conv            *mcep.Converter
-	logF0           []float64
+	logF0           []float64 // voiced frames
+	strongF0        []float64 // clearly periodic voiced frames (pitch.go)
 	v, u            moments
 	gv              []float64
 	gvN             int
@@ -129,6 +130,7 @@ func (a *statsAcc) add(x []float64, noisy bool) error {
 		return nil
 	}
 	loud, nucleus, noise := frameClasses(env, noisy)
+	periodic := periodicFrames(x, f0, analysisRate, analysisPeriod)
 	a.pool.startChunk()
 	fa := newFormantAnalyzer(x)
 	utt := newMoments(mcepOrder + 1)
@@ -151,6 +153,9 @@ func (a *statsAcc) add(x []float64, noisy bool) error {
 		}
 		a.voicedN++
 		a.logF0 = append(a.logF0, math.Log(f0[i]))
+		if periodic[i] {
+			a.strongF0 = append(a.strongF0, math.Log(f0[i]))
+		}
 		a.v.add(mc)
 		utt.add(mc)
 		if nucleus[i] {
@@ -217,8 +222,8 @@ func (a *statsAcc) addFormants(fs [4]float64) {
 
 // finish turns the sums into statistics.
 func (a *statsAcc) finish() *speakerStats {
-	s := &speakerStats{LogF0: a.logF0}
-	s.LogF0Median, s.LogF0SD = robustStats(a.logF0)
+	s := &speakerStats{LogF0: a.pitchSet()}
+	s.LogF0Median, s.LogF0SD = robustStats(s.LogF0)
 	s.VoicedMean, s.VoicedStd = a.v.mean(), a.v.std()
 	s.UnvoicedMean, s.UnvoicedStd = a.u.mean(), a.u.std()
 	s.GV = scaled(a.gv, 1/math.Max(1, float64(a.gvN)))
@@ -233,6 +238,15 @@ func (a *statsAcc) finish() *speakerStats {
 	s.Aperiodicity = scaled(a.ap, 1/math.Max(1, float64(a.apN)))
 	s.VoicedRatio = float64(a.voicedN) / math.Max(1, float64(a.frames))
 	return s
+}
+
+// pitchSet is the log-F0 of the frames the pitch statistics describe: the
+// clearly periodic ones, or every voiced frame when too few are.
+func (a *statsAcc) pitchSet() []float64 {
+	if len(a.strongF0) < minPeriodicFrames {
+		return a.logF0
+	}
+	return a.strongF0
 }
 
 // frameClasses splits frames by power. Speech frames lie within silenceDB

@@ -126,8 +126,9 @@ func BenchmarkStageConversion(b *testing.B) {
 		}
 		copy(f0, par.F0)
 		c := newConversion(p, 1, 0)
+		periodic := periodicFrames(x, f0, analysisRate, synthHop)
 		c.mapEnvelopes(env, f0, labels)
-		c.mapF0(f0)
+		c.mapF0(f0, periodic)
 	}
 	reportRTF(b, r.Audio.Seconds())
 }

@@ -10,7 +10,9 @@ import (
 
 // paramsHash names the analysis settings of this engine version; it changes
 // when a change makes old profiles measure something else.
-const paramsHash = 0x5643_0004 // 4: phone-labelled frame pool
+// 4: phone-labelled frame pool; 5: pitch statistics over periodic frames
+// (allVoicedPitch names the versions before).
+const paramsHash = 0x5643_0005
 
 // buildProfile cleans the references and measures the speaker.
 func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, error) {

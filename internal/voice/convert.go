@@ -28,14 +28,14 @@ type conversion struct {
 	apDB                   []float64 // voiced band aperiodicity for the template
 	conv                   *mcep.Converter
 	phones                 *phoneShift // phone-aware shift; nil without a pool
+	// allVoiced centres sentences on all their voiced frames, as profiles
+	// measured before pitch statistics kept to periodic frames expect.
+	allVoiced bool
 }
 
-// newConversion prepares the mapping for a profile. sim in [0, 1] scales
-// the spectral changes: the global ones (warp, EQ, GV, aperiodicity) reach
-// full strength at sim 0.5, and frame selection takes over from there
-// (see selector.weight);
-// the spectral changes (warp, EQ, GV, aperiodicity); pitch is the user's
-// shift in semitones.
+// newConversion prepares the mapping for a profile. simOpt in [0, 1]
+// scales every spectral change (warp, EQ, GV, aperiodicity and the
+// phone-aware shift); pitch is the user's shift in semitones.
 func newConversion(p *Profile, simOpt, pitch float64) *conversion {
 	sim := globalStrength(simOpt)
 	bins := world.FFTSizeFor(analysisRate, 0)/2 + 1
@@ -46,7 +46,8 @@ func newConversion(p *Profile, simOpt, pitch float64) *conversion {
 		shift: pitch * math.Ln2 / 12,
 		warp:  newWarpMap(bins, math.Pow(float64(p.Base.Warp), sim)),
 		gv:    f64s(p.Spectrum.GV), gvStrength: sim,
-		conv: mcep.NewConverter(bins, mcepOrder, mcepAlpha),
+		conv:      mcep.NewConverter(bins, mcepOrder, mcepAlpha),
+		allVoiced: allVoicedPitch(p.ParamsHash),
 	}
 	for k, eq := range [][]float32{p.Base.EQVoiced, p.Base.EQUnvoiced} {
 		d := make([]float64, mcepOrder+1)
@@ -90,13 +91,16 @@ const minUttVoiced = 40
 // sentence, and the spread ratio would amplify that offset (a sentence 9%
 // above the voice's median landed 3 semitones sharp for a wide-ranged
 // speaker). The speaker's median is then what every sentence is centred on.
-func (c *conversion) mapF0(f0 []float64) {
-	var logs []float64
-	for _, f := range f0 {
-		if f > 0 {
-			logs = append(logs, math.Log(f))
-		}
+// Like the speaker's, the sentence's median is taken over its clearly
+// periodic frames (periodic, from periodicFrames): rms ends phrases in
+// weakly voiced, low frames that pulled its all-frame median up to
+// 1.1 semitones below the pitch heard, and the ratio then raised the clone
+// by as much again.
+func (c *conversion) mapF0(f0 []float64, periodic []bool) {
+	if c.allVoiced || periodic == nil {
+		periodic = make([]bool, len(f0)) // none: periodicLogF0 falls back to all
 	}
+	logs := periodicLogF0(f0, periodic)
 	mu := c.muS
 	if len(logs) >= minUttVoiced {
 		mu = quantile(logs, 0.5)
@@ -106,6 +110,12 @@ func (c *conversion) mapF0(f0 []float64) {
 			f0[i] = math.Exp(c.muT + c.ratio*(math.Log(f)-mu) + c.shift)
 		}
 	}
+}
+
+// allVoicedPitch reports whether a profile's pitch statistics came from all
+// voiced frames: those of the analysis versions before periodic frames.
+func allVoicedPitch(hash uint32) bool {
+	return hash >= 0x5643_0001 && hash <= 0x5643_0004
 }
 
 // mapEnvelopes warps and equalises every frame in place, takes spectral

@@ -174,8 +174,9 @@ func (e *Engine) speak(ctx context.Context, p *Profile, text string, opt Options
 		return nil, fmt.Errorf("voice: analysing base voice: %w", err)
 	}
 	c := newConversion(p, similarity(opt.Similarity), opt.Pitch)
+	periodic := periodicFrames(x, par.F0, analysisRate, synthHop)
 	c.mapEnvelopes(par.Envelope, par.F0, frameLabels(r.Phones, synthHop, len(par.F0)))
-	c.mapF0(par.F0)
+	c.mapF0(par.F0, periodic)
 	par.Aperiodicity, err = world.Aperiodicity(x, analysisRate, par.F0, synthHop, par.FFTSize,
 		world.AperiodicityOptions{Mode: world.Template, TemplateDB: c.apDB})
 	if err != nil {
