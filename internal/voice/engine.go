@@ -69,12 +69,15 @@ func New(cfg Config) *Engine {
 	return &Engine{mode: cfg.Mode, workers: cfg.Workers}
 }
 
-// Name identifies the engine and its version; profiles record it.
+// Name identifies the engine and its version; models record it. Version 2
+// measures pitch over periodic frames and shifts each phone toward the
+// speaker's (version 1 selected frames by nearest neighbour); version 1
+// profiles still load and speak.
 func (e *Engine) Name() string {
 	if e.mode == ModeBaseline {
 		return "voxclone-baseline/1"
 	}
-	return "voxclone-a/1"
+	return "voxclone-a/2"
 }
 
 // Clone builds a voice profile from the speaker's reference samples, which
