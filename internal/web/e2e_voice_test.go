@@ -101,15 +101,25 @@ func (p *page) speak(t *testing.T) {
 	}
 	p.shot(t, "06-speak")
 
-	// Again as MP3, watching for the progress bar while the server works.
+	// Again as MP3 at lower likeness, watching for the progress bar while
+	// the server works and for the request the page sends.
 	evalJS[any](t, p, `(() => { window.sawProgress = false;
 		new MutationObserver(() => { if (!$("speak-progress").hidden) window.sawProgress = true; })
-			.observe($("speak-progress"), {attributes: true}); })()`)
+			.observe($("speak-progress"), {attributes: true});
+		const f = window.fetch;
+		window.fetch = (u, o) => { if (String(u).endsWith("/synthesize")) window.sentBody = o.body; return f(u, o); };
+		const s = $("speak-likeness"); s.value = "0.4"; s.dispatchEvent(new Event("input")); })()`)
+	if out := evalJS[string](t, p, `$("speak-likeness-out").textContent`); out != "40%" {
+		t.Errorf("likeness label %q after moving the slider to 0.4, want 40%%", out)
+	}
 	p.do(t, 10*time.Second,
 		chromedp.SetValue(chromedp.ID("speak-format"), "mp3"),
 		chromedp.Click(chromedp.ID("speak-submit")))
 	p.waitJS(t, `window.sawProgress && $("speak-progress").hidden && $("speak-download").download.endsWith(".mp3")`, 120*time.Second)
 	p.waitJS(t, `$("speak-audio").readyState >= 1 && $("speak-audio").duration > 0.5 && isFinite($("speak-audio").duration)`, 20*time.Second)
+	if sent := evalJS[float64](t, p, `JSON.parse(window.sentBody).similarity`); sent != 0.4 {
+		t.Errorf("the page sent similarity %v, want the slider's 0.4", sent)
+	}
 }
 
 func (p *page) history(t *testing.T) {

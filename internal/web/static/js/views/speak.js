@@ -1,5 +1,5 @@
-// views/speak.js is the Speak page: pick a voice, type text, choose format
-// and speed, and play or download the result.
+// views/speak.js is the Speak page: pick a voice, type text, choose format,
+// speed and likeness, and play or download the result.
 
 import * as api from "../api.js";
 import { $, announce, clearNotice, el, extFor, loading, showError } from "../ui.js";
@@ -16,6 +16,9 @@ export function init() {
   $("speak-text").addEventListener("input", count);
   $("speak-speed").addEventListener("input", () => {
     $("speak-speed-out").textContent = `${Number($("speak-speed").value).toFixed(2)}×`;
+  });
+  $("speak-likeness").addEventListener("input", () => {
+    $("speak-likeness-out").textContent = `${Math.round(Number($("speak-likeness").value) * 100)}%`;
   });
   count();
 }
@@ -66,6 +69,8 @@ async function speak(e) {
     text,
     format: $("speak-format").value,
     speed: Number($("speak-speed").value),
+    // 1 is the engine's default; lower trades likeness for clarity.
+    similarity: Number($("speak-likeness").value),
   };
   let out;
   const stopProgress = progress();
