@@ -33,11 +33,11 @@ type conversion struct {
 	allVoiced bool
 }
 
-// newConversion prepares the mapping for a profile. simOpt in [0, 1]
-// scales every spectral change (warp, EQ, GV, aperiodicity and the
-// phone-aware shift); pitch is the user's shift in semitones.
-func newConversion(p *Profile, simOpt, pitch float64) *conversion {
-	sim := globalStrength(simOpt)
+// newConversion prepares the mapping for a profile. sim in [0, 1] scales
+// every spectral change (warp, EQ, GV, aperiodicity and the phone-aware
+// shift) alike, which measured better than staging them (docs/engine.md,
+// "Similarity"). pitch is the user's shift in semitones.
+func newConversion(p *Profile, sim, pitch float64) *conversion {
 	bins := world.FFTSizeFor(analysisRate, 0)/2 + 1
 	c := &conversion{
 		muT:   float64(p.Prosody.LogF0Median),
@@ -61,7 +61,7 @@ func newConversion(p *Profile, simOpt, pitch float64) *conversion {
 	bs, err := bases()
 	base := bs[p.Base.Voice]
 	if base != nil {
-		c.phones = newPhoneShift(c, p.Pool, base.Phones, phoneWeight(simOpt))
+		c.phones = newPhoneShift(c, p.Pool, base.Phones, sim)
 	}
 	c.apDB = make([]float64, world.NumBands(analysisRate))
 	for i := range c.apDB {
@@ -73,14 +73,6 @@ func newConversion(p *Profile, simOpt, pitch float64) *conversion {
 	}
 	return c
 }
-
-// phoneWeight is the strength of the phone-aware shift for a similarity
-// setting.
-func phoneWeight(sim float64) float64 { return sim }
-
-// globalStrength is the strength of the global Engine A stages for a
-// similarity setting: they rise to full strength over the lower half.
-func globalStrength(sim float64) float64 { return sim }
 
 // minUttVoiced is the least voiced frames (5 ms) a sentence needs for its
 // own log-F0 median to replace the base voice's global one.
@@ -118,10 +110,10 @@ func allVoicedPitch(hash uint32) bool {
 	return hash >= 0x5643_0001 && hash <= 0x5643_0004
 }
 
-// mapEnvelopes warps and equalises every frame in place, takes spectral
-// detail from the speaker's frames of the same phone (labels: the base
-// voice's phone per frame; nil skips it), then restores the speaker's
-// global variance over the voiced frames.
+// mapEnvelopes warps and equalises every frame in place, shifts each phone
+// toward the speaker's version of it (labels: the base voice's phone per
+// frame; nil skips it), then restores the speaker's global variance over
+// the voiced frames.
 func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64, labels []string) {
 	for i, e := range env {
 		c.warp.apply(e, e)
