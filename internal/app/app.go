@@ -75,7 +75,11 @@ type Model struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
-// Synthesis is one entry of a user's synthesis history.
+// Synthesis is one entry of a user's synthesis history. Similarity is the
+// likeness setting the synthesis used, the engine's default filled in when
+// the request had none; it is nil, and omitted from JSON, for entries made
+// before it was recorded, whose setting is unknown (the default then may
+// not be today's).
 type Synthesis struct {
 	ID              string    `json:"id"`
 	UserID          string    `json:"-"`
@@ -84,6 +88,7 @@ type Synthesis struct {
 	Format          string    `json:"format"`
 	Speed           float64   `json:"speed"`
 	Pitch           float64   `json:"pitch"`
+	Similarity      *float64  `json:"similarity,omitempty"`
 	SampleRate      int       `json:"sample_rate"`
 	DurationSeconds float64   `json:"duration_seconds"`
 	SizeBytes       int64     `json:"size_bytes"`

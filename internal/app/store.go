@@ -94,6 +94,8 @@ type HistoryCursor struct {
 
 // HistoryStore keeps the synthesis history.
 type HistoryStore interface {
+	// CreateSynthesis stores every field; a nil Similarity is stored as
+	// unknown and read back nil, as are the entries from before it was kept.
 	CreateSynthesis(ctx context.Context, s Synthesis) error
 	FindSynthesis(ctx context.Context, userID, id string) (Synthesis, error)
 	// ListHistory returns up to limit entries, newest first (by CreatedAt,

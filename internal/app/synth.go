@@ -46,8 +46,9 @@ func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeIn
 	}
 	syn := Synthesis{
 		ID: NewID(), UserID: userID, ModelID: m.ID, Text: text, Format: string(format),
-		Speed: in.Speed, Pitch: in.Pitch, SampleRate: outputRate(pcm, format, in.SampleRate),
-		DurationSeconds: pcm.Seconds(), SizeBytes: int64(buf.Len()), CreatedAt: s.now(),
+		Speed: in.Speed, Pitch: in.Pitch, Similarity: effectiveSimilarity(in.Similarity),
+		SampleRate: outputRate(pcm, format, in.SampleRate), DurationSeconds: pcm.Seconds(),
+		SizeBytes: int64(buf.Len()), CreatedAt: s.now(),
 	}
 	syn.AudioKey = "audio/" + syn.ID + "." + string(format)
 	if _, err := s.blobs.Put(ctx, syn.AudioKey, bytes.NewReader(buf.Bytes())); err != nil {
@@ -109,6 +110,17 @@ func engineError(ctx context.Context, err error) error {
 		return &Error{Code: EInvalid, Message: "The text is too long to speak at once.", Err: err}
 	}
 	return fmt.Errorf("synthesize: %w", err)
+}
+
+// effectiveSimilarity is the similarity recorded for a synthesis: the one
+// asked for, else the engine's default, so the history says what was used
+// even after the default changes. It is a fresh pointer, never the caller's.
+func effectiveSimilarity(asked *float64) *float64 {
+	v := voice.DefaultSimilarity
+	if asked != nil {
+		v = *asked
+	}
+	return &v
 }
 
 // outputRate is the rate recorded for a synthesis: the one asked for, else

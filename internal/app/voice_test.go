@@ -56,8 +56,9 @@ func TestVoiceFlow(t *testing.T) {
 			t.Errorf("Synthesize = %+v, decoded %.2f s", syn, pcm.Seconds())
 		}
 		f.clock.Advance(time.Second)
+		likeness := 0.3
 		syn2, mp3, err := f.svc.Synthesize(ctx, f.alice.ID, app.SynthesizeInput{ModelID: m.ID, Text: "Second one.",
-			Format: "mp3", SampleRate: 22050, Speed: 1.5})
+			Format: "mp3", SampleRate: 22050, Speed: 1.5, Similarity: &likeness})
 		must(t, err)
 		if p := mustDecode(t, mp3); syn2.Format != "mp3" || syn2.SampleRate != 22050 || p.Rate != 22050 {
 			t.Errorf("mp3 synthesis = %+v, decoded rate %d", syn2, p.Rate)
@@ -76,6 +77,17 @@ func TestVoiceFlow(t *testing.T) {
 			must(t, err)
 			if len(p2.Items) != 1 || p2.Items[0].ID != syn.ID || p2.NextCursor != "" {
 				t.Fatalf("page 2 = %+v", p2)
+			}
+			// The history records the similarity each entry used: the
+			// default filled in when none was asked for.
+			for _, c := range []struct {
+				got  *float64
+				want float64
+			}{{p1.Items[0].Similarity, voice.DefaultSimilarity}, {p1.Items[1].Similarity, 0.3},
+				{p2.Items[0].Similarity, voice.DefaultSimilarity}} {
+				if c.got == nil || *c.got != c.want {
+					t.Errorf("history similarity = %v, want %v", fmtPtr(c.got), c.want)
+				}
 			}
 			_, err = f.svc.ListHistory(ctx, f.alice.ID, 2, "not-a-cursor")
 			wantCode(t, err, app.EInvalid)
@@ -132,6 +144,13 @@ func TestVoiceFlow(t *testing.T) {
 			wantCode(t, err, app.ENotFound)
 		})
 	})
+}
+
+func fmtPtr(p *float64) any {
+	if p == nil {
+		return "nil"
+	}
+	return *p
 }
 
 // testIsolation checks that bob can neither see nor change alice's things.

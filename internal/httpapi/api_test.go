@@ -11,6 +11,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/audio/codec"
+	"github.com/voxclone/voxclone/internal/voice"
 )
 
 // TestAPIFlow walks accounts, keys, samples, models, synthesis and history
@@ -267,6 +268,46 @@ func TestAPIHealthDown(t *testing.T) {
 		e.expect(e.do("GET", "/api/voice/health", "", nil), http.StatusServiceUnavailable, &h)
 		if h.OK || h.Database.OK || h.Database.Detail != "unavailable" || !h.Storage.OK || !h.Engine.OK {
 			t.Errorf("health = %+v, want only the database down", h)
+		}
+	})
+}
+
+// TestHistorySimilarity checks that the history reports the similarity each
+// synthesis used (the default when none was asked for) and omits it for an
+// entry stored without one, as those from before it was recorded.
+func TestHistorySimilarity(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{})
+		token := e.register("sim@example.com")
+		_, m := e.sampleAndModel(token)
+		body := map[string]any{"model_id": m.ID, "text": "Set to a third.", "similarity": 0.3}
+		e.expect(e.do("POST", "/api/voice/synthesize", token, body), 200, nil)
+		e.clock.Advance(time.Second)
+		delete(body, "similarity")
+		e.expect(e.do("POST", "/api/voice/synthesize", token, body), 200, nil)
+		e.clock.Advance(time.Second)
+		u, _, err := store.FindUserByEmail(t.Context(), "sim@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := app.NewID()
+		if err := store.CreateSynthesis(t.Context(), app.Synthesis{ID: id, UserID: u.ID, ModelID: m.ID,
+			Text: "Old.", Format: "wav", Speed: 1, AudioKey: "audio/" + id + ".wav", CreatedAt: e.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+
+		var hist struct{ Items []map[string]any }
+		e.expect(e.do("GET", "/api/voice/history", token, nil), 200, &hist)
+		if len(hist.Items) != 3 {
+			t.Fatalf("history has %d items, want 3", len(hist.Items))
+		}
+		if v, ok := hist.Items[0]["similarity"]; ok {
+			t.Errorf("entry without a recorded similarity has \"similarity\": %v, want the field omitted", v)
+		}
+		for i, want := range map[int]float64{1: voice.DefaultSimilarity, 2: 0.3} {
+			if v, ok := hist.Items[i]["similarity"].(float64); !ok || v != want {
+				t.Errorf("history[%d] similarity = %v, want %v", i, hist.Items[i]["similarity"], want)
+			}
 		}
 	})
 }

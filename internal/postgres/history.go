@@ -14,23 +14,25 @@ func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
 	// Selecting the model by owner keeps a history row from pointing at
 	// another user's model.
 	tag, err := db.pool.Exec(ctx, `INSERT INTO voice_synthesis_history (id, user_id, model_id,
-		text, format, speed, pitch, sample_rate, duration_seconds, size_bytes, audio_key, created_at)
-		SELECT $1, $2, id, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM voice_models WHERE id = $12 AND user_id = $2`,
-		s.ID, s.UserID, s.Text, s.Format, s.Speed, s.Pitch, s.SampleRate, s.DurationSeconds,
-		s.SizeBytes, s.AudioKey, s.CreatedAt, s.ModelID)
+		text, format, speed, pitch, similarity, sample_rate, duration_seconds, size_bytes, audio_key,
+		created_at)
+		SELECT $1, $2, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM voice_models WHERE id = $13 AND user_id = $2`,
+		s.ID, s.UserID, s.Text, s.Format, s.Speed, s.Pitch, s.Similarity, s.SampleRate,
+		s.DurationSeconds, s.SizeBytes, s.AudioKey, s.CreatedAt, s.ModelID)
 	if err != nil {
 		return mapErr(fmt.Errorf("postgres: create synthesis: %w", err), "synthesis")
 	}
 	return affected(tag, "voice model")
 }
 
-const synthesisColumns = `id, user_id, model_id, text, format, speed, pitch, sample_rate,
-	duration_seconds, size_bytes, audio_key, created_at`
+const synthesisColumns = `id, user_id, model_id, text, format, speed, pitch, similarity,
+	sample_rate, duration_seconds, size_bytes, audio_key, created_at`
 
 func scanSynthesis(r pgx.Row) (app.Synthesis, error) {
 	var s app.Synthesis
+	// Scanning into a **float64 leaves Similarity nil for a NULL column.
 	err := r.Scan(&s.ID, &s.UserID, &s.ModelID, &s.Text, &s.Format, &s.Speed, &s.Pitch,
-		&s.SampleRate, &s.DurationSeconds, &s.SizeBytes, &s.AudioKey, &s.CreatedAt)
+		&s.Similarity, &s.SampleRate, &s.DurationSeconds, &s.SizeBytes, &s.AudioKey, &s.CreatedAt)
 	s.CreatedAt = utc(s.CreatedAt)
 	return s, err
 }

@@ -14,10 +14,11 @@ func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
 		// Selecting the model by owner keeps a history row from pointing at
 		// another user's model.
 		res, err := tx.ExecContext(ctx, `INSERT INTO voice_synthesis_history (id, user_id, model_id,
-			text, format, speed, pitch, sample_rate, duration_seconds, size_bytes, audio_key, created_at)
-			SELECT ?, ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM voice_models WHERE id = ? AND user_id = ?`,
-			s.ID, s.UserID, s.Text, s.Format, s.Speed, s.Pitch, s.SampleRate, s.DurationSeconds,
-			s.SizeBytes, s.AudioKey, micros(s.CreatedAt), s.ModelID, s.UserID)
+			text, format, speed, pitch, similarity, sample_rate, duration_seconds, size_bytes, audio_key,
+			created_at)
+			SELECT ?, ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM voice_models WHERE id = ? AND user_id = ?`,
+			s.ID, s.UserID, s.Text, s.Format, s.Speed, s.Pitch, s.Similarity, s.SampleRate,
+			s.DurationSeconds, s.SizeBytes, s.AudioKey, micros(s.CreatedAt), s.ModelID, s.UserID)
 		if err != nil {
 			return mapErr(fmt.Errorf("sqlite: create synthesis: %w", err), "synthesis")
 		}
@@ -25,16 +26,17 @@ func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
 	})
 }
 
-const synthesisColumns = `id, user_id, model_id, text, format, speed, pitch, sample_rate,
-	duration_seconds, size_bytes, audio_key, created_at`
+const synthesisColumns = `id, user_id, model_id, text, format, speed, pitch, similarity,
+	sample_rate, duration_seconds, size_bytes, audio_key, created_at`
 
 func scanSynthesis(r scanner) (app.Synthesis, error) {
 	var (
 		s       app.Synthesis
 		created int64
 	)
+	// Scanning into a **float64 leaves Similarity nil for a NULL column.
 	err := r.Scan(&s.ID, &s.UserID, &s.ModelID, &s.Text, &s.Format, &s.Speed, &s.Pitch,
-		&s.SampleRate, &s.DurationSeconds, &s.SizeBytes, &s.AudioKey, &created)
+		&s.Similarity, &s.SampleRate, &s.DurationSeconds, &s.SizeBytes, &s.AudioKey, &created)
 	s.CreatedAt = fromMicros(created)
 	return s, err
 }

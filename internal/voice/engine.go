@@ -222,13 +222,14 @@ func speakBaseline(ctx context.Context, p *Profile, text string, opt Options) (*
 	return r.Audio, nil
 }
 
-// defaultSimilarity is the strength of the spectral conversion when the
-// caller does not choose one.
-const defaultSimilarity = 1.0
+// DefaultSimilarity is the strength of the spectral conversion when the
+// caller does not choose one. It is exported so that callers can record the
+// setting a synthesis actually used.
+const DefaultSimilarity = 1.0
 
 func similarity(s *float64) float64 {
 	if s == nil {
-		return defaultSimilarity
+		return DefaultSimilarity
 	}
 	return clamp(*s, 0, 1)
 }

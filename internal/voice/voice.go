@@ -22,7 +22,7 @@ type Options struct {
 	// Pitch shifts the voice by this many semitones (−12…12).
 	Pitch float64
 	// Similarity trades likeness (1) for clarity (0); nil means the engine's
-	// measured default.
+	// measured default, DefaultSimilarity.
 	Similarity *float64
 	// LoudnessLUFS is the integrated loudness of the output (BS.1770);
 	// 0 means −16 LUFS, the usual podcast target. True peak stays ≤ −1 dBTP.

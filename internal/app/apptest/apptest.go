@@ -78,10 +78,19 @@ func newModel(t *testing.T, s app.Store, u app.User, offset int, samples ...app.
 // newSynthesis creates a history entry of u's for model m.
 func newSynthesis(t *testing.T, s app.Store, u app.User, m app.Model, at time.Time) app.Synthesis {
 	t.Helper()
+	return createSynthesis(t, s, u, m, at, ptr(0.35))
+}
+
+// createSynthesis creates a history entry with the given similarity (nil
+// for unknown).
+func createSynthesis(t *testing.T, s app.Store, u app.User, m app.Model, at time.Time, similarity *float64) app.Synthesis {
+	t.Helper()
 	id := app.NewID()
 	syn := app.Synthesis{ID: id, UserID: u.ID, ModelID: m.ID, Text: "Hello, world.", Format: "wav",
-		Speed: 1.25, Pitch: -2, SampleRate: 24000, DurationSeconds: 1.5, SizeBytes: 72044,
-		AudioKey: "audio/" + id + ".wav", CreatedAt: at}
+		Speed: 1.25, Pitch: -2, Similarity: similarity, SampleRate: 24000, DurationSeconds: 1.5,
+		SizeBytes: 72044, AudioKey: "audio/" + id + ".wav", CreatedAt: at}
 	must(t, s.CreateSynthesis(t.Context(), syn))
 	return syn
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -2,6 +2,7 @@ package apptest
 
 import (
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -141,6 +142,46 @@ func testHistory(t *testing.T, s app.Store) {
 	foreign := app.Synthesis{ID: app.NewID(), UserID: alice.ID, ModelID: bm.ID, Text: "x",
 		Format: "wav", AudioKey: "audio/" + app.NewID() + ".wav", CreatedAt: T0}
 	wantCode(t, s.CreateSynthesis(ctx, foreign), app.ENotFound)
+}
+
+// testHistorySimilarity checks that the similarity setting survives the
+// store, that 0 stays distinct from unknown, and that an entry stored
+// without one (as those from before it was recorded) reads back nil.
+func testHistorySimilarity(t *testing.T, s app.Store) {
+	ctx := t.Context()
+	u := newUser(t, s)
+	m := newModel(t, s, u, 0, newSample(t, s, u, 0))
+	var want []app.Synthesis
+	for i, sim := range []*float64{ptr(0.3), nil, ptr(0.0), ptr(1.0)} {
+		want = append(want, createSynthesis(t, s, u, m, T0.Add(time.Duration(i)*time.Second), sim))
+	}
+	for _, w := range want {
+		got, err := s.FindSynthesis(ctx, u.ID, w.ID)
+		must(t, err)
+		if !reflect.DeepEqual(got.Similarity, w.Similarity) {
+			t.Errorf("FindSynthesis similarity = %s, want %s", fmtSim(got.Similarity), fmtSim(w.Similarity))
+		}
+	}
+	list, err := s.ListHistory(ctx, u.ID, 10, nil)
+	must(t, err)
+	sortNewestFirst(want)
+	if !reflect.DeepEqual(list, want) {
+		var got, exp []string
+		for i := range list {
+			got = append(got, fmtSim(list[i].Similarity))
+		}
+		for i := range want {
+			exp = append(exp, fmtSim(want[i].Similarity))
+		}
+		t.Errorf("ListHistory similarities = %v, want %v (or other fields differ)", got, exp)
+	}
+}
+
+func fmtSim(p *float64) string {
+	if p == nil {
+		return "nil"
+	}
+	return strconv.FormatFloat(*p, 'g', -1, 64)
 }
 
 func sortNewestFirst(h []app.Synthesis) {

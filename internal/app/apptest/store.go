@@ -20,6 +20,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"Models":       testModels,
 		"ModelDelete":  testModelDelete,
 		"History":      testHistory,
+		"HistorySim":   testHistorySimilarity,
 		"RateLimit":    testRateLimit,
 		"RateParallel": testRateParallel,
 		"RateRelease":  testRateRelease,
