@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -65,35 +66,18 @@ func TestMigrateOldHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	tag, err := conn.Exec(ctx, `DELETE FROM schema_migrations WHERE name LIKE '%/0003_synthesis_similarity.sql'`)
-	if err != nil || tag.RowsAffected() != 1 {
-		t.Fatalf("forget migration 0003: %d rows, %v", tag.RowsAffected(), err)
-	}
-	for _, q := range []string{
-		`ALTER TABLE voice_synthesis_history DROP COLUMN similarity`,
-		`INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'x', now())`,
-		`INSERT INTO voice_models (id, user_id, name, status, engine, created_at, updated_at)
-			VALUES ('m1', 'u1', 'Old', 'ready', 'e', now(), now())`,
-		`INSERT INTO voice_synthesis_history (id, user_id, model_id, text, format, speed, pitch,
-			sample_rate, duration_seconds, size_bytes, audio_key, created_at)
-			VALUES ('s1', 'u1', 'm1', 'Old.', 'wav', 1.5, 0, 16000, 1, 100, 'audio/s1.wav', now())`,
-	} {
-		if _, err := conn.Exec(ctx, q); err != nil {
+	for _, q := range apptest.PreSimilarityHistory("now()") {
+		tag, err := conn.Exec(ctx, q)
+		if err != nil {
 			t.Fatalf("%s: %v", q, err)
+		}
+		if tag.RowsAffected() != 1 && strings.HasPrefix(q, "DELETE") {
+			t.Fatalf("forget migration 0003: %d rows", tag.RowsAffected())
 		}
 	}
 
 	// A new store, as after a restart: it migrates and has no cached plans.
-	got, err := pgtest.OpenDSN(t, dsn).FindSynthesis(ctx, "u1", "s1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Similarity != nil {
-		t.Errorf("old entry after migration: similarity %v, want unknown (nil)", *got.Similarity)
-	}
-	if got.Speed != 1.5 {
-		t.Errorf("old entry after migration: speed %v, want 1.5", got.Speed)
-	}
+	apptest.CheckPreSimilarityHistory(t, pgtest.OpenDSN(t, dsn))
 }
 
 func BenchmarkStore(b *testing.B) {

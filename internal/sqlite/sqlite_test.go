@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/app"
@@ -67,33 +68,16 @@ func TestMigrateOldHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := raw.Exec(`DELETE FROM schema_migrations WHERE name LIKE '%/0003_synthesis_similarity.sql'`)
-	if n, _ := res.RowsAffected(); err != nil || n != 1 {
-		t.Fatalf("forget migration 0003: %d rows, %v", n, err)
-	}
-	for _, q := range []string{
-		`ALTER TABLE voice_synthesis_history DROP COLUMN similarity`,
-		`INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'x', 0)`,
-		`INSERT INTO voice_models (id, user_id, name, status, engine, created_at, updated_at)
-			VALUES ('m1', 'u1', 'Old', 'ready', 'e', 0, 0)`,
-		`INSERT INTO voice_synthesis_history (id, user_id, model_id, text, format, speed, pitch,
-			sample_rate, duration_seconds, size_bytes, audio_key, created_at)
-			VALUES ('s1', 'u1', 'm1', 'Old.', 'wav', 1.5, 0, 16000, 1, 100, 'audio/s1.wav', 0)`,
-	} {
-		if _, err := raw.Exec(q); err != nil {
+	for _, q := range apptest.PreSimilarityHistory("0") {
+		res, err := raw.Exec(q)
+		if err != nil {
 			t.Fatalf("%s: %v", q, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 && strings.HasPrefix(q, "DELETE") {
+			t.Fatalf("forget migration 0003: %d rows", n)
 		}
 	}
 	raw.Close()
 
-	got, err := openDB(t, path).FindSynthesis(t.Context(), "u1", "s1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Similarity != nil {
-		t.Errorf("old entry after migration: similarity %v, want unknown (nil)", *got.Similarity)
-	}
-	if got.Speed != 1.5 {
-		t.Errorf("old entry after migration: speed %v, want 1.5", got.Speed)
-	}
+	apptest.CheckPreSimilarityHistory(t, openDB(t, path))
 }
