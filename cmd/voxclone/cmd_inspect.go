@@ -12,20 +12,25 @@ import (
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/audio/prep"
+	"github.com/voxclone/voxclone/internal/voice"
 )
 
 // maxCLIInput bounds what inspect and convert read into memory; decoding is
 // bounded separately by codec.MaxDecodedSamples.
 const maxCLIInput = 512 << 20
 
-// runInspect prints the quality report of an audio file as JSON.
+// runInspect prints the quality report of an audio file, or the summary of
+// a voice profile (told apart by its magic, not its name), as JSON.
 func runInspect(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: voxclone inspect FILE\n\n"+
-			"Prints the voice-sample quality report of FILE (- for standard input) as JSON:\n"+
-			"duration, speech, loudness, true peak, SNR, clipping, a 0–100 score and warnings.")
+			"Prints, as JSON, the voice-sample quality report of FILE (- for standard input):\n"+
+			"duration, speech, loudness, true peak, SNR, clipping, a 0–100 score and warnings.\n"+
+			"When FILE is a voice profile (voxclone clone -o me.voice), prints what it holds instead:\n"+
+			"hints on what to record, speech analysed, quality, pitch, base voice and warp, speaking\n"+
+			"rate, and the frame pool's phone coverage (thin and missing phones).")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterleaved(fs, args)
@@ -36,35 +41,63 @@ func runInspect(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return errors.New("need exactly one FILE")
 	}
-	pcm, f, err := readAudio(ctx, env, pos[0])
+	data, err := readInput(env, pos[0])
+	if err != nil {
+		return err
+	}
+	if voice.IsProfile(data) {
+		var p voice.Profile
+		if err := p.UnmarshalBinary(data); err != nil {
+			return fmt.Errorf("%s: %w", pos[0], err)
+		}
+		return printJSON(env, p.Summary())
+	}
+	pcm, f, err := decodeAudio(ctx, pos[0], data)
 	if err != nil {
 		return err
 	}
 	r := prep.Analyze(pcm)
 	r.Format = string(f)
+	return printJSON(env, r)
+}
+
+func printJSON(env *Env, v any) error {
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return enc.Encode(v)
 }
 
 // readAudio reads and decodes a file, or standard input for "-".
 func readAudio(ctx context.Context, env *Env, path string) (*audio.PCM, audio.Format, error) {
+	data, err := readInput(env, path)
+	if err != nil {
+		return nil, "", err
+	}
+	return decodeAudio(ctx, path, data)
+}
+
+// readInput reads a file, or standard input for "-", up to maxCLIInput.
+func readInput(env *Env, path string) ([]byte, error) {
 	var r io.Reader = env.Stdin
 	if path != "-" {
 		fh, err := os.Open(path)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		defer fh.Close()
 		r = fh
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxCLIInput+1))
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if len(data) > maxCLIInput {
-		return nil, "", fmt.Errorf("%s: over %d MB", path, maxCLIInput>>20)
+		return nil, fmt.Errorf("%s: over %d MB", path, maxCLIInput>>20)
 	}
+	return data, nil
+}
+
+func decodeAudio(ctx context.Context, path string, data []byte) (*audio.PCM, audio.Format, error) {
 	pcm, f, err := codec.Decode(ctx, data)
 	if err != nil {
 		return nil, f, fmt.Errorf("%s: %w", path, err)

@@ -41,7 +41,7 @@ var commands = map[string]command{
 	"serve":   {"serve the HTTP API and web app", runServe},
 	"clone":   {"build a voice profile from recordings", runClone},
 	"say":     {"speak text in a cloned voice", runSay},
-	"inspect": {"print the quality report of an audio file as JSON", runInspect},
+	"inspect": {"print the quality report of an audio file, or what a voice profile holds, as JSON", runInspect},
 	"convert": {"convert audio between formats, rates and loudness", runConvert},
 }
 
