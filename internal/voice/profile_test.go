@@ -57,7 +57,8 @@ func flip(b []byte, i int) []byte {
 
 // FuzzProfile feeds arbitrary bytes (checksums recomputed, so the section
 // parser is reached) to UnmarshalBinary: it must never panic, and what it
-// accepts must re-encode and decode to the same profile.
+// accepts must re-encode and decode to the same profile and summarise
+// (voxclone inspect) without panicking.
 func FuzzProfile(f *testing.F) {
 	b, _ := sampleProfile().MarshalBinary()
 	f.Add(b, false)
@@ -83,6 +84,9 @@ func FuzzProfile(f *testing.F) {
 		var q Profile
 		if err := q.UnmarshalBinary(out); err != nil {
 			t.Fatalf("re-encoded profile rejected: %v", err)
+		}
+		if s := p.Summary(); s.Hints == nil || (p.Pool != nil) != (s.Pool != nil) {
+			t.Fatalf("summary %+v of profile %+v", s, p)
 		}
 	})
 }
