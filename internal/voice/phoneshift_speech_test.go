@@ -26,12 +26,12 @@ func withoutPool(t *testing.T, prof []byte) []byte {
 	return b
 }
 
-// TestSelectionMovesTowardSpeaker checks, on held-out VCTK sentences, that
-// phone-aware selection brings the voice spectrally closer to the real
+// TestPhoneShiftMovesTowardSpeaker checks, on held-out VCTK sentences, that
+// the phone-aware shift brings the voice spectrally closer to the real
 // speaker than Engine A alone. The base voice reads each held-out
 // sentence's transcript, so the comparison with the real recording of the
 // same words (DTW-aligned MCD) is valid for any text.
-func TestSelectionMovesTowardSpeaker(t *testing.T) {
+func TestPhoneShiftMovesTowardSpeaker(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("slow; numbers only")
 	}
