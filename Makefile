@@ -24,6 +24,9 @@ build: ## build bin/voxclone
 test: deps test-deps vet ## every test: unit, PostgreSQL suite, end-to-end, browser
 	@test -z "$$(gofmt -l cmd internal)" || { echo "gofmt needed:"; gofmt -l cmd internal; exit 1; }
 	$(GO) test -race -count=1 -timeout 40m ./...
+	@# The engine's measurement tests (likeness, pitch, MCD, golden hashes)
+	@# skip under the race detector's tenfold slowdown; run them plainly.
+	$(GO) test -count=1 -timeout 20m ./internal/voice/... ./internal/eval/...
 
 bench: ## engine and hot-path benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
