@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +124,7 @@ func TestVoiceFlow(t *testing.T) {
 			_, err = f.svc.UpdateModel(ctx, f.alice.ID, m.ID, app.ModelUpdate{Name: &empty})
 			wantCode(t, err, app.EInvalid)
 		})
+		t.Run("Summary", func(t *testing.T) { testSummary(t, f) })
 		t.Run("Isolation", func(t *testing.T) { testIsolation(t, f, syn) })
 		t.Run("SampleDeleteKeepsModel", func(t *testing.T) {
 			must(t, f.svc.DeleteSample(ctx, f.alice.ID, f.sample.ID))
@@ -164,6 +167,8 @@ func testIsolation(t *testing.T, f *voiceFixture, syn app.Synthesis) {
 	wantCode(t, f.svc.DeleteModel(ctx, bob, m.ID), app.ENotFound)
 	_, _, err = f.svc.Synthesize(ctx, bob, app.SynthesizeInput{ModelID: m.ID, Text: "hi"})
 	wantCode(t, err, app.ENotFound)
+	_, err = f.svc.ModelSummary(ctx, bob, m.ID)
+	wantCode(t, err, app.ENotFound)
 	_, err = f.svc.CreateModel(ctx, bob, app.CreateModelInput{Name: "x", SampleIDs: []string{f.sample.ID}})
 	wantCode(t, err, app.ENotFound)
 	_, _, err = f.svc.OpenHistoryAudio(ctx, bob, syn.ID)
@@ -179,6 +184,45 @@ func testIsolation(t *testing.T, f *voiceFixture, syn app.Synthesis) {
 	if err != nil || got.Name == name {
 		t.Errorf("alice's model after bob's attempts: %+v, %v", got, err)
 	}
+}
+
+// testSummary checks that the service describes the profile it stored,
+// whether or not the profile is cached, and that damaged profile bytes are
+// a clear refusal rather than an internal error.
+func testSummary(t *testing.T, f *voiceFixture) {
+	ctx, m := t.Context(), f.model
+	got, err := f.svc.ModelSummary(ctx, f.alice.ID, m.ID)
+	must(t, err)
+	// Uploaded without a transcript, so the pool is labelled by recognition
+	// and the hints say to give one.
+	if got.Pitch.MedianHz < 60 || got.Pitch.MedianHz > 400 || got.SpeechSeconds < 10 || got.Pool == nil ||
+		got.Pool.PhonesTotal != 39 || got.Pool.PhonesCovered == 0 || !slices.ContainsFunc(got.Hints, func(h string) bool {
+		return strings.Contains(h, "transcript")
+	}) {
+		t.Fatalf("ModelSummary = %+v, pool %+v", got, got.Pool)
+	}
+	rc, err := f.blobs.Open(ctx, m.ProfileKey)
+	must(t, err)
+	b, err := io.ReadAll(rc)
+	rc.Close()
+	must(t, err)
+	var p voice.Profile
+	must(t, p.UnmarshalBinary(b))
+	fresh, err := f.service(t, noEngine{}).ModelSummary(ctx, f.alice.ID, m.ID)
+	must(t, err)
+	if want := p.Summary(); !reflect.DeepEqual(got, want) || !reflect.DeepEqual(fresh, want) {
+		t.Errorf("ModelSummary = %+v,\nuncached %+v,\nwant the stored profile's %+v", got, fresh, want)
+	}
+
+	bad := m
+	bad.ID = app.NewID()
+	bad.ProfileKey = "profiles/" + bad.ID + ".vxp"
+	_, err = f.blobs.Put(ctx, bad.ProfileKey, bytes.NewReader(append([]byte("VXCP"), make([]byte, 20)...)))
+	must(t, err)
+	must(t, f.store.CreateModel(ctx, bad))
+	_, err = f.svc.ModelSummary(ctx, f.alice.ID, bad.ID)
+	wantCode(t, err, app.EUnprocessable)
+	must(t, f.svc.DeleteModel(ctx, f.alice.ID, bad.ID))
 }
 
 // cloneFails is the real engine with cloning broken, as when the engine
@@ -204,6 +248,8 @@ func TestCreateModelFailed(t *testing.T) {
 			t.Fatalf("failed clone = %+v", m)
 		}
 		_, _, err = f.svc.Synthesize(ctx, alice.ID, app.SynthesizeInput{ModelID: m.ID, Text: "hi"})
+		wantCode(t, err, app.EUnprocessable)
+		_, err = f.svc.ModelSummary(ctx, alice.ID, m.ID)
 		wantCode(t, err, app.EUnprocessable)
 		for _, ids := range [][]string{nil, {" "}, make([]string, 21)} {
 			for i := range ids {

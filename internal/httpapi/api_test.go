@@ -2,8 +2,10 @@ package httpapi_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,6 +52,8 @@ func TestAPIFlow(t *testing.T) {
 			t.Errorf("patched = %+v", patched)
 		}
 
+		checkSummary(t, e, token, m.ID)
+
 		audioBytes, synID := synthesize(t, e, token, m.ID, "wav", "Good morning, how are you today?")
 		var hist app.HistoryPage
 		e.expect(e.do("GET", "/api/voice/history?limit=5", token, nil), 200, &hist)
@@ -76,6 +80,7 @@ func TestAPIFlow(t *testing.T) {
 
 		e.expect(e.do("DELETE", "/api/voice/models/"+m.ID, token, nil), 204, nil)
 		e.expectError(e.do("GET", "/api/voice/models/"+m.ID, token, nil), 404, "not_found")
+		e.expectError(e.do("GET", "/api/voice/models/"+m.ID+"/summary", token, nil), 404, "not_found")
 		e.expectError(e.do("GET", "/api/voice/history/"+synID+"/audio", token, nil), 404, "not_found")
 		e.expect(e.do("DELETE", "/api/voice/samples/"+s.ID, token, nil), 204, nil)
 		var samples struct{ Items []app.Sample }
@@ -120,6 +125,36 @@ func synthesize(t *testing.T, e *env, token, modelID, format, text string) ([]by
 	return data, id
 }
 
+// checkSummary reads a real model's summary over HTTP: the JSON carries
+// the engine's field names, what was measured is plausible for one adult
+// speaker, and the advice is there (the sample had no transcript, so the
+// pool was labelled by recognition and a hint says to give one).
+func checkSummary(t *testing.T, e *env, token, modelID string) {
+	t.Helper()
+	resp := e.do("GET", "/api/voice/models/"+modelID+"/summary", token, nil)
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("summary: status %d, type %q: %s", resp.StatusCode, resp.Header.Get("Content-Type"), raw)
+	}
+	var sum voice.Summary
+	if err := json.Unmarshal(raw, &sum); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"hints":[`, `"median_hz":`, `"speech_seconds":`, `"phones_covered":`} {
+		if !bytes.Contains(raw, []byte(key)) {
+			t.Errorf("summary JSON lacks %s: %s", key, raw)
+		}
+	}
+	p := sum.Pool
+	if sum.Pitch.MedianHz < 60 || sum.Pitch.MedianHz > 400 || sum.SpeechSeconds < 10 || !sum.Current ||
+		p == nil || p.PhonesTotal != 39 || p.PhonesCovered < 1 || p.PhonesCovered > 39 {
+		t.Fatalf("summary = %s", raw)
+	}
+	if !slices.ContainsFunc(sum.Hints, func(h string) bool { return strings.Contains(h, "transcript") }) {
+		t.Errorf("hints %q do not ask for a transcript", sum.Hints)
+	}
+}
+
 // TestAPIKeys uses a personal API key as the bearer and revokes it.
 func TestAPIKeys(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store app.Store) {
@@ -156,6 +191,7 @@ func TestAPIIsolation(t *testing.T) {
 		_, synID := synthesize(t, e, alice, m.ID, "wav", "Only for Alice.")
 
 		e.expectError(e.do("GET", "/api/voice/models/"+m.ID, bob, nil), 404, "not_found")
+		e.expectError(e.do("GET", "/api/voice/models/"+m.ID+"/summary", bob, nil), 404, "not_found")
 		e.expectError(e.do("PATCH", "/api/voice/models/"+m.ID, bob, map[string]string{"name": "mine"}), 404, "not_found")
 		e.expectError(e.do("DELETE", "/api/voice/models/"+m.ID, bob, nil), 404, "not_found")
 		e.expectError(e.do("DELETE", "/api/voice/samples/"+s.ID, bob, nil), 404, "not_found")

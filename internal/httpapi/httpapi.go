@@ -12,6 +12,7 @@ import (
 	"net/netip"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/voice"
 )
 
 // Service lists the app.Service methods the handlers call. *app.Service
@@ -34,6 +35,7 @@ type Service interface {
 	DeleteModel(ctx context.Context, userID, id string) error
 	Synthesize(ctx context.Context, userID string, in app.SynthesizeInput) (app.Synthesis, []byte, error)
 	ListHistory(ctx context.Context, userID string, limit int, cursor string) (app.HistoryPage, error)
+	ModelSummary(ctx context.Context, userID, id string) (*voice.Summary, error)
 	OpenHistoryAudio(ctx context.Context, userID, id string) (app.Synthesis, io.ReadCloser, error)
 	Health(ctx context.Context) app.Health
 }

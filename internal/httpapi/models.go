@@ -40,6 +40,15 @@ func (h *handler) getModel(w http.ResponseWriter, r *http.Request, u app.User) {
 	writeJSON(w, http.StatusOK, m)
 }
 
+func (h *handler) modelSummary(w http.ResponseWriter, r *http.Request, u app.User) {
+	s, err := h.svc.ModelSummary(r.Context(), u.ID, r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s)
+}
+
 func (h *handler) updateModel(w http.ResponseWriter, r *http.Request, u app.User) {
 	var in struct {
 		Name        *string `json:"name"`

@@ -36,6 +36,7 @@ func (h *handler) routes() []route {
 		h.private("POST /api/voice/clone", app.ActionClone, h.clone),
 		h.private("GET /api/voice/models", "", h.listModels),
 		h.private("GET /api/voice/models/{id}", "", h.getModel),
+		h.private("GET /api/voice/models/{id}/summary", "", h.modelSummary),
 		h.private("PATCH /api/voice/models/{id}", "", h.updateModel),
 		h.private("DELETE /api/voice/models/{id}", "", h.deleteModel),
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/voice"
 )
 
 // TestOpenAPIMatchesRoutes fails when a route is missing from the OpenAPI
@@ -70,7 +71,7 @@ func TestPrivateRoutesNeedAuth(t *testing.T) {
 			assertErrorCode(t, rec, "unauthorized")
 		}
 	}
-	if n < 14 {
+	if n < 15 {
 		t.Errorf("only %d private routes; the list looks truncated", n)
 	}
 }
@@ -157,6 +158,8 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"User": app.User{}, "APIKey": app.APIKey{}, "Quality": app.Quality{}, "Sample": app.Sample{},
 		"Model": app.Model{}, "Synthesis": app.Synthesis{}, "HistoryPage": app.HistoryPage{},
 		"Health": app.Health{}, "Component": app.ComponentHealth{}, "SynthesizeRequest": synthesizeRequest{},
+		"ModelSummary": voice.Summary{}, "PitchSummary": voice.PitchSummary{}, "BaseSummary": voice.BaseSummary{},
+		"PoolSummary": voice.PoolSummary{}, "PhoneSummary": voice.PhoneSummary{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]

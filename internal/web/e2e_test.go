@@ -60,6 +60,7 @@ func TestBrowser(t *testing.T) {
 		{"RecordSample", p.recordSample},
 		{"CreateVoice", p.createVoice},
 		{"RenameVoice", p.renameVoice},
+		{"VoiceDetails", p.voiceDetails},
 		{"Speak", p.speak},
 		{"History", p.history},
 		{"PhoneLayout", p.phoneLayout},

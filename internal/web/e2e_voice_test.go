@@ -81,6 +81,42 @@ func (p *page) renameVoice(t *testing.T) {
 	p.waitJS(t, `idle() && $("voices-list").textContent.includes("Evening narrator") && !$("voices-list").querySelector("form")`, 10*time.Second)
 }
 
+// voiceDetails opens the summary of the voice just made: the panel must
+// say what the server measured (its pitch, and its hints word for word)
+// and the button must report the panel's state to assistive technology.
+func (p *page) voiceDetails(t *testing.T) {
+	details := `$("voices-list").querySelector("button[aria-controls]")`
+	if got := evalJS[string](t, p, details+`.getAttribute("aria-expanded")`); got != "false" {
+		t.Errorf("Details button aria-expanded = %q before opening, want false", got)
+	}
+	p.clickIn(t, "voices-list", "Evening narrator", "Details")
+	panel := `$("details-` + p.voiceID + `")`
+	p.waitJS(t, `idle() && !`+panel+`.hidden && `+details+`.getAttribute("aria-expanded") === "true"`, 10*time.Second)
+	want := evalJS[map[string]any](t, p, `import("/js/api.js").then((m) => m.modelSummary(`+jsString(p.voiceID)+`))`)
+	text := evalJS[string](t, p, panel+`.textContent.replaceAll("\u00a0", " ")`)
+	median := want["pitch"].(map[string]any)["median_hz"].(float64)
+	if median < 60 || median > 400 || !strings.Contains(text, fmt.Sprintf("Median pitch%.0f Hz", median)) {
+		t.Errorf("details %q, want the median pitch %.1f Hz", text, median)
+	}
+	pool := want["pool"].(map[string]any)
+	if covered := fmt.Sprintf("Sounds covered%v of 39", pool["phones_covered"]); !strings.Contains(text, covered) {
+		t.Errorf("details %q, want %q", text, covered)
+	}
+	shown := evalJS[[]string](t, p, `[...`+panel+`.querySelectorAll("li")].map((li) => li.textContent)`)
+	hints := want["hints"].([]any)
+	if len(hints) == 0 || len(shown) != len(hints) {
+		t.Fatalf("details list %q, want the server's hints %q", shown, hints)
+	}
+	for i, h := range hints {
+		if !strings.EqualFold(shown[i], h.(string)) {
+			t.Errorf("hint %d shown as %q, want %q", i, shown[i], h)
+		}
+	}
+	p.shot(t, "05b-voice-details")
+	p.clickIn(t, "voices-list", "Evening narrator", "Details")
+	p.waitJS(t, panel+`.hidden && `+details+`.getAttribute("aria-expanded") === "false"`, 5*time.Second)
+}
+
 const sentence = "The quick brown fox jumps over the lazy dog."
 
 // speak goes from the voice's Speak button to a playable result.
@@ -146,6 +182,7 @@ func (p *page) history(t *testing.T) {
 // phoneLayout checks that a phone-sized screen needs no sideways scrolling.
 func (p *page) phoneLayout(t *testing.T) {
 	p.do(t, 10*time.Second, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	p.phoneVoiceDetails(t)
 	for _, path := range []string{"/samples", "/speak", "/history"} {
 		p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="`+path+`"]`)))
 		p.waitJS(t, `idle() && location.pathname === `+jsString(path), 5*time.Second)
@@ -165,6 +202,19 @@ func (p *page) phoneLayout(t *testing.T) {
 	p.shot(t, "10-phone-dark")
 	p.colorScheme(t, "")
 	p.do(t, 10*time.Second, chromedp.Emulate(device.Reset), chromedp.EmulateViewport(1280, 900))
+}
+
+// phoneVoiceDetails opens a voice's details on the phone-sized screen:
+// four buttons and the hints must still fit its width.
+func (p *page) phoneVoiceDetails(t *testing.T) {
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/voices"]`)))
+	p.waitJS(t, `idle() && !$("view-voices").hidden && $("voices-list").children.length === 1`, 10*time.Second)
+	p.clickIn(t, "voices-list", "Evening narrator", "Details")
+	p.waitJS(t, `idle() && !$("details-`+p.voiceID+`").hidden`, 10*time.Second)
+	if w := evalJS[float64](t, p, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("/voices with details open is %v px wide on a 390 px screen", w)
+	}
+	p.shot(t, "08-phone-voice-details")
 }
 
 func (p *page) deleteVoice(t *testing.T) {

@@ -153,6 +153,8 @@ export const createModel = (name, description, sampleIds) =>
 export const updateModel = (id, fields) =>
   request("PATCH", `/api/voice/models/${encodeURIComponent(id)}`, { json: fields });
 export const deleteModel = (id) => request("DELETE", `/api/voice/models/${encodeURIComponent(id)}`);
+/** modelSummary is what the engine measured for a ready voice, with hints to improve it. */
+export const modelSummary = (id) => request("GET", `/api/voice/models/${encodeURIComponent(id)}/summary`);
 
 /** synthesize returns {blob, id, type} for the spoken text. */
 export async function synthesize(params, signal) {

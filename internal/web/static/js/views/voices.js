@@ -1,5 +1,6 @@
 // views/voices.js is the Voices page: create a voice from checked samples,
-// and list, rename, describe or delete the user's voices.
+// and list, rename, describe or delete the user's voices, or show what a
+// ready voice learnt and how to improve it.
 
 import * as api from "../api.js";
 import { $, announce, busy, clearNotice, confirmDelete, el, fmtDate, fmtSeconds, loading, showError } from "../ui.js";
@@ -88,16 +89,73 @@ function voiceRow(m) {
     el("strong", { text: m.name }),
     m.description ? el("p", { class: "small", text: m.description }) : null,
     el("p", { class: "muted small", text: meta }));
+  const ready = m.status === "ready";
+  const panel = ready ? el("div", { id: `details-${m.id}`, class: "details", hidden: true }) : null;
   const actions = el("div", { class: "actions" },
-    el("button", { type: "button", class: "primary", text: "Speak", disabled: m.status !== "ready",
+    el("button", { type: "button", class: "primary", text: "Speak", disabled: !ready,
       "aria-label": `Speak with ${m.name}`, onclick: () => nav(`/speak?voice=${encodeURIComponent(m.id)}`) }),
+    ready ? el("button", { type: "button", text: "Details", "aria-expanded": "false", "aria-controls": panel.id,
+      "aria-label": `Details of ${m.name}`, onclick: (e) => toggleDetails(e.currentTarget, panel, m) }) : null,
     el("button", { type: "button", text: "Edit", "aria-label": `Rename or describe ${m.name}`,
       onclick: () => edit(li, m) }),
     el("button", { type: "button", class: "danger", text: "Delete", "aria-label": `Delete voice ${m.name}`,
       onclick: () => remove(m) }));
-  li.append(view, actions);
+  li.append(...[view, actions, panel].filter(Boolean));
   return li;
 }
+
+// toggleDetails shows or hides a voice's summary, fetching it the first
+// time: it is read from the stored profile, so it never changes.
+async function toggleDetails(button, panel, m) {
+  if (button.getAttribute("aria-expanded") === "true") {
+    setExpanded(button, panel, false);
+    return;
+  }
+  if (!panel.dataset.loaded) {
+    let summary;
+    try {
+      summary = await loading(panel, () => busy(button, "Loading…", () => api.modelSummary(m.id)));
+    } catch (err) {
+      showError(err);
+      return;
+    }
+    panel.replaceChildren(...detailsContent(summary));
+    panel.dataset.loaded = "true";
+  }
+  setExpanded(button, panel, true);
+}
+
+// The button keeps its text so its accessible name stays "Details of …";
+// aria-expanded tells assistive technology the state, and the stylesheet
+// draws it as an arrow.
+function setExpanded(button, panel, open) {
+  button.setAttribute("aria-expanded", String(open));
+  panel.hidden = !open;
+}
+
+const dash = "–";
+
+/** detailsContent renders a model summary: a few facts, then the hints as a list. */
+function detailsContent(s) {
+  const pitch = s.pitch || {};
+  const pool = s.pool;
+  const hz = (v) => (v > 0 ? `${Math.round(v)}\u00a0Hz` : dash);
+  const range = pitch.p05_hz > 0 && pitch.p95_hz > 0 ? `${Math.round(pitch.p05_hz)}–${hz(pitch.p95_hz)}` : dash;
+  const covered = pool ? `${pool.phones_covered} of ${pool.phones_total}` : "none (no phone labels)";
+  const facts = el("dl", { class: "facts" },
+    fact("Median pitch", hz(pitch.median_hz)),
+    fact("Pitch range", range),
+    fact("Speech analysed", fmtSeconds(s.speech_seconds, true)),
+    fact("Quality", s.quality_score > 0 ? `${s.quality_score} / 100` : "unknown"),
+    fact("Sounds covered", covered));
+  const hints = s.hints || [];
+  const list = el("ul", { class: "hints" },
+    ...hints.map((h) => el("li", { text: h.charAt(0).toUpperCase() + h.slice(1) })));
+  if (hints.length === 0) list.append(el("li", { class: "ok", text: "Nothing to add: the samples cover every sound well." }));
+  return [facts, el("h3", { text: "How to improve this voice" }), list];
+}
+
+const fact = (term, value) => el("div", {}, el("dt", { text: term }), el("dd", { text: value }));
 
 function statusText(s) {
   if (s === "ready") return "Ready";
