@@ -211,13 +211,13 @@ func (s *Summary) hints() []string {
 		h = append(h, fmt.Sprintf("made by an older analysis (params hash %s): clone again from the original samples to use the current one", s.ParamsHash))
 	}
 	if s.Quality > 0 && s.Quality < minQuality {
-		h = append(h, fmt.Sprintf("quality score %.0f/100: re-record; `voxclone inspect SAMPLE` says what is wrong with each sample", s.Quality))
+		h = append(h, fmt.Sprintf("quality score %.0f/100: re-record; each sample's quality report says what is wrong with it", s.Quality))
 	}
 	if s.Pool == nil || s.Pool.Seconds == 0 {
-		return append(h, "no phone-labelled frames: the phone-aware shift is off and only the global mapping applies; clone again with the pocketsphinx model installed and at least a few seconds of clear speech")
+		return append(h, "no sounds could be labelled in the samples, so only the overall voice is copied, not how each sound is said: clone again from at least a few seconds of clear speech (labelling needs the pocketsphinx English model where the voice is cloned)")
 	}
 	if s.Pool.RecognizedSeconds > s.Pool.AlignedSeconds {
-		h = append(h, fmt.Sprintf("%.0f s of the pool was labelled by phone recognition, which mistakes about one phone in three: give each sample its transcript (NAME.txt beside it, or --transcript)", s.Pool.RecognizedSeconds))
+		h = append(h, fmt.Sprintf("%.0f s of the samples had no transcript, so their sounds were recognised, which mistakes about one sound in three: give each sample the exact text that is said in it", s.Pool.RecognizedSeconds))
 	}
 	if few := append(slices.Clone(s.Pool.Missing), s.Pool.Thin...); len(few) > 0 {
 		h = append(h, s.recordMoreHint(few))
@@ -230,8 +230,8 @@ func (s *Summary) recordMoreHint(phones []string) string {
 	for i, ph := range phones {
 		words[i] = fmt.Sprintf("%s (%s)", ph, phoneExamples[ph])
 	}
-	msg := fmt.Sprintf("record more speech containing: %s; a phone with fewer than %d frames mostly borrows its class's shift",
-		strings.Join(words, ", "), relevance)
+	msg := fmt.Sprintf("record more speech containing: %s; a sound heard for less than %.2f s mostly borrows how similar sounds are said",
+		strings.Join(words, ", "), relevance*analysisPeriod/1000)
 	if s.SpeechSeconds >= labelSeconds {
 		msg += fmt.Sprintf(" (only the first %.0f s of samples are labelled, so give that recording first)", labelSeconds)
 	}

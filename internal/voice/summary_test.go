@@ -153,7 +153,7 @@ func TestSummaryHints(t *testing.T) {
 	p.ParamsHash, p.Quality = 0x5643_0004, 45
 	s := p.Summary()
 	if s.Current || s.Pool != nil || len(s.Hints) != 3 ||
-		!strings.Contains(s.Hints[0], "0x56430004") || !strings.Contains(s.Hints[1], "45/100") || !strings.Contains(s.Hints[2], "phone-aware shift is off") {
+		!strings.Contains(s.Hints[0], "0x56430004") || !strings.Contains(s.Hints[1], "45/100") || !strings.Contains(s.Hints[2], "no sounds could be labelled") {
 		t.Errorf("summary %+v", s)
 	}
 	if math.Abs(s.Pitch.MedianHz-math.Round(math.Exp(5.2)*10)/10) > 1e-9 || s.Base.RateRatio != 1.1 {
