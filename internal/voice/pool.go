@@ -9,9 +9,11 @@ import (
 )
 
 // Pool is the speaker's frame pool: one entry per 10 ms speech frame of
-// the labelled references, for phone-aware frame selection. Values are
-// kept exactly as the profile stores them (mel-cepstra as float16), so a
-// pool survives MarshalBinary/UnmarshalBinary unchanged.
+// the labelled references. The phone-aware shift uses its per-phone means;
+// the frames themselves are kept for later methods such as unit
+// selection. Values are kept exactly as the profile stores them
+// (mel-cepstra as float16), so a pool survives MarshalBinary/UnmarshalBinary
+// unchanged.
 type Pool struct {
 	Dim    int      // mel-cepstral coefficients per frame (order + 1)
 	Bands  int      // coded aperiodicity bands per frame
