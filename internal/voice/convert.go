@@ -116,19 +116,22 @@ func allVoicedPitch(hash uint32) bool {
 // the voiced frames.
 func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64, labels []string) {
 	for i, e := range env {
-		c.warp.apply(e, e)
-		eq := c.eq[1]
-		if f0[i] > 0 {
-			eq = c.eq[0]
-		}
-		for j := range e {
-			e[j] *= eq[j]
-		}
+		c.warpAndEQ(e, voicing(f0[i]))
 	}
 	if c.phones != nil && len(labels) == len(env) && len(env) > 0 {
 		c.phones.apply(c, env, f0, labels)
 	}
 	c.applyGV(env, f0)
+}
+
+// warpAndEQ applies Engine A's warp and the EQ of a voicing class (1
+// voiced, 0 unvoiced) to one power envelope, in place.
+func (c *conversion) warpAndEQ(e []float64, voiced int) {
+	c.warp.apply(e, e)
+	eq := c.eq[1-voiced] // eq holds voiced, then unvoiced
+	for j := range e {
+		e[j] *= eq[j]
+	}
 }
 
 // applyGV scales each mel-cepstral coefficient's deviation from the

@@ -111,14 +111,8 @@ func (s *phoneShift) apply(c *conversion, env [][]float64, f0 []float64, labels 
 // before the shift.
 func (c *conversion) baseAfterEngineA(mc []float64, key string) []float64 {
 	e := c.conv.ToEnvelope(nil, mc)
-	c.warp.apply(e, e)
-	eq := c.eq[0]
-	if key[len(key)-1] == 'u' {
-		eq = c.eq[1]
-	}
-	for j := range e {
-		e[j] *= eq[j]
-	}
+	_, v := splitKey(key)
+	c.warpAndEQ(e, v)
 	return c.conv.FromEnvelope(nil, e)
 }
 
