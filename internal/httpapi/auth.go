@@ -172,6 +172,15 @@ func respondList[T any](w http.ResponseWriter, r *http.Request, h *handler, item
 	}{items})
 }
 
+// respondOK answers 200 with v as JSON, or the error.
+func respondOK(w http.ResponseWriter, r *http.Request, h *handler, v any, err error) {
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
 // respondNoContent answers 204 or the error.
 func respondNoContent(w http.ResponseWriter, r *http.Request, h *handler, err error) {
 	if err != nil {

@@ -33,20 +33,12 @@ func (h *handler) listModels(w http.ResponseWriter, r *http.Request, u app.User)
 
 func (h *handler) getModel(w http.ResponseWriter, r *http.Request, u app.User) {
 	m, err := h.svc.GetModel(r.Context(), u.ID, r.PathValue("id"))
-	if err != nil {
-		writeError(w, r, h.log, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
+	respondOK(w, r, h, m, err)
 }
 
 func (h *handler) modelSummary(w http.ResponseWriter, r *http.Request, u app.User) {
 	s, err := h.svc.ModelSummary(r.Context(), u.ID, r.PathValue("id"))
-	if err != nil {
-		writeError(w, r, h.log, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, s)
+	respondOK(w, r, h, s, err)
 }
 
 func (h *handler) updateModel(w http.ResponseWriter, r *http.Request, u app.User) {
@@ -61,11 +53,7 @@ func (h *handler) updateModel(w http.ResponseWriter, r *http.Request, u app.User
 	m, err := h.svc.UpdateModel(r.Context(), u.ID, r.PathValue("id"), app.ModelUpdate{
 		Name: in.Name, Description: in.Description,
 	})
-	if err != nil {
-		writeError(w, r, h.log, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
+	respondOK(w, r, h, m, err)
 }
 
 func (h *handler) deleteModel(w http.ResponseWriter, r *http.Request, u app.User) {
