@@ -74,6 +74,20 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 	return c
 }
 
+// forSentence returns a copy of c for one sentence: the mapping (EQ,
+// phone shifts, targets) is shared read-only, while the mel-cepstral
+// converter and the warp's scratch row are the copy's own, so sentences
+// may run at once. Deriving the phone shifts costs ≈4 ms, so it is done
+// once per text, not per sentence.
+func (c *conversion) forSentence() *conversion {
+	s := *c
+	s.conv = mcep.NewConverter(len(c.eq[0]), mcepOrder, mcepAlpha)
+	w := *c.warp
+	w.logs = make([]float64, len(w.logs))
+	s.warp = &w
+	return &s
+}
+
 // minUttVoiced is the least voiced frames (5 ms) a sentence needs for its
 // own log-F0 median to replace the base voice's global one.
 const minUttVoiced = 40

@@ -141,6 +141,10 @@ func (e *Engine) speakAll(ctx context.Context, p *Profile, chunks []string, opt 
 	parts := make([]*audio.PCM, len(chunks))
 	errs := make([]error, len(chunks))
 	sem := make(chan struct{}, e.workers)
+	var conv *conversion // one mapping for the whole text; each sentence copies it
+	if e.mode != ModeBaseline {
+		conv = newConversion(p, similarity(opt.Similarity), opt.Pitch)
+	}
 	var wg sync.WaitGroup
 	for i, c := range chunks {
 		if err := ctx.Err(); err != nil {
@@ -151,15 +155,15 @@ func (e *Engine) speakAll(ctx context.Context, p *Profile, chunks []string, opt 
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			parts[i], errs[i] = e.speak(ctx, p, c, opt, uint64(opt.Seed)+uint64(i))
+			parts[i], errs[i] = e.speak(ctx, p, conv, c, opt, uint64(opt.Seed)+uint64(i))
 		}()
 	}
 	wg.Wait()
 	return parts, errors.Join(errs...)
 }
 
-// speak renders one sentence.
-func (e *Engine) speak(ctx context.Context, p *Profile, text string, opt Options, seed uint64) (*audio.PCM, error) {
+// speak renders one sentence with a copy of conv (nil in baseline mode).
+func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text string, opt Options, seed uint64) (*audio.PCM, error) {
 	if e.mode == ModeBaseline {
 		return speakBaseline(ctx, p, text, opt)
 	}
@@ -176,7 +180,7 @@ func (e *Engine) speak(ctx context.Context, p *Profile, text string, opt Options
 	if err != nil {
 		return nil, fmt.Errorf("voice: analysing base voice: %w", err)
 	}
-	c := newConversion(p, similarity(opt.Similarity), opt.Pitch)
+	c := conv.forSentence()
 	periodic := periodicFrames(x, par.F0, analysisRate, synthHop)
 	c.mapEnvelopes(par.Envelope, par.F0, frameLabels(r.Phones, synthHop, len(par.F0)))
 	c.mapF0(par.F0, periodic)
