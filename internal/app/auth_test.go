@@ -119,8 +119,8 @@ func TestAPIKeys(t *testing.T) {
 		if len(keys) != 1 || keys[0].LastUsedAt == nil || !keys[0].LastUsedAt.Equal(f.clock.Now()) {
 			t.Errorf("ListAPIKeys = %+v, want one key used now", keys)
 		}
-		if keys, _ := f.svc.ListAPIKeys(ctx, bob.ID); len(keys) != 0 {
-			t.Errorf("bob sees keys %+v", keys)
+		if keys, err := f.svc.ListAPIKeys(ctx, bob.ID); err != nil || len(keys) != 0 {
+			t.Errorf("bob's ListAPIKeys = %+v, %v; want none", keys, err)
 		}
 
 		tampered := secret[:len(secret)-1] + string("0123456789abcdef"[(strings.IndexByte("0123456789abcdef", secret[len(secret)-1])+1)%16])
