@@ -66,22 +66,32 @@ func TestInspectAndConvert(t *testing.T) {
 	}
 }
 
+// TestConvertErrors checks each refusal says what is wrong, exits 1 and
+// writes no output file.
 func TestConvertErrors(t *testing.T) {
 	in := speechtest.WAVs(t, "cmuarctic_axb")[0]
-	for name, args := range map[string][]string{
-		"ErrFormat":   {"convert", in, filepath.Join(t.TempDir(), "x.doc")},
-		"ErrRate":     {"convert", in, filepath.Join(t.TempDir(), "x.wav"), "--rate", "96000"},
-		"ErrMissing":  {"convert", filepath.Join(t.TempDir(), "none.wav"), "x.wav"},
-		"ErrArgs":     {"convert", in},
-		"ErrNotAudio": {"inspect", "cmd_inspect.go"},
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string // in standard error
+	}{
+		{"ErrFormat", []string{"convert", in, filepath.Join(dir, "x.doc")}, `voxclone convert: codec: unknown output format "` + filepath.Join(dir, "x.doc")},
+		{"ErrRate", []string{"convert", in, filepath.Join(dir, "x.wav"), "--rate", "96000"}, "voxclone convert: codec: sample rate 96000 outside 8000–48000"},
+		{"ErrMissing", []string{"convert", filepath.Join(dir, "none.wav"), filepath.Join(dir, "y.wav")}, "voxclone convert: open " + filepath.Join(dir, "none.wav") + ": no such file"},
+		{"ErrArgs", []string{"convert", in}, "usage: voxclone convert [flags] IN OUT"},
+		{"ErrNotAudio", []string{"inspect", "cmd_inspect.go"}, "voxclone inspect: cmd_inspect.go: codec: not a recognised audio file"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			var stderr bytes.Buffer
-			env := &Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "" }}
-			if code := run(context.Background(), env, args); code == 0 {
-				t.Errorf("exit 0, want failure")
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+			if code := run(context.Background(), env, tt.args); code != 1 || !strings.Contains(stderr.String(), tt.want) || stdout.Len() != 0 {
+				t.Errorf("exit %d, stdout %d bytes, stderr %q; want 1 and %q", code, stdout.Len(), stderr.String(), tt.want)
 			}
 		})
+	}
+	if files, _ := os.ReadDir(dir); len(files) != 0 {
+		t.Errorf("failed conversions left %d files, e.g. %s", len(files), files[0].Name())
 	}
 }
 

@@ -61,22 +61,27 @@ func TestLoadConfig(t *testing.T) {
 			t.Errorf("got %v, %v, %v; want 3/m per email, 15/m per address", c.LoginRate, c.LoginClientRate, err)
 		}
 	})
-	for name, env := range map[string]map[string]string{
-		"ErrShortSecret":    {"VOXCLONE_JWT_SECRET": strings.Repeat("s", 31)},
-		"ErrRate":           {"VOXCLONE_RATE_LIMIT": "lots"},
-		"ErrRateZero":       {"VOXCLONE_RATE_LIMIT": "0/h"},
-		"ErrRateUnit":       {"VOXCLONE_RATE_LIMIT": "20/fortnight"},
-		"ErrLoginRate":      {"VOXCLONE_LOGIN_RATE_LIMIT": "10"},
-		"ErrLoginRateIP":    {"VOXCLONE_LOGIN_RATE_LIMIT": "10/15m,many"},
-		"ErrRegisterRate":   {"VOXCLONE_REGISTER_RATE_LIMIT": "0/h"},
-		"ErrTrustedProxies": {"VOXCLONE_TRUSTED_PROXIES": "proxy.internal"},
-		"ErrUpload":         {"VOXCLONE_MAX_UPLOAD_BYTES": "10MB"},
-		"ErrLogFormat":      {"VOXCLONE_LOG_FORMAT": "xml"},
-		"ErrLogLevel":       {"VOXCLONE_LOG_LEVEL": "loud"},
+	// Each bad value is refused with the error that names its variable and
+	// what is wrong with it, not merely with some error.
+	for _, tt := range []struct {
+		name, key, value, want string
+	}{
+		{"ErrShortSecret", "VOXCLONE_JWT_SECRET", strings.Repeat("s", 31), "VOXCLONE_JWT_SECRET must be at least 32 bytes"},
+		{"ErrRate", "VOXCLONE_RATE_LIMIT", "lots", `VOXCLONE_RATE_LIMIT: rate "lots": want COUNT/WINDOW`},
+		{"ErrRateZero", "VOXCLONE_RATE_LIMIT", "0/h", `VOXCLONE_RATE_LIMIT: rate "0/h": count must be a whole number from 1`},
+		{"ErrRateUnit", "VOXCLONE_RATE_LIMIT", "20/fortnight", `VOXCLONE_RATE_LIMIT: rate "20/fortnight": window must be`},
+		{"ErrLoginRate", "VOXCLONE_LOGIN_RATE_LIMIT", "10", `VOXCLONE_LOGIN_RATE_LIMIT: rate "10": want COUNT/WINDOW`},
+		{"ErrLoginRateIP", "VOXCLONE_LOGIN_RATE_LIMIT", "10/15m,many", `VOXCLONE_LOGIN_RATE_LIMIT (per address, after the comma): rate "many"`},
+		{"ErrRegisterRate", "VOXCLONE_REGISTER_RATE_LIMIT", "0/h", `VOXCLONE_REGISTER_RATE_LIMIT: rate "0/h": count must be`},
+		{"ErrTrustedProxies", "VOXCLONE_TRUSTED_PROXIES", "proxy.internal", `VOXCLONE_TRUSTED_PROXIES: trusted proxy "proxy.internal": not an IP address or CIDR prefix`},
+		{"ErrUpload", "VOXCLONE_MAX_UPLOAD_BYTES", "10MB", `VOXCLONE_MAX_UPLOAD_BYTES: "10MB" is not a whole number of bytes`},
+		{"ErrLogFormat", "VOXCLONE_LOG_FORMAT", "xml", `VOXCLONE_LOG_FORMAT: "xml" is neither text nor json`},
+		{"ErrLogLevel", "VOXCLONE_LOG_LEVEL", "loud", `VOXCLONE_LOG_LEVEL: "loud" is not debug, info, warn or error`},
 	} {
-		t.Run(name, func(t *testing.T) {
-			if _, err := LoadConfig(envMap(env)); err == nil {
-				t.Errorf("LoadConfig(%v) succeeded, want an error", env)
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadConfig(envMap(map[string]string{tt.key: tt.value}))
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("LoadConfig(%s=%q) = %v, want an error starting %q", tt.key, tt.value, err, tt.want)
 			}
 		})
 	}

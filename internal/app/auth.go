@@ -167,6 +167,9 @@ func (s *Service) ListAPIKeys(ctx context.Context, userID string) ([]APIKey, err
 
 // DeleteAPIKey revokes one of the user's keys; ENotFound for any other id.
 func (s *Service) DeleteAPIKey(ctx context.Context, userID, id string) error {
+	if err := checkID(id, "API key"); err != nil {
+		return err
+	}
 	return s.store.DeleteAPIKey(ctx, userID, id)
 }
 
@@ -215,12 +218,17 @@ func isLowerHex(s string) bool {
 	return true
 }
 
+const msgBadEmail = "Enter a valid email address, like name@example.com."
+
 // normalizeEmail checks the shape of an address (local@domain.tld, no
 // display name) and lowercases it.
 func normalizeEmail(email string) (string, error) {
+	bad := Errorf(EInvalid, msgBadEmail)
+	if !storable(email) { // before ToLower, which would make bad bytes U+FFFD
+		return "", bad
+	}
 	email = strings.ToLower(strings.TrimSpace(email))
-	bad := Errorf(EInvalid, "Enter a valid email address, like name@example.com.")
-	if email == "" || len(email) > 254 || !utf8.ValidString(email) {
+	if email == "" || len(email) > 254 {
 		return "", bad
 	}
 	addr, err := mail.ParseAddress(email)

@@ -1,13 +1,17 @@
 package app_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/blob"
+	"github.com/voxclone/voxclone/internal/sqlite"
 )
 
 func TestAuth(t *testing.T) {
@@ -115,8 +119,8 @@ func TestAPIKeys(t *testing.T) {
 		if len(keys) != 1 || keys[0].LastUsedAt == nil || !keys[0].LastUsedAt.Equal(f.clock.Now()) {
 			t.Errorf("ListAPIKeys = %+v, want one key used now", keys)
 		}
-		if keys, _ := f.svc.ListAPIKeys(ctx, bob.ID); len(keys) != 0 {
-			t.Errorf("bob sees keys %+v", keys)
+		if keys, err := f.svc.ListAPIKeys(ctx, bob.ID); err != nil || len(keys) != 0 {
+			t.Errorf("bob's ListAPIKeys = %+v, %v; want none", keys, err)
 		}
 
 		tampered := secret[:len(secret)-1] + string("0123456789abcdef"[(strings.IndexByte("0123456789abcdef", secret[len(secret)-1])+1)%16])
@@ -135,15 +139,56 @@ func TestAPIKeys(t *testing.T) {
 	})
 }
 
+// TestNewServiceConfig starts from a configuration and dependencies that
+// work and breaks one thing per case, so each refusal has exactly one
+// cause.
 func TestNewServiceConfig(t *testing.T) {
-	deps := app.Deps{Store: nil}
-	if _, err := app.NewService(app.Config{JWTSecret: []byte("short")}, deps); err == nil {
-		t.Error("NewService accepted a 5-byte secret")
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "voxclone.db"))
+	must(t, err)
+	t.Cleanup(func() { db.Close() })
+	must(t, db.Migrate(t.Context()))
+	blobs, err := blob.NewLocal(t.TempDir())
+	must(t, err)
+	t.Cleanup(func() { blobs.Close() })
+	deps := app.Deps{Store: db, Blobs: blobs, Engine: noEngine{}}
+	good := app.Config{JWTSecret: testSecret, PasswordCost: bcrypt.MinCost}
+	if _, err := app.NewService(good, deps); err != nil {
+		t.Fatalf("NewService refused a good configuration: %v", err)
 	}
-	if _, err := app.NewService(app.Config{JWTSecret: testSecret}, deps); err == nil {
-		t.Error("NewService accepted missing dependencies")
+	bad := app.Rate{Count: -1, Window: time.Hour}
+	tests := []struct {
+		name string
+		cfg  func(*app.Config)
+		deps func(*app.Deps)
+		want string // in the error
+	}{
+		{"ErrShortSecret", func(c *app.Config) { c.JWTSecret = testSecret[:app.MinJWTSecretBytes-1] }, nil, "JWT secret must be at least 32 bytes"},
+		{"ErrNoStore", nil, func(d *app.Deps) { d.Store = nil }, "needs a Store, Blobs and an Engine"},
+		{"ErrNoBlobs", nil, func(d *app.Deps) { d.Blobs = nil }, "needs a Store, Blobs and an Engine"},
+		{"ErrNoEngine", nil, func(d *app.Deps) { d.Engine = nil }, "needs a Store, Blobs and an Engine"},
+		{"ErrRate", func(c *app.Config) { c.RateLimit = bad }, nil, "invalid rate limit"},
+		{"ErrRateWindow", func(c *app.Config) { c.RateLimit = app.Rate{Count: 1, Window: -time.Hour} }, nil, "invalid rate limit"},
+		{"ErrLoginRate", func(c *app.Config) { c.LoginRate = bad }, nil, "invalid rate limit"},
+		{"ErrLoginClientRate", func(c *app.Config) { c.LoginClientRate = bad }, nil, "invalid rate limit"},
+		{"ErrRegisterRate", func(c *app.Config) { c.RegisterRate = bad }, nil, "invalid rate limit"},
+		{"ErrTokenTTL", func(c *app.Config) { c.TokenTTL = -time.Hour }, nil, "negative"},
+		{"ErrMaxUpload", func(c *app.Config) { c.MaxUploadBytes = -1 }, nil, "negative"},
+		{"ErrCacheSize", func(c *app.Config) { c.ProfileCacheSize = -1 }, nil, "negative"},
+		{"ErrPasswordCost", func(c *app.Config) { c.PasswordCost = bcrypt.MaxCost + 1 }, nil, "bcrypt cost"},
 	}
-	if _, err := app.NewService(app.Config{JWTSecret: testSecret, RateLimit: app.Rate{Count: -1, Window: time.Hour}}, deps); err == nil {
-		t.Error("NewService accepted a negative rate")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, d := good, deps
+			if tt.cfg != nil {
+				tt.cfg(&cfg)
+			}
+			if tt.deps != nil {
+				tt.deps(&d)
+			}
+			_, err := app.NewService(cfg, d)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("NewService = %v, want an error about %q", err, tt.want)
+			}
+		})
 	}
 }

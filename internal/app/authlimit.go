@@ -61,6 +61,11 @@ func (s *Service) LoginFrom(ctx context.Context, c Credentials) (string, RateSta
 	if err := checkClient(c.Client); err != nil {
 		return "", RateStatus{}, err
 	}
+	if !storable(c.Email) {
+		// No account can have it, and the store must not see it
+		// (ToLower would turn bad bytes into U+FFFD, so check first).
+		return "", RateStatus{}, Errorf(EInvalid, msgBadEmail)
+	}
 	email := strings.ToLower(strings.TrimSpace(c.Email))
 	now := s.now()
 	held, st, err := s.takeAll(ctx, s.loginSlots(email, c.Client), now)

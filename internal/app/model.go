@@ -93,7 +93,11 @@ func (s *Service) loadReferences(ctx context.Context, userID string, ids []strin
 	samples := make([]Sample, 0, len(ids))
 	var total float64
 	for _, id := range ids {
-		smp, err := s.store.FindSample(ctx, userID, id)
+		err := checkID(id, "sample")
+		var smp Sample
+		if err == nil {
+			smp, err = s.store.FindSample(ctx, userID, id)
+		}
 		if ErrorCode(err) == ENotFound {
 			return nil, Errorf(ENotFound, "Sample %s not found.", truncate(id, 64))
 		} else if err != nil {
@@ -122,6 +126,14 @@ func (s *Service) loadReferences(ctx context.Context, userID string, ids []strin
 
 // GetModel returns one of the user's models.
 func (s *Service) GetModel(ctx context.Context, userID, id string) (Model, error) {
+	return s.findModel(ctx, userID, id)
+}
+
+// findModel is the store's FindModel for an id from a client.
+func (s *Service) findModel(ctx context.Context, userID, id string) (Model, error) {
+	if err := checkID(id, "voice model"); err != nil {
+		return Model{}, err
+	}
 	return s.store.FindModel(ctx, userID, id)
 }
 
@@ -150,12 +162,18 @@ func (s *Service) UpdateModel(ctx context.Context, userID, id string, upd ModelU
 		}
 		clean.Description = &desc
 	}
+	if err := checkID(id, "voice model"); err != nil {
+		return Model{}, err
+	}
 	return s.store.UpdateModel(ctx, userID, id, clean, s.now())
 }
 
 // DeleteModel deletes one of the user's models, its profile, and its
 // synthesis history with the history's audio. Its samples stay.
 func (s *Service) DeleteModel(ctx context.Context, userID, id string) error {
+	if err := checkID(id, "voice model"); err != nil {
+		return err
+	}
 	m, audioKeys, err := s.store.DeleteModel(ctx, userID, id)
 	if err != nil {
 		return err

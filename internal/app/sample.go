@@ -161,6 +161,9 @@ func (s *Service) ListSamples(ctx context.Context, userID string) ([]Sample, err
 // built from it keep working: they keep their built profile and only lose
 // the link (their SampleIDs no longer list it).
 func (s *Service) DeleteSample(ctx context.Context, userID, id string) error {
+	if err := checkID(id, "sample"); err != nil {
+		return err
+	}
 	smp, err := s.store.DeleteSample(ctx, userID, id)
 	if err != nil {
 		return err

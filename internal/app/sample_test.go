@@ -89,8 +89,8 @@ func TestUploadSample(t *testing.T) {
 			}
 		})
 		t.Run("Isolation", func(t *testing.T) {
-			if list, _ := f.svc.ListSamples(ctx, bob.ID); len(list) != 0 {
-				t.Errorf("bob lists %d of alice's samples", len(list))
+			if list, err := f.svc.ListSamples(ctx, bob.ID); err != nil || len(list) != 0 {
+				t.Errorf("bob's ListSamples = %d samples, %v; want none", len(list), err)
 			}
 			wantCode(t, f.svc.DeleteSample(ctx, bob.ID, smp.ID), app.ENotFound)
 			_ = readAll(t, f, smp.BlobKey) // still there

@@ -12,7 +12,7 @@ import (
 // (voice.Profile.Summary). Another user's model is ENotFound; a model that
 // failed to build is EUnprocessable, as Synthesize answers it.
 func (s *Service) ModelSummary(ctx context.Context, userID, id string) (*voice.Summary, error) {
-	m, err := s.store.FindModel(ctx, userID, id)
+	m, err := s.findModel(ctx, userID, id)
 	if err != nil {
 		return nil, err
 	}

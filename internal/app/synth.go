@@ -25,7 +25,7 @@ func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeIn
 	if err != nil {
 		return Synthesis{}, nil, err
 	}
-	m, err := s.store.FindModel(ctx, userID, in.ModelID)
+	m, err := s.findModel(ctx, userID, in.ModelID)
 	if err != nil {
 		return Synthesis{}, nil, err
 	}
@@ -69,6 +69,8 @@ func checkSynthesis(in *SynthesizeInput) (string, audio.Format, error) {
 	switch {
 	case !utf8.ValidString(text):
 		return "", "", Errorf(EInvalid, "The text is not valid UTF-8.")
+	case !storable(text):
+		return "", "", Errorf(EInvalid, "The text contains a NUL character (U+0000).")
 	case n == 0:
 		return "", "", Errorf(EInvalid, "The text is empty: give 1 to %d characters to speak.", MaxTextRunes)
 	case n > MaxTextRunes:
@@ -189,6 +191,9 @@ func (s *Service) ListHistory(ctx context.Context, userID string, limit int, cur
 // OpenHistoryAudio returns one of the user's history entries with its
 // audio; the caller closes the reader.
 func (s *Service) OpenHistoryAudio(ctx context.Context, userID, id string) (Synthesis, io.ReadCloser, error) {
+	if err := checkID(id, "synthesis"); err != nil {
+		return Synthesis{}, nil, err
+	}
 	syn, err := s.store.FindSynthesis(ctx, userID, id)
 	if err != nil {
 		return Synthesis{}, nil, err

@@ -44,6 +44,24 @@ func cleanText(s, field string, max int) (string, error) {
 	return s, nil
 }
 
+// storable reports whether both stores can hold s as text. PostgreSQL
+// refuses NUL and invalid UTF-8 where SQLite keeps them, so such a string
+// must never reach a store: one would fail with an internal error where the
+// other answers. Ids and text from clients are checked with it before any
+// work.
+func storable(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
+// checkID answers ENotFound, as the store would for an unknown id, for an
+// id that no store can hold.
+func checkID(id, what string) error {
+	if storable(id) {
+		return nil
+	}
+	return notFound(what)
+}
+
 func badTextRune(r rune) bool {
 	return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r'
 }

@@ -140,8 +140,8 @@ func TestVoiceFlow(t *testing.T) {
 				_, err := f.blobs.Open(ctx, key)
 				wantCode(t, err, app.ENotFound)
 			}
-			if p, _ := f.svc.ListHistory(ctx, f.alice.ID, 0, ""); len(p.Items) != 0 {
-				t.Errorf("history after model delete: %d items", len(p.Items))
+			if p, err := f.svc.ListHistory(ctx, f.alice.ID, 0, ""); err != nil || len(p.Items) != 0 {
+				t.Errorf("history after model delete: %d items, %v; want none", len(p.Items), err)
 			}
 			_, _, err := f.svc.Synthesize(ctx, f.alice.ID, app.SynthesizeInput{ModelID: m.ID, Text: "Gone?"})
 			wantCode(t, err, app.ENotFound)
@@ -174,11 +174,11 @@ func testIsolation(t *testing.T, f *voiceFixture, syn app.Synthesis) {
 	_, _, err = f.svc.OpenHistoryAudio(ctx, bob, syn.ID)
 	wantCode(t, err, app.ENotFound)
 	wantCode(t, f.svc.DeleteSample(ctx, bob, f.sample.ID), app.ENotFound)
-	if ms, _ := f.svc.ListModels(ctx, bob); len(ms) != 0 {
-		t.Errorf("bob lists %d models", len(ms))
+	if ms, err := f.svc.ListModels(ctx, bob); err != nil || len(ms) != 0 {
+		t.Errorf("bob's ListModels = %d models, %v; want none", len(ms), err)
 	}
-	if p, _ := f.svc.ListHistory(ctx, bob, 0, ""); len(p.Items) != 0 {
-		t.Errorf("bob lists %d history items", len(p.Items))
+	if p, err := f.svc.ListHistory(ctx, bob, 0, ""); err != nil || len(p.Items) != 0 {
+		t.Errorf("bob's ListHistory = %d items, %v; want none", len(p.Items), err)
 	}
 	got, err := f.svc.GetModel(ctx, f.alice.ID, m.ID)
 	if err != nil || got.Name == name {

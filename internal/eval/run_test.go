@@ -61,8 +61,15 @@ func TestRunEndToEnd(t *testing.T) {
 		t.Fatalf("report shape: %d speakers, %d sentences, %d frontier points", len(rep.Speakers), rep.Sentences, len(rep.Frontier))
 	}
 	o := rep.Overall
-	if o.WER == nil || o.BaseWER == nil || *o.BaseWER > 0.2 {
-		t.Errorf("WER %v, base voice WER %v: want both measured, the base ≤ 0.2", o.WER, o.BaseWER)
+	// The clone must stay intelligible, not merely be measured: measured
+	// 0.13 (0.07 with one sentence under -race); garbled speech is ≈ 1.
+	if o.WER == nil || o.BaseWER == nil || *o.BaseWER > 0.2 || *o.WER > 0.35 {
+		t.Errorf("WER %v, base voice WER %v: want both measured, the clone's ≤ 0.35, the base's ≤ 0.2", shown(o.WER), shown(o.BaseWER))
+	}
+	for _, p := range rep.Frontier {
+		if p.WER == nil || *p.WER > 0.35 {
+			t.Errorf("similarity %.2f: WER %v, want ≤ 0.35", p.Similarity, shown(p.WER))
+		}
 	}
 	if o.DecoyWinNorm == nil {
 		t.Error("decoy win rate missing")
@@ -87,4 +94,12 @@ func TestRunEndToEnd(t *testing.T) {
 	if !strings.Contains(string(b), `"id_acc_norm"`) {
 		t.Errorf("json lacks id_acc_norm: %s", b)
 	}
+}
+
+// shown is a measured value or "missing".
+func shown(v *float64) any {
+	if v == nil {
+		return "missing"
+	}
+	return *v
 }

@@ -180,39 +180,6 @@ func TestAPIKeys(t *testing.T) {
 	})
 }
 
-// TestAPIIsolation checks that another user's ids answer 404 on every
-// route that takes one, and that nothing of theirs changes.
-func TestAPIIsolation(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store app.Store) {
-		e := newEnv(t, store, options{})
-		alice := e.register("alice@example.com")
-		bob := e.register("bob@example.com")
-		s, m := e.sampleAndModel(alice)
-		_, synID := synthesize(t, e, alice, m.ID, "wav", "Only for Alice.")
-
-		e.expectError(e.do("GET", "/api/voice/models/"+m.ID, bob, nil), 404, "not_found")
-		e.expectError(e.do("GET", "/api/voice/models/"+m.ID+"/summary", bob, nil), 404, "not_found")
-		e.expectError(e.do("PATCH", "/api/voice/models/"+m.ID, bob, map[string]string{"name": "mine"}), 404, "not_found")
-		e.expectError(e.do("DELETE", "/api/voice/models/"+m.ID, bob, nil), 404, "not_found")
-		e.expectError(e.do("DELETE", "/api/voice/samples/"+s.ID, bob, nil), 404, "not_found")
-		e.expectError(e.do("GET", "/api/voice/history/"+synID+"/audio", bob, nil), 404, "not_found")
-		e.expectError(e.do("POST", "/api/voice/clone", bob, map[string]any{"name": "x", "sample_ids": []string{s.ID}}), 404, "not_found")
-		e.expectError(e.do("POST", "/api/voice/synthesize", bob, map[string]any{"model_id": m.ID, "text": "hi"}), 404, "not_found")
-		for _, path := range []string{"/api/voice/models", "/api/voice/samples", "/api/voice/history"} {
-			var list struct{ Items []map[string]any }
-			e.expect(e.do("GET", path, bob, nil), 200, &list)
-			if len(list.Items) != 0 {
-				t.Errorf("bob sees %d items at %s", len(list.Items), path)
-			}
-		}
-		var still app.Model
-		e.expect(e.do("GET", "/api/voice/models/"+m.ID, alice, nil), 200, &still)
-		if still.Name != m.Name {
-			t.Errorf("alice's model changed: %+v", still)
-		}
-	})
-}
-
 // TestAPIRateLimit spends the synthesize budget, checks the 429 and its
 // headers, and sees the budget return when the window passes. Every
 // attempt counts, so requests for a model that does not exist (404, no

@@ -9,6 +9,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
@@ -33,9 +37,10 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) erro
 	return decodeJSON(data, dst)
 }
 
-// decodeJSON decodes data, which must be one JSON object with only fields
-// dst knows, into dst. Errors are EInvalid with a message naming the
-// problem.
+// decodeJSON decodes data, which must be one JSON object in UTF-8 with
+// only fields dst knows, each once and named exactly (encoding/json would
+// take "Text" for "text"), into dst. Errors are EInvalid with a message
+// naming the problem.
 func decodeJSON(data []byte, dst any) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
@@ -44,34 +49,42 @@ func decodeJSON(data []byte, dst any) error {
 	if trimmed[0] != '{' {
 		return app.Errorf(app.EInvalid, "Request body must be a JSON object.")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	if !utf8.Valid(data) {
+		return app.Errorf(app.EInvalid, "Request body is not valid UTF-8.")
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(data))
+	if err := jsonv2.UnmarshalDecode(dec, dst, jsonv2.RejectUnknownMembers(true)); err != nil {
 		return jsonError(err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.ReadToken(); err != io.EOF {
 		return app.Errorf(app.EInvalid, "Request body must hold a single JSON object.")
 	}
 	return nil
 }
 
-// jsonError turns an encoding/json error into a message a client can act
-// on.
+// jsonError turns a decoding error into a message a client can act on.
 func jsonError(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
+	var syn *jsontext.SyntacticError
+	var sem *jsonv2.SemanticError
 	msg := "Malformed JSON."
 	switch {
-	case errors.As(err, &syn):
-		msg = "Malformed JSON at byte " + strconv.FormatInt(syn.Offset, 10) + "."
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		msg = "Malformed JSON: the body ends early."
-	case errors.As(err, &typ) && typ.Field != "":
-		msg = "Field \"" + typ.Field + "\" must be " + jsonType(typ.Type.Kind().String()) + "."
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		msg = "Unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + "."
+	case errors.As(err, &syn) && errors.Is(err, jsontext.ErrDuplicateName):
+		msg = "Field " + fieldName(syn.JSONPointer) + " appears more than once."
+	case errors.As(err, &syn):
+		msg = "Malformed JSON at byte " + strconv.FormatInt(syn.ByteOffset, 10) + "."
+	case errors.As(err, &sem) && errors.Is(err, jsonv2.ErrUnknownName):
+		msg = "Unknown field " + fieldName(sem.JSONPointer) + "."
+	case errors.As(err, &sem) && sem.GoType != nil && sem.JSONPointer != "":
+		msg = "Field " + fieldName(sem.JSONPointer) + " must be " + jsonType(sem.GoType.Kind().String()) + "."
 	}
 	return &app.Error{Code: app.EInvalid, Message: msg, Err: err}
+}
+
+// fieldName quotes the field a JSON pointer ("/ids/0") leads to, as "ids/0".
+func fieldName(p jsontext.Pointer) string {
+	return strconv.Quote(strings.TrimPrefix(string(p), "/"))
 }
 
 // jsonType names a Go kind the way a JSON client thinks of it.

@@ -1,9 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
@@ -29,6 +33,14 @@ func TestDecodeJSON(t *testing.T) {
 		{"ErrTruncated", `{"name":"a"`, "ends early"},
 		{"ErrTwoObjects", `{"name":"a"}{"name":"b"}`, "single JSON object"},
 		{"ErrTrailing", `{"name":"a"} x`, "single JSON object"},
+		// Names match exactly and once: encoding/json took any case and
+		// the last of duplicates.
+		{"ErrFieldCase", `{"Name":"a"}`, `Unknown field "Name"`},
+		{"ErrFieldUpper", `{"NAME":"a"}`, `Unknown field "NAME"`},
+		{"ErrDuplicate", `{"name":"a","name":"b"}`, `Field "name" appears more than once`},
+		{"ErrDuplicateEscaped", `{"name":"a","n\u0061me":"b"}`, `Field "name" appears more than once`},
+		{"ErrNotUTF8", "{\"name\":\"\xff\"}", "not valid UTF-8"},
+		{"ErrWrongElement", `{"ids":[1]}`, `"ids/0" must be a string`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,17 +93,58 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"model_id":"m","text":"hello","format":"wav","speed":1,"pitch":0,"similarity":0.7,"sample_rate":22050}`,
 		`{"text":"\u00e9\ud83d\ude00"}`, `{"speed":1e400}`, `{"similarity":null}`, `{}`, `[]`, `null`, `{"a":1}`,
 		`{"text":"x"}{}`, `{"text":` + strings.Repeat("[", 100), "\xff\xfe{}", `{"sample_rate":1.5}`,
+		`{"MODEL_ID":"m","Text":"x"}`, `{"text":"a","text":"b"}`, `{"te\u0078t":"a"}`, "{\"text\":\"a\xffb\"}",
+		`{"text":"a\u0000b"}`, `{"sample_rate":1e2}`, `{"speed":-0}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var in synthesizeRequest
 		err := decodeJSON(data, &in)
-		if err == nil {
+		if err != nil {
+			if app.ErrorCode(err) != app.EInvalid || app.ErrorMessage(err) == "" {
+				t.Fatalf("decodeJSON(%q) = %v, want EInvalid", data, err)
+			}
 			return
 		}
-		if app.ErrorCode(err) != app.EInvalid || app.ErrorMessage(err) == "" {
-			t.Fatalf("decodeJSON(%q) = %v, want EInvalid", data, err)
+		// Accepted: UTF-8, each top-level name a field's exact name, once,
+		// and encoding/json reads the same request from it.
+		if !utf8.Valid(data) {
+			t.Fatalf("decodeJSON accepted invalid UTF-8 %q", data)
+		}
+		known := jsonFields(reflect.TypeOf(in))
+		seen := map[string]bool{}
+		for _, name := range topLevelNames(t, data) {
+			if !known[name] || seen[name] {
+				t.Fatalf("decodeJSON(%q) accepted field %q (known %v, seen before %v)", data, name, known[name], seen[name])
+			}
+			seen[name] = true
+		}
+		var v1 synthesizeRequest
+		if err := json.Unmarshal(data, &v1); err != nil || !reflect.DeepEqual(v1, in) {
+			t.Fatalf("decodeJSON(%q) = %+v; encoding/json reads %+v, %v", data, in, v1, err)
 		}
 	})
+}
+
+// topLevelNames lists the member names of the JSON object data, in order
+// and with repeats.
+func topLevelNames(t *testing.T, data []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("accepted body %q does not start an object: %v %v", data, tok, err)
+	}
+	var names []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatalf("accepted body %q: %v", data, err)
+		}
+		names = append(names, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatalf("accepted body %q: %v", data, err)
+		}
+	}
+	return names
 }

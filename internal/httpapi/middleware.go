@@ -65,7 +65,9 @@ func (s *statusWriter) status() int {
 }
 
 // secure sets headers that keep browsers from sniffing, framing or leaking
-// responses. The web app sets its own Content-Security-Policy over this one.
+// responses. The web app sets its own Content-Security-Policy and
+// Cache-Control over these. docs/api.md lists the values and why;
+// TestSecurityHeaders pins them.
 func (h *handler) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()

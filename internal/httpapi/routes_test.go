@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/voice"
+	"github.com/voxclone/voxclone/internal/web"
 )
 
 // TestOpenAPIMatchesRoutes fails when a route is missing from the OpenAPI
@@ -110,16 +112,75 @@ func TestUnknownRoutes(t *testing.T) {
 	}
 }
 
+// Security headers, pinned to their exact values: a test that only saw
+// them present passed with X-Frame-Options: ALLOWALL, a CSP of
+// default-src * and nosniff turned to sniff.
+var (
+	// everyHeader is on every response, API and web app.
+	everyHeader = map[string]string{
+		"X-Content-Type-Options":       "nosniff",
+		"X-Frame-Options":              "DENY",
+		"Referrer-Policy":              "no-referrer",
+		"Cross-Origin-Opener-Policy":   "same-origin",
+		"Cross-Origin-Resource-Policy": "same-origin",
+		"Permissions-Policy":           "camera=(), geolocation=(), microphone=(self)",
+	}
+	apiHeader = map[string]string{
+		"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+		"Cache-Control":           "no-store",
+	}
+	webHeader = map[string]string{
+		"Content-Security-Policy": "default-src 'self'; media-src 'self' blob: data:; img-src 'self' data: blob:; " +
+			"style-src 'self'; script-src 'self'; connect-src 'self'; " +
+			"frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+		"Cache-Control": "no-cache",
+	}
+)
+
+// TestSecurityHeaders checks the exact security headers of API answers
+// (success, errors from handlers and from the router, a panic) and of the
+// web app, composed as voxclone serve composes them.
 func TestSecurityHeaders(t *testing.T) {
-	h := NewHandler(Config{})
-	for _, path := range []string{"/api/voice/models", "/openapi.json", "/"} {
+	h := NewHandler(Config{Web: web.Handler(), Logger: slog.New(slog.DiscardHandler)})
+	tests := []struct {
+		method, path string
+		status       int
+		want         map[string]string
+	}{
+		// The public document may be cached, but revalidated.
+		{"GET", "/openapi.json", 200, map[string]string{"Content-Security-Policy": apiHeader["Content-Security-Policy"], "Cache-Control": "no-cache"}},
+		{"GET", "/api/voice/models", 401, apiHeader},
+		{"GET", "/api/voice/health", 500, apiHeader}, // no service: the handler panics
+		{"GET", "/api/nope", 404, apiHeader},
+		{"DELETE", "/api/voice/clone", 405, apiHeader},
+		{"GET", "/", 200, webHeader},
+		{"GET", "/voices", 200, webHeader},
+		{"GET", "/js/api.js", 200, webHeader},
+		{"GET", "/nope.js", 404, map[string]string{"Content-Security-Policy": webHeader["Content-Security-Policy"]}},
+	}
+	for _, tt := range tests {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-		for _, k := range []string{"X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy"} {
-			if rec.Header().Get(k) == "" {
-				t.Errorf("GET %s: no %s header", path, k)
+		h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+		if rec.Code != tt.status {
+			t.Errorf("%s %s: status %d, want %d", tt.method, tt.path, rec.Code, tt.status)
+		}
+		for _, want := range []map[string]string{everyHeader, tt.want} {
+			for k, v := range want {
+				if got := rec.Header().Values(k); len(got) != 1 || got[0] != v {
+					t.Errorf("%s %s: %s = %q, want exactly %q", tt.method, tt.path, k, got, v)
+				}
 			}
 		}
+		if got := rec.Header().Values("Strict-Transport-Security"); got != nil {
+			t.Errorf("%s %s over plain HTTP: Strict-Transport-Security %q", tt.method, tt.path, got)
+		}
+	}
+	// Over TLS, browsers are told to keep to HTTPS for two years.
+	req := httptest.NewRequest("GET", "https://example.com/api/voice/models", nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if got := rec.Header().Values("Strict-Transport-Security"); len(got) != 1 || got[0] != "max-age=63072000" {
+		t.Errorf("over TLS: Strict-Transport-Security = %q, want max-age=63072000", got)
 	}
 }
 

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -60,8 +61,12 @@ func TestServerCloseFinishesInFlight(t *testing.T) {
 
 func TestServerTimeouts(t *testing.T) {
 	s := NewServer(":0", http.NotFoundHandler(), nil)
-	if s.srv.ReadHeaderTimeout == 0 || s.srv.ReadTimeout == 0 || s.srv.WriteTimeout == 0 || s.srv.IdleTimeout == 0 || s.srv.MaxHeaderBytes == 0 {
-		t.Errorf("server lacks a timeout or header limit: %+v", s.srv)
+	// The documented values (docs/api.md, "Server behaviour").
+	got := []time.Duration{s.srv.ReadHeaderTimeout, s.srv.ReadTimeout, s.srv.WriteTimeout, s.srv.IdleTimeout}
+	want := []time.Duration{10 * time.Second, 2 * time.Minute, 3 * time.Minute, 2 * time.Minute}
+	if !slices.Equal(got, want) || s.srv.MaxHeaderBytes != 64<<10 || ShutdownTimeout != 30*time.Second {
+		t.Errorf("read header, read, write, idle timeouts %v, header limit %d, shutdown %v; want %v, 65536 and 30s",
+			got, s.srv.MaxHeaderBytes, ShutdownTimeout, want)
 	}
 	if s.URL() != "" {
 		t.Errorf("URL before Open = %q, want empty", s.URL())

@@ -1,6 +1,9 @@
 package postgres_test
 
 import (
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,6 +55,73 @@ func TestMigrateConcurrent(t *testing.T) {
 	if err := dbs[0].Ping(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	// Applied once: the same schema as one migration alone leaves, each
+	// file recorded once, no index twice.
+	once := pgtest.Schema(t)
+	pgtest.OpenDSN(t, once)
+	got, want := schemaState(t, dsn), schemaState(t, once)
+	for _, part := range []string{"applied", "columns", "constraints", "indexes"} {
+		if !slices.Equal(got[part], want[part]) {
+			t.Errorf("%s after 4 concurrent migrations:\n%q\nafter one:\n%q", part, got[part], want[part])
+		}
+	}
+	if len(got["columns"]) < 20 || len(got["constraints"]) < 5 || len(got["indexes"]) < 5 {
+		t.Errorf("schema looks empty: %d columns, %d constraints, %d indexes", len(got["columns"]), len(got["constraints"]), len(got["indexes"]))
+	}
+	files, err := filepath.Glob("migrations/*.sql")
+	if err != nil || len(files) < 3 || len(got["applied"]) != len(files) {
+		t.Errorf("schema_migrations %q for migration files %q (%v)", got["applied"], files, err)
+	}
+	seen := map[string]bool{}
+	for _, def := range got["indexes"] {
+		on := indexName.ReplaceAllString(def, "INDEX ON")
+		if seen[on] {
+			t.Errorf("two indexes %s", on)
+		}
+		seen[on] = true
+	}
+}
+
+var indexName = regexp.MustCompile(`INDEX \S+ ON`)
+
+// schemaState reads what migrating left in the schema of dsn, with the
+// schema's name replaced by "S" so that two schemas compare: the applied
+// migration names, every column, constraint and index definition.
+func schemaState(t *testing.T, dsn string) map[string][]string {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	var schema string
+	if err := conn.QueryRow(t.Context(), `SELECT current_schema()`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	queries := map[string]string{
+		"applied": `SELECT name FROM schema_migrations ORDER BY name`,
+		"columns": `SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '')
+			FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1`,
+		"constraints": `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+			FROM pg_constraint WHERE connamespace = current_schema()::regnamespace ORDER BY 1`,
+		"indexes": `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1`,
+	}
+	out := map[string][]string{}
+	for part, q := range queries {
+		rows, err := conn.Query(t.Context(), q)
+		if err != nil {
+			t.Fatalf("%s: %v", part, err)
+		}
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatalf("%s: %v", part, err)
+		}
+		for i, l := range lines {
+			lines[i] = strings.ReplaceAll(l, schema, "S")
+		}
+		out[part] = lines
+	}
+	return out
 }
 
 // TestMigrateOldHistory takes a schema back to before the similarity

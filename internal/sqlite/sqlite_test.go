@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"database/sql"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,12 +44,97 @@ func TestSharedStore(t *testing.T) {
 	})
 }
 
+// TestMigrateTwice migrates a file, then migrates it again twice: the
+// later runs must change nothing. Every embedded migration is recorded
+// once, at its first run, and the schema holds no index twice.
 func TestMigrateTwice(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "voxclone.db")
 	openDB(t, path)
+	applied, objects := schemaState(t, path)
 	db := openDB(t, path) // second Migrate on a migrated file is a no-op
 	if err := db.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
+	}
+	applied2, objects2 := schemaState(t, path)
+	if !slices.Equal(applied, applied2) || !slices.Equal(objects, objects2) {
+		t.Errorf("migrating again changed the database:\napplied %q\n   then %q\nobjects %q\n   then %q", applied, applied2, objects, objects2)
+	}
+	files, err := filepath.Glob("migrations/*.sql")
+	if err != nil || len(files) < 3 {
+		t.Fatalf("migration files %v, %v", files, err)
+	}
+	var names []string
+	for _, a := range applied {
+		name, _, _ := strings.Cut(a, " ")
+		names = append(names, name)
+	}
+	for i, f := range files {
+		files[i] = filepath.ToSlash(f)
+	}
+	if !slices.Equal(names, files) {
+		t.Errorf("schema_migrations = %q, want each of %q once", names, files)
+	}
+	assertNoDuplicateIndexes(t, objects)
+}
+
+// schemaState reads what migrating leaves in the database at path: each
+// applied migration with its time ("name micros"), and every schema
+// object as "type name: sql".
+func schemaState(t *testing.T, path string) (applied, objects []string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	query := func(q string) []string {
+		rows, err := raw.QueryContext(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	applied = query(`SELECT name || ' ' || applied_at FROM schema_migrations ORDER BY name`)
+	objects = query(`SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name`)
+	return applied, objects
+}
+
+// indexOn is "CREATE [UNIQUE] INDEX name ON rest": rest is what the index
+// covers, whatever its name.
+var indexOn = regexp.MustCompile(`^index \S+: CREATE (UNIQUE )?INDEX \S+ ON (.*)$`)
+
+// assertNoDuplicateIndexes fails when two indexes cover the same columns
+// of the same table, as a migration that ran twice under a new name would
+// leave.
+func assertNoDuplicateIndexes(t *testing.T, objects []string) {
+	t.Helper()
+	seen := map[string]string{}
+	n := 0
+	for _, o := range objects {
+		m := indexOn.FindStringSubmatch(strings.Join(strings.Fields(o), " "))
+		if m == nil {
+			continue
+		}
+		n++
+		if prev, ok := seen[m[2]]; ok {
+			t.Errorf("two indexes on %s: %q and %q", m[2], prev, o)
+		}
+		seen[m[2]] = o
+	}
+	if n < 5 {
+		t.Errorf("found %d indexes in %q; the schema query looks wrong", n, objects)
 	}
 }
 

@@ -3,6 +3,7 @@ package codec
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os/exec"
 	"runtime"
 	"sync"
@@ -91,6 +92,10 @@ func fuzzDecoder(t *testing.T, data []byte, decode func([]byte) (*audio.PCM, err
 		t.Fatalf("allocated %d bytes for %d input bytes", a, len(data))
 	}
 	if err != nil {
+		if !errors.Is(err, audio.ErrUnsupportedFormat) && !errors.Is(err, audio.ErrCorrupt) &&
+			!errors.Is(err, audio.ErrTooLarge) && !errors.Is(err, audio.ErrEmpty) {
+			t.Fatalf("decoding %d bytes: %v wraps no audio sentinel", len(data), err)
+		}
 		return
 	}
 	if p.Channels < 1 || p.Rate < 1 || len(p.Samples)%p.Channels != 0 || len(p.Samples) > MaxDecodedSamples {
@@ -98,13 +103,29 @@ func fuzzDecoder(t *testing.T, data []byte, decode func([]byte) (*audio.PCM, err
 	}
 }
 
+// addBroken adds b and broken copies of it, so that the seeds alone reach
+// the decoders' error paths: cut short, cut to its header, and with its
+// body overwritten.
+func addBroken(f *testing.F, b []byte) {
+	f.Add(b)
+	f.Add(b[:len(b)/2])
+	f.Add(b[:min(len(b), 16)])
+	damaged := bytes.Clone(b)
+	for i := min(len(b), 64); i < len(b); i += 7 {
+		damaged[i] = 0xff
+	}
+	f.Add(damaged)
+}
+
 func FuzzDecodeMP3(f *testing.F) {
-	f.Add(seeds(f)[audio.FormatMP3])
+	addBroken(f, seeds(f)[audio.FormatMP3])
+	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder(t, data, decodeMP3) })
 }
 
 func FuzzDecodeFLAC(f *testing.F) {
-	f.Add(seeds(f)[audio.FormatFLAC])
+	addBroken(f, seeds(f)[audio.FormatFLAC])
+	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder(t, data, decodeFLAC) })
 }
 
@@ -112,8 +133,10 @@ func FuzzDecodeFLAC(f *testing.F) {
 // M4A inputs reach a real decoder (slowly: one process per input).
 func FuzzDecode(f *testing.F) {
 	for _, b := range seeds(f) {
-		f.Add(b)
+		addBroken(f, b)
 	}
+	f.Add([]byte{})
+	f.Add([]byte("just some text, not audio at all"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzDecoder(t, data, func(b []byte) (*audio.PCM, error) {
 			p, _, err := Decode(context.Background(), b)

@@ -1,0 +1,478 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/httpapi"
+)
+
+// isolationFixtures holds, for every private route of every API family,
+// the request user B sends to it while user A (the owner) owns one of
+// everything. TestCrossUserIsolation walks the route table and FAILS for a
+// private route that has no entry here, naming it, and for an entry whose
+// route no longer exists.
+//
+// To add a route, add one line keyed by its exact pattern from routes.go:
+//
+//   - A route that takes an id: set id to the owner's id of that kind (it
+//     fills every {wildcard} of the pattern; use path for anything more
+//     complex) and, when the route reads a body, body built from the
+//     owner's data. Leave status zero: B must get the family's own
+//     not-found answer (see apiFamilies).
+//   - A route without an id (a list, a create): set status to B's success
+//     status, and query/body to aim at the owner's data where the request
+//     can (a cursor, an id in the body). The test checks that B's answer
+//     holds none of the owner's data.
+//
+// After every request the test reads back everything the owner has
+// (ownerReads) and every stored file, and fails if anything changed. A new
+// kind of resource (a job, a consent record…) needs three things: a field
+// in owner, filled by newOwner; its id and private strings in
+// owner.markers; and its list and per-item reads in ownerReads. A new API
+// family needs an entry in apiFamilies.
+var isolationFixtures = map[string]isoFixture{
+	"POST /api/auth/keys":        {body: jsonOf(map[string]any{"name": "bob key"}), status: http.StatusCreated},
+	"GET /api/auth/keys":         {status: http.StatusOK},
+	"DELETE /api/auth/keys/{id}": {id: func(a *owner) string { return a.keyID }},
+
+	"POST /api/voice/upload":         {body: bobUpload, status: http.StatusCreated},
+	"GET /api/voice/samples":         {status: http.StatusOK},
+	"DELETE /api/voice/samples/{id}": {id: func(a *owner) string { return a.sample.ID }},
+
+	"POST /api/voice/clone": {body: func(t *testing.T, a *owner) reqBody {
+		return jsonBody(t, map[string]any{"name": "mine", "sample_ids": []string{a.sample.ID}})
+	}},
+	"GET /api/voice/models":              {status: http.StatusOK},
+	"GET /api/voice/models/{id}":         {id: modelID},
+	"GET /api/voice/models/{id}/summary": {id: modelID},
+	"PATCH /api/voice/models/{id}":       {id: modelID, body: jsonOf(map[string]any{"name": "mine", "description": "mine"})},
+	"DELETE /api/voice/models/{id}":      {id: modelID},
+
+	"POST /api/voice/synthesize": {body: func(t *testing.T, a *owner) reqBody {
+		return jsonBody(t, map[string]any{"model_id": a.model.ID, "text": "Say it for me."})
+	}},
+	// The owner's cursor points between their two entries: a list that
+	// forgot the user would show the older one.
+	"GET /api/voice/history":            {query: func(a *owner) string { return "limit=100&cursor=" + a.cursor }, status: http.StatusOK},
+	"GET /api/voice/history/{id}/audio": {id: func(a *owner) string { return a.synthesisIDs[0] }},
+}
+
+// isoFixture is B's request to one route; see isolationFixtures.
+type isoFixture struct {
+	// id is the owner's id put in every {wildcard} of the pattern.
+	id func(a *owner) string
+	// path replaces the pattern's path entirely (several different ids).
+	path func(a *owner) string
+	// query is the URL query, without "?".
+	query func(a *owner) string
+	// body is B's request body; nil sends none.
+	body func(t *testing.T, a *owner) reqBody
+	// status is B's success status on a route that acts on B's own data;
+	// zero expects the family's not-found answer.
+	status int
+}
+
+// apiFamily is one API of voxclone: the routes under prefix, how their
+// clients send credentials, and the answer the API gives for a thing that
+// does not exist or belongs to someone else.
+type apiFamily struct {
+	name     string
+	prefix   string
+	auth     func(req *http.Request, u *account)
+	notFound func(t *testing.T, resp *http.Response, body []byte)
+}
+
+var apiFamilies = []apiFamily{
+	{name: "native", prefix: "/api/", auth: bearerToken, notFound: nativeNotFound},
+}
+
+func bearerToken(req *http.Request, u *account) { req.Header.Set("Authorization", "Bearer "+u.token) }
+
+// nativeNotFound checks the native API's answer: 404 with exactly
+// {"error":{"code":"not_found","message":…}}.
+func nativeNotFound(t *testing.T, resp *http.Response, body []byte) {
+	t.Helper()
+	var got struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&got)
+	if resp.StatusCode != http.StatusNotFound || err != nil || got.Error.Code != "not_found" || got.Error.Message == "" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("status %d, Content-Type %q, body %.300q (%v); want 404 with the not_found error",
+			resp.StatusCode, resp.Header.Get("Content-Type"), body, err)
+	}
+}
+
+// account is a registered user with a login token and an API key.
+type account struct {
+	id, email, token, apiKey string
+}
+
+// owner is user A with one of every kind of resource.
+type owner struct {
+	account
+	keyID        string
+	sample       app.Sample
+	model        app.Model
+	synthesisIDs []string // newest first
+	cursor       string   // the history cursor after the newest entry
+}
+
+func modelID(a *owner) string { return a.model.ID }
+
+// markers are strings only the owner's data contains: B's answers must
+// hold none of them (except what B itself sent).
+func (a *owner) markers() []string {
+	return append([]string{a.id, a.email, a.keyID, a.sample.ID, a.sample.Name, a.sample.Transcript,
+		a.model.ID, a.model.Name, a.model.Description, ownerKeyName, ownerText}, a.synthesisIDs...)
+}
+
+// Private strings of the owner's data; distinctive, so that finding one in
+// B's answer cannot be chance.
+const (
+	ownerKeyName = "alice-key-q7x"
+	ownerText    = "Alice speaks about zebras quietly."
+)
+
+// ownerReads are the reads that show everything the owner has: each list,
+// and for every item of it the per-item reads ({id} is the item's id).
+var ownerReads = []struct {
+	list string
+	each []string
+}{
+	{list: "/api/auth/keys"},
+	{list: "/api/voice/samples"},
+	{list: "/api/voice/models", each: []string{"/api/voice/models/{id}", "/api/voice/models/{id}/summary"}},
+	{list: "/api/voice/history?limit=100", each: []string{"/api/voice/history/{id}/audio"}},
+}
+
+// TestCrossUserIsolation sends, for every private route of every API
+// family in the route table, user B's request aimed at user A's data, and
+// proves B gets the family's not-found (or, on a route without an id, none
+// of A's data) and that nothing of A's changed.
+func TestCrossUserIsolation(t *testing.T) {
+	routes := privateRoutes(t)
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{register: app.Rate{Count: 1000, Window: time.Hour}})
+		a := newOwner(t, e)
+		before := readOwner(t, e, a)
+		for _, r := range ownerReads {
+			if !strings.Contains(before[r.list], `"id":`) {
+				t.Fatalf("the owner has nothing at %s; the test needs one of everything: %s", r.list, before[r.list])
+			}
+		}
+		files := fileHashes(t, e.blobs)
+		for i, rt := range routes {
+			t.Run(rt.pattern, func(t *testing.T) {
+				b := newAccount(t, e, fmt.Sprintf("bob%d@example.com", i))
+				resp, body, sent := sendAs(t, e, rt, a, b)
+				if rt.fixture.status == 0 {
+					rt.family.notFound(t, resp, body)
+				} else if resp.StatusCode != rt.fixture.status {
+					t.Errorf("status %d, want %d; body %.300q", resp.StatusCode, rt.fixture.status, body)
+				}
+				for _, m := range a.markers() {
+					if m != "" && !strings.Contains(sent, m) && bytes.Contains(body, []byte(m)) {
+						t.Errorf("B's answer holds A's %q: %.300q", m, body)
+					}
+				}
+				after, afterFiles := readOwner(t, e, a), fileHashes(t, e.blobs)
+				assertSameOwner(t, before, after)
+				assertFilesKept(t, files, afterFiles)
+				// Blame only this route: the next starts from what is left.
+				before, files = after, afterFiles
+			})
+		}
+	})
+}
+
+// isoRoute is a private route with its family and fixture.
+type isoRoute struct {
+	pattern string
+	family  apiFamily
+	fixture isoFixture
+}
+
+// privateRoutes pairs every private route with its family and fixture,
+// failing for routes without either and for fixtures of no route.
+func privateRoutes(t *testing.T) []isoRoute {
+	t.Helper()
+	var out []isoRoute
+	private := map[string]bool{}
+	for _, rt := range httpapi.Routes() {
+		if rt.Public {
+			continue
+		}
+		private[rt.Pattern] = true
+		fx, ok := isolationFixtures[rt.Pattern]
+		if !ok {
+			t.Errorf("private route %q has no fixture in isolationFixtures: add one (see the comment there)", rt.Pattern)
+			continue
+		}
+		_, path, _ := strings.Cut(rt.Pattern, " ")
+		i := slices.IndexFunc(apiFamilies, func(f apiFamily) bool { return strings.HasPrefix(path, f.prefix) })
+		if i < 0 {
+			t.Errorf("private route %q belongs to no API family: add its family to apiFamilies", rt.Pattern)
+			continue
+		}
+		out = append(out, isoRoute{pattern: rt.Pattern, family: apiFamilies[i], fixture: fx})
+	}
+	for p := range isolationFixtures {
+		if !private[p] {
+			t.Errorf("isolationFixtures has %q, which is not a private route", p)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	if len(out) < 15 {
+		t.Fatalf("only %d private routes; the table looks truncated", len(out))
+	}
+	return out
+}
+
+var wildcard = regexp.MustCompile(`\{[^}]*\}`)
+
+// sendAs sends B's request for rt and returns the answer and everything B
+// sent (path, query and body), which B's answer may echo.
+func sendAs(t *testing.T, e *env, rt isoRoute, a *owner, b *account) (*http.Response, []byte, string) {
+	t.Helper()
+	method, path, _ := strings.Cut(rt.pattern, " ")
+	fx := rt.fixture
+	switch {
+	case fx.path != nil:
+		path = fx.path(a)
+	case fx.id != nil:
+		path = wildcard.ReplaceAllLiteralString(path, fx.id(a))
+	case wildcard.MatchString(path):
+		t.Fatalf("fixture of %q sets neither id nor path", rt.pattern)
+	}
+	if fx.query != nil {
+		path += "?" + fx.query(a)
+	}
+	var body reqBody
+	if fx.body != nil {
+		body = fx.body(t, a)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, e.url+path, bytes.NewReader(body.data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body.contentType != "" {
+		req.Header.Set("Content-Type", body.contentType)
+	}
+	rt.family.auth(req, b)
+	assertRoutesTo(t, req, rt.pattern)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, got, path + string(body.data)
+}
+
+// assertRoutesTo fails unless req reaches pattern, so that a fixture
+// cannot test a neighbouring route by mistake.
+func assertRoutesTo(t *testing.T, req *http.Request, pattern string) {
+	t.Helper()
+	mux := http.NewServeMux()
+	for _, rt := range httpapi.Routes() {
+		mux.Handle(rt.Pattern, http.NotFoundHandler())
+	}
+	if _, got := mux.Handler(req); got != pattern {
+		t.Fatalf("fixture request %s %s reaches %q, not %q", req.Method, req.URL.RequestURI(), got, pattern)
+	}
+}
+
+// reqBody is a request body and its Content-Type.
+type reqBody struct {
+	contentType string
+	data        []byte
+}
+
+func jsonBody(t *testing.T, v any) reqBody {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reqBody{"application/json", data}
+}
+
+// jsonOf is a fixture body that does not depend on the owner.
+func jsonOf(v any) func(*testing.T, *owner) reqBody {
+	return func(t *testing.T, _ *owner) reqBody { return jsonBody(t, v) }
+}
+
+// bobUpload is a real recording sent as B's own sample.
+func bobUpload(t *testing.T, _ *owner) reqBody {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("audio", "bob.wav")
+	fw.Write(speechWAV(t))
+	mw.Close()
+	return reqBody{mw.FormDataContentType(), buf.Bytes()}
+}
+
+// newAccount registers a user and gives it an API key.
+func newAccount(t *testing.T, e *env, email string) *account {
+	t.Helper()
+	var reg struct {
+		User  app.User `json:"user"`
+		Token string   `json:"token"`
+	}
+	e.expect(e.do("POST", "/api/auth/register", "", map[string]string{"email": email, "password": "correct horse battery"}), 201, &reg)
+	var key struct {
+		Secret string `json:"secret"`
+	}
+	e.expect(e.do("POST", "/api/auth/keys", reg.Token, map[string]string{"name": "key"}), 201, &key)
+	return &account{id: reg.User.ID, email: email, token: reg.Token, apiKey: key.Secret}
+}
+
+// newOwner makes user A: an API key, a sample with a transcript, a ready
+// model with a description, and two history entries.
+func newOwner(t *testing.T, e *env) *owner {
+	t.Helper()
+	a := &owner{account: *newAccount(t, e, "alice-owner@example.com")}
+	var key struct {
+		Key app.APIKey `json:"key"`
+	}
+	e.expect(e.do("POST", "/api/auth/keys", a.token, map[string]string{"name": ownerKeyName}), 201, &key)
+	a.keyID = key.Key.ID
+	e.expect(e.upload(a.token, speechWAV(t), "alice.wav", map[string]string{"name": "alice-sample-q7x", "transcript": "alice-transcript-q7x"}), 201, &a.sample)
+	e.expect(e.do("POST", "/api/voice/clone", a.token, map[string]any{
+		"name": "alice-voice-q7x", "description": "alice-description-q7x", "sample_ids": []string{a.sample.ID},
+	}), 201, &a.model)
+	for range 2 {
+		_, id := synthesize(t, e, a.token, a.model.ID, "wav", ownerText)
+		a.synthesisIDs = append([]string{id}, a.synthesisIDs...)
+		e.clock.Advance(time.Second)
+	}
+	var page app.HistoryPage
+	e.expect(e.do("GET", "/api/voice/history?limit=1", a.token, nil), 200, &page)
+	a.cursor = page.NextCursor
+	// Use the API key once now: its last_used_at is then fixed (the clock
+	// stands still) and readOwner's own use of it changes nothing.
+	e.expect(e.do("GET", "/api/auth/keys", a.apiKey, nil), 200, nil)
+	if a.model.Status != app.ModelReady || a.cursor == "" {
+		t.Fatalf("owner's model %+v, cursor %q", a.model, a.cursor)
+	}
+	return a
+}
+
+// readOwner reads everything the owner has, with the owner's token and API
+// key: each read's path maps to its answer (status and body).
+func readOwner(t *testing.T, e *env, a *owner) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	get := func(path, cred string) []byte {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", e.url+path, nil)
+		req.Header.Set("Authorization", "Bearer "+cred)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		label := path
+		if cred == a.apiKey {
+			label += " (with the API key)"
+		}
+		out[label] = resp.Status + "\n" + string(body)
+		return body
+	}
+	for _, r := range ownerReads {
+		var list struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal(get(r.list, a.token), &list); err != nil {
+			t.Fatalf("owner's %s: %v", r.list, err)
+		}
+		for _, it := range list.Items {
+			for _, p := range r.each {
+				get(strings.ReplaceAll(p, "{id}", it.ID), a.token)
+			}
+		}
+	}
+	// The owner's credentials still work.
+	get("/api/voice/models/"+a.model.ID, a.apiKey)
+	return out
+}
+
+// assertSameOwner compares two readOwner results.
+func assertSameOwner(t *testing.T, before, after map[string]string) {
+	t.Helper()
+	for path, want := range before {
+		got, ok := after[path]
+		switch {
+		case !ok:
+			t.Errorf("A's %s is gone", path)
+		case got != want:
+			t.Errorf("A's %s changed:\nbefore %.400q\nafter  %.400q", path, want, got)
+		}
+	}
+	for path := range after {
+		if _, ok := before[path]; !ok {
+			t.Errorf("A has a new %s", path)
+		}
+	}
+}
+
+// fileHashes hashes every file below dir, by relative path.
+func fileHashes(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		out[strings.TrimPrefix(path, dir)] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// assertFilesKept fails when a file that existed before is gone or changed;
+// B's own new files are fine.
+func assertFilesKept(t *testing.T, before, after map[string]string) {
+	t.Helper()
+	for name, sum := range before {
+		if after[name] != sum {
+			t.Errorf("stored file %s was removed or changed", name)
+		}
+	}
+}
