@@ -187,7 +187,7 @@ var formatNames = map[string]audio.Format{
 	"opus": audio.FormatOpus, "ogg": audio.FormatOpus, "oga": audio.FormatOpus,
 	"flac": audio.FormatFLAC,
 	"aac":  audio.FormatAAC, "adts": audio.FormatAAC,
-	"pcm":  audio.FormatPCM, "raw": audio.FormatPCM, "s16le": audio.FormatPCM,
+	"pcm": audio.FormatPCM, "raw": audio.FormatPCM, "s16le": audio.FormatPCM,
 	"ulaw": audio.FormatULaw, "mulaw": audio.FormatULaw, "u-law": audio.FormatULaw, "μlaw": audio.FormatULaw,
 }
 

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 
-
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/ffmpeg"
 	"github.com/voxclone/voxclone/internal/audio/wav"
