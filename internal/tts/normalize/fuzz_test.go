@@ -23,12 +23,13 @@ func FuzzText(f *testing.F) {
 		toks := Text(s)
 		prevEnd, words := 0, 0
 		for _, tk := range toks {
-			if tk.Start < prevEnd || tk.End <= tk.Start || tk.End > len(s) {
+			if tk.Start < prevEnd || tk.End <= tk.Start || tk.End > len(s) ||
+				tk.CoreStart < tk.Start || tk.CoreEnd < tk.CoreStart || tk.CoreEnd > tk.End {
 				t.Fatalf("token span %d–%d after %d in %d bytes", tk.Start, tk.End, prevEnd, len(s))
 			}
 			prevEnd = tk.End
 			for _, w := range tk.Words {
-				if !hasLetter(w) || strings.IndexFunc(w, func(r rune) bool {
+				if !hasLetter(w) || len(w) > maxWordLen || strings.IndexFunc(w, func(r rune) bool {
 					return !(r < utf8.RuneSelf && (isASCIILetter(byte(r)) || r == '\'' || r == '-'))
 				}) >= 0 {
 					t.Fatalf("word %q of %q is not plain ASCII", w, s[tk.Start:tk.End])

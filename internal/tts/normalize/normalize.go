@@ -33,8 +33,10 @@ const (
 // Token is one written token and how it is read.
 type Token struct {
 	// Start and End are the token's byte offsets in the text, punctuation
-	// around it included.
-	Start, End int
+	// around it included; CoreStart and CoreEnd leave out the quotes,
+	// brackets and sentence punctuation around it.
+	Start, End         int
+	CoreStart, CoreEnd int
 	// Words is what is said, in order: ASCII words of letters, apostrophes
 	// and inner hyphens, each with at least one letter. It is empty for
 	// tokens that are not read (punctuation, emoji, unreadable scripts).

@@ -130,6 +130,9 @@ func TestSpans(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("spans %q, want %q", got, want)
 	}
+	if c := toks[0]; in[c.CoreStart:c.CoreEnd] != "Hello" || in[toks[2].CoreStart:toks[2].CoreEnd] != "Dr" {
+		t.Errorf("cores %q and %q, want Hello and Dr", in[c.CoreStart:c.CoreEnd], in[toks[2].CoreStart:toks[2].CoreEnd])
+	}
 	if toks[6].Unread != 2 || len(toks[6].Words) != 0 {
 		t.Errorf("Chinese token: %+v, want 2 unread letters and no words", toks[6])
 	}

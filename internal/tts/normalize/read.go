@@ -9,7 +9,7 @@ import (
 // the reading depends on them ("St." before a name, a year after "in").
 func read(s string, raws []rawToken, i int) Token {
 	t := raws[i]
-	tok := Token{Start: t.start, End: t.end}
+	tok := Token{Start: t.start, End: t.end, CoreStart: t.start + len(t.lead), CoreEnd: t.end - len(t.trail)}
 	core := strings.Map(plainPunct, t.core)
 	if core == "" {
 		return tok
@@ -215,13 +215,24 @@ func readMeridiem(core string, raws []rawToken, i int) ([]string, bool) {
 	return []string{m[:1], "m"}, true
 }
 
+// maxWordLen bounds a word: longer runs of letters (no real word is this
+// long) are cut into pieces of this size.
+const maxWordLen = 40
+
 // readWord reads a word: accents folded to ASCII, digits read as numbers,
 // and symbols between letters read as words ("AT&T", "C++", "and/or").
 // Letters of other scripts are dropped and counted.
 func readWord(core string) (words []string, unread int) {
 	var cur strings.Builder
 	flush := func() {
-		if w := strings.Trim(cur.String(), "'-"); hasLetter(w) {
+		w := strings.Trim(cur.String(), "'-")
+		for len(w) > maxWordLen { // a run-on string is read in pieces
+			if hasLetter(w[:maxWordLen]) {
+				words = append(words, w[:maxWordLen])
+			}
+			w = w[maxWordLen:]
+		}
+		if hasLetter(w) {
 			words = append(words, w)
 		}
 		cur.Reset()
