@@ -183,6 +183,7 @@ func (j *joiner) finish(i int, res rendered) Chunk {
 	copy(samples, p.Samples)
 	samples = samples[:cap(samples)]
 	out := Chunk{Index: i, Start: j.at, Audio: &audio.PCM{Rate: p.Rate, Channels: 1, Samples: samples}}
+	out.TextStart, out.TextEnd = j.r.script.textRange(i)
 	out.Words = j.place(res.words, i)
 	j.at += out.Audio.Seconds()
 	return out

@@ -205,3 +205,17 @@ func (s *Script) nextWord(i int) string {
 	}
 	return ""
 }
+
+// textRange is the byte range of the text chunk i covers: from where the
+// chunk before it ends to the start of the next chunk's first token (the
+// whole text over all chunks).
+func (s *Script) textRange(i int) (start, end int) {
+	if i > 0 {
+		start = s.tokens[s.chunks[i].wordToken[0]].Start
+	}
+	end = len(s.text)
+	if i+1 < len(s.chunks) {
+		end = s.tokens[s.chunks[i+1].wordToken[0]].Start
+	}
+	return start, end
+}

@@ -27,6 +27,9 @@ type Word struct {
 	Offset, Len int
 }
 
+// OutputRate is the sample rate of every chunk Stream emits.
+const OutputRate = analysisRate
+
 // Chunk is one piece of a stream: a sentence or part of one, followed by
 // the pause that comes after it.
 type Chunk struct {
@@ -34,6 +37,10 @@ type Chunk struct {
 	Index int
 	// Start is the seconds of audio before this chunk.
 	Start float64
+	// TextStart and TextEnd are the byte range of the script's text the
+	// chunk covers: its words and what follows them up to the next
+	// chunk's. The chunks' ranges cover the whole text, in order.
+	TextStart, TextEnd int
 	// Audio is mono at the engine's rate; every chunk of a stream has the
 	// same rate.
 	Audio *audio.PCM
