@@ -50,12 +50,12 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 
 // fixture is a Service with its dependencies.
 type fixture struct {
-	svc   *app.Service
-	store app.Store
+	svc     *app.Service
+	store   app.Store
 	blobs   *blob.Local
 	blobDir string
 	clock   *apptest.Clock
-	cfg   app.Config
+	cfg     app.Config
 }
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef-test")
