@@ -78,6 +78,19 @@ func checkParts(t *testing.T, text string, parts []app.SpeechPart, dur float64) 
 	if joined.String() != text || abs(at-dur) > 1e-6 {
 		t.Errorf("parts cover %q and %.3f s, want the text and %.3f s", joined.String(), at, dur)
 	}
+	// Character timings of the parts cover the text on one timeline.
+	var all app.Alignment
+	for _, p := range parts {
+		all.Append(app.AlignCharacters(p))
+	}
+	if strings.Join(all.Characters, "") != text || all.End[len(all.End)-1] != dur {
+		t.Errorf("character alignment covers %q until %.3f s", strings.Join(all.Characters, ""), all.End[len(all.End)-1])
+	}
+	for i := 1; i < len(all.Start); i++ {
+		if all.Start[i] < all.End[i-1]-1e-9 || all.End[i] < all.Start[i] {
+			t.Fatalf("character %d (%q) at %.3f–%.3f after %.3f", i, all.Characters[i], all.Start[i], all.End[i], all.End[i-1])
+		}
+	}
 }
 
 func TestStartSpeechErrors(t *testing.T) {
