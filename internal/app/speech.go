@@ -180,6 +180,10 @@ var errStreamed = errors.New("app: a Speech streams only once")
 // go, for the history; the entry is recorded once all is written and
 // returned. When ctx ends or a write to w fails, rendering stops at once,
 // the stored audio is dropped and no entry is recorded.
+//
+// onPart runs on the goroutine that called Stream. For MP3, Opus and AAC
+// the encoded bytes are written to w from the encoder's goroutine, so a
+// caller whose onPart writes to the same response must lock around both.
 func (sp *Speech) Stream(ctx context.Context, w io.Writer, onPart func(SpeechPart)) (Synthesis, error) {
 	if !sp.used.CompareAndSwap(false, true) {
 		return Synthesis{}, errStreamed

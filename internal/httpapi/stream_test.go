@@ -216,3 +216,63 @@ func sqliteStore(t *testing.T) app.Store {
 	}
 	return db
 }
+
+// TestSynthesizeEvents reads the server-sent events answer: a start, words
+// and audio, and done last; the audio events join into the file.
+func TestSynthesizeEvents(t *testing.T) {
+	e := newEnv(t, sqliteStore(t), options{})
+	token := e.register("events@example.com")
+	for _, f := range []string{"mp3", "wav"} {
+		resp := e.do("POST", "/api/voice/synthesize", token, map[string]any{"voice": "slt", "text": streamText, "format": f, "stream_format": "sse"})
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" {
+			t.Fatalf("status %d, type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		var names []string
+		var audio []byte
+		var words []app.WordTiming
+		var start, done map[string]any
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 1<<20), 1<<24)
+		event := ""
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				event = line[7:]
+				names = append(names, event)
+			case strings.HasPrefix(line, "data: "):
+				data := []byte(line[6:])
+				switch event {
+				case "start":
+					json.Unmarshal(data, &start)
+				case "done":
+					json.Unmarshal(data, &done)
+				case "audio":
+					var a struct{ Audio []byte }
+					if err := json.Unmarshal(data, &a); err != nil {
+						t.Fatal(err)
+					}
+					audio = append(audio, a.Audio...)
+				case "words":
+					var w struct{ Words []app.WordTiming }
+					json.Unmarshal(data, &w)
+					words = append(words, w.Words...)
+				}
+			}
+		}
+		resp.Body.Close()
+		if names[0] != "start" || names[len(names)-1] != "done" || !slices.Contains(names, "words") {
+			t.Errorf("%s: events %q", f, names)
+		}
+		if start["format"] != f || start["id"] != resp.Header.Get("X-Synthesis-Id") || done["id"] != start["id"] {
+			t.Errorf("%s: start %v, done %v", f, start, done)
+		}
+		if pcm, _, err := codec.Decode(t.Context(), audio); err != nil || pcm.Seconds() < 4 || done["size_bytes"] != float64(len(audio)) {
+			t.Errorf("%s: audio of %d bytes (done says %v): %v", f, len(audio), done["size_bytes"], err)
+		}
+		if len(words) != 18 || words[17].Text != "$12.50" {
+			t.Errorf("%s: %d words %+v", f, len(words), words)
+		}
+	}
+	e.expectError(e.do("POST", "/api/voice/synthesize", token, map[string]any{"voice": "slt", "text": "Hi.", "stream_format": "ndjson"}), 400, "invalid")
+}

@@ -21,6 +21,9 @@ type synthesizeRequest struct {
 	Similarity *float64 `json:"similarity"`
 	SampleRate int      `json:"sample_rate"`
 	Timestamps bool     `json:"timestamps"`
+	// StreamFormat "sse" answers server-sent events (events.go); "" or
+	// "audio" the audio itself.
+	StreamFormat string `json:"stream_format"`
 }
 
 // synthesize streams the audio as it is produced (chunked); its history
@@ -32,6 +35,14 @@ func (h *handler) synthesize(w http.ResponseWriter, r *http.Request, u app.User)
 		writeError(w, r, h.log, err)
 		return
 	}
+	if in.StreamFormat != "" && in.StreamFormat != "audio" && in.StreamFormat != "sse" {
+		writeError(w, r, h.log, app.Errorf(app.EInvalid, "stream_format must be audio or sse."))
+		return
+	}
+	if in.StreamFormat == "sse" && in.Timestamps {
+		writeError(w, r, h.log, app.Errorf(app.EInvalid, "Events carry the word timings already: send timestamps or stream_format sse, not both."))
+		return
+	}
 	sp, st, err := h.svc.StartSpeech(r.Context(), u.ID, app.SynthesizeInput{
 		ModelID: in.ModelID, Voice: in.Voice, Text: in.Text, Format: in.Format, Speed: in.Speed,
 		Pitch: in.Pitch, Similarity: in.Similarity, SampleRate: in.SampleRate,
@@ -41,8 +52,12 @@ func (h *handler) synthesize(w http.ResponseWriter, r *http.Request, u app.User)
 		writeError(w, r, h.log, err)
 		return
 	}
-	if in.Timestamps {
+	switch {
+	case in.Timestamps:
 		h.synthesizeTimestamps(w, r, sp)
+		return
+	case in.StreamFormat == "sse":
+		h.synthesizeEvents(w, r, sp)
 		return
 	}
 	syn := sp.Synthesis()
