@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -90,6 +91,13 @@ func TestStreamMeasure(t *testing.T) {
 	bin := buildBinary(t)
 	wav, transcript := speech(t, "vctk_p225", 25)
 	s := startServer(t, bin, dataDir(t), "VOXCLONE_RATE_LIMIT=10000/h")
+	if n := os.Getenv("VOXCLONE_MEASURE_NICE"); n != "" {
+		// On a machine shared with other work, a higher priority for the
+		// server and this client takes the measurement out of its way.
+		prio, _ := strconv.Atoi(n)
+		renice(t, s.cmd.Process.Pid, prio)
+		renice(t, os.Getpid(), prio)
+	}
 	c := register(t, s.URL, "measure@example.com")
 	form, ct := uploadForm(wav, "me.wav", map[string]string{"transcript": transcript})
 	var sample struct{ ID string }
@@ -135,6 +143,22 @@ func measureMemory(t *testing.T, s *server, c *client, modelID string) {
 			peak = max(peak, rss(t, s.cmd.Process.Pid))
 		}
 	}
+}
+
+// renice sets the scheduling priority of every thread of a process; the
+// threads and programs it starts later inherit it.
+func renice(t *testing.T, pid, prio int) {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range tasks {
+		tid, _ := strconv.Atoi(task.Name())
+		if err := syscall.Setpriority(syscall.PRIO_PROCESS, tid, prio); err != nil {
+			t.Fatalf("renice %d: %v", tid, err)
+		}
+	}
+	t.Logf("process %d runs at nice %d", pid, prio)
 }
 
 // rss is a process's resident memory in bytes.
