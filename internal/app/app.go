@@ -83,7 +83,8 @@ type Model struct {
 type Synthesis struct {
 	ID              string    `json:"id"`
 	UserID          string    `json:"-"`
-	ModelID         string    `json:"model_id"`
+	ModelID         string    `json:"model_id,omitempty"`
+	Voice           string    `json:"voice,omitempty"` // a built-in voice, when ModelID is empty
 	Text            string    `json:"text"`
 	Format          string    `json:"format"`
 	Speed           float64   `json:"speed"`

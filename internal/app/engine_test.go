@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
@@ -15,6 +14,6 @@ func (noEngine) Name() string { return "none" }
 func (noEngine) Clone(context.Context, []voice.Reference) ([]byte, error) {
 	return nil, errors.New("noEngine: not for voice work")
 }
-func (noEngine) Synthesize(context.Context, []byte, string, voice.Options) (*audio.PCM, error) {
-	return nil, errors.New("noEngine: not for voice work")
+func (noEngine) Stream(context.Context, voice.Speaker, *voice.Script, voice.Options, func(voice.Chunk) error) error {
+	return errors.New("noEngine: not for voice work")
 }

@@ -50,11 +50,12 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 
 // fixture is a Service with its dependencies.
 type fixture struct {
-	svc   *app.Service
-	store app.Store
-	blobs *blob.Local
-	clock *apptest.Clock
-	cfg   app.Config
+	svc     *app.Service
+	store   app.Store
+	blobs   *blob.Local
+	blobDir string
+	clock   *apptest.Clock
+	cfg     app.Config
 }
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef-test")
@@ -62,12 +63,13 @@ var testSecret = []byte("0123456789abcdef0123456789abcdef-test")
 // newFixture builds a Service over store with a pinned clock.
 func newFixture(t *testing.T, store app.Store, engine app.Engine) *fixture {
 	t.Helper()
-	blobs, err := blob.NewLocal(t.TempDir())
+	dir := t.TempDir()
+	blobs, err := blob.NewLocal(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { blobs.Close() })
-	f := &fixture{store: store, blobs: blobs, clock: newClock()}
+	f := &fixture{store: store, blobs: blobs, blobDir: dir, clock: newClock()}
 	f.cfg = app.Config{JWTSecret: testSecret, Now: f.clock.Now, PasswordCost: bcrypt.MinCost}
 	f.svc = f.service(t, engine)
 	return f

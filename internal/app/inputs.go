@@ -26,6 +26,10 @@ import (
 //	UpdateModel(ctx, userID, id string, upd ModelUpdate) (Model, error)
 //	DeleteModel(ctx, userID, id string) error
 //	Synthesize(ctx, userID string, in SynthesizeInput) (Synthesis, []byte /*encoded audio*/, error)
+//	StartSpeech(ctx, userID string, in SynthesizeInput) (*Speech, RateStatus, error) // then Speech.Stream (speech.go)
+//	FindModelByName(ctx, userID, name string) (Model, error)
+//	ResolveVoice(ctx, userID, ref string) (VoiceRef, error) // a model id or name, or a built-in voice
+//	BuiltinVoices() []BuiltinVoice
 //	ListHistory(ctx, userID string, limit int, cursor string) (HistoryPage, error)
 //	OpenHistoryAudio(ctx, userID, id string) (Synthesis, io.ReadCloser, error)
 //	Health(ctx) Health
@@ -54,11 +58,13 @@ type ModelUpdate struct {
 	Description *string
 }
 
-// SynthesizeInput asks for text spoken in a model's voice.
+// SynthesizeInput asks for text spoken in one of the user's voice models
+// (ModelID) or in a built-in voice (Voice): exactly one of the two.
 type SynthesizeInput struct {
 	ModelID    string
+	Voice      string
 	Text       string
-	Format     string   // wav (default), mp3, flac, ogg, opus, pcm, ulaw
+	Format     string   // wav (default), mp3, ogg/opus, aac, flac, pcm, ulaw
 	Speed      float64  // 0 means 1; 0.5–2.0
 	Pitch      float64  // semitones, −12…12
 	Similarity *float64 // 0–1; nil means the engine default

@@ -96,6 +96,9 @@ type HistoryCursor struct {
 type HistoryStore interface {
 	// CreateSynthesis stores every field; a nil Similarity is stored as
 	// unknown and read back nil, as are the entries from before it was kept.
+	// An entry names one of the user's models (ModelID; another user's is
+	// ENotFound) or, with ModelID empty, a built-in voice (Voice); neither
+	// is an error. Deleting a model leaves built-in voice entries alone.
 	CreateSynthesis(ctx context.Context, s Synthesis) error
 	FindSynthesis(ctx context.Context, userID, id string) (Synthesis, error)
 	// ListHistory returns up to limit entries, newest first (by CreatedAt,

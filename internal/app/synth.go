@@ -14,56 +14,58 @@ import (
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
-// Synthesize speaks text (1–5,000 characters) in one of the user's ready
-// models and returns the history entry with the encoded audio. Format is
-// one of codec's output formats (default wav); Speed 0.5–2 (0 means 1);
-// Pitch −12…12 semitones; Similarity 0–1 or nil; SampleRate 8000–48000 or 0
-// for the engine's rate. Bad options are EInvalid; a model that failed to
-// build is EUnprocessable. The audio is kept for the history.
+// Synthesize speaks text (1–MaxTextRunes characters) in one of the user's
+// ready models or a built-in voice and returns the history entry with the
+// encoded audio, a complete file (a WAV or MP3 that states its length).
+// Options and errors are StartSpeech's; unlike it, Synthesize takes no
+// rate budget (callers that need one call Allow). The audio is kept for
+// the history.
 func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeInput) (Synthesis, []byte, error) {
-	text, format, err := checkSynthesis(&in)
+	sp, err := s.prepareSpeech(ctx, userID, in, MaxTextRunes)
 	if err != nil {
 		return Synthesis{}, nil, err
 	}
-	m, err := s.findModel(ctx, userID, in.ModelID)
-	if err != nil {
-		return Synthesis{}, nil, err
-	}
-	if m.Status != ModelReady {
-		return Synthesis{}, nil, Errorf(EUnprocessable, "This voice model cannot speak: %s", m.Failure)
-	}
-	profile, err := s.profile(ctx, m)
-	if err != nil {
-		return Synthesis{}, nil, err
-	}
-	pcm, err := s.engine.Synthesize(ctx, profile, text, voice.Options{Speed: in.Speed, Pitch: in.Pitch, Similarity: in.Similarity})
+	sp.used.Store(true)
+	var parts []*audio.PCM
+	err = s.engine.Stream(ctx, sp.speaker, sp.script, sp.opts, func(c voice.Chunk) error {
+		parts = append(parts, c.Audio)
+		return nil
+	})
 	if err != nil {
 		return Synthesis{}, nil, engineError(ctx, err)
 	}
+	pcm := joinPCM(parts)
 	var buf bytes.Buffer
-	if err := codec.Encode(ctx, &buf, pcm, format, codec.EncodeOptions{SampleRate: in.SampleRate}); err != nil {
-		return Synthesis{}, nil, fmt.Errorf("encode %s: %w", format, err)
+	if err := codec.Encode(ctx, &buf, pcm, sp.format, codec.EncodeOptions{SampleRate: sp.asked}); err != nil {
+		return Synthesis{}, nil, fmt.Errorf("encode %s: %w", sp.format, err)
 	}
-	syn := Synthesis{
-		ID: NewID(), UserID: userID, ModelID: m.ID, Text: text, Format: string(format),
-		Speed: in.Speed, Pitch: in.Pitch, Similarity: effectiveSimilarity(in.Similarity),
-		SampleRate: outputRate(pcm, format, in.SampleRate), DurationSeconds: pcm.Seconds(),
-		SizeBytes: int64(buf.Len()), CreatedAt: s.now(),
-	}
-	syn.AudioKey = "audio/" + syn.ID + "." + string(format)
+	syn := sp.syn
+	syn.DurationSeconds, syn.SizeBytes = pcm.Seconds(), int64(buf.Len())
 	if _, err := s.blobs.Put(ctx, syn.AudioKey, bytes.NewReader(buf.Bytes())); err != nil {
 		return Synthesis{}, nil, err
 	}
-	if err := s.store.CreateSynthesis(ctx, syn); err != nil {
-		s.deleteBlobs(ctx, syn.AudioKey)
+	if err := s.record(ctx, syn); err != nil {
 		return Synthesis{}, nil, err
 	}
 	return syn, buf.Bytes(), nil
 }
 
+// joinPCM concatenates chunks of one rate.
+func joinPCM(parts []*audio.PCM) *audio.PCM {
+	n := 0
+	for _, p := range parts {
+		n += len(p.Samples)
+	}
+	out := &audio.PCM{Rate: parts[0].Rate, Channels: 1, Samples: make([]float32, 0, n)}
+	for _, p := range parts {
+		out.Samples = append(out.Samples, p.Samples...)
+	}
+	return out
+}
+
 // checkSynthesis validates in, fills defaults, and returns the trimmed text
-// and the output format.
-func checkSynthesis(in *SynthesizeInput) (string, audio.Format, error) {
+// and the output format. Text over maxRunes characters is ETooLarge.
+func checkSynthesis(in *SynthesizeInput, maxRunes int) (string, audio.Format, error) {
 	text := strings.TrimSpace(in.Text)
 	n := utf8.RuneCountInString(text)
 	switch {
@@ -72,9 +74,9 @@ func checkSynthesis(in *SynthesizeInput) (string, audio.Format, error) {
 	case !storable(text):
 		return "", "", Errorf(EInvalid, "The text contains a NUL character (U+0000).")
 	case n == 0:
-		return "", "", Errorf(EInvalid, "The text is empty: give 1 to %d characters to speak.", MaxTextRunes)
-	case n > MaxTextRunes:
-		return "", "", Errorf(EInvalid, "The text is too long: %d characters, at most %d.", n, MaxTextRunes)
+		return "", "", Errorf(EInvalid, "The text is empty: give 1 to %d characters to speak.", maxRunes)
+	case n > maxRunes:
+		return "", "", Errorf(ETooLarge, "The text is too long: %d characters; the limit is %d.", n, maxRunes)
 	}
 	if in.Format == "" {
 		in.Format = "wav"
@@ -82,7 +84,7 @@ func checkSynthesis(in *SynthesizeInput) (string, audio.Format, error) {
 	format, err := codec.ParseFormat(in.Format)
 	if err != nil {
 		return "", "", &Error{Code: EInvalid, Err: err,
-			Message: fmt.Sprintf("Unknown output format %q; choose one of wav, mp3, opus, flac, pcm, ulaw.", truncate(in.Format, 20))}
+			Message: fmt.Sprintf("Unknown output format %q; choose one of %s.", truncate(in.Format, 20), formatNames())}
 	}
 	if in.Speed == 0 {
 		in.Speed = 1
@@ -100,6 +102,15 @@ func checkSynthesis(in *SynthesizeInput) (string, audio.Format, error) {
 	return text, format, nil
 }
 
+// formatNames lists the output formats for messages: "wav, mp3, …".
+func formatNames() string {
+	var names []string
+	for _, f := range codec.OutputFormats() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
+}
+
 // engineError explains the engine's refusals of the text; anything else
 // is internal.
 func engineError(ctx context.Context, err error) error {
@@ -109,7 +120,12 @@ func engineError(ctx context.Context, err error) error {
 	case errors.Is(err, voice.ErrEmptyText):
 		return &Error{Code: EInvalid, Message: "The text has nothing to speak: use words or numbers.", Err: err}
 	case errors.Is(err, voice.ErrTextTooLong):
-		return &Error{Code: EInvalid, Message: "The text is too long to speak at once.", Err: err}
+		return &Error{Code: ETooLarge, Message: fmt.Sprintf("The text is too long; the limit is %d characters.", voice.MaxScriptRunes), Err: err}
+	case errors.Is(err, voice.ErrUnreadable):
+		return &Error{Code: EUnprocessable, Err: err,
+			Message: "This text is mostly in a script voxclone cannot read: it speaks English, written in Latin letters."}
+	case errors.Is(err, voice.ErrUnknownVoice):
+		return &Error{Code: ENotFound, Message: "No such built-in voice.", Err: err}
 	}
 	return fmt.Errorf("synthesize: %w", err)
 }

@@ -11,7 +11,8 @@ const (
 	maxNameRunes        = 100
 	maxDescriptionRunes = 1000
 	maxTranscriptRunes  = 5000
-	// MaxTextRunes is the longest text Synthesize speaks.
+	// MaxTextRunes is the longest text Synthesize speaks: its audio is
+	// made whole in memory. StartSpeech streams up to MaxStreamTextRunes.
 	MaxTextRunes = 5000
 )
 

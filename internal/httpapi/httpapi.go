@@ -33,7 +33,8 @@ type Service interface {
 	GetModel(ctx context.Context, userID, id string) (app.Model, error)
 	UpdateModel(ctx context.Context, userID, id string, upd app.ModelUpdate) (app.Model, error)
 	DeleteModel(ctx context.Context, userID, id string) error
-	Synthesize(ctx context.Context, userID string, in app.SynthesizeInput) (app.Synthesis, []byte, error)
+	StartSpeech(ctx context.Context, userID string, in app.SynthesizeInput) (*app.Speech, app.RateStatus, error)
+	BuiltinVoices() []app.BuiltinVoice
 	ListHistory(ctx context.Context, userID string, limit int, cursor string) (app.HistoryPage, error)
 	ModelSummary(ctx context.Context, userID, id string) (*voice.Summary, error)
 	OpenHistoryAudio(ctx context.Context, userID, id string) (app.Synthesis, io.ReadCloser, error)

@@ -66,6 +66,7 @@ var isolationFixtures = map[string]isoFixture{
 	"POST /api/voice/synthesize": {body: func(t *testing.T, a *owner) reqBody {
 		return jsonBody(t, map[string]any{"model_id": a.model.ID, "text": "Say it for me."})
 	}},
+	"GET /api/voice/builtin-voices": {status: http.StatusOK},
 	// The owner's cursor points between their two entries: a list that
 	// forgot the user would show the older one.
 	"GET /api/voice/history":            {query: func(a *owner) string { return "limit=100&cursor=" + a.cursor }, status: http.StatusOK},

@@ -40,7 +40,10 @@ func (h *handler) routes() []route {
 		h.private("PATCH /api/voice/models/{id}", "", h.updateModel),
 		h.private("DELETE /api/voice/models/{id}", "", h.deleteModel),
 
-		h.private("POST /api/voice/synthesize", app.ActionSynthesize, h.synthesize),
+		// StartSpeech spends the synthesize budget itself, once the request
+		// is known to be valid.
+		h.private("POST /api/voice/synthesize", "", h.synthesize),
+		h.private("GET /api/voice/builtin-voices", "", h.builtinVoices),
 		h.private("GET /api/voice/history", "", h.listHistory),
 		h.private("GET /api/voice/history/{id}/audio", "", h.historyAudio),
 	}

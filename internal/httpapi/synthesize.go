@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -11,44 +13,127 @@ import (
 // synthesizeRequest is the JSON body of POST /api/voice/synthesize.
 type synthesizeRequest struct {
 	ModelID    string   `json:"model_id"`
+	Voice      string   `json:"voice"`
 	Text       string   `json:"text"`
 	Format     string   `json:"format"`
 	Speed      float64  `json:"speed"`
 	Pitch      float64  `json:"pitch"`
 	Similarity *float64 `json:"similarity"`
 	SampleRate int      `json:"sample_rate"`
+	Timestamps bool     `json:"timestamps"`
+	// StreamFormat "sse" answers server-sent events (events.go); "" or
+	// "audio" the audio itself.
+	StreamFormat string `json:"stream_format"`
 }
 
-// synthesize answers with the audio itself; its history entry's id is in
-// X-Synthesis-Id.
+// synthesize streams the audio as it is produced (chunked); its history
+// entry's id is in X-Synthesis-Id. With "timestamps" it answers JSON
+// instead, still streamed: the audio in base64, then the word timings.
 func (h *handler) synthesize(w http.ResponseWriter, r *http.Request, u app.User) {
 	var in synthesizeRequest
 	if err := readJSON(w, r, h.maxJSON, &in); err != nil {
 		writeError(w, r, h.log, err)
 		return
 	}
-	s, data, err := h.svc.Synthesize(r.Context(), u.ID, app.SynthesizeInput{
-		ModelID: in.ModelID, Text: in.Text, Format: in.Format, Speed: in.Speed,
+	if in.StreamFormat != "" && in.StreamFormat != "audio" && in.StreamFormat != "sse" {
+		writeError(w, r, h.log, app.Errorf(app.EInvalid, "stream_format must be audio or sse."))
+		return
+	}
+	if in.StreamFormat == "sse" && in.Timestamps {
+		writeError(w, r, h.log, app.Errorf(app.EInvalid, "Events carry the word timings already: send timestamps or stream_format sse, not both."))
+		return
+	}
+	sp, st, err := h.svc.StartSpeech(r.Context(), u.ID, app.SynthesizeInput{
+		ModelID: in.ModelID, Voice: in.Voice, Text: in.Text, Format: in.Format, Speed: in.Speed,
 		Pitch: in.Pitch, Similarity: in.Similarity, SampleRate: in.SampleRate,
 	})
+	setRateHeaders(w, st, err)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
 	}
-	setAudioHeaders(w, s, int64(len(data)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(data)
+	switch {
+	case in.Timestamps:
+		h.synthesizeTimestamps(w, r, sp)
+		return
+	case in.StreamFormat == "sse":
+		h.synthesizeEvents(w, r, sp)
+		return
+	}
+	syn := sp.Synthesis()
+	sw := NewStreamWriter(w, http.StatusOK, func(hd http.Header) { setAudioHeaders(hd, syn, sp.ContentType(), 0) })
+	if _, err := sp.Stream(r.Context(), sw, nil); err != nil {
+		sw.Fail(r, h.log, err)
+	}
+}
+
+// synthesizeTimestamps streams {"id","format","sample_rate","audio":
+// base64…,"duration_seconds","words":[…]}: the audio is encoded as it is
+// produced and the words, known once all is spoken, come last.
+func (h *handler) synthesizeTimestamps(w http.ResponseWriter, r *http.Request, sp *app.Speech) {
+	syn := sp.Synthesis()
+	sw := NewStreamWriter(w, http.StatusOK, func(hd http.Header) {
+		hd.Set("Content-Type", "application/json; charset=utf-8")
+		hd.Set("X-Synthesis-Id", syn.ID)
+	})
+	head, _ := json.Marshal(struct {
+		ID         string `json:"id"`
+		Format     string `json:"format"`
+		SampleRate int    `json:"sample_rate"`
+	}{syn.ID, syn.Format, syn.SampleRate})
+	audio := &prefixWriter{w: sw, prefix: append(head[:len(head)-1], `,"audio":"`...)}
+	b64 := base64.NewEncoder(base64.StdEncoding, audio)
+	words := []app.WordTiming{}
+	done, err := sp.Stream(r.Context(), b64, func(p app.SpeechPart) { words = append(words, p.Words...) })
+	if err == nil {
+		err = b64.Close()
+	}
+	if err == nil {
+		_, err = audio.Write(nil) // the prefix, had there been no audio
+	}
+	if err != nil {
+		sw.Fail(r, h.log, err)
+		return
+	}
+	tail, _ := json.Marshal(struct {
+		Duration float64          `json:"duration_seconds"`
+		Words    []app.WordTiming `json:"words"`
+	}{done.DurationSeconds, words})
+	_, _ = io.WriteString(sw, `",`+string(tail[1:])+"\n")
+}
+
+// prefixWriter writes prefix before the first bytes.
+type prefixWriter struct {
+	w      io.Writer
+	prefix []byte
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	if p.prefix != nil {
+		if len(b) == 0 && p.prefix == nil {
+			return 0, nil
+		}
+		if _, err := p.w.Write(p.prefix); err != nil {
+			return 0, err
+		}
+		p.prefix = nil
+	}
+	return p.w.Write(b)
 }
 
 // setAudioHeaders describes a synthesis' audio in the response headers.
-func setAudioHeaders(w http.ResponseWriter, s app.Synthesis, size int64) {
-	hd := w.Header()
-	hd.Set("Content-Type", contentType(s.Format))
+func setAudioHeaders(hd http.Header, s app.Synthesis, contentType string, size int64) {
+	hd.Set("Content-Type", contentType)
 	if size > 0 {
 		hd.Set("Content-Length", strconv.FormatInt(size, 10))
 	}
 	hd.Set("X-Synthesis-Id", s.ID)
 	hd.Set("Content-Disposition", `inline; filename="voxclone-`+safeToken(s.ID)+"."+fileExt(s.Format)+`"`)
+}
+
+// builtinVoices lists the voices anyone can speak with.
+func (h *handler) builtinVoices(w http.ResponseWriter, r *http.Request, _ app.User) {
+	respondList(w, r, h, h.svc.BuiltinVoices(), nil)
 }
 
 func (h *handler) listHistory(w http.ResponseWriter, r *http.Request, u app.User) {
@@ -81,11 +166,11 @@ func (h *handler) historyAudio(w http.ResponseWriter, r *http.Request, u app.Use
 	defer rc.Close()
 	if rs, ok := rc.(io.ReadSeeker); ok {
 		// Range requests let an <audio> element seek without a full download.
-		setAudioHeaders(w, s, 0)
+		setAudioHeaders(w.Header(), s, contentType(s.Format), 0)
 		http.ServeContent(w, r, "", s.CreatedAt, rs)
 		return
 	}
-	setAudioHeaders(w, s, s.SizeBytes)
+	setAudioHeaders(w.Header(), s, contentType(s.Format), s.SizeBytes)
 	w.WriteHeader(http.StatusOK)
 	if _, err := io.Copy(w, rc); err != nil {
 		// The status is sent; all that is left is to note the cut.

@@ -11,6 +11,9 @@ import (
 
 // CreateSynthesis inserts a history entry.
 func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
+	if s.ModelID == "" {
+		return db.createVoiceSynthesis(ctx, s)
+	}
 	// Selecting the model by owner keeps a history row from pointing at
 	// another user's model.
 	tag, err := db.pool.Exec(ctx, `INSERT INTO voice_synthesis_history (id, user_id, model_id,
@@ -25,14 +28,34 @@ func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
 	return affected(tag, "voice model")
 }
 
-const synthesisColumns = `id, user_id, model_id, text, format, speed, pitch, similarity,
+// createVoiceSynthesis inserts an entry in a built-in voice, which names no
+// model.
+func (db *DB) createVoiceSynthesis(ctx context.Context, s app.Synthesis) error {
+	if s.Voice == "" {
+		return app.Errorf(app.EInvalid, "a synthesis names a model or a built-in voice")
+	}
+	_, err := db.pool.Exec(ctx, `INSERT INTO voice_synthesis_history (id, user_id, voice,
+		text, format, speed, pitch, similarity, sample_rate, duration_seconds, size_bytes, audio_key,
+		created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		s.ID, s.UserID, s.Voice, s.Text, s.Format, s.Speed, s.Pitch, s.Similarity, s.SampleRate,
+		s.DurationSeconds, s.SizeBytes, s.AudioKey, s.CreatedAt)
+	return mapErr(err, "synthesis")
+}
+
+const synthesisColumns = `id, user_id, model_id, voice, text, format, speed, pitch, similarity,
 	sample_rate, duration_seconds, size_bytes, audio_key, created_at`
 
 func scanSynthesis(r pgx.Row) (app.Synthesis, error) {
-	var s app.Synthesis
+	var (
+		s     app.Synthesis
+		model *string
+	)
 	// Scanning into a **float64 leaves Similarity nil for a NULL column.
-	err := r.Scan(&s.ID, &s.UserID, &s.ModelID, &s.Text, &s.Format, &s.Speed, &s.Pitch,
+	err := r.Scan(&s.ID, &s.UserID, &model, &s.Voice, &s.Text, &s.Format, &s.Speed, &s.Pitch,
 		&s.Similarity, &s.SampleRate, &s.DurationSeconds, &s.SizeBytes, &s.AudioKey, &s.CreatedAt)
+	if model != nil {
+		s.ModelID = *model
+	}
 	s.CreatedAt = utc(s.CreatedAt)
 	return s, err
 }

@@ -153,3 +153,34 @@ func TestMigrateOldHistory(t *testing.T) {
 func BenchmarkStore(b *testing.B) {
 	apptest.BenchmarkStore(b, pgtest.Open(b))
 }
+
+// TestMigrateVoiceHistory takes a schema back to before built-in voices,
+// stores an entry as that schema did, and starts again: the entry must
+// keep its model and have no voice.
+func TestMigrateVoiceHistory(t *testing.T) {
+	ctx := t.Context()
+	dsn := pgtest.Schema(t)
+	pgtest.OpenDSN(t, dsn)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, q := range []string{
+		`DELETE FROM schema_migrations WHERE name LIKE '%/0004_synthesis_voice.sql'`,
+		`ALTER TABLE voice_synthesis_history DROP CONSTRAINT voice_synthesis_history_model_or_voice`,
+		`ALTER TABLE voice_synthesis_history DROP COLUMN voice`,
+		`ALTER TABLE voice_synthesis_history ALTER COLUMN model_id SET NOT NULL`,
+		`INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'x', now())`,
+		`INSERT INTO voice_models (id, user_id, name, status, engine, created_at, updated_at)
+			VALUES ('m1', 'u1', 'Old', 'ready', 'e', now(), now())`,
+		`INSERT INTO voice_synthesis_history (id, user_id, model_id, text, format, speed, pitch,
+			sample_rate, duration_seconds, size_bytes, audio_key, created_at, similarity)
+			VALUES ('s1', 'u1', 'm1', 'Old.', 'wav', 1.5, 0, 16000, 1, 100, 'audio/s1.wav', now(), 0.5)`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	apptest.CheckPreVoiceHistory(t, pgtest.OpenDSN(t, dsn))
+}

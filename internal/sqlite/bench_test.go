@@ -12,7 +12,6 @@ import (
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/app/apptest"
-	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/voice"
 )
@@ -24,8 +23,8 @@ func (idleEngine) Name() string { return "idle" }
 func (idleEngine) Clone(context.Context, []voice.Reference) ([]byte, error) {
 	return nil, errors.New("idle engine")
 }
-func (idleEngine) Synthesize(context.Context, []byte, string, voice.Options) (*audio.PCM, error) {
-	return nil, errors.New("idle engine")
+func (idleEngine) Stream(context.Context, voice.Speaker, *voice.Script, voice.Options, func(voice.Chunk) error) error {
+	return errors.New("idle engine")
 }
 
 // benchService is a Service on a file database with 200 users, each with

@@ -10,6 +10,9 @@ import (
 
 // CreateSynthesis inserts a history entry.
 func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
+	if s.ModelID == "" {
+		return db.createVoiceSynthesis(ctx, s)
+	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		// Selecting the model by owner keeps a history row from pointing at
 		// another user's model.
@@ -26,17 +29,35 @@ func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
 	})
 }
 
-const synthesisColumns = `id, user_id, model_id, text, format, speed, pitch, similarity,
+// createVoiceSynthesis inserts an entry in a built-in voice, which names no
+// model.
+func (db *DB) createVoiceSynthesis(ctx context.Context, s app.Synthesis) error {
+	if s.Voice == "" {
+		return app.Errorf(app.EInvalid, "a synthesis names a model or a built-in voice")
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO voice_synthesis_history (id, user_id, voice,
+			text, format, speed, pitch, similarity, sample_rate, duration_seconds, size_bytes, audio_key,
+			created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, s.UserID, s.Voice, s.Text, s.Format, s.Speed, s.Pitch, s.Similarity, s.SampleRate,
+			s.DurationSeconds, s.SizeBytes, s.AudioKey, micros(s.CreatedAt))
+		return mapErr(err, "synthesis")
+	})
+}
+
+const synthesisColumns = `id, user_id, model_id, voice, text, format, speed, pitch, similarity,
 	sample_rate, duration_seconds, size_bytes, audio_key, created_at`
 
 func scanSynthesis(r scanner) (app.Synthesis, error) {
 	var (
 		s       app.Synthesis
+		model   sql.NullString
 		created int64
 	)
 	// Scanning into a **float64 leaves Similarity nil for a NULL column.
-	err := r.Scan(&s.ID, &s.UserID, &s.ModelID, &s.Text, &s.Format, &s.Speed, &s.Pitch,
+	err := r.Scan(&s.ID, &s.UserID, &model, &s.Voice, &s.Text, &s.Format, &s.Speed, &s.Pitch,
 		&s.Similarity, &s.SampleRate, &s.DurationSeconds, &s.SizeBytes, &s.AudioKey, &created)
+	s.ModelID = model.String
 	s.CreatedAt = fromMicros(created)
 	return s, err
 }

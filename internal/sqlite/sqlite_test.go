@@ -168,3 +168,38 @@ func TestMigrateOldHistory(t *testing.T) {
 
 	apptest.CheckPreSimilarityHistory(t, openDB(t, path))
 }
+
+// TestMigrateVoiceHistory takes a database back to before built-in voices
+// (model_id required, no voice column), stores an entry as that schema
+// did, and starts again: the rebuilt table must keep the entry whole.
+func TestMigrateVoiceHistory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "voxclone.db")
+	db := openDB(t, path)
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`DELETE FROM schema_migrations WHERE name LIKE '%/0004_synthesis_voice.sql'`,
+		`DROP TABLE voice_synthesis_history`,
+		`CREATE TABLE voice_synthesis_history (id TEXT PRIMARY KEY,
+			user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			model_id TEXT NOT NULL REFERENCES voice_models (id) ON DELETE CASCADE,
+			text TEXT NOT NULL, format TEXT NOT NULL, speed REAL NOT NULL, pitch REAL NOT NULL,
+			sample_rate INTEGER NOT NULL, duration_seconds REAL NOT NULL, size_bytes INTEGER NOT NULL,
+			audio_key TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, similarity REAL)`,
+		`INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'x', 0)`,
+		`INSERT INTO voice_models (id, user_id, name, status, engine, created_at, updated_at)
+			VALUES ('m1', 'u1', 'Old', 'ready', 'e', 0, 0)`,
+		`INSERT INTO voice_synthesis_history (id, user_id, model_id, text, format, speed, pitch,
+			sample_rate, duration_seconds, size_bytes, audio_key, created_at, similarity)
+			VALUES ('s1', 'u1', 'm1', 'Old.', 'wav', 1.5, 0, 16000, 1, 100, 'audio/s1.wav', 0, 0.5)`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	apptest.CheckPreVoiceHistory(t, openDB(t, path))
+}

@@ -56,6 +56,9 @@ type Config struct {
 type Engine struct {
 	mode    Mode
 	workers int
+	// slots are the workers Stream renders on, shared by all streams so
+	// that concurrent requests share the cores rather than multiply.
+	slots chan struct{}
 }
 
 // New returns an engine.
@@ -66,7 +69,7 @@ func New(cfg Config) *Engine {
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
-	return &Engine{mode: cfg.Mode, workers: cfg.Workers}
+	return &Engine{mode: cfg.Mode, workers: cfg.Workers, slots: make(chan struct{}, cfg.Workers)}
 }
 
 // Name identifies the engine and its version; models record it. Version 2
@@ -155,7 +158,7 @@ func (e *Engine) speakAll(ctx context.Context, p *Profile, chunks []string, opt 
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			parts[i], errs[i] = e.speak(ctx, p, conv, c, opt, uint64(opt.Seed)+uint64(i))
+			parts[i], _, errs[i] = e.speak(ctx, p, conv, c, opt, uint64(opt.Seed)+uint64(i))
 		}()
 	}
 	wg.Wait()
@@ -163,7 +166,9 @@ func (e *Engine) speakAll(ctx context.Context, p *Profile, chunks []string, opt 
 }
 
 // speak renders one sentence with a copy of conv (nil in baseline mode).
-func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text string, opt Options, seed uint64) (*audio.PCM, error) {
+// It also returns the base synthesizer's result, whose phone and token
+// times hold for the rendered audio.
+func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text string, opt Options, seed uint64) (*audio.PCM, *flite.Result, error) {
 	if e.mode == ModeBaseline {
 		return speakBaseline(ctx, p, text, opt)
 	}
@@ -173,12 +178,12 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 	}
 	r, err := flite.Synthesize(ctx, p.Base.Voice, text, flite.Options{DurationStretch: stretch})
 	if err != nil {
-		return nil, fmt.Errorf("voice: base synthesis: %w", err)
+		return nil, nil, fmt.Errorf("voice: base synthesis: %w", err)
 	}
 	x := resampleTo(toFloat64(r.Audio.Samples), r.Audio.Rate, analysisRate)
 	par, err := analyzeBase(x, r.Phones)
 	if err != nil {
-		return nil, fmt.Errorf("voice: analysing base voice: %w", err)
+		return nil, nil, fmt.Errorf("voice: analysing base voice: %w", err)
 	}
 	c := conv.forSentence()
 	periodic := periodicFrames(x, par.F0, analysisRate, synthHop)
@@ -187,13 +192,13 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 	par.Aperiodicity, err = world.Aperiodicity(x, analysisRate, par.F0, synthHop, par.FFTSize,
 		world.AperiodicityOptions{Mode: world.Template, TemplateDB: c.apDB})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	y, err := world.Synthesize(par, world.SynthesisOptions{Seed: seed})
 	if err != nil {
-		return nil, fmt.Errorf("voice: vocoder: %w", err)
+		return nil, nil, fmt.Errorf("voice: vocoder: %w", err)
 	}
-	return &audio.PCM{Rate: analysisRate, Channels: 1, Samples: f32s(y)}, nil
+	return &audio.PCM{Rate: analysisRate, Channels: 1, Samples: f32s(y)}, r, nil
 }
 
 // analyzeBase measures F0 and the envelope of clean base-voice audio. The
@@ -215,15 +220,15 @@ func analyzeBase(x []float64, phones []flite.Phone) (*world.Params, error) {
 
 // speakBaseline renders with flite alone, its intonation target set to the
 // speaker's F0 statistics (rms ignores the target).
-func speakBaseline(ctx context.Context, p *Profile, text string, opt Options) (*audio.PCM, error) {
+func speakBaseline(ctx context.Context, p *Profile, text string, opt Options) (*audio.PCM, *flite.Result, error) {
 	fo := flite.Options{DurationStretch: durationStretch(opt.Speed)}
 	med := math.Exp(float64(p.Prosody.LogF0Median) + opt.Pitch*math.Ln2/12)
 	fo.F0Mean, fo.F0Stddev = med, med*float64(p.Prosody.LogF0SD)
 	r, err := flite.Synthesize(ctx, p.Base.Voice, text, fo)
 	if err != nil {
-		return nil, fmt.Errorf("voice: base synthesis: %w", err)
+		return nil, nil, fmt.Errorf("voice: base synthesis: %w", err)
 	}
-	return r.Audio, nil
+	return r.Audio, r, nil
 }
 
 // DefaultSimilarity is the strength of the spectral conversion when the

@@ -124,11 +124,17 @@ func (p *page) speak(t *testing.T) {
 	p.clickIn(t, "voices-list", "Evening narrator", "Speak")
 	p.waitJS(t, `idle() && !$("view-speak").hidden && $("speak-voice").value === `+jsString(p.voiceID), 10*time.Second)
 	p.do(t, 10*time.Second, chromedp.SendKeys(chromedp.ID("speak-text"), sentence))
-	if got := evalJS[string](t, p, `$("speak-count").textContent`); got != "44 / 5,000" {
-		t.Errorf("counter %q, want %q", got, "44 / 5,000")
+	if got := evalJS[string](t, p, `$("speak-count").textContent`); got != "44 / 100,000" {
+		t.Errorf("counter %q, want %q", got, "44 / 100,000")
 	}
-	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("speak-submit")))
-	p.waitJS(t, `!$("speak-result").hidden`, 120*time.Second)
+	// WAV cannot be played piece by piece: it plays once complete.
+	p.do(t, 10*time.Second,
+		chromedp.SetValue(chromedp.ID("speak-format"), "wav"),
+		chromedp.Click(chromedp.ID("speak-submit")))
+	p.waitJS(t, `!$("speak-result").hidden && $("speak-result").dataset.state === "done"`, 120*time.Second)
+	if words := evalJS[string](t, p, `[...$("speak-reader").querySelectorAll(".word")].map((w) => w.textContent).join(" ")`); words+"." != sentence {
+		t.Errorf("the reader shows the words %q, want those of %q", words, sentence)
+	}
 	// A playable source: the browser decoded the header and knows the length.
 	p.waitJS(t, `$("speak-audio").readyState >= 1 && $("speak-audio").duration > 0.5 && isFinite($("speak-audio").duration)`, 20*time.Second)
 	dl := evalJS[map[string]string](t, p, `({href: $("speak-download").href, name: $("speak-download").download})`)

@@ -21,6 +21,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"ModelDelete":  testModelDelete,
 		"History":      testHistory,
 		"HistorySim":   testHistorySimilarity,
+		"HistoryVoice": testHistoryVoice,
 		"RateLimit":    testRateLimit,
 		"RateParallel": testRateParallel,
 		"RateRelease":  testRateRelease,

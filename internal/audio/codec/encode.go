@@ -23,8 +23,8 @@ type EncodeOptions struct {
 	SampleRate int
 	// Float writes 32-bit float WAV instead of 16-bit PCM (WAV only).
 	Float bool
-	// Bitrate in kbit/s for MP3 and Opus; 0 picks a speech-friendly default
-	// (Opus 32 per channel, MP3 VBR quality 4).
+	// Bitrate in kbit/s for MP3, Opus and AAC; 0 picks a speech-friendly
+	// default (Opus 32 and AAC 48 per channel, MP3 VBR quality 4).
 	Bitrate int
 }
 
@@ -71,6 +71,8 @@ func (c *Codec) Encode(ctx context.Context, w io.Writer, pcm *audio.PCM, f audio
 		return buffered(w, func(bw io.Writer) error { return encodeFLAC(bw, pcm) })
 	case audio.FormatMP3, audio.FormatOpus:
 		return c.encodeFFmpeg(ctx, w, pcm, f, opt)
+	case audio.FormatAAC:
+		return c.encodeStream(ctx, w, pcm, f, opt)
 	}
 	return fmt.Errorf("codec: cannot write %q (outputs: %s): %w", f, outputNames(), audio.ErrUnsupportedFormat)
 }
@@ -89,10 +91,26 @@ func outputRate(in int, f audio.Format, want int) (int, error) {
 	switch f {
 	case audio.FormatOpus:
 		return atOrAbove(opusRates, want), nil
-	case audio.FormatMP3:
+	case audio.FormatMP3, audio.FormatAAC:
+		// ADTS AAC has the same sampling frequencies as MP3 in this range.
 		return atOrAbove(mp3Rates, want), nil
 	}
 	return want, nil
+}
+
+// encodeStream encodes a whole PCM through a StreamEncoder, for formats
+// only written as streams.
+func (c *Codec) encodeStream(ctx context.Context, w io.Writer, p *audio.PCM, f audio.Format, opt EncodeOptions) error {
+	opt.SampleRate = p.Rate
+	e, err := c.NewStreamEncoder(ctx, w, f, p.Rate, p.Channels, opt)
+	if err != nil {
+		return err
+	}
+	werr := e.Write(p)
+	if err := e.Close(); werr == nil {
+		werr = err
+	}
+	return werr
 }
 
 func atOrAbove(rates []int, want int) int {
@@ -150,7 +168,7 @@ func ContentType(f audio.Format) string {
 
 // OutputFormats lists the formats Encode writes.
 func OutputFormats() []audio.Format {
-	return []audio.Format{audio.FormatWAV, audio.FormatMP3, audio.FormatOpus, audio.FormatFLAC, audio.FormatPCM, audio.FormatULaw}
+	return []audio.Format{audio.FormatWAV, audio.FormatMP3, audio.FormatOpus, audio.FormatAAC, audio.FormatFLAC, audio.FormatPCM, audio.FormatULaw}
 }
 
 func outputNames() string {
@@ -168,7 +186,8 @@ var formatNames = map[string]audio.Format{
 	"mp3":  audio.FormatMP3,
 	"opus": audio.FormatOpus, "ogg": audio.FormatOpus, "oga": audio.FormatOpus,
 	"flac": audio.FormatFLAC,
-	"pcm":  audio.FormatPCM, "raw": audio.FormatPCM, "s16le": audio.FormatPCM,
+	"aac":  audio.FormatAAC, "adts": audio.FormatAAC,
+	"pcm": audio.FormatPCM, "raw": audio.FormatPCM, "s16le": audio.FormatPCM,
 	"ulaw": audio.FormatULaw, "mulaw": audio.FormatULaw, "u-law": audio.FormatULaw, "μlaw": audio.FormatULaw,
 }
 

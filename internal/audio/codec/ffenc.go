@@ -8,10 +8,6 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/mewkiz/flac"
-	"github.com/mewkiz/flac/frame"
-	"github.com/mewkiz/flac/meta"
-
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/ffmpeg"
 	"github.com/voxclone/voxclone/internal/audio/wav"
@@ -97,46 +93,6 @@ func wavBytes(p *audio.PCM, enc wav.Encoding) ([]byte, error) {
 		return nil, fmt.Errorf("codec: %w", err)
 	}
 	return b.Bytes(), nil
-}
-
-// flacBlock is the reference encoder's default block size.
-const flacBlock = 4096
-
-// encodeFLAC writes 16-bit FLAC in pure Go (fixed-predictor subframes). The
-// stream header carries the total sample count, so the output needs no
-// seeking back and can go straight to a network writer.
-func encodeFLAC(w io.Writer, p *audio.PCM) error {
-	if p.Channels > 8 {
-		return fmt.Errorf("flac: %d channels: %w", p.Channels, audio.ErrUnsupportedFormat)
-	}
-	info := &meta.StreamInfo{
-		BlockSizeMin: flacBlock, BlockSizeMax: flacBlock,
-		SampleRate: uint32(p.Rate), NChannels: uint8(p.Channels), BitsPerSample: 16,
-		NSamples: uint64(p.Frames()),
-	}
-	enc, err := flac.NewEncoder(nopCloser{w}, info)
-	if err != nil {
-		return err
-	}
-	ch, n := p.Channels, p.Frames()
-	for num, start := uint64(0), 0; start < n; num, start = num+1, start+flacBlock {
-		bs := min(flacBlock, n-start)
-		fr := &frame.Frame{Header: frame.Header{
-			HasFixedBlockSize: true, BlockSize: uint16(bs), SampleRate: uint32(p.Rate),
-			Channels: frame.Channels(ch - 1), BitsPerSample: 16, Num: num,
-		}}
-		for c := 0; c < ch; c++ {
-			sf := &frame.Subframe{SubHeader: frame.SubHeader{Pred: frame.PredVerbatim}, NSamples: bs, Samples: make([]int32, bs)}
-			for i := range sf.Samples {
-				sf.Samples[i] = int32(wav.Quantize16(p.Samples[(start+i)*ch+c]))
-			}
-			fr.Subframes = append(fr.Subframes, sf)
-		}
-		if err := enc.WriteFrame(fr); err != nil {
-			return err
-		}
-	}
-	return enc.Close()
 }
 
 type nopCloser struct{ io.Writer }

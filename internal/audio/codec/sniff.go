@@ -2,10 +2,11 @@
 // by sniffing the bytes (never the file name), and encodes PCM to the
 // output formats voxclone serves. WAV, MP3 and FLAC are decoded in pure Go;
 // Ogg (Vorbis, Opus), WebM and M4A go through ffmpeg. WAV, raw PCM, μ-law
-// and FLAC are encoded in pure Go; MP3 through lame (or ffmpeg without it)
-// and Opus through ffmpeg.
+// and FLAC are encoded in pure Go; MP3 through lame (or ffmpeg without it),
+// Opus and ADTS AAC through ffmpeg. Encode writes a whole PCM at once;
+// NewStreamEncoder writes audio that arrives in pieces as it arrives.
 //
-// Decode and Encode are safe for concurrent use.
+// Decode, Encode and NewStreamEncoder are safe for concurrent use.
 package codec
 
 import (

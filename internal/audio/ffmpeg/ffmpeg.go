@@ -29,6 +29,16 @@ type Runner interface {
 	Start(ctx context.Context, stdin []byte, args ...string) (io.ReadCloser, error)
 }
 
+// StreamRunner starts a program that reads its input while it runs, for
+// encoding audio as it is produced: stdin is copied to the process until
+// it returns io.EOF (or another error, which fails the run), and stdout
+// is returned as Runner.Start's is. There is no time limit beyond ctx, as
+// a stream lasts as long as its producer; cancelling ctx kills the
+// process. Exec and Command implement it.
+type StreamRunner interface {
+	StartStream(ctx context.Context, stdin io.Reader, args ...string) (io.ReadCloser, error)
+}
+
 // Output runs r and returns its stdout, at most maxOut bytes; more fails
 // with audio.ErrTooLarge and stops the process.
 func Output(ctx context.Context, r Runner, stdin []byte, maxOut int64, args ...string) ([]byte, error) {
@@ -65,7 +75,10 @@ const DefaultTimeout = 60 * time.Second
 // say what went wrong, the banner before them does not.
 const stderrTail = 2048
 
-var _ Runner = (*Exec)(nil)
+var (
+	_ Runner       = (*Exec)(nil)
+	_ StreamRunner = (*Exec)(nil)
+)
 
 // Error is a failed run.
 type Error struct {
@@ -100,7 +113,17 @@ func (x *Exec) Start(ctx context.Context, stdin []byte, args ...string) (io.Read
 	// -nostdin stops ffmpeg reading keystrokes from stdin; "-i pipe:0"
 	// still reads the input from it.
 	full := append([]string{"-hide_banner", "-nostdin", "-loglevel", "error"}, args...)
-	return start(ctx, path, x.Timeout, stdin, full, args)
+	return start(ctx, path, x.Timeout, bytes.NewReader(stdin), full, args)
+}
+
+// StartStream implements StreamRunner.
+func (x *Exec) StartStream(ctx context.Context, stdin io.Reader, args ...string) (io.ReadCloser, error) {
+	path := x.Path
+	if path == "" {
+		path = "ffmpeg"
+	}
+	full := append([]string{"-hide_banner", "-nostdin", "-loglevel", "error"}, args...)
+	return start(ctx, path, -1, stdin, full, args)
 }
 
 // Command runs another program with the same bounds as Exec: used for the
@@ -111,20 +134,35 @@ type Command struct {
 	Timeout time.Duration
 }
 
-var _ Runner = (*Command)(nil)
+var (
+	_ Runner       = (*Command)(nil)
+	_ StreamRunner = (*Command)(nil)
+)
 
 // Start implements Runner.
 func (x *Command) Start(ctx context.Context, stdin []byte, args ...string) (io.ReadCloser, error) {
-	return start(ctx, x.Path, x.Timeout, stdin, args, args)
+	return start(ctx, x.Path, x.Timeout, bytes.NewReader(stdin), args, args)
 }
 
-func start(ctx context.Context, path string, timeout time.Duration, stdin []byte, full, args []string) (io.ReadCloser, error) {
-	if timeout <= 0 {
+// StartStream implements StreamRunner.
+func (x *Command) StartStream(ctx context.Context, stdin io.Reader, args ...string) (io.ReadCloser, error) {
+	return start(ctx, x.Path, -1, stdin, args, args)
+}
+
+// start runs the program; a negative timeout leaves the run bounded by ctx
+// alone.
+func start(ctx context.Context, path string, timeout time.Duration, stdin io.Reader, full, args []string) (io.ReadCloser, error) {
+	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	var cancel context.CancelFunc
+	if timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	} else {
+		ctx, cancel = context.WithCancel(ctx)
+	}
 	cmd := exec.CommandContext(ctx, path, full...)
-	cmd.Stdin = bytes.NewReader(stdin)
+	cmd.Stdin = stdin
 	tail := &tailBuffer{max: stderrTail}
 	cmd.Stderr = tail
 	cmd.WaitDelay = 2 * time.Second

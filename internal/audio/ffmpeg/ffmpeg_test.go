@@ -93,3 +93,42 @@ func TestCommandErrNotFound(t *testing.T) {
 		t.Errorf("err = %v, want *Error naming lame", err)
 	}
 }
+
+// TestStartStreamEchoesAsItGoes feeds cat through a pipe: each write comes
+// back before the input ends, and the run ends cleanly when it does.
+func TestStartStreamEchoesAsItGoes(t *testing.T) {
+	pr, pw := io.Pipe()
+	rc, err := (&Command{Path: "/bin/cat"}).StartStream(context.Background(), pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range []string{"first", "second"} {
+		go pw.Write([]byte(msg))
+		buf := make([]byte, len(msg))
+		if _, err := io.ReadFull(rc, buf); err != nil || string(buf) != msg {
+			t.Fatalf("read %q, %v; want %q while the input is still open", buf, err, msg)
+		}
+	}
+	pw.Close()
+	if rest, err := io.ReadAll(rc); err != nil || len(rest) != 0 {
+		t.Errorf("after the input ended: %q, %v", rest, err)
+	}
+	if err := rc.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}
+
+// TestStartStreamErrInput fails the run when the input fails.
+func TestStartStreamErrInput(t *testing.T) {
+	pr, pw := io.Pipe()
+	rc, err := (&Command{Path: "/bin/cat"}).StartStream(context.Background(), pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("producer failed")
+	pw.CloseWithError(boom)
+	_, _ = io.ReadAll(rc)
+	if err := rc.Close(); !errors.Is(err, boom) {
+		t.Errorf("Close = %v, want the input's error", err)
+	}
+}

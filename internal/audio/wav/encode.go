@@ -36,6 +36,9 @@ type Encoder struct {
 	buf     []byte
 	ch      int
 	written int64 // data bytes
+	// unsized streams have no length in the header, so a reader takes
+	// every byte to the end as audio: a pad byte would be one more sample.
+	unsized bool
 }
 
 // NewEncoder writes the header for frames sample frames of channels
@@ -59,7 +62,7 @@ func NewEncoder(w io.Writer, rate, channels int, enc Encoding, frames int) (*Enc
 	if _, err := w.Write(h); err != nil {
 		return nil, fmt.Errorf("wav: writing header: %w", err)
 	}
-	return &Encoder{w: w, enc: enc, ch: channels}, nil
+	return &Encoder{w: w, enc: enc, ch: channels, unsized: frames < 0}, nil
 }
 
 // header builds RIFF, fmt and (for non-PCM encodings, which the spec asks
@@ -123,10 +126,11 @@ func (e *Encoder) Write(samples []float32) error {
 	return nil
 }
 
-// Close pads the data chunk to an even length, as RIFF requires. It does not
-// close the underlying writer.
+// Close pads the data chunk to an even length, as RIFF requires, unless
+// the header left the length unknown. It does not close the underlying
+// writer.
 func (e *Encoder) Close() error {
-	if e.written%2 == 1 {
+	if e.written%2 == 1 && !e.unsized {
 		if _, err := e.w.Write([]byte{0}); err != nil {
 			return fmt.Errorf("wav: padding: %w", err)
 		}
@@ -183,7 +187,7 @@ func Encode(w io.Writer, p *audio.PCM, enc Encoding) error {
 // NewBodyEncoder returns an encoder that writes samples with no header: raw
 // s16le for PCM16, raw μ-law bytes for MuLaw.
 func NewBodyEncoder(w io.Writer, channels int, enc Encoding) *Encoder {
-	return &Encoder{w: w, enc: enc, ch: max(1, channels)}
+	return &Encoder{w: w, enc: enc, ch: max(1, channels), unsized: true}
 }
 
 // Quantize16 converts a float sample to 16-bit PCM the way the encoder

@@ -32,7 +32,55 @@ typedef struct {
 	int nphones;
 	char **names;     // malloc'd array of malloc'd strings
 	float *ends;      // malloc'd
+	int ntokens;
+	char **tnames;    // the tokens of the text as flite split it
+	int *twords;      // how many words each token was read as
+	float *tstarts;   // start and end of each token's speech, -1 if none
+	float *tends;
 } vc_result;
+
+// vc_word_span finds when a word is spoken: from the end of the segment
+// before its first segment to the end of its last one.
+static int vc_word_span(cst_item *w, float *start, float *end) {
+	cst_item *sw = item_as(w, "SylStructure");
+	if (sw == NULL) return 0;
+	cst_item *s1 = item_daughter(sw), *sn = item_last_daughter(sw);
+	if (s1 == NULL || sn == NULL) return 0;
+	cst_item *g1 = item_daughter(s1), *gn = item_last_daughter(sn);
+	if (g1 == NULL || gn == NULL) return 0;
+	cst_item *prev = item_prev(item_as(g1, "Segment"));
+	*start = prev ? item_feat_float(prev, "end") : 0;
+	*end = item_feat_float(gn, "end");
+	return 1;
+}
+
+// vc_tokens copies out the Token relation: each token of the input text
+// with the span of the words it was read as.
+static void vc_tokens(cst_utterance *u, vc_result *out) {
+	int n = 0;
+	cst_item *t;
+	for (t = relation_head(utt_relation(u, "Token")); t; t = item_next(t)) n++;
+	out->ntokens = n;
+	out->tnames = malloc(sizeof(char *) * (n > 0 ? n : 1));
+	out->twords = malloc(sizeof(int) * (n > 0 ? n : 1));
+	out->tstarts = malloc(sizeof(float) * (n > 0 ? n : 1));
+	out->tends = malloc(sizeof(float) * (n > 0 ? n : 1));
+	int i = 0;
+	for (t = relation_head(utt_relation(u, "Token")); t; t = item_next(t), i++) {
+		out->tnames[i] = strdup(item_feat_string(t, "name"));
+		out->twords[i] = 0;
+		out->tstarts[i] = -1;
+		out->tends[i] = -1;
+		cst_item *w;
+		for (w = item_daughter(t); w; w = item_next(w)) {
+			float a, b;
+			out->twords[i]++;
+			if (!vc_word_span(w, &a, &b)) continue;
+			if (out->tstarts[i] < 0) out->tstarts[i] = a;
+			out->tends[i] = b;
+		}
+	}
+}
 
 static int vc_synth(cst_voice *v, const char *text, float stretch,
 		float f0mean, float f0std, vc_result *out) {
@@ -66,6 +114,7 @@ static int vc_synth(cst_voice *v, const char *text, float stretch,
 		out->names[i] = strdup(item_feat_string(s, "name"));
 		out->ends[i] = item_feat_float(s, "end");
 	}
+	vc_tokens(u, out);
 	delete_utterance(u);
 	return 0;
 }
@@ -75,6 +124,11 @@ static void vc_free(vc_result *r) {
 	free(r->names);
 	free(r->ends);
 	free(r->samples);
+	for (int i = 0; i < r->ntokens; i++) free(r->tnames[i]);
+	free(r->tnames);
+	free(r->twords);
+	free(r->tstarts);
+	free(r->tends);
 }
 
 static float vc_getf(cst_voice *v, const char *name) {
@@ -129,8 +183,9 @@ func (v cVoice) getf(name string) float64 {
 	return float64(C.vc_getf(v.p, cn))
 }
 
-// synth runs flite on text and copies out the samples and phone segments.
-func (v cVoice) synth(text string, stretch, f0mean, f0std float64) (rate int, samples []int16, phones []Phone, err error) {
+// synth runs flite on text and copies out the samples, phone segments and
+// tokens.
+func (v cVoice) synth(text string, stretch, f0mean, f0std float64) (rate int, samples []int16, phones []Phone, tokens []Token, err error) {
 	if f0mean <= 0 {
 		f0mean, f0std = v.f0Mean, v.f0Std
 	}
@@ -140,7 +195,7 @@ func (v cVoice) synth(text string, stretch, f0mean, f0std float64) (rate int, sa
 	var r C.vc_result
 	rc := C.vc_synth(v.p, ct, C.float(stretch), C.float(f0mean), C.float(f0std), &r)
 	if rc != 0 {
-		return 0, nil, nil, errors.New("flite: synthesis produced no waveform")
+		return 0, nil, nil, nil, errors.New("flite: synthesis produced no waveform")
 	}
 	defer C.vc_free(&r)
 	n := int(r.nsamples)
@@ -153,5 +208,18 @@ func (v cVoice) synth(text string, stretch, f0mean, f0std float64) (rate int, sa
 	for i := range phones {
 		phones[i] = Phone{Name: C.GoString(C.vc_name(r.names, C.int(i))), End: float64(ends[i])}
 	}
-	return int(r.rate), samples, phones, nil
+	return int(r.rate), samples, phones, cTokens(&r), nil
+}
+
+func cTokens(r *C.vc_result) []Token {
+	n := int(r.ntokens)
+	words := unsafe.Slice((*C.int)(unsafe.Pointer(r.twords)), n)
+	starts := unsafe.Slice((*C.float)(unsafe.Pointer(r.tstarts)), n)
+	ends := unsafe.Slice((*C.float)(unsafe.Pointer(r.tends)), n)
+	tokens := make([]Token, n)
+	for i := range tokens {
+		tokens[i] = Token{Name: C.GoString(C.vc_name(r.tnames, C.int(i))), Words: int(words[i]),
+			Start: float64(starts[i]), End: float64(ends[i])}
+	}
+	return tokens
 }

@@ -1,6 +1,7 @@
 // Package flite speaks English text with the flite synthesizer's built-in
 // voices (linked through cgo) and reports the phone segmentation flite
-// used, so later stages can analyse the audio cheaply and per phone.
+// used, so later stages can analyse the audio cheaply and per phone, and
+// when each token of the text is spoken, for word timings.
 //
 // flite voices keep per-call settings in shared state and are not safe for
 // concurrent use. Their noise excitation also draws on the C library's one
@@ -37,11 +38,23 @@ type Phone struct {
 	End  float64 // seconds from the start of the audio
 }
 
-// Result is one synthesis: mono audio at the voice's rate and the phones
-// in order; no phone ends after the audio.
+// Token is one whitespace-separated token of the text as flite read it,
+// with the time its words are spoken. Name is the token without the
+// punctuation around it. A token read as no words (Words 0) has Start and
+// End −1.
+type Token struct {
+	Name       string
+	Words      int
+	Start, End float64 // seconds from the start of the audio
+}
+
+// Result is one synthesis: mono audio at the voice's rate, the phones in
+// order, and the text's tokens in order; no phone or token ends after the
+// audio.
 type Result struct {
 	Audio  *audio.PCM
 	Phones []Phone
+	Tokens []Token
 }
 
 // Options adjust one synthesis. The zero value uses the voice's defaults.
@@ -122,7 +135,7 @@ func Synthesize(ctx context.Context, voice, text string, opt Options) (*Result, 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	rate, pcm16, phones, err := s.v.synth(text, stretch, opt.F0Mean, opt.F0Stddev)
+	rate, pcm16, phones, tokens, err := s.v.synth(text, stretch, opt.F0Mean, opt.F0Stddev)
 	<-sem
 	if err != nil {
 		return nil, err
@@ -136,5 +149,10 @@ func Synthesize(ctx context.Context, voice, text string, opt Options) (*Result, 
 	for i := range phones {
 		phones[i].End = min(phones[i].End, dur)
 	}
-	return &Result{Audio: &audio.PCM{Rate: rate, Channels: 1, Samples: samples}, Phones: phones}, nil
+	for i := range tokens {
+		if tokens[i].Words > 0 && tokens[i].Start >= 0 {
+			tokens[i].Start, tokens[i].End = min(tokens[i].Start, dur), min(tokens[i].End, dur)
+		}
+	}
+	return &Result{Audio: &audio.PCM{Rate: rate, Channels: 1, Samples: samples}, Phones: phones, Tokens: tokens}, nil
 }

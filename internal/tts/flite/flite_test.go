@@ -273,3 +273,41 @@ func rssMB(t *testing.T) float64 {
 	pages, _ := strconv.Atoi(f[1])
 	return float64(pages*os.Getpagesize()) / 1e6
 }
+
+// TestTokens: each whitespace token of the text comes back in order with
+// the span of its words, spans in order and inside the audio, and the
+// stretch stretches them.
+func TestTokens(t *testing.T) {
+	const text = "Hello there, ninety-nine red balloons went up."
+	want := strings.Fields(text)
+	for _, v := range []string{"slt", "rms"} {
+		var prevDur float64
+		for _, stretch := range []float64{1, 1.5} {
+			r, err := Synthesize(context.Background(), v, text, Options{DurationStretch: stretch})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Tokens) != len(want) {
+				t.Fatalf("%s: %d tokens %+v, want %d", v, len(r.Tokens), r.Tokens, len(want))
+			}
+			last := 0.0
+			for i, tk := range r.Tokens {
+				if !strings.HasPrefix(want[i], tk.Name) || tk.Words < 1 {
+					t.Errorf("%s token %d = %+v, want %q read as words", v, i, tk, want[i])
+				}
+				if tk.Start < last-1e-6 || tk.End <= tk.Start || tk.End > r.Audio.Seconds() {
+					t.Errorf("%s token %q spans %.3f–%.3f after %.3f in %.3f s of audio", v, tk.Name, tk.Start, tk.End, last, r.Audio.Seconds())
+				}
+				last = tk.End
+			}
+			if w := r.Tokens[2]; w.Words != 2 {
+				t.Errorf("%s: %q read as %d words, want 2", v, w.Name, w.Words)
+			}
+			dur := r.Tokens[len(want)-1].End - r.Tokens[0].Start
+			if prevDur > 0 && dur < 1.3*prevDur {
+				t.Errorf("%s: words last %.2f s at stretch 1.5, %.2f s at 1", v, dur, prevDur)
+			}
+			prevDur = dur
+		}
+	}
+}

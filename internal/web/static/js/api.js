@@ -163,6 +163,51 @@ export async function synthesize(params, signal) {
   return { blob, id: res.headers.get("X-Synthesis-Id") || "", type: res.headers.get("Content-Type") || blob.type };
 }
 
+/**
+ * synthesizeEvents speaks as the server renders: it yields the server-sent
+ * events of the answer as {event, data} (start, words, audio, done; an
+ * error event is thrown as an ApiError). Errors the server finds before it
+ * starts are thrown as usual.
+ */
+export async function* synthesizeEvents(params, signal) {
+  const res = await request("POST", "/api/voice/synthesize", { json: { ...params, stream_format: "sse" }, raw: true, signal });
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = "";
+  for (;;) {
+    let chunk;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      if (err.name === "AbortError") throw err;
+      throw new ApiError(0, "network", "");
+    }
+    if (chunk.done) break;
+    buf += chunk.value;
+    let end;
+    while ((end = buf.indexOf("\n\n")) >= 0) {
+      const ev = parseEvent(buf.slice(0, end));
+      buf = buf.slice(end + 2);
+      if (ev.event === "error") throw new ApiError(500, ev.data?.error?.code, ev.data?.error?.message);
+      yield ev;
+    }
+  }
+}
+
+/** parseEvent reads one server-sent event: "event: x" and "data: {json}" lines. */
+export function parseEvent(text) {
+  const ev = { event: "message", data: null };
+  let data = "";
+  for (const line of text.split("\n")) {
+    if (line.startsWith("event:")) ev.event = line.slice(6).trim();
+    else if (line.startsWith("data:")) data += line.slice(5).trim();
+  }
+  ev.data = data ? JSON.parse(data) : null;
+  return ev;
+}
+
+/** builtinVoices lists the voices anyone can speak with, without cloning. */
+export const builtinVoices = async () => items(await request("GET", "/api/voice/builtin-voices"));
+
 /** history returns one page {items, next_cursor}. */
 export function history(limit, cursor) {
   const q = new URLSearchParams({ limit: String(limit) });

@@ -151,7 +151,7 @@ export function fmtBytes(n) {
 /** extFor picks a download file extension from a format or MIME type. */
 export function extFor(formatOrType) {
   const t = (formatOrType || "").toLowerCase();
-  for (const ext of ["wav", "mp3", "flac", "opus", "ogg"]) {
+  for (const ext of ["wav", "mp3", "flac", "opus", "ogg", "aac"]) {
     if (t.includes(ext)) return ext;
   }
   if (t.includes("mpeg")) return "mp3";

@@ -70,7 +70,7 @@ async function loadPageNow() {
 }
 
 function row(h) {
-  const voice = names.get(h.model_id) || "Deleted voice";
+  const voice = h.voice ? `${h.voice} (built-in)` : names.get(h.model_id) || "Deleted voice";
   const meta = [voice, fmtDate(h.created_at), fmtSeconds(h.duration_seconds, true),
     (h.format || "").toUpperCase()].filter(Boolean).join(" · ");
   const play = el("button", { type: "button", text: "Play", "aria-label": `Play: ${short(h.text, 40)}` });
