@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voxclone/voxclone/internal/speechtest"
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
@@ -32,7 +31,7 @@ func inspectJSON(t *testing.T, stdin []byte, args ...string) map[string]any {
 }
 
 func TestInspectAndConvert(t *testing.T) {
-	in := speechtest.WAVs(t, "librispeech_1688")[0]
+	in := speechFile(t, t.TempDir(), "reading", "slt", 12)
 	m := inspectJSON(t, nil, in)
 	for _, k := range []string{"duration_seconds", "speech_seconds", "sample_rate", "channels", "format",
 		"loudness_lufs", "true_peak_dbtp", "snr_db", "clipping_ratio", "score", "warnings"} {
@@ -69,8 +68,8 @@ func TestInspectAndConvert(t *testing.T) {
 // TestConvertErrors checks each refusal says what is wrong, exits 1 and
 // writes no output file.
 func TestConvertErrors(t *testing.T) {
-	in := speechtest.WAVs(t, "cmuarctic_axb")[0]
 	dir := t.TempDir()
+	in := speechFile(t, t.TempDir(), "short", "slt", 2)
 	for _, tt := range []struct {
 		name string
 		args []string
@@ -103,7 +102,7 @@ func TestInspectProfile(t *testing.T) {
 	prof := filepath.Join(dir, "me.wav")
 	var stderr bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "" }}
-	if code := run(context.Background(), env, append([]string{"clone", "-o", prof}, speechtest.WAVs(t, "vctk_p225")...)); code != 0 {
+	if code := run(context.Background(), env, []string{"clone", "-o", prof, speechFile(t, dir, "reading", "slt", 30)}); code != 0 {
 		t.Fatalf("clone exit %d: %s", code, stderr.String())
 	}
 	data := mustRead(t, prof)
