@@ -101,3 +101,43 @@ func hasGoSource(dir string) bool {
 	}
 	return false
 }
+
+// TestCIRequiresEverySuite: every suite that skips when a dependency is
+// missing has a VOXCLONE_TEST_*=required switch; .ci/run must set each, so
+// CI fails rather than skips, and the README must name each.
+func TestCIRequiresEverySuite(t *testing.T) {
+	root := filepath.Join("..", "..")
+	switches := map[string]bool{}
+	name := regexp.MustCompile(`"(VOXCLONE_TEST_[A-Z]+)"`)
+	filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil || !strings.Contains(string(src), `== "required"`) {
+			return err
+		}
+		for _, m := range name.FindAllStringSubmatch(string(src), -1) {
+			switches[m[1]] = true
+		}
+		return nil
+	})
+	for _, want := range []string{"VOXCLONE_TEST_POSTGRES", "VOXCLONE_TEST_BROWSER", "VOXCLONE_TEST_SPEECH"} {
+		if !switches[want] {
+			t.Errorf("no test reads %s=required any more; found %v", want, switches)
+		}
+	}
+	ci, err := os.ReadFile(filepath.Join(root, ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := readmeSection(t, "## Tests")
+	for s := range switches {
+		if !regexp.MustCompile(`(?m)^export ` + s + `=required$`).Match(ci) {
+			t.Errorf(".ci/run does not export %s=required", s)
+		}
+		if !strings.Contains(tests, "`"+s+"=required`") {
+			t.Errorf("the README's Tests section does not explain %s=required", s)
+		}
+	}
+}
