@@ -27,7 +27,9 @@ const (
 // and requires 10–300 s of speech (EUnprocessable). The original bytes are
 // kept, under a server-made key, with the metadata and quality report.
 // An empty name becomes "Recording <date>"; names are at most 100
-// characters and transcripts 5,000.
+// characters and transcripts 5,000. The upload is charged to the budget in
+// ctx (ChargeBudget) once its container is recognised, before decoding and
+// analysis, which may take a second of CPU.
 func (s *Service) UploadSample(ctx context.Context, userID string, in UploadInput) (Sample, error) {
 	now := s.now()
 	name, err := cleanName(in.Name, "Recording "+now.Format("2006-01-02 15:04"), "sample name", maxNameRunes)
@@ -40,6 +42,12 @@ func (s *Service) UploadSample(ctx context.Context, userID string, in UploadInpu
 	}
 	data, err := s.readUpload(in.Data)
 	if err != nil {
+		return Sample{}, err
+	}
+	if codec.Sniff(data) == audio.FormatUnknown {
+		return Sample{}, decodeError(ctx, audio.FormatUnknown, audio.ErrUnsupportedFormat)
+	}
+	if err := ChargeBudget(ctx); err != nil {
 		return Sample{}, err
 	}
 	pcm, format, err := codec.Decode(ctx, data)

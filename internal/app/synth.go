@@ -17,12 +17,16 @@ import (
 // Synthesize speaks text (1–MaxTextRunes characters) in one of the user's
 // ready models or a built-in voice and returns the history entry with the
 // encoded audio, a complete file (a WAV or MP3 that states its length).
-// Options and errors are StartSpeech's; unlike it, Synthesize takes no
-// rate budget (callers that need one call Allow). The audio is kept for
-// the history.
+// Options and errors are StartSpeech's. Unlike StartSpeech it takes no rate
+// budget of its own: it charges the budget ctx carries, if any
+// (ChargeBudget), once the request is valid. The audio is kept for the
+// history.
 func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeInput) (Synthesis, []byte, error) {
 	sp, err := s.prepareSpeech(ctx, userID, in, MaxTextRunes)
 	if err != nil {
+		return Synthesis{}, nil, err
+	}
+	if err := ChargeBudget(ctx); err != nil {
 		return Synthesis{}, nil, err
 	}
 	sp.used.Store(true)

@@ -74,6 +74,8 @@ type options struct {
 	register app.Rate
 	// trusted are the proxies whose X-Forwarded-For counts.
 	trusted []netip.Prefix
+	// blobs, when set, wraps the blob store, to make it fail.
+	blobs func(app.Blobs) app.Blobs
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -84,11 +86,15 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { blobs.Close() })
+	var bs app.Blobs = blobs
+	if opt.blobs != nil {
+		bs = opt.blobs(blobs)
+	}
 	clk := apptest.NewClock(time.Now().UTC())
 	svc, err := app.NewService(app.Config{
 		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
 		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test", RegisterRate: opt.register,
-	}, app.Deps{Store: store, Blobs: blobs, Engine: engine})
+	}, app.Deps{Store: store, Blobs: bs, Engine: engine})
 	if err != nil {
 		t.Fatal(err)
 	}
