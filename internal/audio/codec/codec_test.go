@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio"
@@ -164,5 +165,27 @@ func TestMP3Encoders(t *testing.T) {
 		if c := correlation(src.Samples, p.Samples); c < 0.95 {
 			t.Errorf("%s: correlation %.3f", name, c)
 		}
+	}
+}
+
+// TestOutputNames: the names error messages offer are exactly the ones
+// ParseFormat takes for people, and between them they reach every output
+// format ("ogg" writes Ogg Opus).
+func TestOutputNames(t *testing.T) {
+	reached := map[audio.Format]bool{}
+	for _, n := range OutputNames() {
+		f, err := ParseFormat(n)
+		if err != nil {
+			t.Errorf("ParseFormat(%q): %v", n, err)
+		}
+		reached[f] = true
+	}
+	for _, f := range OutputFormats() {
+		if !reached[f] {
+			t.Errorf("no name in OutputNames reaches %s", f)
+		}
+	}
+	if _, err := ParseFormat("m4a"); err == nil || !strings.Contains(err.Error(), "wav, mp3, flac, ogg, opus, aac, pcm, ulaw") {
+		t.Errorf("ParseFormat(m4a) = %v, want the list with ogg", err)
 	}
 }
