@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio/prep"
 )
 
 // TestReadmeCommands keeps the README's command table and configuration
@@ -138,6 +141,24 @@ func TestCIRequiresEverySuite(t *testing.T) {
 		}
 		if !strings.Contains(tests, "`"+s+"=required`") {
 			t.Errorf("the README's Tests section does not explain %s=required", s)
+		}
+	}
+}
+
+// TestReadmeSpeechAdvice: the quick start asks for a sample in seconds of
+// speech, with the numbers the quality report uses, so a sample inside the
+// advice gets no "little speech" warning.
+func TestReadmeSpeechAdvice(t *testing.T) {
+	section := readmeSection(t, "## Quick start with curl")
+	intro, _, _ := strings.Cut(section, "```")
+	intro = strings.Join(strings.Fields(intro), " ")
+	for _, want := range []string{
+		fmt.Sprintf("at least %.0f s of speech", prep.MinSpeechSeconds),
+		fmt.Sprintf("%.0f s or more of speech works best", prep.RecommendedSpeechSeconds),
+		"little speech", "Pauses do not count",
+	} {
+		if !strings.Contains(intro, want) {
+			t.Errorf("the quick start's advice %q lacks %q", intro, want)
 		}
 	}
 }

@@ -14,9 +14,10 @@ import (
 )
 
 // Bounds on the speech in one sample, as measured by voice activity
-// detection (pauses and silence do not count).
+// detection (pauses and silence do not count). The minimum is the quality
+// report's, so the report and the refusal agree.
 const (
-	MinSpeechSeconds = 10
+	MinSpeechSeconds = prep.MinSpeechSeconds
 	MaxSpeechSeconds = 300
 )
 
@@ -121,7 +122,7 @@ func formatLabel(f audio.Format) string {
 func checkSpeech(sec float64) error {
 	switch {
 	case !(sec >= MinSpeechSeconds):
-		return Errorf(EUnprocessable, "Sample too short: %.1f s of speech, need at least %d s.", finite(sec), MinSpeechSeconds)
+		return Errorf(EUnprocessable, "Sample too short: %.1f s of speech, need at least %.0f s.", finite(sec), MinSpeechSeconds)
 	case sec > MaxSpeechSeconds:
 		return Errorf(EUnprocessable, "Sample too long: %.1f s of speech, at most %d s; split it into several samples.", sec, MaxSpeechSeconds)
 	}

@@ -223,7 +223,7 @@ func TestPooledScore(t *testing.T) {
 	var speech float64
 	for _, r := range reps {
 		speech += r.SpeechSeconds
-		if r.SpeechSeconds >= minSpeechSec {
+		if r.SpeechSeconds >= MinSpeechSeconds {
 			t.Fatalf("test needs short clips; %.1f s", r.SpeechSeconds)
 		}
 	}
