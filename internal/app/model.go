@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
+	"log/slog"
 	"strings"
 
 	"github.com/voxclone/voxclone/internal/audio/codec"
@@ -17,7 +19,6 @@ const (
 	MaxModelAudioSeconds = 20 * 60
 	// maxStoredBlob bounds reading back a blob voxclone wrote itself.
 	maxStoredBlob = 1 << 30
-	maxFailureLen = 500
 )
 
 // CreateModel builds a voice model from 1–20 of the user's samples (any
@@ -59,7 +60,8 @@ func (s *Service) CreateModel(ctx context.Context, userID string, in CreateModel
 		if ctx.Err() != nil {
 			return Model{}, ctx.Err()
 		}
-		m.Status, m.Failure = ModelFailed, truncate("The voice could not be built: "+err.Error(), maxFailureLen)
+		m.Status, m.Failure = ModelFailed, cloneFailure(err)
+		s.log.Info("voice model failed", slog.String("model", m.ID), slog.Any("err", err))
 	} else {
 		m.ProfileKey = "profiles/" + m.ID + ".vxp"
 		if m.ProfileBytes, err = s.blobs.Put(ctx, m.ProfileKey, bytes.NewReader(profile)); err != nil {
@@ -74,6 +76,15 @@ func (s *Service) CreateModel(ctx context.Context, userID string, in CreateModel
 		s.profiles.put(m.ID, profile)
 	}
 	return m, nil
+}
+
+// cloneFailure says why the engine could not build a voice, in a sentence
+// for people; the error itself goes to the log.
+func cloneFailure(err error) string {
+	if errors.Is(err, voice.ErrNoSpeech) {
+		return "The voice could not be built: not enough speech in the samples (whispering and noise do not count)."
+	}
+	return "The voice could not be built from these samples."
 }
 
 // sampleIDs trims and de-duplicates ids, keeping order, and checks the count.
