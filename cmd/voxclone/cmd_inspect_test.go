@@ -137,7 +137,8 @@ func TestInspectProfile(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: env.Getenv}
 			code := run(context.Background(), env, []string{"inspect", path})
-			if code != 1 || stdout.Len() != 0 || !strings.Contains(stderr.String(), path+": voice: invalid profile") {
+			want := "voxclone inspect: " + path + ": not a voice profile, or a damaged one: make it again with voxclone clone\n"
+			if code != 1 || stdout.Len() != 0 || stderr.String() != want {
 				t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 			}
 		})
@@ -159,7 +160,7 @@ func inspectBinary(t *testing.T, bin, good, damaged string) {
 	}
 	out, err = exec.Command(bin, "inspect", damaged).CombinedOutput()
 	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "invalid profile") || strings.Contains(string(out), "panic") {
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "not a voice profile, or a damaged one") || strings.Contains(string(out), "panic") {
 		t.Errorf("inspect %s: %v\n%s", damaged, err, out)
 	}
 }
