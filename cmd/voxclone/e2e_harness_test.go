@@ -22,11 +22,13 @@ import (
 )
 
 // buildBinary compiles voxclone into a temporary directory of t and
-// returns its path.
+// returns its path. -trimpath keeps the build cache's entries independent
+// of where the source lies, so TestReadmeQuickStart's build of a copy of
+// the repository finds them.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "voxclone")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-trimpath", "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -50,6 +52,23 @@ func startServer(t *testing.T, bin, dataDir string, extra ...string) *server {
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(serverEnv(), "VOXCLONE_ADDR=127.0.0.1:0", "VOXCLONE_DATA_DIR="+dataDir, "VOXCLONE_LOG_FORMAT=json")
 	cmd.Env = append(cmd.Env, extra...)
+	return launch(t, cmd, dataDir)
+}
+
+// startServerIn runs `voxclone serve` in dir with the default settings
+// but for a free loopback port (and JSON logs, to read the address), as
+// `make run` would there: the data goes to dir/data.
+func startServerIn(t *testing.T, bin, dir string) *server {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Dir = dir
+	cmd.Env = append(serverEnv(), "VOXCLONE_ADDR=127.0.0.1:0", "VOXCLONE_LOG_FORMAT=json")
+	return launch(t, cmd, filepath.Join(dir, "data"))
+}
+
+// launch starts cmd, a `voxclone serve`, and waits until health answers.
+func launch(t *testing.T, cmd *exec.Cmd, dataDir string) *server {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -56,10 +56,6 @@ func TestEndToEnd(t *testing.T) {
 		t.Parallel()
 		gracefulShutdown(t, bin, wav)
 	})
-	t.Run("ReadmeQuickStart", func(t *testing.T) {
-		t.Parallel()
-		readmeQuickStart(t, bin, wav)
-	})
 	t.Run("Commands", func(t *testing.T) {
 		t.Parallel()
 		commandsStartAndRefuse(t, bin)
