@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/audio/wav"
 	"github.com/voxclone/voxclone/internal/tts/flite"
 )
@@ -59,6 +60,17 @@ func Synthetic(t testing.TB, voice string, minSec float64) (*audio.PCM, string) 
 		t.Fatalf("speechtest: synthetic speech: %v", err)
 	}
 	return &audio.PCM{Rate: s.pcm.Rate, Channels: 1, Samples: slices.Clone(s.pcm.Samples)}, s.text
+}
+
+// SyntheticAt is Synthetic resampled to rate Hz, for tests of formats and
+// measurements at the rates recordings come in.
+func SyntheticAt(t testing.TB, voice string, minSec float64, rate int) *audio.PCM {
+	t.Helper()
+	p, _ := Synthetic(t, voice, minSec)
+	if rate != p.Rate {
+		p = dsp.Resample(p, rate)
+	}
+	return p
 }
 
 // SyntheticWAV is Synthetic as a 16-bit WAV file.

@@ -17,11 +17,7 @@ import (
 // clone without the real speech set.
 func speech(t testing.TB, voice string, sec float64, rate int) *audio.PCM {
 	t.Helper()
-	p, _ := speechtest.Synthetic(t, voice, sec)
-	if rate != p.Rate {
-		p = dspResample(p, rate)
-	}
-	return p
+	return speechtest.SyntheticAt(t, voice, sec, rate)
 }
 
 func encode(t testing.TB, p *audio.PCM, f audio.Format, opt EncodeOptions) []byte {

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio"
-	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/audio/wav"
 	"github.com/voxclone/voxclone/internal/speechtest"
 )
@@ -55,11 +54,7 @@ func writeWAV(t *testing.T, p *audio.PCM) string {
 // measured on speech, whoever speaks.
 func speech(t testing.TB, voice string, sec float64, rate int) *audio.PCM {
 	t.Helper()
-	p, _ := speechtest.Synthetic(t, voice, sec)
-	if rate != p.Rate {
-		p = dsp.Resample(p, rate)
-	}
-	return p
+	return speechtest.SyntheticAt(t, voice, sec, rate)
 }
 
 // TestMatchesFFmpeg compares against ffmpeg on real speech at 16, 22.05 and

@@ -33,11 +33,7 @@ func speaker(t testing.TB, name string, n int) *audio.PCM {
 // for tests of processing that any speech exercises.
 func synthetic(t testing.TB, voice string, sec float64, rate int) *audio.PCM {
 	t.Helper()
-	p, _ := speechtest.Synthetic(t, voice, sec)
-	if rate != p.Rate {
-		p = dsp.Resample(p, rate)
-	}
-	return p
+	return speechtest.SyntheticAt(t, voice, sec, rate)
 }
 
 func addNoise(p *audio.PCM, snrDB float64, seed uint64) *audio.PCM {
