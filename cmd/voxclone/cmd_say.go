@@ -62,7 +62,7 @@ func parseSayFlags(env *Env, args []string) (sayFlags, []string, error) {
 	fs.Float64Var(&f.opt.Pitch, "pitch", 0, "pitch shift in semitones, −12…12")
 	fs.Float64Var(&f.opt.LoudnessLUFS, "loudness", -16, "output loudness in LUFS, −70…0")
 	fs.Int64Var(&f.opt.Seed, "seed", 0, "seed for the vocoder's noise")
-	fs.Var(&f.similarity, "similarity", fmt.Sprintf("likeness (1) versus clarity (0), 0–1 (default %v)", voice.DefaultSimilarity))
+	fs.Var(&f.similarity, "similarity", fmt.Sprintf("likeness versus clarity, a `number` from 0 (clarity) to 1 (likeness) (default %v)", voice.DefaultSimilarity))
 	fs.StringVar(&f.mode, "mode", string(voice.ModeConvert), "engine mode: convert or baseline")
 	words, err := fs.parse(args)
 	if err != nil {
