@@ -150,31 +150,38 @@ func save(path string, outcomes []outcome) error {
 }
 
 // summarise prints, per reason in order of first appearance, the tests
-// that skipped in every run that had them.
+// that skipped in every run that had them. A test skipped in several runs
+// is listed under the last run's reason: the later run is the one meant
+// to run it (the engine's measurements skip under -race, then run plainly).
 func summarise(out io.Writer, paths []string) error {
 	ran := map[string]bool{}
-	var skips []outcome
+	last := map[string]outcome{}
+	var order []string
 	for _, p := range paths {
 		outcomes, err := load(p)
 		if err != nil {
 			return err
 		}
 		for _, o := range outcomes {
-			if o.Action == "skip" {
-				skips = append(skips, o)
-			} else {
-				ran[o.Package+" "+o.Test] = true
+			key := o.Package + " " + o.Test
+			if o.Action != "skip" {
+				ran[key] = true
+				continue
 			}
+			if _, seen := last[key]; !seen {
+				order = append(order, key)
+			}
+			last[key] = o
 		}
 	}
 	byReason := map[string][]outcome{}
 	var reasons []string
 	n := 0
-	for _, o := range skips {
-		if ran[o.Package+" "+o.Test] {
+	for _, key := range order {
+		if ran[key] {
 			continue
 		}
-		ran[o.Package+" "+o.Test] = true // once, however many runs skipped it
+		o := last[key]
 		if byReason[o.Reason] == nil {
 			reasons = append(reasons, o.Reason)
 		}

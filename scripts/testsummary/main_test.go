@@ -39,12 +39,14 @@ var race = events(pkg,
 	[3]string{"output", "TestBad", "--- FAIL: TestBad (0.00s)\n"}, [3]string{"fail", "TestBad", ""},
 	[3]string{"output", "TestSlow", "    x_test.go:12: slow under -race\n"}, [3]string{"output", "TestSlow", "--- SKIP: TestSlow (0.00s)\n"}, [3]string{"skip", "TestSlow", ""},
 	[3]string{"output", "TestSpeech", "    x_test.go:20: speechtest: needs the real speech set\n"}, [3]string{"skip", "TestSpeech", ""},
+	[3]string{"output", "TestRaceOnly", "    z_test.go:1: slow under -race\n"}, [3]string{"skip", "TestRaceOnly", ""},
 	[3]string{"output", "TestHang", "=== RUN   TestHang\n"},
 	[3]string{"output", "", "panic: test timed out after 1s\n"},
 	[3]string{"output", "", "PASS\n"}, [3]string{"output", "", "FAIL\t" + pkg + "\t1.0s\n"}, [3]string{"fail", "", ""},
 ) + "# not an event\n"
 
 var plain = events(pkg, [3]string{"pass", "TestSlow", ""},
+	[3]string{"output", "TestRaceOnly", "    z_test.go:1: speechtest: needs the real speech set\n"}, [3]string{"skip", "TestRaceOnly", ""},
 	[3]string{"output", "TestSpeech", "    x_test.go:20: speechtest: needs the real speech set\n"}, [3]string{"skip", "TestSpeech", ""},
 	[3]string{"output", "TestOther", "    y_test.go:3: speechtest: needs the real speech set\n"}, [3]string{"skip", "TestOther", ""})
 
@@ -66,8 +68,10 @@ func TestRelay(t *testing.T) {
 	if err := summarise(&out, []string{filepath.Join(dir, "race.jsonl"), filepath.Join(dir, "plain.jsonl")}); err != nil {
 		t.Fatal(err)
 	}
-	want = "2 tests skipped (go test -v shows each):\n" +
-		"    2  speechtest: needs the real speech set\n       in internal/x (2)\n"
+	// TestRaceOnly skipped in both runs: it counts under the plain run's
+	// reason.
+	want = "3 tests skipped (go test -v shows each):\n" +
+		"    3  speechtest: needs the real speech set\n       in internal/x (3)\n"
 	if out.String() != want {
 		t.Errorf("summary\n%s\nwant\n%s", out.String(), want)
 	}
