@@ -130,10 +130,10 @@ func TestErrorsForPeople(t *testing.T) {
 	}{
 		{[]string{"clone", notAudio, "-o", filepath.Join(dir, "x.voice")}, 1,
 			"voxclone clone: " + notAudio + ": Unsupported audio format; supported: WAV, MP3, FLAC, OGG/Opus, WebM, M4A.\n"},
-		{[]string{"convert", in, filepath.Join(dir, "me.aac")}, 2,
-			"voxclone convert: " + filepath.Join(dir, "me.aac") + ": cannot write .aac files; name the output .wav, .mp3, .flac, .ogg, .opus, .pcm or .ulaw, or - for WAV on standard output\n"},
+		{[]string{"convert", in, filepath.Join(dir, "me.m4a")}, 2,
+			"voxclone convert: " + filepath.Join(dir, "me.m4a") + ": cannot write .m4a files; name the output .wav, .mp3, .flac, .ogg, .opus, .aac, .pcm or .ulaw, or - for WAV on standard output\n"},
 		{[]string{"convert", in, filepath.Join(dir, "noext")}, 2,
-			"voxclone convert: " + filepath.Join(dir, "noext") + ": cannot write files without an extension; name the output .wav, .mp3, .flac, .ogg, .opus, .pcm or .ulaw, or - for WAV on standard output\n"},
+			"voxclone convert: " + filepath.Join(dir, "noext") + ": cannot write files without an extension; name the output .wav, .mp3, .flac, .ogg, .opus, .aac, .pcm or .ulaw, or - for WAV on standard output\n"},
 		{[]string{"convert", in, filepath.Join(dir, "x.wav"), "--rate", "96000"}, 2,
 			"voxclone convert: Sample rate must be between 8000 and 48000 Hz, or 0 for the default.\n"},
 		{[]string{"convert", filepath.Join(dir, "none.wav"), filepath.Join(dir, "x.wav")}, 1,

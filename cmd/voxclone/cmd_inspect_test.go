@@ -65,7 +65,8 @@ func TestInspectAndConvert(t *testing.T) {
 	}
 }
 
-// TestConvertErrors checks each refusal says what is wrong, exits 1 and
+// TestConvertErrors checks each refusal says what is wrong, in words for
+// people, exits 2 for a wrong call and 1 for input it cannot use, and
 // writes no output file.
 func TestConvertErrors(t *testing.T) {
 	dir := t.TempDir()
@@ -73,19 +74,20 @@ func TestConvertErrors(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		args []string
+		code int
 		want string // in standard error
 	}{
-		{"ErrFormat", []string{"convert", in, filepath.Join(dir, "x.doc")}, `voxclone convert: codec: unknown output format "` + filepath.Join(dir, "x.doc")},
-		{"ErrRate", []string{"convert", in, filepath.Join(dir, "x.wav"), "--rate", "96000"}, "voxclone convert: codec: sample rate 96000 outside 8000–48000"},
-		{"ErrMissing", []string{"convert", filepath.Join(dir, "none.wav"), filepath.Join(dir, "y.wav")}, "voxclone convert: open " + filepath.Join(dir, "none.wav") + ": no such file"},
-		{"ErrArgs", []string{"convert", in}, "usage: voxclone convert [flags] IN OUT"},
-		{"ErrNotAudio", []string{"inspect", "cmd_inspect.go"}, "voxclone inspect: cmd_inspect.go: codec: not a recognised audio file"},
+		{"ErrFormat", []string{"convert", in, filepath.Join(dir, "x.doc")}, 2, "voxclone convert: " + filepath.Join(dir, "x.doc") + ": cannot write .doc files; name the output .wav,"},
+		{"ErrRate", []string{"convert", in, filepath.Join(dir, "x.wav"), "--rate", "96000"}, 2, "voxclone convert: Sample rate must be between 8000 and 48000 Hz, or 0 for the default."},
+		{"ErrMissing", []string{"convert", filepath.Join(dir, "none.wav"), filepath.Join(dir, "y.wav")}, 1, "voxclone convert: " + filepath.Join(dir, "none.wav") + ": no such file or directory"},
+		{"ErrArgs", []string{"convert", in}, 2, "voxclone convert: need IN and OUT\nRun 'voxclone convert -h' for usage."},
+		{"ErrNotAudio", []string{"inspect", "cmd_inspect.go"}, 1, "voxclone inspect: cmd_inspect.go: Unsupported audio format; supported: WAV, MP3, FLAC, OGG/Opus, WebM, M4A."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
-			if code := run(context.Background(), env, tt.args); code != 1 || !strings.Contains(stderr.String(), tt.want) || stdout.Len() != 0 {
-				t.Errorf("exit %d, stdout %d bytes, stderr %q; want 1 and %q", code, stdout.Len(), stderr.String(), tt.want)
+			if code := run(context.Background(), env, tt.args); code != tt.code || !strings.Contains(stderr.String(), tt.want) || stdout.Len() != 0 {
+				t.Errorf("exit %d, stdout %d bytes, stderr %q; want %d and %q", code, stdout.Len(), stderr.String(), tt.code, tt.want)
 			}
 		})
 	}

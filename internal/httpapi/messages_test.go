@@ -62,7 +62,9 @@ func TestErrorMessagesAreSentences(t *testing.T) {
 			"short":      e.upload(tok, shortWAV(t), "x.wav", nil),
 			"text":       synth(map[string]any{"model_id": m.ID, "text": ""}),
 			"speed":      synth(map[string]any{"model_id": m.ID, "text": "Hi.", "speed": 9}),
-			"format":     synth(map[string]any{"model_id": m.ID, "text": "Hi.", "format": "aac"}),
+			"format":     synth(map[string]any{"model_id": m.ID, "text": "Hi.", "format": "doc"}),
+			"stream":     synth(map[string]any{"model_id": m.ID, "text": "Hi.", "stream_format": "video"}),
+			"builtin":    synth(map[string]any{"voice": "nobody", "text": "Hi."}),
 			"synthModel": synth(map[string]any{"model_id": id, "text": "Hi."}),
 		}
 		for name, resp := range answers {
@@ -74,8 +76,8 @@ func TestErrorMessagesAreSentences(t *testing.T) {
 		if msg := e.errorMessage(e.do("GET", "/api/voice/models/"+id, tok, nil)); msg != "Voice model not found." {
 			t.Errorf("missing model: %q", msg)
 		}
-		want := `Unknown output format "aac"; choose one of wav, mp3, flac, ogg, opus, pcm, ulaw.`
-		if msg := e.errorMessage(synth(map[string]any{"model_id": m.ID, "text": "Hi.", "format": "aac"})); msg != want {
+		want := `Unknown output format "doc"; choose one of wav, mp3, flac, ogg, opus, aac, pcm, ulaw.`
+		if msg := e.errorMessage(synth(map[string]any{"model_id": m.ID, "text": "Hi.", "format": "doc"})); msg != want {
 			t.Errorf("unknown format: %q, want %q", msg, want)
 		}
 		// ogg, listed, is accepted.

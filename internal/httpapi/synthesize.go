@@ -36,7 +36,7 @@ func (h *handler) synthesize(w http.ResponseWriter, r *http.Request, u app.User)
 		return
 	}
 	if in.StreamFormat != "" && in.StreamFormat != "audio" && in.StreamFormat != "sse" {
-		writeError(w, r, h.log, app.Errorf(app.EInvalid, "stream_format must be audio or sse."))
+		writeError(w, r, h.log, app.Errorf(app.EInvalid, "The stream_format must be audio or sse."))
 		return
 	}
 	if in.StreamFormat == "sse" && in.Timestamps {
