@@ -1,6 +1,10 @@
 # voxclone: `make run` serves on :8080 with SQLite and files in ./data;
 # `make test` runs every test, the PostgreSQL suite and browser tests included.
 GO       ?= go
+# Recipes run in bash with pipefail, so `go test | summary` fails when the
+# tests do.
+SHELL       := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
 BIN      ?= bin/voxclone
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
@@ -21,12 +25,18 @@ run: deps build ## install what is missing, build, serve on :8080 (SQLite + ./da
 build: ## build bin/voxclone
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/voxclone
 
-test: deps test-deps vet ## every test: unit, PostgreSQL suite, end-to-end, browser
-	@test -z "$$(gofmt -l cmd internal)" || { echo "gofmt needed:"; gofmt -l cmd internal; exit 1; }
-	$(GO) test -race -count=1 -timeout 40m ./...
+# testsummary prints go test -json as go test would, records each test's
+# outcome, and at the end lists what was skipped and why.
+SUMMARY  := $(GO) run ./scripts/testsummary
+
+test: deps test-deps vet ## every test: unit, PostgreSQL suite, end-to-end, browser; then the skipped ones
+	@test -z "$$(gofmt -l cmd internal scripts)" || { echo "gofmt needed:"; gofmt -l cmd internal scripts; exit 1; }
+	@mkdir -p bin
+	$(GO) test -race -count=1 -timeout 40m -json ./... | $(SUMMARY) -record bin/test-race.jsonl
 	@# The engine's measurement tests (likeness, pitch, MCD, golden hashes)
 	@# skip under the race detector's tenfold slowdown; run them plainly.
-	$(GO) test -count=1 -timeout 20m ./internal/voice/... ./internal/eval/...
+	$(GO) test -count=1 -timeout 20m -json ./internal/voice/... ./internal/eval/... | $(SUMMARY) -record bin/test-plain.jsonl
+	@$(SUMMARY) -skipped bin/test-race.jsonl bin/test-plain.jsonl
 
 bench: ## engine and hot-path benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
@@ -35,7 +45,7 @@ vet: ## go vet
 	$(GO) vet ./...
 
 lint: vet ## vet and gofmt
-	@test -z "$$(gofmt -l cmd internal)" || { gofmt -l cmd internal; exit 1; }
+	@test -z "$$(gofmt -l cmd internal scripts)" || { gofmt -l cmd internal scripts; exit 1; }
 
 deps: ## install missing Debian packages needed to build and run
 	@./scripts/debs.sh $(RUN_DEBS)

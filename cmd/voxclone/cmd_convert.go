@@ -3,54 +3,75 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 
+	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/audio/loudness"
 	"github.com/voxclone/voxclone/internal/audio/prep"
 )
 
+// convertFlags are convert's options.
+type convertFlags struct {
+	rate, bitrate int
+	lufs          float64
+	float, clean  bool
+}
+
 // runConvert converts an audio file to the format OUT's extension names.
 func runConvert(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	rate := fs.Int("rate", 0, "output sample rate in Hz, 8000–48000 (default: keep the input's)")
-	lufs := fs.Float64("loudness", 0, "normalise to this integrated loudness in LUFS, true peak ≤ −1 dBTP (default: unchanged)")
-	float := fs.Bool("float", false, "write 32-bit float WAV instead of 16-bit")
-	bitrate := fs.Int("bitrate", 0, "MP3/Opus bitrate in kbit/s (default: a speech-friendly one)")
-	clean := fs.Bool("prepare", false, "run the voice-sample preprocessing: mono, high-pass, denoise, shorten pauses, −23 LUFS")
-	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: voxclone convert [flags] IN OUT\n\n"+
-			"Decodes IN (WAV, MP3, FLAC, Ogg, WebM, M4A; - for standard input) and writes OUT\n"+
-			"in the format its extension names (%s; - writes WAV to standard output).\n", outputList())
-		fs.PrintDefaults()
-	}
-	pos, err := parseInterleaved(fs, args)
+	var f convertFlags
+	fs := newFlags(env, "convert", "usage: voxclone convert [flags] IN OUT\n\n"+
+		"Decodes IN (WAV, MP3, FLAC, Ogg, WebM, M4A; - for standard input) and writes OUT\n"+
+		"in the format its extension names ("+dotted(codec.OutputNames())+"; - writes WAV to standard output).")
+	fs.IntVar(&f.rate, "rate", 0, fmt.Sprintf("output sample rate in Hz, %d–%d (default: keep the input's)", codec.MinRate, codec.MaxRate))
+	fs.Float64Var(&f.lufs, "loudness", 0, "normalise to this integrated loudness in LUFS, −70…0, true peak ≤ −1 dBTP (default: unchanged)")
+	fs.BoolVar(&f.float, "float", false, "write 32-bit float WAV instead of 16-bit")
+	fs.IntVar(&f.bitrate, "bitrate", 0, "MP3/Opus bitrate in kbit/s, 8–320 (default: a speech-friendly one)")
+	fs.BoolVar(&f.clean, "prepare", false, "run the voice-sample preprocessing: mono, high-pass, denoise, shorten pauses, −23 LUFS")
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		fs.Usage()
-		return errors.New("need IN and OUT")
+	if err := f.check(pos); err != nil {
+		return err
 	}
 	pcm, _, err := readAudio(ctx, env, pos[0])
 	if err != nil {
 		return err
 	}
-	if *clean {
-		pcm, _ = prep.Prepare(pcm, prep.Options{Rate: max(*rate, 0), TargetLUFS: *lufs})
-	} else if *lufs != 0 {
-		pcm = loudness.Normalize(pcm, *lufs, loudness.DefaultMaxTruePeak)
+	if f.clean {
+		pcm, _ = prep.Prepare(pcm, prep.Options{Rate: f.rate, TargetLUFS: f.lufs})
+	} else if f.lufs != 0 {
+		pcm = loudness.Normalize(pcm, f.lufs, loudness.DefaultMaxTruePeak)
 	}
-	opt := codec.EncodeOptions{SampleRate: *rate, Float: *float, Bitrate: *bitrate}
+	opt := codec.EncodeOptions{SampleRate: f.rate, Float: f.float, Bitrate: f.bitrate}
 	if pos[1] == "-" {
 		return codec.Encode(ctx, env.Stdout, pcm, "wav", opt)
 	}
 	return writeConverted(ctx, pos[1], pcm, opt)
+}
+
+// check refuses a wrong call before anything is read: the sample rate in
+// the API's words.
+func (f *convertFlags) check(pos []string) error {
+	switch {
+	case len(pos) != 2:
+		return usagef("need IN and OUT")
+	case !(f.lufs >= -70 && f.lufs <= 0):
+		return &usageError{msg: "Loudness must be between -70 and 0 LUFS."}
+	case f.bitrate != 0 && (f.bitrate < 8 || f.bitrate > 320):
+		return &usageError{msg: "Bitrate must be between 8 and 320 kbit/s, or 0 for the default."}
+	}
+	if err := app.CheckSampleRate(f.rate); err != nil {
+		return invalid(err)
+	}
+	if pos[1] != "-" {
+		return outputFormatError(pos[1])
+	}
+	return nil
 }
 
 // writeConverted encodes pcm to path in the format its extension names,
@@ -58,7 +79,7 @@ func runConvert(ctx context.Context, env *Env, args []string) error {
 func writeConverted(ctx context.Context, path string, pcm *audio.PCM, opt codec.EncodeOptions) error {
 	f, err := codec.ParseFormat(path)
 	if err != nil {
-		return err
+		return outputFormatError(path)
 	}
 	fh, err := os.Create(path)
 	if err != nil {
@@ -76,15 +97,4 @@ func writeConverted(ctx context.Context, path string, pcm *audio.PCM, opt codec.
 		os.Remove(path)
 	}
 	return err
-}
-
-func outputList() string {
-	s := ""
-	for i, f := range codec.OutputFormats() {
-		if i > 0 {
-			s += ", "
-		}
-		s += string(f)
-	}
-	return s
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -51,8 +49,9 @@ func runEval(ctx context.Context, env *Env, args []string) error {
 
 func parseEvalFlags(env *Env, args []string) (evalFlags, error) {
 	var f evalFlags
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs := newFlags(env, "eval", "usage: voxclone eval --data DIR [--json] [--mode convert|baseline] [--similarity X[,Y...]]\n\n"+
+		"Clones each speaker from the first half of its recordings and scores the clones\n"+
+		"against the rest: speaker identification, median F0 and word error rate.")
 	fs.StringVar(&f.data, "data", "", "`dir`ectory with one folder of .wav files (and optional .txt transcripts) per speaker")
 	fs.BoolVar(&f.asJSON, "json", false, "print the report as JSON")
 	fs.StringVar(&f.mode, "mode", string(voice.ModeConvert), "engine `mode`: convert or baseline")
@@ -62,34 +61,31 @@ func parseEvalFlags(env *Env, args []string) (evalFlags, error) {
 	fs.IntVar(&f.workers, "workers", 0, "speakers processed at once (0 = number of CPUs)")
 	fs.BoolVar(&f.noWER, "no-wer", false, "skip speech recognition (no pocketsphinx needed)")
 	fs.BoolVar(&f.verbose, "v", false, "log progress to stderr")
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: voxclone eval --data DIR [--json] [--mode convert|baseline] [--similarity X[,Y...]]")
-		fmt.Fprintln(env.Stderr, "\nClones each speaker from the first half of its recordings and scores the clones")
-		fmt.Fprintln(env.Stderr, "against the rest: speaker identification, median F0 and word error rate.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	pos, err := fs.parse(args)
+	switch {
+	case err != nil:
 		return f, err
+	case len(pos) > 0:
+		return f, usagef("unexpected argument %q: the speech folder goes in --data", pos[0])
+	case f.data == "":
+		return f, usagef("--data is required")
+	case f.mode != string(voice.ModeConvert) && f.mode != string(voice.ModeBaseline):
+		return f, usagef("unknown --mode %q: choose convert or baseline", f.mode)
+	case f.sentences < 0 || f.workers < 0:
+		return f, usagef("--sentences and --workers cannot be negative")
 	}
-	if f.data == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return f, errors.New("--data is required")
+	if _, err := parseFloats(f.sims); err != nil {
+		return f, usagef("--similarity: %v", err)
 	}
 	return f, nil
 }
 
-// evalConfig builds the evaluation's configuration from the flags.
+// evalConfig builds the evaluation's configuration from flags that
+// parseEvalFlags has checked.
 func evalConfig(ctx context.Context, env *Env, f evalFlags) (eval.Config, error) {
-	m := voice.Mode(f.mode)
-	if m != voice.ModeConvert && m != voice.ModeBaseline {
-		return eval.Config{}, fmt.Errorf("unknown --mode %q (want convert or baseline)", f.mode)
-	}
-	sims, err := parseFloats(f.sims)
-	if err != nil {
-		return eval.Config{}, fmt.Errorf("--similarity: %w", err)
-	}
+	sims, _ := parseFloats(f.sims)
 	cfg := eval.Config{
-		Engine:     voice.New(voice.Config{Mode: m}),
+		Engine:     voice.New(voice.Config{Mode: voice.Mode(f.mode)}),
 		Base:       eval.VoiceBase,
 		Similarity: sims,
 		Workers:    f.workers,

@@ -10,17 +10,18 @@ import (
 func TestEvalFlagErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
+		code int // 2: called wrongly, nothing done; 1: the evaluation failed
 		want string
 	}{
-		{[]string{"eval"}, "--data is required"},
-		{[]string{"eval", "--data", t.TempDir(), "--mode", "magic"}, `unknown --mode "magic"`},
-		{[]string{"eval", "--data", t.TempDir(), "--similarity", "0.5,2"}, "not a number between 0 and 1"},
-		{[]string{"eval", "--data", t.TempDir(), "--no-wer", "--decoys", ""}, "need at least two speakers"},
+		{[]string{"eval"}, 2, "--data is required"},
+		{[]string{"eval", "--data", t.TempDir(), "--mode", "magic"}, 2, `unknown --mode "magic"`},
+		{[]string{"eval", "--data", t.TempDir(), "--similarity", "0.5,2"}, 2, "not a number between 0 and 1"},
+		{[]string{"eval", "--data", t.TempDir(), "--no-wer", "--decoys", ""}, 1, "need at least two speakers"},
 	} {
 		var stderr bytes.Buffer
 		env := &Env{Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "" }}
-		if code := run(context.Background(), env, tc.args); code != 1 {
-			t.Errorf("%v: exit code %d, want 1", tc.args, code)
+		if code := run(context.Background(), env, tc.args); code != tc.code {
+			t.Errorf("%v: exit code %d, want %d", tc.args, code, tc.code)
 		}
 		if !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("%v: stderr %q lacks %q", tc.args, stderr.String(), tc.want)

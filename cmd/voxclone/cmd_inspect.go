@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/audio/prep"
@@ -22,24 +21,18 @@ const maxCLIInput = 512 << 20
 // runInspect prints the quality report of an audio file, or the summary of
 // a voice profile (told apart by its magic, not its name), as JSON.
 func runInspect(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: voxclone inspect FILE\n\n"+
-			"Prints, as JSON, the voice-sample quality report of FILE (- for standard input):\n"+
-			"duration, speech, loudness, true peak, SNR, clipping, a 0–100 score and warnings.\n"+
-			"When FILE is a voice profile (voxclone clone -o me.voice), prints what it holds instead:\n"+
-			"hints on what to record, speech analysed, quality, pitch, base voice and warp, speaking\n"+
-			"rate, and the frame pool's phone coverage (thin and missing phones).")
-		fs.PrintDefaults()
-	}
-	pos, err := parseInterleaved(fs, args)
+	fs := newFlags(env, "inspect", "usage: voxclone inspect FILE\n\n"+
+		"Prints, as JSON, the voice-sample quality report of FILE (- for standard input):\n"+
+		"duration, speech, loudness, true peak, SNR, clipping, a 0–100 score and warnings.\n"+
+		"When FILE is a voice profile (voxclone clone -o me.voice), prints what it holds instead:\n"+
+		"hints on what to record, speech analysed, quality, pitch, base voice and warp, speaking\n"+
+		"rate, and the frame pool's phone coverage (thin and missing phones).")
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		fs.Usage()
-		return errors.New("need exactly one FILE")
+		return usagef("need exactly one FILE")
 	}
 	data, err := readInput(env, pos[0])
 	if err != nil {
@@ -48,7 +41,7 @@ func runInspect(ctx context.Context, env *Env, args []string) error {
 	if voice.IsProfile(data) {
 		var p voice.Profile
 		if err := p.UnmarshalBinary(data); err != nil {
-			return fmt.Errorf("%s: %w", pos[0], err)
+			return &fileError{pos[0], err}
 		}
 		return printJSON(env, p.Summary())
 	}
@@ -92,7 +85,7 @@ func readInput(env *Env, path string) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > maxCLIInput {
-		return nil, fmt.Errorf("%s: over %d MB", path, maxCLIInput>>20)
+		return nil, &fileError{path, fmt.Errorf("larger than %d MB, more than voxclone reads", maxCLIInput>>20)}
 	}
 	return data, nil
 }
@@ -100,24 +93,7 @@ func readInput(env *Env, path string) ([]byte, error) {
 func decodeAudio(ctx context.Context, path string, data []byte) (*audio.PCM, audio.Format, error) {
 	pcm, f, err := codec.Decode(ctx, data)
 	if err != nil {
-		return nil, f, fmt.Errorf("%s: %w", path, err)
+		return nil, f, &fileError{path, app.DecodeError(ctx, f, err)}
 	}
 	return pcm, f, nil
-}
-
-// parseInterleaved parses flags that may come before, between or after the
-// positional arguments ("convert in.wav out.mp3 --rate 16000") and returns
-// the positional ones.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }

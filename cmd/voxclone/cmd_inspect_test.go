@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voxclone/voxclone/internal/speechtest"
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
@@ -32,7 +31,7 @@ func inspectJSON(t *testing.T, stdin []byte, args ...string) map[string]any {
 }
 
 func TestInspectAndConvert(t *testing.T) {
-	in := speechtest.WAVs(t, "librispeech_1688")[0]
+	in := speechFile(t, t.TempDir(), "reading", "slt", 12)
 	m := inspectJSON(t, nil, in)
 	for _, k := range []string{"duration_seconds", "speech_seconds", "sample_rate", "channels", "format",
 		"loudness_lufs", "true_peak_dbtp", "snr_db", "clipping_ratio", "score", "warnings"} {
@@ -66,27 +65,29 @@ func TestInspectAndConvert(t *testing.T) {
 	}
 }
 
-// TestConvertErrors checks each refusal says what is wrong, exits 1 and
+// TestConvertErrors checks each refusal says what is wrong, in words for
+// people, exits 2 for a wrong call and 1 for input it cannot use, and
 // writes no output file.
 func TestConvertErrors(t *testing.T) {
-	in := speechtest.WAVs(t, "cmuarctic_axb")[0]
 	dir := t.TempDir()
+	in := speechFile(t, t.TempDir(), "short", "slt", 2)
 	for _, tt := range []struct {
 		name string
 		args []string
+		code int
 		want string // in standard error
 	}{
-		{"ErrFormat", []string{"convert", in, filepath.Join(dir, "x.doc")}, `voxclone convert: codec: unknown output format "` + filepath.Join(dir, "x.doc")},
-		{"ErrRate", []string{"convert", in, filepath.Join(dir, "x.wav"), "--rate", "96000"}, "voxclone convert: codec: sample rate 96000 outside 8000–48000"},
-		{"ErrMissing", []string{"convert", filepath.Join(dir, "none.wav"), filepath.Join(dir, "y.wav")}, "voxclone convert: open " + filepath.Join(dir, "none.wav") + ": no such file"},
-		{"ErrArgs", []string{"convert", in}, "usage: voxclone convert [flags] IN OUT"},
-		{"ErrNotAudio", []string{"inspect", "cmd_inspect.go"}, "voxclone inspect: cmd_inspect.go: codec: not a recognised audio file"},
+		{"ErrFormat", []string{"convert", in, filepath.Join(dir, "x.doc")}, 2, "voxclone convert: " + filepath.Join(dir, "x.doc") + ": cannot write .doc files; name the output .wav,"},
+		{"ErrRate", []string{"convert", in, filepath.Join(dir, "x.wav"), "--rate", "96000"}, 2, "voxclone convert: Sample rate must be between 8000 and 48000 Hz, or 0 for the default."},
+		{"ErrMissing", []string{"convert", filepath.Join(dir, "none.wav"), filepath.Join(dir, "y.wav")}, 1, "voxclone convert: " + filepath.Join(dir, "none.wav") + ": no such file or directory"},
+		{"ErrArgs", []string{"convert", in}, 2, "voxclone convert: need IN and OUT\nRun 'voxclone convert -h' for usage."},
+		{"ErrNotAudio", []string{"inspect", "cmd_inspect.go"}, 1, "voxclone inspect: cmd_inspect.go: Unsupported audio format; supported: WAV, MP3, FLAC, OGG/Opus, WebM, M4A."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
-			if code := run(context.Background(), env, tt.args); code != 1 || !strings.Contains(stderr.String(), tt.want) || stdout.Len() != 0 {
-				t.Errorf("exit %d, stdout %d bytes, stderr %q; want 1 and %q", code, stdout.Len(), stderr.String(), tt.want)
+			if code := run(context.Background(), env, tt.args); code != tt.code || !strings.Contains(stderr.String(), tt.want) || stdout.Len() != 0 {
+				t.Errorf("exit %d, stdout %d bytes, stderr %q; want %d and %q", code, stdout.Len(), stderr.String(), tt.code, tt.want)
 			}
 		})
 	}
@@ -103,7 +104,7 @@ func TestInspectProfile(t *testing.T) {
 	prof := filepath.Join(dir, "me.wav")
 	var stderr bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "" }}
-	if code := run(context.Background(), env, append([]string{"clone", "-o", prof}, speechtest.WAVs(t, "vctk_p225")...)); code != 0 {
+	if code := run(context.Background(), env, []string{"clone", "-o", prof, speechFile(t, dir, "reading", "slt", 30)}); code != 0 {
 		t.Fatalf("clone exit %d: %s", code, stderr.String())
 	}
 	data := mustRead(t, prof)
@@ -138,7 +139,8 @@ func TestInspectProfile(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: env.Getenv}
 			code := run(context.Background(), env, []string{"inspect", path})
-			if code != 1 || stdout.Len() != 0 || !strings.Contains(stderr.String(), path+": voice: invalid profile") {
+			want := "voxclone inspect: " + path + ": not a voice profile, or a damaged one: make it again with voxclone clone\n"
+			if code != 1 || stdout.Len() != 0 || stderr.String() != want {
 				t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 			}
 		})
@@ -160,7 +162,7 @@ func inspectBinary(t *testing.T, bin, good, damaged string) {
 	}
 	out, err = exec.Command(bin, "inspect", damaged).CombinedOutput()
 	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "invalid profile") || strings.Contains(string(out), "panic") {
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "not a voice profile, or a damaged one") || strings.Contains(string(out), "panic") {
 		t.Errorf("inspect %s: %v\n%s", damaged, err, out)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 
@@ -14,12 +13,8 @@ import (
 // runMigrate applies the database migrations and exits. serve does the
 // same on start; this is for deployments that migrate as a separate step.
 func runMigrate(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: voxclone migrate\n\nApplies pending database migrations to VOXCLONE_DATABASE_URL (default: SQLite in VOXCLONE_DATA_DIR) and exits.")
-	}
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags(env, "migrate", "usage: voxclone migrate\n\nApplies pending database migrations to VOXCLONE_DATABASE_URL (default: SQLite in VOXCLONE_DATA_DIR) and exits.")
+	if err := noArguments(fs, args); err != nil {
 		return err
 	}
 	cfg, err := LoadConfig(env.Getenv)

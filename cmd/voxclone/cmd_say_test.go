@@ -9,18 +9,17 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio/codec"
-	"github.com/voxclone/voxclone/internal/speechtest"
 )
 
-// TestCloneAndSay runs both commands in-process on a real speaker: clone
-// writes a profile, say speaks with it to a file and to stdout.
+// TestCloneAndSay runs both commands in-process: clone writes a profile
+// from two recordings, say speaks with it to a file and to stdout.
 func TestCloneAndSay(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	prof := filepath.Join(dir, "me.voice")
 	var stderr bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "" }}
-	args := append([]string{"clone", "-o", prof}, speechtest.WAVs(t, "cmuarctic_axb")...)
+	args := []string{"clone", "-o", prof, speechFile(t, dir, "one", "slt", 6), speechFile(t, dir, "two", "slt", 6)}
 	if code := run(ctx, env, args); code != 0 {
 		t.Fatalf("clone exit %d: %s", code, stderr.String())
 	}

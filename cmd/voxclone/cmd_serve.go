@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -19,12 +18,8 @@ import (
 // runServe migrates the database and serves the API and web app until ctx
 // ends (SIGINT/SIGTERM), then lets in-flight requests finish.
 func runServe(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: voxclone serve\n\nServes the HTTP API and web app. Configuration comes from the VOXCLONE_* environment variables (see README.md).")
-	}
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags(env, "serve", "usage: voxclone serve\n\nServes the HTTP API and web app. Configuration comes from the VOXCLONE_* environment variables (see README.md).")
+	if err := noArguments(fs, args); err != nil {
 		return err
 	}
 	cfg, err := LoadConfig(env.Getenv)

@@ -30,7 +30,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	bin := buildBinary(t)
-	wav, transcript := speech(t, "vctk_p225", 25)
+	wav, transcript := speech(t, "slt", 25)
 
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
@@ -55,10 +55,6 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("GracefulShutdown", func(t *testing.T) {
 		t.Parallel()
 		gracefulShutdown(t, bin, wav)
-	})
-	t.Run("ReadmeQuickStart", func(t *testing.T) {
-		t.Parallel()
-		readmeQuickStart(t, bin, wav)
 	})
 	t.Run("Commands", func(t *testing.T) {
 		t.Parallel()

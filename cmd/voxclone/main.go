@@ -4,8 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -53,29 +51,36 @@ func main() {
 	os.Exit(code)
 }
 
-// run dispatches to a subcommand and returns the process exit code.
+// run dispatches to a subcommand and returns the process exit code: 0 for
+// success or help, 1 when the command failed, 2 when it was called wrongly.
 func run(ctx context.Context, env *Env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(env.Stderr)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
+		return exitUsage
+	}
+	if name := args[0]; name == "-h" || name == "--help" || name == "help" {
+		return help(ctx, env, args[1:])
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(env.Stderr, "voxclone: unknown command %q\n\n", args[0])
-		usage(env.Stderr)
-		return 2
+		fmt.Fprintf(env.Stderr, "voxclone: unknown command %q\nRun 'voxclone help' for the list of commands.\n", args[0])
+		return exitUsage
 	}
-	if err := cmd.run(ctx, env, args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0 // the flag set has printed the usage
-		}
-		fmt.Fprintf(env.Stderr, "voxclone %s: %v\n", args[0], err)
-		return 1
+	return exitCode(env, args[0], cmd.run(ctx, env, args[1:]))
+}
+
+// help prints the list of commands, or a command's usage, on standard
+// output: help asked for is the answer, not an error.
+func help(ctx context.Context, env *Env, args []string) int {
+	if len(args) == 0 {
+		usage(env.Stdout)
+		return 0
 	}
-	return 0
+	if _, ok := commands[args[0]]; !ok {
+		fmt.Fprintf(env.Stderr, "voxclone help: unknown command %q\nRun 'voxclone help' for the list of commands.\n", args[0])
+		return exitUsage
+	}
+	return run(ctx, env, []string{args[0], "-h"})
 }
 
 func usage(w io.Writer) {
@@ -89,10 +94,15 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'voxclone <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'voxclone help <command>' or 'voxclone <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "Flags may come before or after arguments; -- ends them. Exit status: 0 done,")
+	fmt.Fprintln(w, "1 the command failed, 2 it was called wrongly (nothing was done).")
 }
 
-func runVersion(_ context.Context, env *Env, _ []string) error {
+func runVersion(_ context.Context, env *Env, args []string) error {
+	if err := noArguments(newFlags(env, "version", "usage: voxclone version\n\nPrints the version."), args); err != nil {
+		return err
+	}
 	_, err := fmt.Fprintf(env.Stdout, "voxclone %s\n", version)
 	return err
 }

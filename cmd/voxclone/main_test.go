@@ -12,31 +12,59 @@ func testEnv() (*Env, *bytes.Buffer, *bytes.Buffer) {
 	return &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, &out, &errb
 }
 
-// Every subcommand answers -h with its usage and exit code 0, and never
-// starts work (serve must not listen, eval must not evaluate).
+// runCLI runs voxclone in-process with args and returns the exit code and
+// what it printed.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	env, out, errb := testEnv()
+	env.Stdin = strings.NewReader(stdin)
+	code := run(context.Background(), env, args)
+	return code, out.String(), errb.String()
+}
+
+// Every subcommand answers -h with its usage on standard output and exit
+// code 0, and never starts work (serve must not listen, eval must not
+// evaluate). The -h comes after an argument: every command takes flags
+// anywhere.
 func TestHelpExitsZero(t *testing.T) {
 	for name := range commands {
-		t.Run(name, func(t *testing.T) {
-			env, out, errb := testEnv()
-			if code := run(context.Background(), env, []string{name, "-h"}); code != 0 {
-				t.Fatalf("voxclone %s -h: exit %d, stderr %q", name, code, errb.String())
+		for _, args := range [][]string{{name, "-h"}, {name, "some-file", "--help"}, {"help", name}} {
+			code, out, errb := runCLI(t, "", args...)
+			if code != 0 || errb != "" {
+				t.Errorf("voxclone %s: exit %d, stderr %q; want 0 and nothing", strings.Join(args, " "), code, errb)
 			}
-			if name != "version" && !strings.Contains(errb.String()+out.String(), "usage") {
-				t.Errorf("voxclone %s -h printed no usage: %q", name, errb.String())
+			if !strings.HasPrefix(out, "usage: voxclone "+name) {
+				t.Errorf("voxclone %s printed %q, want the usage on standard output", strings.Join(args, " "), out)
 			}
-			if strings.Contains(errb.String(), "help requested") {
-				t.Errorf("voxclone %s -h reported help as an error: %q", name, errb.String())
-			}
-		})
+		}
+	}
+}
+
+// TestHelp: help asked for goes to standard output (voxclone help | less
+// works); no command at all is a wrong call, answered on standard error.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
+		code, out, errb := runCLI(t, "", args...)
+		if code != 0 || errb != "" || !strings.Contains(out, "usage: voxclone <command>") || !strings.Contains(out, "say ") {
+			t.Errorf("voxclone %s: exit %d, stdout %q, stderr %q", args[0], code, out, errb)
+		}
+	}
+	code, out, errb := runCLI(t, "")
+	if code != 2 || out != "" || !strings.Contains(errb, "usage: voxclone <command>") {
+		t.Errorf("voxclone: exit %d, stdout %q, stderr %q; want 2 and the usage on stderr", code, out, errb)
+	}
+	code, out, errb = runCLI(t, "", "help", "frobnicate")
+	if code != 2 || out != "" || !strings.Contains(errb, `unknown command "frobnicate"`) {
+		t.Errorf("voxclone help frobnicate: exit %d, stdout %q, stderr %q", code, out, errb)
 	}
 }
 
 func TestUnknownCommand(t *testing.T) {
-	env, _, errb := testEnv()
-	if code := run(context.Background(), env, []string{"frobnicate"}); code != 2 {
+	code, _, errb := runCLI(t, "", "frobnicate")
+	if code != 2 {
 		t.Fatalf("exit %d, want 2", code)
 	}
-	if !strings.Contains(errb.String(), `unknown command "frobnicate"`) {
-		t.Errorf("stderr %q", errb.String())
+	if errb != "voxclone: unknown command \"frobnicate\"\nRun 'voxclone help' for the list of commands.\n" {
+		t.Errorf("stderr %q", errb)
 	}
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio/prep"
 )
 
 // TestReadmeCommands keeps the README's command table and configuration
@@ -100,4 +103,62 @@ func hasGoSource(dir string) bool {
 		}
 	}
 	return false
+}
+
+// TestCIRequiresEverySuite: every suite that skips when a dependency is
+// missing has a VOXCLONE_TEST_*=required switch; .ci/run must set each, so
+// CI fails rather than skips, and the README must name each.
+func TestCIRequiresEverySuite(t *testing.T) {
+	root := filepath.Join("..", "..")
+	switches := map[string]bool{}
+	name := regexp.MustCompile(`"(VOXCLONE_TEST_[A-Z]+)"`)
+	filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil || !strings.Contains(string(src), `== "required"`) {
+			return err
+		}
+		for _, m := range name.FindAllStringSubmatch(string(src), -1) {
+			switches[m[1]] = true
+		}
+		return nil
+	})
+	for _, want := range []string{"VOXCLONE_TEST_POSTGRES", "VOXCLONE_TEST_BROWSER", "VOXCLONE_TEST_SPEECH"} {
+		if !switches[want] {
+			t.Errorf("no test reads %s=required any more; found %v", want, switches)
+		}
+	}
+	ci, err := os.ReadFile(filepath.Join(root, ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := readmeSection(t, "## Tests")
+	for s := range switches {
+		if !regexp.MustCompile(`(?m)^export ` + s + `=required$`).Match(ci) {
+			t.Errorf(".ci/run does not export %s=required", s)
+		}
+		if !strings.Contains(tests, "`"+s+"=required`") {
+			t.Errorf("the README's Tests section does not explain %s=required", s)
+		}
+	}
+}
+
+// TestReadmeSpeechAdvice: the quick start asks for a sample in seconds of
+// speech, with the numbers the quality report uses, so a sample inside the
+// advice gets no "little speech" warning.
+func TestReadmeSpeechAdvice(t *testing.T) {
+	section := readmeSection(t, "## Quick start with curl")
+	intro, _, _ := strings.Cut(section, "```")
+	intro = strings.Join(strings.Fields(intro), " ")
+	for _, want := range []string{
+		fmt.Sprintf("at least %.0f s of speech", prep.MinSpeechSeconds),
+		fmt.Sprintf("%.0f s or more of speech works best", prep.RecommendedSpeechSeconds),
+		"little speech", "Pauses do not count",
+	} {
+		if !strings.Contains(intro, want) {
+			t.Errorf("the quick start's advice %q lacks %q", intro, want)
+		}
+	}
 }

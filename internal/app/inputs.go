@@ -17,6 +17,7 @@ import (
 //	ListAPIKeys(ctx, userID string) ([]APIKey, error)
 //	DeleteAPIKey(ctx, userID, id string) error
 //	Allow(ctx, userID string, action Action) (RateStatus, error) // ERateLimited when over
+//	NewBudget(userID string, action Action, notify) (*Budget, error) // charged by the use case, see budget.go
 //	UploadSample(ctx, userID string, in UploadInput) (Sample, error)
 //	ListSamples(ctx, userID string) ([]Sample, error)
 //	DeleteSample(ctx, userID, id string) error

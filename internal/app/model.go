@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
+	"log/slog"
 	"strings"
 
 	"github.com/voxclone/voxclone/internal/audio/codec"
@@ -17,14 +19,15 @@ const (
 	MaxModelAudioSeconds = 20 * 60
 	// maxStoredBlob bounds reading back a blob voxclone wrote itself.
 	maxStoredBlob = 1 << 30
-	maxFailureLen = 500
 )
 
 // CreateModel builds a voice model from 1–20 of the user's samples (any
 // other id is ENotFound). It decodes the samples, has the engine clone the
 // voice and stores the profile. When the engine cannot build a voice, the
 // model is still recorded, with Status "failed" and the reason in Failure,
-// and returned without error. An empty name becomes "Voice <date>".
+// and returned without error. An empty name becomes "Voice <date>". The
+// request is charged to the budget in ctx (ChargeBudget) once every sample
+// is found, before any is decoded.
 func (s *Service) CreateModel(ctx context.Context, userID string, in CreateModelInput) (Model, error) {
 	now := s.now()
 	name, err := cleanName(in.Name, "Voice "+now.Format("2006-01-02 15:04"), "model name", maxNameRunes)
@@ -39,7 +42,14 @@ func (s *Service) CreateModel(ctx context.Context, userID string, in CreateModel
 	if err != nil {
 		return Model{}, err
 	}
-	refs, err := s.loadReferences(ctx, userID, ids)
+	samples, err := s.findSamples(ctx, userID, ids)
+	if err != nil {
+		return Model{}, err
+	}
+	if err := ChargeBudget(ctx); err != nil {
+		return Model{}, err
+	}
+	refs, err := s.loadReferences(ctx, samples)
 	if err != nil {
 		return Model{}, err
 	}
@@ -50,7 +60,8 @@ func (s *Service) CreateModel(ctx context.Context, userID string, in CreateModel
 		if ctx.Err() != nil {
 			return Model{}, ctx.Err()
 		}
-		m.Status, m.Failure = ModelFailed, truncate("The voice could not be built: "+err.Error(), maxFailureLen)
+		m.Status, m.Failure = ModelFailed, cloneFailure(err)
+		s.log.Info("voice model failed", slog.String("model", m.ID), slog.Any("err", err))
 	} else {
 		m.ProfileKey = "profiles/" + m.ID + ".vxp"
 		if m.ProfileBytes, err = s.blobs.Put(ctx, m.ProfileKey, bytes.NewReader(profile)); err != nil {
@@ -65,6 +76,15 @@ func (s *Service) CreateModel(ctx context.Context, userID string, in CreateModel
 		s.profiles.put(m.ID, profile)
 	}
 	return m, nil
+}
+
+// cloneFailure says why the engine could not build a voice, in a sentence
+// for people; the error itself goes to the log.
+func cloneFailure(err error) string {
+	if errors.Is(err, voice.ErrNoSpeech) {
+		return "The voice could not be built: not enough speech in the samples (whispering and noise do not count)."
+	}
+	return "The voice could not be built from these samples."
 }
 
 // sampleIDs trims and de-duplicates ids, keeping order, and checks the count.
@@ -87,9 +107,9 @@ func sampleIDs(in []string) ([]string, error) {
 	return out, nil
 }
 
-// loadReferences reads and decodes the user's samples; any id that is not
-// the user's is ENotFound.
-func (s *Service) loadReferences(ctx context.Context, userID string, ids []string) ([]voice.Reference, error) {
+// findSamples returns the user's samples with ids; any id that is not the
+// user's is ENotFound, and together they may last MaxModelAudioSeconds.
+func (s *Service) findSamples(ctx context.Context, userID string, ids []string) ([]Sample, error) {
 	samples := make([]Sample, 0, len(ids))
 	var total float64
 	for _, id := range ids {
@@ -109,7 +129,12 @@ func (s *Service) loadReferences(ctx context.Context, userID string, ids []strin
 	if total > MaxModelAudioSeconds {
 		return nil, Errorf(EInvalid, "The chosen samples are %.0f minutes long together, at most %d.", total/60, MaxModelAudioSeconds/60)
 	}
-	refs := make([]voice.Reference, 0, len(ids))
+	return samples, nil
+}
+
+// loadReferences reads and decodes samples.
+func (s *Service) loadReferences(ctx context.Context, samples []Sample) ([]voice.Reference, error) {
+	refs := make([]voice.Reference, 0, len(samples))
 	for _, smp := range samples {
 		data, err := s.readBlob(ctx, smp.BlobKey, maxStoredBlob)
 		if err != nil {

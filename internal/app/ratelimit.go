@@ -9,17 +9,19 @@ import (
 
 // Allow counts one request of the user for action against the configured
 // budget (Config.RateLimit, per user and action, a sliding window stored in
-// the database so it holds across restarts and processes). Over budget it
-// returns ERateLimited with RetryAfter set, and the status still filled in
-// so callers can send RateLimit headers.
+// the database so it holds across restarts and processes) at once, before
+// anything is validated; requests served over HTTP are counted later, by a
+// Budget, once they are known to be good. Over budget it returns
+// ERateLimited with RetryAfter set, and the status still filled in so
+// callers can send RateLimit headers.
 func (s *Service) Allow(ctx context.Context, userID string, action Action) (RateStatus, error) {
-	switch action {
-	case ActionUpload, ActionClone, ActionSynthesize:
-	default:
-		return RateStatus{}, Errorf(EInvalid, "unknown action %q", action)
+	b, err := s.NewBudget(userID, action, nil)
+	if err != nil {
+		return RateStatus{}, err
 	}
-	return s.take(ctx, userID, action, s.cfg.RateLimit, s.now(),
-		"Too many "+actionNoun(action)+" requests")
+	err = b.Charge(ctx)
+	st, _ := b.Status()
+	return st, err
 }
 
 // take counts one request of subject for action against r at now. Over

@@ -14,9 +14,10 @@ import (
 )
 
 // Bounds on the speech in one sample, as measured by voice activity
-// detection (pauses and silence do not count).
+// detection (pauses and silence do not count). The minimum is the quality
+// report's, so the report and the refusal agree.
 const (
-	MinSpeechSeconds = 10
+	MinSpeechSeconds = prep.MinSpeechSeconds
 	MaxSpeechSeconds = 300
 )
 
@@ -27,7 +28,9 @@ const (
 // and requires 10–300 s of speech (EUnprocessable). The original bytes are
 // kept, under a server-made key, with the metadata and quality report.
 // An empty name becomes "Recording <date>"; names are at most 100
-// characters and transcripts 5,000.
+// characters and transcripts 5,000. The upload is charged to the budget in
+// ctx (ChargeBudget) once its container is recognised, before decoding and
+// analysis, which may take a second of CPU.
 func (s *Service) UploadSample(ctx context.Context, userID string, in UploadInput) (Sample, error) {
 	now := s.now()
 	name, err := cleanName(in.Name, "Recording "+now.Format("2006-01-02 15:04"), "sample name", maxNameRunes)
@@ -40,6 +43,12 @@ func (s *Service) UploadSample(ctx context.Context, userID string, in UploadInpu
 	}
 	data, err := s.readUpload(in.Data)
 	if err != nil {
+		return Sample{}, err
+	}
+	if codec.Sniff(data) == audio.FormatUnknown {
+		return Sample{}, decodeError(ctx, audio.FormatUnknown, audio.ErrUnsupportedFormat)
+	}
+	if err := ChargeBudget(ctx); err != nil {
 		return Sample{}, err
 	}
 	pcm, format, err := codec.Decode(ctx, data)
@@ -113,7 +122,7 @@ func formatLabel(f audio.Format) string {
 func checkSpeech(sec float64) error {
 	switch {
 	case !(sec >= MinSpeechSeconds):
-		return Errorf(EUnprocessable, "Sample too short: %.1f s of speech, need at least %d s.", finite(sec), MinSpeechSeconds)
+		return Errorf(EUnprocessable, "Sample too short: %.1f s of speech, need at least %.0f s.", finite(sec), MinSpeechSeconds)
 	case sec > MaxSpeechSeconds:
 		return Errorf(EUnprocessable, "Sample too long: %.1f s of speech, at most %d s; split it into several samples.", sec, MaxSpeechSeconds)
 	}

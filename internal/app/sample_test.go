@@ -15,8 +15,8 @@ import (
 var sampleKey = regexp.MustCompile(`^samples/[0-9a-f]{32}\.wav$`)
 
 func TestUploadSample(t *testing.T) {
-	wav := speechWAV(t, "librispeech_1688")
-	short, _ := speech(t, "cmuarctic_aew", 2) // one utterance, about 3 s
+	wav := speechWAV(t, "rms")
+	short, _ := speech(t, "kal16", 2) // one sentence, about 5 s
 	shortWAV := encode(t, &audio.PCM{Rate: short.Rate, Channels: 1, Samples: short.Samples[:min(len(short.Samples), 4*short.Rate)]}, audio.FormatWAV)
 	forEachBackend(t, func(t *testing.T, b backend) {
 		f := newFixture(t, b.open(t), voice.New(voice.Config{}))

@@ -29,7 +29,9 @@ import (
 //	// part's audio; records the history entry at the end.
 //
 // StartSpeech takes one unit of the user's synthesize budget once the
-// request is known to be valid; Stream may be called once. When ctx ends
+// request is known to be valid (the Budget ctx carries, when the caller
+// gave one, which it may give back should the request then fail); Stream
+// may be called once. When ctx ends
 // (a client that disconnects) or w fails, Stream stops rendering at once
 // and leaves no history entry and no stored audio.
 
@@ -79,7 +81,8 @@ type WordTiming struct {
 // StartSpeech validates a request to speak up to MaxStreamTextRunes
 // characters, resolves its voice (one of the user's ready models by
 // ModelID, or a built-in voice by Voice), reads the text and takes one unit
-// of the user's synthesize budget. Nothing is rendered yet. Errors:
+// of the user's synthesize budget: the Budget ctx carries, or a fresh one
+// when it carries none. Nothing is rendered yet. Errors:
 // EInvalid (bad options, empty text, both or neither voice), ETooLarge (text
 // over the limit), ENotFound (no such model or built-in voice),
 // EUnprocessable (a model that failed to build, or text in a script the
@@ -90,7 +93,7 @@ func (s *Service) StartSpeech(ctx context.Context, userID string, in SynthesizeI
 	if err != nil {
 		return nil, RateStatus{}, err
 	}
-	st, err := s.Allow(ctx, userID, ActionSynthesize)
+	st, err := s.charge(ctx, userID, ActionSynthesize)
 	if err != nil {
 		return nil, st, err
 	}

@@ -17,12 +17,16 @@ import (
 // Synthesize speaks text (1–MaxTextRunes characters) in one of the user's
 // ready models or a built-in voice and returns the history entry with the
 // encoded audio, a complete file (a WAV or MP3 that states its length).
-// Options and errors are StartSpeech's; unlike it, Synthesize takes no
-// rate budget (callers that need one call Allow). The audio is kept for
-// the history.
+// Options and errors are StartSpeech's. Unlike StartSpeech it takes no rate
+// budget of its own: it charges the budget ctx carries, if any
+// (ChargeBudget), once the request is valid. The audio is kept for the
+// history.
 func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeInput) (Synthesis, []byte, error) {
 	sp, err := s.prepareSpeech(ctx, userID, in, MaxTextRunes)
 	if err != nil {
+		return Synthesis{}, nil, err
+	}
+	if err := ChargeBudget(ctx); err != nil {
 		return Synthesis{}, nil, err
 	}
 	sp.used.Store(true)
@@ -81,34 +85,20 @@ func checkSynthesis(in *SynthesizeInput, maxRunes int) (string, audio.Format, er
 	if in.Format == "" {
 		in.Format = "wav"
 	}
-	format, err := codec.ParseFormat(in.Format)
+	format, err := ParseOutputFormat(in.Format)
 	if err != nil {
-		return "", "", &Error{Code: EInvalid, Err: err,
-			Message: fmt.Sprintf("Unknown output format %q; choose one of %s.", truncate(in.Format, 20), formatNames())}
+		return "", "", err
 	}
 	if in.Speed == 0 {
 		in.Speed = 1
 	}
-	switch {
-	case !(in.Speed >= 0.5 && in.Speed <= 2):
-		return "", "", Errorf(EInvalid, "Speed must be between 0.5 and 2.")
-	case !(in.Pitch >= -12 && in.Pitch <= 12):
-		return "", "", Errorf(EInvalid, "Pitch must be between -12 and 12 semitones.")
-	case in.Similarity != nil && !(*in.Similarity >= 0 && *in.Similarity <= 1):
-		return "", "", Errorf(EInvalid, "Similarity must be between 0 and 1.")
-	case in.SampleRate != 0 && (in.SampleRate < codec.MinRate || in.SampleRate > codec.MaxRate):
-		return "", "", Errorf(EInvalid, "Sample rate must be between %d and %d Hz, or 0 for the default.", codec.MinRate, codec.MaxRate)
+	if err := CheckVoiceOptions(in.Speed, in.Pitch, in.Similarity); err != nil {
+		return "", "", err
+	}
+	if err := CheckSampleRate(in.SampleRate); err != nil {
+		return "", "", err
 	}
 	return text, format, nil
-}
-
-// formatNames lists the output formats for messages: "wav, mp3, …".
-func formatNames() string {
-	var names []string
-	for _, f := range codec.OutputFormats() {
-		names = append(names, string(f))
-	}
-	return strings.Join(names, ", ")
 }
 
 // engineError explains the engine's refusals of the text; anything else

@@ -37,7 +37,7 @@ func newVoiceFixture(t *testing.T, b backend, wav []byte) *voiceFixture {
 }
 
 func TestVoiceFlow(t *testing.T) {
-	wav := speechWAV(t, "librispeech_1688")
+	wav := speechWAV(t, "rms")
 	forEachBackend(t, func(t *testing.T, b backend) {
 		f := newVoiceFixture(t, b, wav)
 		ctx := t.Context()
@@ -240,7 +240,7 @@ func (cloneFails) Clone(context.Context, []voice.Reference) ([]byte, error) {
 }
 
 func TestCreateModelFailed(t *testing.T) {
-	wav := speechWAV(t, "vctk_p225")
+	wav := speechWAV(t, "slt")
 	forEachBackend(t, func(t *testing.T, b backend) {
 		f := newFixture(t, b.open(t), cloneFails{voice.New(voice.Config{})})
 		ctx := t.Context()

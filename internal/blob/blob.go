@@ -60,7 +60,7 @@ func ValidKey(key string) bool { return KeyPattern.MatchString(key) }
 // filePath maps a valid key to its path below the root.
 func filePath(key string) (string, error) {
 	if !ValidKey(key) {
-		return "", app.Errorf(app.EInvalid, "invalid storage key")
+		return "", app.Errorf(app.EInvalid, "Invalid storage key.")
 	}
 	kind, name := path.Split(key)
 	return path.Join(kind, name[:2], name), nil
@@ -111,7 +111,7 @@ func (l *Local) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	}
 	f, err := l.root.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &app.Error{Code: app.ENotFound, Message: "stored file not found", Err: err}
+		return nil, &app.Error{Code: app.ENotFound, Message: "Stored file not found.", Err: err}
 	} else if err != nil {
 		return nil, fmt.Errorf("blob: open %s: %w", key, err)
 	}

@@ -13,9 +13,12 @@ import (
 )
 
 // authenticated resolves the caller from the Authorization header (a JWT
-// from login or a personal API key, both as "Bearer …"), spends one unit of
-// the route's rate budget when it has one, and calls fn.
+// from login or a personal API key, both as "Bearer …") and calls fn, with
+// the route's rate budget when it has one (see metered).
 func (h *handler) authenticated(limit app.Action, fn userHandler) http.Handler {
+	if limit != "" {
+		fn = h.metered(limit, fn)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := bearer(r)
 		if !ok {
@@ -25,9 +28,6 @@ func (h *handler) authenticated(limit app.Action, fn userHandler) http.Handler {
 		u, err := h.svc.Authenticate(r.Context(), token)
 		if err != nil {
 			writeError(w, r, h.log, err)
-			return
-		}
-		if limit != "" && !h.allow(w, r, u.ID, limit) {
 			return
 		}
 		fn(w, r, u)
@@ -42,18 +42,6 @@ func bearer(r *http.Request) (string, bool) {
 		return "", false
 	}
 	return token, true
-}
-
-// allow spends one request of the user's budget for action and sets the
-// RateLimit-* headers. Over the limit it answers 429 and returns false.
-func (h *handler) allow(w http.ResponseWriter, r *http.Request, userID string, action app.Action) bool {
-	st, err := h.svc.Allow(r.Context(), userID, action)
-	setRateHeaders(w, st, err)
-	if err == nil {
-		return true
-	}
-	writeError(w, r, h.log, err)
-	return false
 }
 
 // setRateHeaders describes a budget in RateLimit-* headers, and adds

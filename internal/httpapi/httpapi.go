@@ -24,7 +24,7 @@ type Service interface {
 	CreateAPIKey(ctx context.Context, userID, name string) (app.APIKey, string, error)
 	ListAPIKeys(ctx context.Context, userID string) ([]app.APIKey, error)
 	DeleteAPIKey(ctx context.Context, userID, id string) error
-	Allow(ctx context.Context, userID string, action app.Action) (app.RateStatus, error)
+	NewBudget(userID string, action app.Action, notify func(app.RateStatus, error)) (*app.Budget, error)
 	UploadSample(ctx context.Context, userID string, in app.UploadInput) (app.Sample, error)
 	ListSamples(ctx context.Context, userID string) ([]app.Sample, error)
 	DeleteSample(ctx context.Context, userID, id string) error

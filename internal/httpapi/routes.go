@@ -8,7 +8,8 @@ import (
 )
 
 // route is one API endpoint. Every route is private (needs a bearer token or
-// API key) unless Public is set; Limit names the rate budget it spends.
+// API key) unless Public is set; Limit names the rate budget it spends,
+// charged once the request has passed validation (see metered).
 type route struct {
 	Pattern string
 	Public  bool
@@ -40,9 +41,7 @@ func (h *handler) routes() []route {
 		h.private("PATCH /api/voice/models/{id}", "", h.updateModel),
 		h.private("DELETE /api/voice/models/{id}", "", h.deleteModel),
 
-		// StartSpeech spends the synthesize budget itself, once the request
-		// is known to be valid.
-		h.private("POST /api/voice/synthesize", "", h.synthesize),
+		h.private("POST /api/voice/synthesize", app.ActionSynthesize, h.synthesize),
 		h.private("GET /api/voice/builtin-voices", "", h.builtinVoices),
 		h.private("GET /api/voice/history", "", h.listHistory),
 		h.private("GET /api/voice/history/{id}/audio", "", h.historyAudio),

@@ -36,7 +36,7 @@ func (h *handler) synthesize(w http.ResponseWriter, r *http.Request, u app.User)
 		return
 	}
 	if in.StreamFormat != "" && in.StreamFormat != "audio" && in.StreamFormat != "sse" {
-		writeError(w, r, h.log, app.Errorf(app.EInvalid, "stream_format must be audio or sse."))
+		writeError(w, r, h.log, app.Errorf(app.EInvalid, "The stream_format must be audio or sse."))
 		return
 	}
 	if in.StreamFormat == "sse" && in.Timestamps {
@@ -141,7 +141,7 @@ func (h *handler) listHistory(w http.ResponseWriter, r *http.Request, u app.User
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			writeError(w, r, h.log, app.Errorf(app.EInvalid, "limit must be a positive whole number."))
+			writeError(w, r, h.log, app.Errorf(app.EInvalid, "The limit must be a positive whole number."))
 			return
 		}
 		limit = n

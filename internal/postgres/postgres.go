@@ -138,9 +138,9 @@ func mapErr(err error, what string) error {
 	if errors.As(err, &pe) {
 		switch pe.Code {
 		case "23505":
-			return &app.Error{Code: app.EConflict, Message: what + " already exists", Err: err}
+			return app.Conflict(what, err)
 		case "23503":
-			return &app.Error{Code: app.ENotFound, Message: "a referenced record was not found", Err: err}
+			return &app.Error{Code: app.ENotFound, Message: "A referenced record was not found.", Err: err}
 		}
 	}
 	if errors.Is(err, pgx.ErrNoRows) {

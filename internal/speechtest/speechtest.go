@@ -1,36 +1,82 @@
-// Package speechtest finds the real speech recordings that tests use. They
-// live outside the repository, in ../shared/speech beside the checkout (or
-// where VOXCLONE_SPEECH_DIR points), one folder per speaker; they are never
-// copied into the repository.
+// Package speechtest gives tests speech to work on. Real human speech lives
+// outside the repository, in ../shared/speech beside the checkout (or where
+// VOXCLONE_SPEECH_DIR points), one folder per speaker; it is never copied
+// into the repository. A clone without it still passes its tests: those
+// that need human speech skip (fail when VOXCLONE_TEST_SPEECH=required, as
+// CI sets), and those that only need speech of some kind use Synthetic,
+// which flite makes on the spot.
 package speechtest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/wav"
 )
 
-// Dir returns the speech directory. A missing directory fails the test:
-// skipping would let a broken checkout pass silently.
+// Environment variables that steer the real speech set.
+const (
+	// DirEnv names the speech directory, overriding ../shared/speech.
+	DirEnv = "VOXCLONE_SPEECH_DIR"
+	// RequiredEnv set to "required" turns a missing speech set from a skip
+	// into a failure.
+	RequiredEnv = "VOXCLONE_TEST_SPEECH"
+)
+
+// Skip messages. The first test of a package to skip says what is
+// missing and where it comes from; the others say it briefly, so a run
+// without the set reads as one explanation per package, not fifty.
+const (
+	explanation = "so tests that need human speech skip: point " + DirEnv + " at one folder of WAV files " +
+		"(and NAME.txt transcripts) per speaker from public corpora such as LibriSpeech, VCTK, CMU ARCTIC " +
+		"or LJ Speech; see README, Tests"
+	skipReason = "speechtest: needs the real speech set (" + DirEnv + ")"
+)
+
+var explainOnce sync.Once
+
+// Dir returns the speech directory: VOXCLONE_SPEECH_DIR, else
+// ../shared/speech beside the module root. When neither exists the test
+// skips, or fails when VOXCLONE_TEST_SPEECH=required.
 func Dir(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("VOXCLONE_SPEECH_DIR"); d != "" {
+	d, err := find()
+	if err == nil {
 		return d
+	}
+	if os.Getenv(RequiredEnv) == "required" {
+		t.Fatalf("speechtest: %s=required but %v", RequiredEnv, err)
+	}
+	msg := skipReason
+	explainOnce.Do(func() { msg = "speechtest: " + err.Error() + ", " + explanation })
+	t.Skip(msg)
+	return ""
+}
+
+// find locates the speech directory without a test.
+func find() (string, error) {
+	if d := os.Getenv(DirEnv); d != "" {
+		return isDir(d, DirEnv+"="+d)
 	}
 	root, err := moduleRoot()
 	if err != nil {
-		t.Fatalf("speechtest: %v", err)
+		return "", fmt.Errorf("no real speech set: %s unset and no go.mod above the working directory", DirEnv)
 	}
 	d := filepath.Join(root, "..", "shared", "speech")
+	return isDir(d, d+" ("+DirEnv+" unset)")
+}
+
+func isDir(d, what string) (string, error) {
 	if st, err := os.Stat(d); err != nil || !st.IsDir() {
-		t.Fatalf("speechtest: speech directory %s not found (set VOXCLONE_SPEECH_DIR)", d)
+		return "", fmt.Errorf("no real speech set at %s", what)
 	}
-	return d
+	return d, nil
 }
 
 // Speakers lists the speaker folder names, sorted.

@@ -33,7 +33,7 @@ func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
 // model.
 func (db *DB) createVoiceSynthesis(ctx context.Context, s app.Synthesis) error {
 	if s.Voice == "" {
-		return app.Errorf(app.EInvalid, "a synthesis names a model or a built-in voice")
+		return app.Errorf(app.EInvalid, "A synthesis names a model or a built-in voice.")
 	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO voice_synthesis_history (id, user_id, voice,

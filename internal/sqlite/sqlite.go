@@ -189,9 +189,9 @@ func sqliteCode(err error) int {
 func mapErr(err error, what string) error {
 	switch sqliteCode(err) {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return &app.Error{Code: app.EConflict, Message: what + " already exists", Err: err}
+		return app.Conflict(what, err)
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return &app.Error{Code: app.ENotFound, Message: "a referenced record was not found", Err: err}
+		return &app.Error{Code: app.ENotFound, Message: "A referenced record was not found.", Err: err}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.NotFound(what)

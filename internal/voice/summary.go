@@ -214,7 +214,7 @@ func (s *Summary) hints() []string {
 		h = append(h, fmt.Sprintf("quality score %.0f/100: re-record; each sample's quality report says what is wrong with it", s.Quality))
 	}
 	if s.Pool == nil || s.Pool.Seconds == 0 {
-		return append(h, "no sounds could be labelled in the samples, so only the overall voice is copied, not how each sound is said: clone again from at least a few seconds of clear speech (labelling needs the pocketsphinx English model where the voice is cloned)")
+		return append(h, "no sounds could be labelled in the samples, so only the overall voice is copied, not how each sound is said: clone again from at least 10 s of clear speech (labelling needs the pocketsphinx English model where the voice is cloned)")
 	}
 	if s.Pool.RecognizedSeconds > s.Pool.AlignedSeconds {
 		h = append(h, fmt.Sprintf("%.0f s of the samples had no transcript, so their sounds were recognised, which mistakes about one sound in three: give each sample the exact text that is said in it", s.Pool.RecognizedSeconds))

@@ -1,7 +1,7 @@
 package web_test
 
 // Helpers for the browser test: build and start the real voxclone binary,
-// make a speech WAV file from the shared recordings, drive Chromium, and save
+// make a speech WAV file, drive Chromium, and save
 // screenshots.
 
 import (
@@ -206,67 +206,19 @@ func newBrowser(t *testing.T, exe, micFile string) context.Context {
 	return ctx
 }
 
-// speechWAV joins one speaker's utterances, with short pauses, into a mono
-// 16-bit WAV file of at least minSeconds and returns its path and length.
-func speechWAV(t *testing.T, dir, speaker string, minSeconds float64) (string, float64) {
+// speechWAV writes at least minSeconds of a flite voice reading to
+// dir/name.wav, a mono 16-bit WAV file, and returns its path and length.
+// The web app needs speech, not a particular human voice, so this test runs
+// on a clone without the real speech set.
+func speechWAV(t *testing.T, dir, name, voice string, minSeconds float64) (string, float64) {
 	t.Helper()
-	var pcm []byte
-	rate := 0
-	for _, p := range speechtest.WAVs(t, speaker) {
-		r, data, err := readPCM16(p)
-		if err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		if rate != 0 && r != rate {
-			continue
-		}
-		rate = r
-		pcm = append(pcm, data...)
-		pcm = append(pcm, make([]byte, rate*2*3/10)...) // 0.3 s pause
-		if float64(len(pcm))/float64(rate*2) >= minSeconds {
-			break
-		}
-	}
-	secs := float64(len(pcm)) / float64(rate*2)
-	if secs < minSeconds {
-		t.Fatalf("speaker %s has only %.1f s of speech", speaker, secs)
-	}
-	path := filepath.Join(dir, speaker+".wav")
-	if err := os.WriteFile(path, wavFile(rate, pcm), 0o644); err != nil {
+	pcm, _ := speechtest.Synthetic(t, voice, minSeconds)
+	data, _ := speechtest.SyntheticWAV(t, voice, minSeconds)
+	path := filepath.Join(dir, name+".wav")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return path, secs
-}
-
-// readPCM16 reads a mono 16-bit PCM WAV file: its rate and sample bytes.
-func readPCM16(path string) (int, []byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, nil, err
-	}
-	if len(b) < 12 || string(b[:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
-		return 0, nil, errors.New("not a WAV file")
-	}
-	rate := 0
-	for off := 12; off+8 <= len(b); {
-		id, size := string(b[off:off+4]), int(binary.LittleEndian.Uint32(b[off+4:]))
-		body := b[off+8 : min(len(b), off+8+size)]
-		switch id {
-		case "fmt ":
-			if len(body) < 16 || binary.LittleEndian.Uint16(body) != 1 ||
-				binary.LittleEndian.Uint16(body[2:]) != 1 || binary.LittleEndian.Uint16(body[14:]) != 16 {
-				return 0, nil, errors.New("want mono 16-bit PCM")
-			}
-			rate = int(binary.LittleEndian.Uint32(body[4:]))
-		case "data":
-			if rate == 0 {
-				return 0, nil, errors.New("data before fmt")
-			}
-			return rate, body[:len(body)&^1], nil
-		}
-		off += 8 + size + size&1
-	}
-	return 0, nil, errors.New("no data chunk")
+	return path, pcm.Seconds()
 }
 
 // wavFile wraps mono 16-bit samples in a WAV header.

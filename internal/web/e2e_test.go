@@ -37,9 +37,9 @@ func TestBrowser(t *testing.T) {
 	shots := screenshotDir(t)
 	t.Logf("screenshots in %s", shots)
 
-	upload, uploadSecs := speechWAV(t, tmp, "librispeech_1688", 22)
-	short, _ := speechWAV(t, tmp, "cmuarctic_axb", 2)
-	mic, _ := speechWAV(t, tmp, "ljspeech_LJ", 18)
+	upload, uploadSecs := speechWAV(t, tmp, "reading", "rms", 22)
+	short, _ := speechWAV(t, tmp, "hello", "slt", 2)
+	mic, _ := speechWAV(t, tmp, "microphone", "kal16", 18)
 
 	// VOXCLONE_WEB_BASE_URL points the test at a server that already runs,
 	// which is quicker while working on the app's files.
@@ -159,7 +159,7 @@ func (p *page) signUp(t *testing.T) {
 // joined speech with the file picker, and checks the quality report.
 func (p *page) uploadSample(t *testing.T) {
 	p.dropFile(t, "dropzone", p.short)
-	p.waitJS(t, `!$("upload-submit").disabled && $("upload-chosen").textContent.includes("cmuarctic_axb.wav")`, 5*time.Second)
+	p.waitJS(t, `!$("upload-submit").disabled && $("upload-chosen").textContent.includes("hello.wav")`, 5*time.Second)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("upload-submit")))
 	p.waitBanner(t, "speech", 30*time.Second)
 	p.shot(t, "02-upload-refused")

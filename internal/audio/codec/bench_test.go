@@ -10,12 +10,9 @@ import (
 	"github.com/voxclone/voxclone/internal/audio"
 )
 
-// speech10s is 10 s of real speech at 24 kHz mono, what synthesis returns.
+// speech10s is 10 s of speech at 24 kHz mono, what synthesis returns.
 func speech10s(b *testing.B) *audio.PCM {
-	p := dspResample(loadSpeech(b, "ljspeech_LJ", 0), 24000)
-	for p.Seconds() < 10 {
-		p.Samples = append(p.Samples, p.Samples...)
-	}
+	p := speech(b, "slt", 10, 24000)
 	p.Samples = p.Samples[:10*24000]
 	return p
 }

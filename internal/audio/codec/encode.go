@@ -171,13 +171,13 @@ func OutputFormats() []audio.Format {
 	return []audio.Format{audio.FormatWAV, audio.FormatMP3, audio.FormatOpus, audio.FormatAAC, audio.FormatFLAC, audio.FormatPCM, audio.FormatULaw}
 }
 
-func outputNames() string {
-	var s []string
-	for _, f := range OutputFormats() {
-		s = append(s, string(f))
-	}
-	return strings.Join(s, ", ")
+// OutputNames lists the format names ParseFormat accepts, for people:
+// each output format once, and "ogg", which writes Ogg Opus, beside "opus".
+func OutputNames() []string {
+	return []string{"wav", "mp3", "flac", "ogg", "opus", "aac", "pcm", "ulaw"}
 }
+
+func outputNames() string { return strings.Join(OutputNames(), ", ") }
 
 // formatNames maps names and extensions to output formats. ".ogg" means
 // Ogg Opus, the only Ogg voxclone writes.

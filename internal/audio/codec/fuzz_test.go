@@ -31,7 +31,7 @@ var (
 )
 
 func makeSeeds(f *testing.F) map[audio.Format][]byte {
-	p := loadSpeech(f, "cmuarctic_axb", 1)
+	p := speech(f, "slt", 1, 16000)
 	p = &audio.PCM{Rate: p.Rate, Channels: 1, Samples: p.Samples[8000:10400]}
 	out := map[audio.Format][]byte{}
 	for _, fm := range []audio.Format{audio.FormatWAV, audio.FormatFLAC, audio.FormatMP3, audio.FormatOpus} {

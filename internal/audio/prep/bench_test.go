@@ -16,11 +16,11 @@ import (
 	"github.com/voxclone/voxclone/internal/audio/wav"
 )
 
-// upload builds a 16-bit WAV of real speech, seconds long, at rate Hz in
+// upload builds a 16-bit WAV of speech, seconds long, at rate Hz in
 // stereo (the right channel a quieter copy), like a typical upload.
 func upload(t testing.TB, seconds float64, rate int) []byte {
 	t.Helper()
-	src := dsp.Resample(speaker(t, "ljspeech_LJ", 12), rate)
+	src := synthetic(t, "slt", 90, rate)
 	n := int(seconds * float64(rate))
 	st := &audio.PCM{Rate: rate, Channels: 2, Samples: make([]float32, 2*n)}
 	for i := 0; i < n; i++ {

@@ -12,7 +12,7 @@ import (
 // channels, full-scale noise, silence, DC) through Analyze and Prepare:
 // nothing may panic, and the results must be finite and in range.
 func FuzzPrepare(f *testing.F) {
-	p := speaker(f, "cmuarctic_axb", 1)
+	p := synthetic(f, "slt", 1, 16000)
 	seed := []byte{0, 0}
 	for _, v := range p.Samples[8000:12000] {
 		seed = binary.LittleEndian.AppendUint16(seed, uint16(int16(v*32767)))

@@ -213,7 +213,7 @@ const (
 // or speech with hardly any voicing (whispering, or noise taken for speech).
 func voicesScore(v voicing, speechSec float64) subscore {
 	switch {
-	case speechSec < minSpeechSec/2:
+	case speechSec < MinSpeechSeconds/2:
 		return subscore{score: 100}
 	case twoVoices(v.semitones):
 		return subscore{score: 50, weight: 0.6, warning: "music or several voices: two speakers of clearly different pitch"}

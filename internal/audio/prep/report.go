@@ -33,14 +33,21 @@ const (
 	minDBTP = -120.0
 )
 
-// Thresholds behind the warnings.
+// How much speech a voice needs, in seconds of speech (pauses and silence
+// do not count). Below MinSpeechSeconds a sample is refused; up to
+// RecommendedSpeechSeconds the report warns, and says why: a voice learns
+// how each sound is said from up to that much speech.
 const (
-	tooQuietLUFS  = -45.0
-	noisySNR      = 20.0
-	clipWarn      = 0.001
-	narrowBandHz  = 7000.0
-	wantSpeechSec = 30.0
-	minSpeechSec  = 10.0
+	MinSpeechSeconds         = 10.0
+	RecommendedSpeechSeconds = 30.0
+)
+
+// Thresholds behind the other warnings.
+const (
+	tooQuietLUFS = -45.0
+	noisySNR     = 20.0
+	clipWarn     = 0.001
+	narrowBandHz = 7000.0
 )
 
 // subscore is one factor of the quality score, 0–100.
@@ -107,10 +114,11 @@ func speechScore(sec float64) subscore {
 	switch {
 	case sec < 0.5:
 		s.warning = "no speech found"
-	case sec < minSpeechSec:
-		s.warning = fmt.Sprintf("too little speech: %.1f s (at least %.0f s needed, %.0f s or more recommended)", sec, minSpeechSec, wantSpeechSec)
-	case sec < wantSpeechSec:
-		s.warning = fmt.Sprintf("little speech: %.1f s (%.0f s or more recommended)", sec, wantSpeechSec)
+	case sec < MinSpeechSeconds:
+		s.warning = fmt.Sprintf("too little speech: %.1f s (at least %.0f s needed, %.0f s or more recommended)", sec, MinSpeechSeconds, RecommendedSpeechSeconds)
+	case sec < RecommendedSpeechSeconds:
+		s.warning = fmt.Sprintf("little speech: %.1f s (%.0f s or more recommended, in this sample or with others: "+
+			"a voice learns how each sound is said from up to %.0f s of speech)", sec, RecommendedSpeechSeconds, RecommendedSpeechSeconds)
 	}
 	return s
 }

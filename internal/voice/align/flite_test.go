@@ -135,11 +135,7 @@ func TestAlignFliteBoundaries(t *testing.T) {
 // TestAlignLongFlite aligns over a minute of flite speech in one call,
 // which the aligner decodes in chunks, against flite's exact boundaries.
 func TestAlignLongFlite(t *testing.T) {
-	var texts []string
-	for _, p := range speechtest.WAVs(t, "ljspeech_LJ")[:16] {
-		texts = append(texts, speechtest.Transcript(p))
-	}
-	text := strings.Join(texts, " ")
+	text := strings.Join(speechtest.Passage()[:16], " ")
 	r, err := flite.Synthesize(context.Background(), "slt", text, flite.Options{})
 	if err != nil {
 		t.Fatal(err)
