@@ -31,6 +31,7 @@ import (
 //	ResolveVoice(ctx, userID, ref string) (VoiceRef, error) // a model id or name, or a built-in voice
 //	BuiltinVoices() []BuiltinVoice
 //	ListHistory(ctx, userID string, limit int, cursor string) (HistoryPage, error)
+//	GetSynthesis(ctx, userID, id string) (Synthesis, error)
 //	OpenHistoryAudio(ctx, userID, id string) (Synthesis, io.ReadCloser, error)
 //	Health(ctx) Health
 //

@@ -204,6 +204,12 @@ func (s *Service) ListHistory(ctx context.Context, userID string, limit int, cur
 	return page, nil
 }
 
+// GetSynthesis returns one of the user's history entries; another user's
+// id is ENotFound.
+func (s *Service) GetSynthesis(ctx context.Context, userID, id string) (Synthesis, error) {
+	return s.store.FindSynthesis(ctx, userID, id)
+}
+
 // OpenHistoryAudio returns one of the user's history entries with its
 // audio; the caller closes the reader.
 func (s *Service) OpenHistoryAudio(ctx context.Context, userID, id string) (Synthesis, io.ReadCloser, error) {
