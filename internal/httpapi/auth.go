@@ -12,22 +12,23 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 )
 
-// authenticated resolves the caller from the Authorization header (a JWT
-// from login or a personal API key, both as "Bearer …"), spends one unit of
-// the route's rate budget when it has one, and calls fn.
-func (h *handler) authenticated(limit app.Action, fn userHandler) http.Handler {
+// authenticated resolves the caller from the credentials the API family
+// reads (a JWT from login or a personal API key; "Bearer …" on voxclone's
+// own API), spends one unit of the route's rate budget when it has one,
+// and calls fn. Errors take the family's shape.
+func (h *handler) authenticated(api *family, limit app.Action, fn userHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := bearer(r)
-		if !ok {
-			writeError(w, r, h.log, app.Errorf(app.EUnauthorized, "Send an Authorization: Bearer <token or API key> header."))
+		token, err := api.credentials(r)
+		if err != nil {
+			api.writeError(w, r, h.log, err)
 			return
 		}
 		u, err := h.svc.Authenticate(r.Context(), token)
 		if err != nil {
-			writeError(w, r, h.log, err)
+			api.writeError(w, r, h.log, err)
 			return
 		}
-		if limit != "" && !h.allow(w, r, u.ID, limit) {
+		if limit != "" && !h.allow(w, r, api, u.ID, limit) {
 			return
 		}
 		fn(w, r, u)
@@ -46,13 +47,13 @@ func bearer(r *http.Request) (string, bool) {
 
 // allow spends one request of the user's budget for action and sets the
 // RateLimit-* headers. Over the limit it answers 429 and returns false.
-func (h *handler) allow(w http.ResponseWriter, r *http.Request, userID string, action app.Action) bool {
+func (h *handler) allow(w http.ResponseWriter, r *http.Request, api *family, userID string, action app.Action) bool {
 	st, err := h.svc.Allow(r.Context(), userID, action)
 	setRateHeaders(w, st, err)
 	if err == nil {
 		return true
 	}
-	writeError(w, r, h.log, err)
+	api.writeError(w, r, h.log, err)
 	return false
 }
 
