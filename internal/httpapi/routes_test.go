@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/compat/compattest"
 	"github.com/voxclone/voxclone/internal/voice"
 	"github.com/voxclone/voxclone/internal/web"
 )
@@ -344,7 +345,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 			t.Errorf("schema %s missing", name)
 			continue
 		}
-		fields := jsonFields(reflect.TypeOf(v))
+		fields := compattest.JSONFields(reflect.TypeOf(v))
 		for f := range fields {
 			if _, ok := schema.Properties[f]; !ok {
 				t.Errorf("schema %s lacks field %q", name, f)
@@ -356,23 +357,6 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 			}
 		}
 	}
-}
-
-// jsonFields returns the JSON names of a struct's encoded fields.
-func jsonFields(typ reflect.Type) map[string]bool {
-	out := map[string]bool{}
-	for i := 0; i < typ.NumField(); i++ {
-		f := typ.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		out[name] = true
-	}
-	return out
 }
 
 // TestOpenAPIRefsResolve fails on a "$ref" that points at nothing.

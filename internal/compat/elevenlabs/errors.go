@@ -1,8 +1,6 @@
 package elevenlabs
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -46,16 +44,10 @@ const (
 func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status, body := describe(err)
 	if status == http.StatusInternalServerError {
-		level, msg := slog.LevelError, "internal error"
-		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-			level, msg = slog.LevelInfo, "request canceled by the client"
-		}
-		log.Log(r.Context(), level, msg, slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Any("error", err))
+		compat.LogInternal(r, log, err)
 	}
-	var ae *app.Error
-	if errors.As(err, &ae) && ae.Code == app.ERateLimited && ae.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(ae.RetryAfter.Seconds()+0.999)))
+	if s := compat.Retryable(err); s > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(s))
 	}
 	compat.WriteJSON(w, status, body, `{"detail":{"status":"internal_error","message":"`+internalMessage+`"}}`)
 }
