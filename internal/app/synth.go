@@ -36,7 +36,7 @@ func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeIn
 	}
 	pcm := joinPCM(parts)
 	var buf bytes.Buffer
-	if err := codec.Encode(ctx, &buf, pcm, sp.format, codec.EncodeOptions{SampleRate: sp.asked}); err != nil {
+	if err := codec.Encode(ctx, &buf, pcm, sp.format, codec.EncodeOptions{SampleRate: sp.asked, Bitrate: sp.bitrate}); err != nil {
 		return Synthesis{}, nil, fmt.Errorf("encode %s: %w", sp.format, err)
 	}
 	syn := sp.syn
@@ -98,9 +98,14 @@ func checkSynthesis(in *SynthesizeInput, maxRunes int) (string, audio.Format, er
 		return "", "", Errorf(EInvalid, "Similarity must be between 0 and 1.")
 	case in.SampleRate != 0 && (in.SampleRate < codec.MinRate || in.SampleRate > codec.MaxRate):
 		return "", "", Errorf(EInvalid, "Sample rate must be between %d and %d Hz, or 0 for the default.", codec.MinRate, codec.MaxRate)
+	case in.Bitrate != 0 && (in.Bitrate < minBitrate || in.Bitrate > maxBitrate):
+		return "", "", Errorf(EInvalid, "Bit rate must be between %d and %d kbit/s, or 0 for the default.", minBitrate, maxBitrate)
 	}
 	return text, format, nil
 }
+
+// Bit rates a request may ask of the compressed formats, in kbit/s.
+const minBitrate, maxBitrate = 8, 320
 
 // formatNames lists the output formats for messages: "wav, mp3, …".
 func formatNames() string {
