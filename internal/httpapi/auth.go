@@ -1,15 +1,14 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // authenticated resolves the caller from the credentials the API family
@@ -49,27 +48,12 @@ func bearer(r *http.Request) (string, bool) {
 // RateLimit-* headers. Over the limit it answers 429 and returns false.
 func (h *handler) allow(w http.ResponseWriter, r *http.Request, api *family, userID string, action app.Action) bool {
 	st, err := h.svc.Allow(r.Context(), userID, action)
-	setRateHeaders(w, st, err)
+	respond.SetRateHeaders(w, st, err)
 	if err == nil {
 		return true
 	}
 	api.writeError(w, r, h.log, err)
 	return false
-}
-
-// setRateHeaders describes a budget in RateLimit-* headers, and adds
-// Retry-After to a rate_limited error that lacks its own.
-func setRateHeaders(w http.ResponseWriter, st app.RateStatus, err error) {
-	if st.Limit > 0 {
-		hd := w.Header()
-		hd.Set("RateLimit-Limit", strconv.Itoa(st.Limit))
-		hd.Set("RateLimit-Remaining", strconv.Itoa(max(st.Remaining, 0)))
-		hd.Set("RateLimit-Reset", strconv.Itoa(ceilSeconds(st.Reset)))
-	}
-	var ae *app.Error
-	if errors.As(err, &ae) && ae.Code == app.ERateLimited && ae.RetryAfter <= 0 && st.Reset > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(st.Reset)))
-	}
 }
 
 type credentials struct {
@@ -90,7 +74,7 @@ func (h *handler) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, token, st, err := h.svc.RegisterFrom(r.Context(), h.credentials(r, in))
-	setRateHeaders(w, st, err)
+	respond.SetRateHeaders(w, st, err)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
@@ -108,7 +92,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token, st, err := h.svc.LoginFrom(r.Context(), h.credentials(r, in))
-	setRateHeaders(w, st, err)
+	respond.SetRateHeaders(w, st, err)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
