@@ -23,9 +23,9 @@ import (
 // package-lock.json pins.
 const sdkDir = "testdata/sdk"
 
-// openaiFormats are the response_formats the OpenAI SDK asks for; aac is
-// added when the service writes it.
-var openaiFormats = []string{"mp3", "opus", "flac", "wav", "pcm"}
+// openaiFormats are the response_formats the OpenAI SDK asks for: all of
+// OpenAI's.
+var openaiFormats = []string{"mp3", "opus", "aac", "flac", "wav", "pcm"}
 
 // longText is a few sentences, for the streamed reads.
 const longText = "Call me Ishmael. Some years ago, never mind how long precisely, having little or no money in my purse, " +
@@ -51,7 +51,7 @@ func TestOfficialClients(t *testing.T) {
 	c.json("POST", "/api/auth/keys", map[string]string{"name": "sdk"}, 201, &key)
 	out := t.TempDir()
 	env := []string{"VOXCLONE_URL=" + s.URL, "VOXCLONE_KEY=" + key.Secret, "OUT_DIR=" + out, "SAMPLE=" + sampleFile(t),
-		"LONG_TEXT=" + longText, "MAX_TEXT=" + strconv.Itoa(app.MaxTextRunes), "FORMATS=" + strings.Join(openaiFormats, ",")}
+		"LONG_TEXT=" + longText, "MAX_TEXT=" + strconv.Itoa(app.MaxStreamTextRunes), "FORMATS=" + strings.Join(openaiFormats, ",")}
 
 	var cloned struct {
 		VoiceID string `json:"voice_id"`

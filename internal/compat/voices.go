@@ -2,6 +2,7 @@ package compat
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -10,62 +11,85 @@ import (
 
 // Voices is what finding a voice needs from the service.
 type Voices interface {
+	ResolveVoice(ctx context.Context, userID, ref string) (app.VoiceRef, error)
 	GetModel(ctx context.Context, userID, id string) (app.Model, error)
 	ListModels(ctx context.Context, userID string) ([]app.Model, error)
+	BuiltinVoices() []app.BuiltinVoice
 }
 
-// FindVoice returns the caller's voice model whose id is ref or, when
-// byName is set and no id matches, the newest one named exactly ref.
-// Another user's voices do not exist here. An unknown voice is ENotFound
-// and a voice whose cloning failed EUnprocessable, each with a Reason
-// (ReasonVoiceNotFound, ReasonVoiceNotReady) and naming field.
-func FindVoice(ctx context.Context, svc Voices, userID, ref, field string, byName bool) (app.Model, error) {
+// Voice is a voice a request named: one of the caller's voice models
+// (Model set) or a built-in voice (Builtin set).
+type Voice struct {
+	Model   *app.Model
+	Builtin *app.BuiltinVoice
+}
+
+// Input puts the voice into a synthesis request.
+func (v Voice) Input(in app.SynthesizeInput) app.SynthesizeInput {
+	if v.Builtin != nil {
+		in.Voice = v.Builtin.ID
+	} else {
+		in.ModelID = v.Model.ID
+	}
+	return in
+}
+
+// FindVoice returns the voice ref names: the caller's voice model with that
+// id, else the newest one named exactly so, else the built-in voice with
+// that id, else the built-in voice aliases maps it to (an API's own voice
+// names). Another user's voices do not exist here. An unknown voice is
+// ENotFound and a voice whose cloning failed EUnprocessable, each with a
+// Reason (ReasonVoiceNotFound, ReasonVoiceNotReady) and naming field.
+func FindVoice(ctx context.Context, svc Voices, userID, ref, field string, aliases map[string]string) (Voice, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return app.Model{}, Fieldf(field, app.EInvalid, "'%s' is required: a voice id or name.", field)
+		return Voice{}, Fieldf(field, app.EInvalid, "'%s' is required: a voice id or name.", field)
 	}
-	m, err := svc.GetModel(ctx, userID, ref)
-	if app.ErrorCode(err) == app.ENotFound && byName {
-		m, err = findByName(ctx, svc, userID, ref)
+	vr, err := svc.ResolveVoice(ctx, userID, ref)
+	if app.ErrorCode(err) == app.ENotFound && aliases[strings.ToLower(ref)] != "" {
+		vr, err = app.VoiceRef{Voice: aliases[strings.ToLower(ref)]}, nil
 	}
 	if app.ErrorCode(err) == app.ENotFound {
-		return app.Model{}, WithReason(ReasonVoiceNotFound,
-			Fieldf(field, app.ENotFound, "No voice %q: use the id or exact name of one of your voices.", Clip(ref, 64)))
+		return Voice{}, WithReason(ReasonVoiceNotFound, Fieldf(field, app.ENotFound,
+			"No voice %q: use the id or exact name of one of your voices, or a built-in voice (%s).", Clip(ref, 64), builtinIDs(svc)))
 	}
 	if err != nil {
-		return app.Model{}, err
+		return Voice{}, err
+	}
+	if vr.Voice != "" {
+		b, ok := Builtin(svc, vr.Voice)
+		if !ok {
+			return Voice{}, fmt.Errorf("compat: resolved to unknown built-in voice %q", vr.Voice)
+		}
+		return Voice{Builtin: &b}, nil
+	}
+	m, err := svc.GetModel(ctx, userID, vr.ModelID)
+	if err != nil {
+		return Voice{}, err
 	}
 	if m.Status != app.ModelReady {
-		return app.Model{}, WithReason(ReasonVoiceNotReady,
-			Fieldf(field, app.EUnprocessable, "The voice %q cannot speak yet: %s", Clip(m.Name, 64), notReady(m)))
+		return Voice{}, WithReason(ReasonVoiceNotReady,
+			Fieldf(field, app.EUnprocessable, "The voice %q cannot speak: %s", Clip(m.Name, 64), notReady(m)))
 	}
-	return m, nil
+	return Voice{Model: &m}, nil
 }
 
-// findByName picks the newest ready model named name, else the newest of
-// that name, so a failed attempt does not hide a working voice.
-func findByName(ctx context.Context, svc Voices, userID, name string) (app.Model, error) {
-	models, err := svc.ListModels(ctx, userID)
-	if err != nil {
-		return app.Model{}, err
-	}
-	var found *app.Model
-	for i := range models { // newest first
-		m := &models[i]
-		if m.Name != name {
-			continue
-		}
-		if m.Status == app.ModelReady {
-			return *m, nil
-		}
-		if found == nil {
-			found = m
+// Builtin returns the built-in voice with id, any case.
+func Builtin(svc Voices, id string) (app.BuiltinVoice, bool) {
+	for _, b := range svc.BuiltinVoices() {
+		if strings.EqualFold(b.ID, id) {
+			return b, true
 		}
 	}
-	if found == nil {
-		return app.Model{}, app.NotFound("voice")
+	return app.BuiltinVoice{}, false
+}
+
+func builtinIDs(svc Voices) string {
+	var ids []string
+	for _, b := range svc.BuiltinVoices() {
+		ids = append(ids, b.ID)
 	}
-	return *found, nil
+	return strings.Join(ids, ", ")
 }
 
 func notReady(m app.Model) string {

@@ -67,9 +67,15 @@ func TestElevenLabsVoices(t *testing.T) {
 		}
 		var all struct{ Voices []elevenVoice }
 		e.expect(u.eleven("GET", "/elevenlabs/v1/voices", nil), 200, &all)
-		if len(all.Voices) != 2 {
-			t.Errorf("v1/voices lists %d voices, want 2", len(all.Voices))
+		if len(all.Voices) != 5 || all.Voices[0].VoiceID != added.VoiceID || all.Voices[2].Category != "premade" || all.Voices[2].VoiceID != "slt" {
+			t.Errorf("v1/voices lists %+v, want the 2 cloned voices, newest first, then the 3 premade ones", all.Voices)
 		}
+		var premade elevenVoice
+		e.expect(u.eleven("GET", "/elevenlabs/v1/voices/awb", nil), 200, &premade)
+		if premade.Category != "premade" || premade.Labels["accent"] != "Scottish" {
+			t.Errorf("premade voice = %+v", premade)
+		}
+		e.expectElevenError(u.eleven("DELETE", "/elevenlabs/v1/voices/awb", nil), 400, "invalid_request", "premade")
 		checkSearch(t, e, u, added.VoiceID)
 
 		e.expect(u.eleven("DELETE", "/elevenlabs/v1/voices/"+added.VoiceID, nil), 200, nil)
@@ -94,7 +100,7 @@ func checkSearch(t *testing.T, e *env, u *compatUser, grandpa string) {
 			TotalCount    int     `json:"total_count"`
 			NextPageToken *string `json:"next_page_token"`
 		}
-		e.expect(u.eleven("GET", "/elevenlabs/v2/voices?page_size=1&include_total_count=true&next_page_token="+token, nil), 200, &page)
+		e.expect(u.eleven("GET", "/elevenlabs/v2/voices?voice_type=personal&page_size=1&include_total_count=true&next_page_token="+token, nil), 200, &page)
 		if len(page.Voices) != 1 || page.TotalCount != 2 {
 			t.Fatalf("search page = %+v", page)
 		}
@@ -111,6 +117,11 @@ func checkSearch(t *testing.T, e *env, u *compatUser, grandpa string) {
 	e.expect(u.eleven("GET", "/elevenlabs/v2/voices?search=grand", nil), 200, &found)
 	if len(found.Voices) != 1 || found.Voices[0].VoiceID != grandpa {
 		t.Errorf("search=grand found %+v", found.Voices)
+	}
+	var defaults struct{ Voices []elevenVoice }
+	e.expect(u.eleven("GET", "/elevenlabs/v2/voices?voice_type=default&sort=name", nil), 200, &defaults)
+	if len(defaults.Voices) != 3 || defaults.Voices[0].VoiceID != "awb" {
+		t.Errorf("voice_type=default found %+v, want the 3 premade voices by name", defaults.Voices)
 	}
 	e.expectElevenError(u.eleven("GET", "/elevenlabs/v2/voices?next_page_token=bogus", nil), 400, "invalid_request", "next_page_token")
 }
@@ -160,6 +171,7 @@ func checkTimestamps(t *testing.T, e *env, u *compatUser, path, text string) {
 		t.Fatalf("stream/with-timestamps: %d", resp.StatusCode)
 	}
 	var all timedChunk
+	var pieces []byte
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(nil, 8<<20)
 	for sc.Scan() {
@@ -167,11 +179,16 @@ func checkTimestamps(t *testing.T, e *env, u *compatUser, path, text string) {
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
 			t.Fatalf("stream/with-timestamps line: %v", err)
 		}
-		all.AudioBase64 += c.AudioBase64 // MP3 frames concatenate
+		audio, err := base64.StdEncoding.DecodeString(c.AudioBase64)
+		if err != nil {
+			t.Fatalf("stream/with-timestamps audio: %v", err)
+		}
+		pieces = append(pieces, audio...) // MP3 frames concatenate
 		all.Alignment.Characters = append(all.Alignment.Characters, c.Alignment.Characters...)
 		all.Alignment.Starts = append(all.Alignment.Starts, c.Alignment.Starts...)
 		all.Alignment.Ends = append(all.Alignment.Ends, c.Alignment.Ends...)
 	}
+	all.AudioBase64 = base64.StdEncoding.EncodeToString(pieces)
 	all.NormalizedAlignment = all.Alignment
 	all.check(t, e, text)
 }
@@ -268,8 +285,8 @@ func TestElevenLabsBadInput(t *testing.T) {
 		e.expectElevenError(u.eleven("POST", path+"nobody", map[string]any{"text": "Hi."}), 404, "voice_not_found", "nobody")
 		e.expectElevenError(u.eleven("POST", path+u.model.ID+"?output_format=alaw_8000", map[string]any{"text": "Hi."}), 400, "invalid_output_format", "A-law")
 		e.expectElevenError(u.eleven("POST", path+u.model.ID, map[string]any{"text": ""}), 400, "invalid_request", "empty")
-		e.expectElevenError(u.eleven("POST", path+u.model.ID+"/stream", map[string]any{"text": strings.Repeat("ab ", 2000)}), 413,
-			"max_character_limit_exceeded", "5,000")
+		e.expectElevenError(u.eleven("POST", path+u.model.ID+"/stream", map[string]any{"text": strings.Repeat("a", app.MaxStreamTextRunes+1)}), 413,
+			"max_character_limit_exceeded", "100,000")
 		e.expectElevenError(u.eleven("POST", path+u.model.ID, map[string]any{"text": "Hi.", "model_id": "gpt-4o"}), 400, "model_not_found", "gpt-4o")
 		e.expectElevenError(u.eleven("POST", path+u.model.ID, map[string]any{"text": "Hi.", "voice_settings": map[string]any{"speed": 5}}), 400, "invalid_request", "speed")
 		e.expectElevenError(e.call("POST", path+u.model.ID, nil, map[string]any{"text": "Hi."}), 401, "needs_authorization", "xi-api-key")
@@ -326,12 +343,17 @@ func TestElevenLabsIsolation(t *testing.T) {
 		e.expectElevenError(bob.eleven("GET", "/elevenlabs/v1/history?start_after_history_item_id="+hist, nil), 400, "history_item_not_found", "")
 		for _, p := range []string{"/elevenlabs/v1/voices", "/elevenlabs/v2/voices", "/elevenlabs/v2/voices?voice_ids=" + id, "/elevenlabs/v1/history"} {
 			var list struct {
-				Voices  []any
+				Voices  []elevenVoice
 				History []any
 			}
 			e.expect(bob.eleven("GET", p, nil), 200, &list)
-			if len(list.Voices)+len(list.History) != 0 {
-				t.Errorf("bob sees %d voices and %d history items at %s", len(list.Voices), len(list.History), p)
+			for _, v := range list.Voices {
+				if v.Category != "premade" {
+					t.Errorf("bob sees voice %+v at %s", v, p)
+				}
+			}
+			if len(list.History) != 0 {
+				t.Errorf("bob sees %d history items at %s", len(list.History), p)
 			}
 		}
 		e.expect(alice.eleven("GET", "/elevenlabs/v1/voices/"+id, nil), 200, nil)
@@ -349,7 +371,7 @@ func TestElevenLabsAccount(t *testing.T) {
 			MaxText           int    `json:"maximum_text_length_per_request"`
 		}
 		e.expect(u.eleven("GET", "/elevenlabs/v1/models", nil), 200, &models)
-		if len(models) < 5 || !models[0].CanDoTextToSpeech || models[0].MaxText != app.MaxTextRunes {
+		if len(models) < 5 || !models[0].CanDoTextToSpeech || models[0].MaxText != app.MaxStreamTextRunes {
 			t.Errorf("models = %+v", models)
 		}
 		var user struct {

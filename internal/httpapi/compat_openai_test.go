@@ -23,7 +23,7 @@ func TestOpenAISpeech(t *testing.T) {
 		text := "Good morning. How are you today?"
 		for _, f := range []struct{ name, ctype string }{
 			{"mp3", "audio/mpeg"}, {"opus", "audio/ogg; codecs=opus"}, {"flac", "audio/flac"}, {"wav", "audio/wav"},
-			{"pcm", "application/octet-stream"},
+			{"pcm", "application/octet-stream"}, {"aac", "audio/aac"},
 		} {
 			resp := u.openai("POST", "/v1/audio/speech", map[string]any{"model": "tts-1", "input": text, "voice": u.model.ID, "response_format": f.name})
 			data, pcm := e.audioOf(resp, f.ctype)
@@ -31,7 +31,7 @@ func TestOpenAISpeech(t *testing.T) {
 				t.Errorf("%s: no X-Synthesis-Id", f.name)
 			}
 			switch {
-			case pcm != nil && f.name != "opus" && pcm.Rate != 24000: // Ogg Opus decodes at 48 kHz
+			case pcm != nil && f.name != "opus" && f.name != "aac" && pcm.Rate != 24000: // Ogg Opus decodes at 48 kHz, AAC as ffmpeg likes
 				t.Errorf("%s: %d Hz, want 24000 as OpenAI's", f.name, pcm.Rate)
 			case pcm == nil && (len(data)%2 != 0 || len(data) < 24000*2/2):
 				t.Errorf("pcm: %d bytes, want ≥ 0.5 s of 24 kHz s16le", len(data))
@@ -43,11 +43,14 @@ func TestOpenAISpeech(t *testing.T) {
 		e.audioOf(u.openai("POST", "/v1/audio/speech", map[string]any{"model": "voxclone", "input": "Hello.", "voice": map[string]string{"id": u.model.ID}}), "audio/mpeg")
 		e.audioOf(e.call("POST", "/v1/audio/speech", map[string]string{"Authorization": "Bearer " + u.token},
 			map[string]any{"model": "tts-1-hd", "input": "Hello.", "voice": "Voice", "response_format": "wav"}), "audio/wav")
+		// Built-in voices, by their own names and by OpenAI's.
+		e.audioOf(u.openai("POST", "/v1/audio/speech", map[string]any{"model": "tts-1", "input": "Hello.", "voice": "awb"}), "audio/mpeg")
+		e.audioOf(u.openai("POST", "/v1/audio/speech", map[string]any{"model": "tts-1", "input": "Hello.", "voice": "Alloy"}), "audio/mpeg")
 		// speed 3.5 is clamped to the engine's 2, as the history records.
 		var hist app.HistoryPage
 		e.expect(e.do("GET", "/api/voice/history?limit=20", u.token, nil), 200, &hist)
 		fast := slices.IndexFunc(hist.Items, func(s app.Synthesis) bool { return s.Format == "mp3" && s.Text == "Hello." && s.Speed == 2 })
-		if len(hist.Items) != 8 || fast < 0 || hist.Items[fast].SampleRate != 24000 {
+		if len(hist.Items) != 11 || fast < 0 || hist.Items[fast].SampleRate != 24000 {
 			t.Errorf("history after speech = %+v", hist.Items)
 		}
 		checkSSE(t, e, u)
@@ -119,7 +122,8 @@ func checkOpenAIListing(t *testing.T, e *env, u *compatUser) {
 		Data []struct{ ID, Name, Object, Type, Status string }
 	}
 	e.expect(u.openai("GET", "/v1/audio/voices", nil), 200, &voices)
-	if len(voices.Data) != 1 || voices.Data[0].ID != u.model.ID || voices.Data[0].Name != "Voice" || voices.Data[0].Status != "ready" {
+	if len(voices.Data) != 4 || voices.Data[0].ID != u.model.ID || voices.Data[0].Name != "Voice" || voices.Data[0].Status != "ready" ||
+		voices.Data[1].ID != "slt" || voices.Data[1].Type != "builtin" {
 		t.Errorf("voices = %+v", voices)
 	}
 }
@@ -138,12 +142,11 @@ func TestOpenAIBadInput(t *testing.T) {
 			return out
 		}
 		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", speak(map[string]any{"voice": "Nobody"})), 404, "voice_not_found", "voice", "Nobody")
-		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", speak(map[string]any{"voice": "alloy"})), 404, "voice_not_found", "voice", "alloy")
 		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", speak(map[string]any{"response_format": "ogg"})), 400, "unsupported_format", "response_format", "mp3, opus")
 		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", speak(map[string]any{"input": "   "})), 400, "", "input", "empty")
-		long := strings.Repeat("a", app.MaxTextRunes+1)
+		long := strings.Repeat("a", app.MaxStreamTextRunes+1)
 		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", speak(map[string]any{"input": long})), 413, "string_above_max_length", "input",
-			"at most 5,000 characters")
+			"at most 100,000 characters")
 		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", speak(map[string]any{"model": "tts-2"})), 400, "model_not_found", "model", "tts-2")
 		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", speak(map[string]any{"speed": 9})), 400, "", "speed", "0.25")
 		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", []byte(`{"model":`)), 400, "", "", "JSON")
@@ -175,26 +178,35 @@ func TestOpenAIIsolation(t *testing.T) {
 			e.expectOpenAIError(bob.openai("POST", "/v1/audio/speech", map[string]any{"model": "tts-1", "input": "Hi.", "voice": v}),
 				404, "voice_not_found", "voice", "")
 		}
-		var voices struct{ Data []any }
+		var voices struct{ Data []struct{ ID, Type string } }
 		e.expect(bob.openai("GET", "/v1/audio/voices", nil), 200, &voices)
-		if voices.Data == nil || len(voices.Data) != 0 {
-			t.Errorf("bob lists %#v", voices.Data)
+		for _, v := range voices.Data {
+			if v.Type != "builtin" {
+				t.Errorf("bob lists %+v", v)
+			}
 		}
 	})
 }
 
 // TestOpenAIRateLimit: speech spends the synthesize budget shared with
-// voxclone's own API, and a 429 comes in OpenAI's shape.
+// voxclone's own API once a request is valid, and a 429 comes in OpenAI's
+// shape.
 func TestOpenAIRateLimit(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store app.Store) {
 		e := newEnv(t, store, options{rate: app.Rate{Count: 2, Window: time.Hour}})
 		u := e.newCompatUser("rl@example.com", false)
-		body := map[string]any{"model": "tts-1", "input": "Hi.", "voice": "nobody"}
-		e.expectError(e.do("POST", "/api/voice/synthesize", u.key, map[string]any{"model_id": "nope", "text": "Hi."}), 404, "not_found")
-		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", body), 404, "voice_not_found", "voice", "")
+		body := map[string]any{"model": "tts-1", "input": "Hi.", "voice": "slt", "response_format": "pcm"}
+		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", map[string]any{"model": "tts-1", "input": "Hi.", "voice": "nobody"}),
+			404, "voice_not_found", "voice", "") // refused before it counts
+		e.expect(e.do("POST", "/api/voice/synthesize", u.key, map[string]any{"voice": "slt", "text": "Hi.", "format": "pcm"}), 200, nil)
 		resp := u.openai("POST", "/v1/audio/speech", body)
-		if resp.Header.Get("Retry-After") == "" || resp.Header.Get("RateLimit-Remaining") != "0" {
-			t.Errorf("429 headers: %v", resp.Header)
+		if resp.Header.Get("RateLimit-Remaining") != "0" || resp.Header.Get("RateLimit-Limit") != "2" {
+			t.Errorf("RateLimit headers: %v", resp.Header)
+		}
+		e.expect(resp, 200, nil)
+		resp = u.openai("POST", "/v1/audio/speech", body)
+		if resp.Header.Get("Retry-After") == "" {
+			t.Errorf("429 without Retry-After: %v", resp.Header)
 		}
 		e.expectOpenAIError(resp, 429, "rate_limit_exceeded", "", "Try again")
 		e.expect(u.openai("GET", "/v1/models", nil), 200, nil) // listing is not limited

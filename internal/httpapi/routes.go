@@ -53,24 +53,26 @@ func (h *handler) routes() []route {
 
 		// OpenAI's speech API (internal/compat/openai): Authorization: Bearer
 		// with an API key or login token; errors {"error":{message,type,param,code}}.
+		// Speech spends the synthesize budget in StartSpeech, as above.
 		h.publicIn(openaiAPI, "GET /v1/openapi.json", serveDoc(openaiAPI.Doc)),
-		h.privateIn(openaiAPI, "POST /v1/audio/speech", app.ActionSynthesize, oa.Speech),
+		h.privateIn(openaiAPI, "POST /v1/audio/speech", "", oa.Speech),
 		h.privateIn(openaiAPI, "GET /v1/audio/voices", "", oa.ListVoices),
 		h.privateIn(openaiAPI, "GET /v1/models", "", oa.ListModels),
 		h.privateIn(openaiAPI, "GET /v1/models/{model}", "", oa.GetModel),
 
 		// ElevenLabs' API, a subset (internal/compat/elevenlabs): the
 		// xi-api-key header with an API key; errors {"detail":{status,message}}.
+		// Text to speech spends the synthesize budget in StartSpeech.
 		h.publicIn(elevenlabsAPI, "GET /elevenlabs/openapi.json", serveDoc(elevenlabsAPI.Doc)),
 		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/voices/add", app.ActionClone, el.AddVoice),
 		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/voices", "", el.ListVoices),
 		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v2/voices", "", el.SearchVoices),
 		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/voices/{voice_id}", "", el.GetVoice),
 		h.privateIn(elevenlabsAPI, "DELETE /elevenlabs/v1/voices/{voice_id}", "", el.DeleteVoice),
-		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}", app.ActionSynthesize, el.Convert),
-		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}/stream", app.ActionSynthesize, el.Stream),
-		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}/with-timestamps", app.ActionSynthesize, el.ConvertWithTimestamps),
-		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}/stream/with-timestamps", app.ActionSynthesize, el.StreamWithTimestamps),
+		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}", "", el.Convert),
+		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}/stream", "", el.Stream),
+		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}/with-timestamps", "", el.ConvertWithTimestamps),
+		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}/stream/with-timestamps", "", el.StreamWithTimestamps),
 		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/history", "", el.ListHistory),
 		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/history/{history_item_id}/audio", "", el.HistoryAudio),
 		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/models", "", el.ListModels),

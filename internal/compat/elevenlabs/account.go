@@ -50,7 +50,7 @@ var models = func() []Model {
 	for _, m := range ids {
 		out = append(out, Model{ModelID: m.id, Name: m.name, CanDoTextToSpeech: true, TokenCostFactor: 1,
 			Description:  "voxclone's voice-cloning engine; every model id selects it.",
-			MaxCharsFree: app.MaxTextRunes, MaxCharsSubscribed: app.MaxTextRunes, MaxTextLength: app.MaxTextRunes,
+			MaxCharsFree: app.MaxStreamTextRunes, MaxCharsSubscribed: app.MaxStreamTextRunes, MaxTextLength: app.MaxStreamTextRunes,
 			Languages: []Language{{LanguageID: "en", Name: "English"}}})
 	}
 	return out

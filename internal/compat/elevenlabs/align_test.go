@@ -1,94 +1,65 @@
 package elevenlabs
 
 import (
-	"math"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
-	"unicode/utf8"
+
+	"github.com/voxclone/voxclone/internal/app"
 )
 
-func TestAlign(t *testing.T) {
-	text := "Hello, world! It's 20 past."
-	words := []WordTime{{"hello", 0.10, 0.50}, {"world", 0.60, 1.00}, {"it's", 1.20, 1.40},
-		{"twenty", 1.40, 1.80}, {"past", 1.85, 2.20}}
-	a := align(text, words, 2.5)
-	checkCovers(t, text, a, 2.5)
-	at := func(i int) (float64, float64) { return a.Starts[i], a.Ends[i] }
-	if s, _ := at(0); s != 0.1 { // H
-		t.Errorf("H starts at %v, want 0.1 (the word's start)", s)
+// TestTimedLines feeds the stream-with-timestamps writer what a stream
+// does, parts' timings each before their audio, and checks the lines
+// cover the text as sent, white space around it included, and the audio.
+func TestTimedLines(t *testing.T) {
+	text := "  Hi there. Bye!\n"
+	parts := []app.SpeechPart{
+		{Start: 0, End: 1, Text: "Hi there. ", TextStart: 0, Words: []app.WordTiming{
+			{Text: "Hi", Start: 0.1, End: 0.3, Offset: 0, Length: 2}, {Text: "there", Start: 0.35, End: 0.7, Offset: 3, Length: 5}}},
+		{Start: 1, End: 1.5, Text: "Bye!", TextStart: 10, Words: []app.WordTiming{{Text: "Bye", Start: 1.05, End: 1.3, Offset: 10, Length: 3}}},
 	}
-	if _, e := at(4); e != 0.5 { // o of Hello
-		t.Errorf("Hello ends at %v, want 0.5", e)
+	var out bytes.Buffer
+	lines := &timedLines{w: &out, edges: edgesOf(text)}
+	lines.part(parts[0])
+	lines.Write([]byte("abc"))
+	lines.Write([]byte("def"))
+	lines.part(parts[1])
+	lines.Write([]byte("ghi"))
+	if err := lines.end(1.5); err != nil {
+		t.Fatal(err)
 	}
-	if s, e := at(5); s < 0.5 || e > 0.6 { // the comma lies in the pause
-		t.Errorf("',' at %v–%v, want within the pause 0.5–0.6", s, e)
-	}
-	if s, _ := at(strings.Index(text, "w")); s != 0.6 {
-		t.Errorf("world starts at %v, want 0.6", s)
-	}
-	// "20" was spoken as "twenty": it is not found, and shares the time
-	// between "it's" and "past".
-	i20 := strings.Index(text, "20")
-	if s, e := at(i20); s < 1.4 || e > 1.85 {
-		t.Errorf("'2' at %v–%v, want between 1.4 and 1.85", s, e)
-	}
-}
-
-func TestAlignWithoutWords(t *testing.T) {
-	a := align("Héllo wörld", nil, 1.1)
-	checkCovers(t, "Héllo wörld", a, 1.1)
-	if a.Starts[0] != 0 || a.Ends[10] != 1.1 || math.Abs(a.Ends[0]-0.1) > 1e-9 {
-		t.Errorf("even spread expected: %v … %v", a.Starts, a.Ends)
-	}
-	if a := align("", nil, 1); len(a.Characters) != 0 || a.Starts == nil {
-		t.Errorf("empty text: %+v", a)
-	}
-}
-
-// checkCovers fails unless a has one entry per character of text, in
-// order, with times that never decrease and stay within the audio.
-func checkCovers(t *testing.T, text string, a Alignment, duration float64) {
-	t.Helper()
-	if strings.Join(a.Characters, "") != text || len(a.Starts) != utf8.RuneCountInString(text) || len(a.Ends) != len(a.Starts) {
-		t.Fatalf("alignment does not cover %q: %q", text, a.Characters)
-	}
+	var audio []byte
+	var chars []string
 	last := 0.0
-	for i := range a.Starts {
-		s, e := a.Starts[i], a.Ends[i]
-		if s < last || e < s || e > duration+1e-9 || s < 0 {
-			t.Fatalf("character %d %q: %v–%v after %v (duration %v)", i, a.Characters[i], s, e, last, duration)
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var c timedAudio
+		if err := json.Unmarshal([]byte(l), &c); err != nil {
+			t.Fatalf("line %q: %v", l, err)
 		}
-		last = s
+		b, _ := base64.StdEncoding.DecodeString(c.AudioBase64)
+		audio = append(audio, b...)
+		if c.Alignment == nil {
+			continue
+		}
+		chars = append(chars, c.Alignment.Characters...)
+		for i, s := range c.Alignment.Starts {
+			if s < last || c.Alignment.Ends[i] < s || c.Alignment.Ends[i] > 1.5 {
+				t.Errorf("character %q at %v–%v after %v", c.Alignment.Characters[i], s, c.Alignment.Ends[i], last)
+			}
+			last = s
+		}
+	}
+	if string(audio) != "abcdefghi" || strings.Join(chars, "") != text {
+		t.Errorf("lines carry audio %q and characters %q, want all of %q", audio, strings.Join(chars, ""), text)
 	}
 }
 
-// FuzzAlign times arbitrary text from words cut out of it and from junk:
-// every character is always covered, in order, within the audio.
-func FuzzAlign(f *testing.F) {
-	f.Add("Hello, world!", "hello world", 1.5)
-	f.Add("Dr. Smith paid $3.50 on 1/2/2024.", "doctor smith paid three dollars fifty", 3.0)
-	f.Add("", "x", 0.0)
-	f.Add("\xff\xfe a", "a a a", -1.0)
-	f.Fuzz(func(t *testing.T, text, spoken string, duration float64) {
-		if !(duration >= 0 && duration < 1e6) {
-			duration = 1
+func TestEdges(t *testing.T) {
+	for text, want := range map[string]edges{"  a b \n": {"  ", " \n"}, "ab": {}, " ": {" ", ""}, "": {}} {
+		if got := edgesOf(text); got != want {
+			t.Errorf("edgesOf(%q) = %q, want %q", text, got, want)
 		}
-		var words []WordTime
-		step := duration / float64(len(strings.Fields(spoken))+1)
-		for i, w := range strings.Fields(spoken) {
-			words = append(words, WordTime{Text: w, Start: step * float64(i), End: step * float64(i+1)})
-		}
-		a := align(text, words, duration)
-		want := []rune(text)
-		if len(a.Characters) != len(want) {
-			t.Fatalf("%d characters for %d runes", len(a.Characters), len(want))
-		}
-		last := 0.0
-		for i := range a.Starts {
-			if a.Characters[i] != string(want[i]) || a.Starts[i] < last || a.Ends[i] < a.Starts[i] || a.Ends[i] > duration+0.001 {
-				t.Fatalf("character %d: %q %v–%v", i, a.Characters[i], a.Starts[i], a.Ends[i])
-			}
-			last = a.Starts[i]
-		}
-	})
+	}
 }

@@ -24,7 +24,7 @@ import (
 // satisfies it.
 type Service interface {
 	compat.Voices
-	Synthesize(ctx context.Context, userID string, in app.SynthesizeInput) (app.Synthesis, []byte, error)
+	StartSpeech(ctx context.Context, userID string, in app.SynthesizeInput) (*app.Speech, app.RateStatus, error)
 	UploadSample(ctx context.Context, userID string, in app.UploadInput) (app.Sample, error)
 	ListSamples(ctx context.Context, userID string) ([]app.Sample, error)
 	DeleteSample(ctx context.Context, userID, id string) error

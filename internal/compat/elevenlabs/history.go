@@ -111,7 +111,7 @@ func (h *Handler) voiceNames(r *http.Request, u app.User) (map[string]string, er
 func historyOf(page app.HistoryPage, names map[string]string, voiceID string) historyPage {
 	out := historyPage{History: []HistoryItem{}, HasMore: page.NextCursor != ""}
 	for _, s := range page.Items {
-		if voiceID == "" || s.ModelID == voiceID {
+		if voiceID == "" || s.ModelID == voiceID || (s.Voice != "" && s.Voice == voiceID) {
 			out.History = append(out.History, historyItem(s, names[s.ModelID]))
 		}
 	}
@@ -128,9 +128,13 @@ func historyItem(s app.Synthesis, voiceName string) HistoryItem {
 	if s.Similarity != nil {
 		settings["similarity_boost"] = *s.Similarity
 	}
+	voiceID, category := s.ModelID, "cloned"
+	if s.Voice != "" { // a built-in voice
+		voiceID, voiceName, category = s.Voice, s.Voice, "premade"
+	}
 	return HistoryItem{
-		HistoryItemID: s.ID, RequestID: s.ID, VoiceID: s.ModelID, ModelID: DefaultModel,
-		VoiceName: voiceName, VoiceCategory: "cloned", Text: s.Text, DateUnix: s.CreatedAt.Unix(),
+		HistoryItemID: s.ID, RequestID: s.ID, VoiceID: voiceID, ModelID: DefaultModel,
+		VoiceName: voiceName, VoiceCategory: category, Text: s.Text, DateUnix: s.CreatedAt.Unix(),
 		CharsFrom: 0, CharsTo: n, ContentType: compatContentType(s.Format), State: "created",
 		Settings: settings, Source: "TTS",
 	}

@@ -26,6 +26,7 @@ type SearchQuery struct {
 	SortByName bool   // else by creation time
 	Ascending  bool
 	Cloned     bool // the query can match the caller's cloned voices
+	Premade    bool // … and the built-in ones
 	VoiceIDs   []string
 	TotalCount bool
 }
@@ -33,7 +34,7 @@ type SearchQuery struct {
 // ParseSearch reads the query of GET /v2/voices. Filters voxclone has no
 // data for (gender, age, accent, language, …) are ignored.
 func ParseSearch(q url.Values) (SearchQuery, error) {
-	s := SearchQuery{PageSize: defaultPageSize, Cloned: true, Search: strings.ToLower(strings.TrimSpace(q.Get("search")))}
+	s := SearchQuery{PageSize: defaultPageSize, Search: strings.ToLower(strings.TrimSpace(q.Get("search")))}
 	if v := q.Get("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxPageSize {
@@ -62,21 +63,33 @@ func ParseSearch(q url.Values) (SearchQuery, error) {
 	default:
 		return s, compat.Fieldf("sort_direction", app.EInvalid, "sort_direction must be asc or desc.")
 	}
-	s.Cloned = matchesCloned(q.Get("voice_type"), q.Get("category"))
+	s.Cloned, s.Premade = matches(q.Get("voice_type"), q.Get("category"))
 	s.VoiceIDs = q["voice_ids"]
 	s.TotalCount = q.Get("include_total_count") == "true"
 	return s, nil
 }
 
-// matchesCloned reports whether a voice_type and category admit the
-// caller's cloned voices (every voice voxclone lists is one).
-func matchesCloned(voiceType, category string) bool {
+// matches reports whether a voice_type and category admit the caller's
+// cloned voices and the built-in (premade) ones.
+func matches(voiceType, category string) (cloned, premade bool) {
 	switch voiceType {
-	case "", "personal", "non-default", "non-community", "saved":
-	default:
-		return false
+	case "":
+		cloned, premade = true, true
+	case "personal", "non-default", "non-community", "saved":
+		cloned = true
+	case "default":
+		premade = true
 	}
-	return category == "" || category == "cloned"
+	switch category {
+	case "":
+	case "cloned":
+		premade = false
+	case "premade":
+		cloned = false
+	default:
+		cloned, premade = false, false
+	}
+	return cloned, premade
 }
 
 // encodeToken and decodeToken make the opaque next_page_token: the offset
@@ -133,7 +146,8 @@ func (q SearchQuery) page(voices []Voice) searchPage {
 }
 
 func (q SearchQuery) matches(v Voice) bool {
-	if !q.Cloned || (len(q.VoiceIDs) > 0 && !slices.Contains(q.VoiceIDs, v.VoiceID)) {
+	if (v.Category == "premade" && !q.Premade) || (v.Category != "premade" && !q.Cloned) ||
+		(len(q.VoiceIDs) > 0 && !slices.Contains(q.VoiceIDs, v.VoiceID)) {
 		return false
 	}
 	return q.Search == "" || strings.Contains(strings.ToLower(v.Name), q.Search) ||

@@ -9,9 +9,9 @@ import (
 	"github.com/voxclone/voxclone/internal/compat"
 )
 
-// Voice is ElevenLabs' voice object, for one of the caller's voice
-// models. A voice that cannot speak carries the label voxclone_status
-// with its model's status.
+// Voice is ElevenLabs' voice object, for one of the caller's voice models
+// (category "cloned") or a built-in voice ("premade"). A voice that cannot
+// speak carries the label voxclone_status with its model's status.
 type Voice struct {
 	VoiceID       string            `json:"voice_id"`
 	Name          string            `json:"name"`
@@ -76,7 +76,16 @@ func (h *Handler) voices(r *http.Request, u app.User) ([]Voice, error) {
 	for _, m := range models {
 		out = append(out, voiceOf(m, samples))
 	}
+	for _, b := range h.svc.BuiltinVoices() {
+		out = append(out, premadeVoice(b))
+	}
 	return out, nil
+}
+
+// premadeVoice describes a built-in voice, which ElevenLabs calls premade.
+func premadeVoice(b app.BuiltinVoice) Voice {
+	return Voice{VoiceID: b.ID, Name: b.ID, Category: "premade", Description: b.Description,
+		Labels: map[string]string{"gender": b.Gender, "accent": b.Accent}, Samples: []VoiceSample{}}
 }
 
 func (h *Handler) samples(r *http.Request, u app.User) (map[string]app.Sample, error) {
@@ -104,6 +113,10 @@ func (h *Handler) ListVoices(w http.ResponseWriter, r *http.Request, u app.User)
 // GetVoice serves GET /v1/voices/{voice_id}.
 func (h *Handler) GetVoice(w http.ResponseWriter, r *http.Request, u app.User) {
 	m, err := h.svc.GetModel(r.Context(), u.ID, r.PathValue("voice_id"))
+	if b, ok := compat.Builtin(h.svc, r.PathValue("voice_id")); ok && app.ErrorCode(err) == app.ENotFound {
+		h.writeJSON(w, http.StatusOK, premadeVoice(b))
+		return
+	}
 	if err != nil {
 		WriteError(w, r, h.log, voiceError(err, r))
 		return
@@ -120,7 +133,11 @@ func (h *Handler) GetVoice(w http.ResponseWriter, r *http.Request, u app.User) {
 // its history go; the samples it was cloned from stay among the caller's
 // samples (docs/compat.md).
 func (h *Handler) DeleteVoice(w http.ResponseWriter, r *http.Request, u app.User) {
-	if err := h.svc.DeleteModel(r.Context(), u.ID, r.PathValue("voice_id")); err != nil {
+	err := h.svc.DeleteModel(r.Context(), u.ID, r.PathValue("voice_id"))
+	if _, ok := compat.Builtin(h.svc, r.PathValue("voice_id")); ok && app.ErrorCode(err) == app.ENotFound {
+		err = app.Errorf(app.EInvalid, "%s is a premade voice, which cannot be deleted.", compat.Clip(r.PathValue("voice_id"), 40))
+	}
+	if err != nil {
 		WriteError(w, r, h.log, voiceError(err, r))
 		return
 	}

@@ -50,14 +50,16 @@ func (h *Handler) GetModel(w http.ResponseWriter, r *http.Request, _ app.User) {
 }
 
 // VoiceObject is one entry of GET /v1/audio/voices: one of the caller's
-// voice models. Status is "ready" when it can speak.
+// voice models (type "cloned") or a built-in voice ("builtin"). Status is
+// "ready" when it can speak.
 type VoiceObject struct {
-	ID      string `json:"id"`
-	Object  string `json:"object"`
-	Name    string `json:"name"`
-	Type    string `json:"type"`
-	Status  string `json:"status"`
-	Created int64  `json:"created"`
+	ID          string `json:"id"`
+	Object      string `json:"object"`
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Status      string `json:"status"`
+	Created     int64  `json:"created"`
+	Description string `json:"description,omitempty"`
 }
 
 // VoiceList is GET /v1/audio/voices.
@@ -66,8 +68,8 @@ type VoiceList struct {
 	Data   []VoiceObject `json:"data"`
 }
 
-// ListVoices serves GET /v1/audio/voices: what "voice" may name, newest
-// first. OpenAI has no such route; other OpenAI-compatible servers do.
+// ListVoices serves GET /v1/audio/voices: what "voice" may name, the
+// caller's voices newest first, then the built-in ones. OpenAI has no such route; other OpenAI-compatible servers do.
 func (h *Handler) ListVoices(w http.ResponseWriter, r *http.Request, u app.User) {
 	models, err := h.svc.ListModels(r.Context(), u.ID)
 	if err != nil {
@@ -78,6 +80,10 @@ func (h *Handler) ListVoices(w http.ResponseWriter, r *http.Request, u app.User)
 	for _, m := range models {
 		list.Data = append(list.Data, VoiceObject{ID: m.ID, Object: "voice", Name: m.Name,
 			Type: "cloned", Status: m.Status, Created: m.CreatedAt.Unix()})
+	}
+	for _, b := range h.svc.BuiltinVoices() {
+		list.Data = append(list.Data, VoiceObject{ID: b.ID, Object: "voice", Name: b.ID, Type: "builtin",
+			Status: app.ModelReady, Created: modelsCreated, Description: b.Description})
 	}
 	h.writeJSON(w, list)
 }

@@ -20,7 +20,7 @@ import (
 // satisfies it.
 type Service interface {
 	compat.Voices
-	Synthesize(ctx context.Context, userID string, in app.SynthesizeInput) (app.Synthesis, []byte, error)
+	StartSpeech(ctx context.Context, userID string, in app.SynthesizeInput) (*app.Speech, app.RateStatus, error)
 }
 
 // DefaultMaxJSONBytes bounds a request body when Config leaves it zero.

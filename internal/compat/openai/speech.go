@@ -1,13 +1,13 @@
 package openai
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/compat"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // Models lists the model names POST /v1/audio/speech accepts. They all
@@ -149,38 +149,53 @@ func engineSpeed(speed *float64) (float64, error) {
 	return min(max(s, minEngineSpeed), maxEngineSpeed), nil
 }
 
-// Speech serves POST /v1/audio/speech: the audio itself, or with
-// stream_format "sse" a text/event-stream of speech.audio.delta events and
-// a final speech.audio.done.
+// voiceAliases maps OpenAI's voice names onto voxclone's built-in voices,
+// so that code naming them runs unchanged: the voices OpenAI describes as
+// female speak as slt, the male ones as rms, and fable (British) as awb.
+// A voice of the caller's with such a name comes first.
+var voiceAliases = map[string]string{
+	"alloy": "slt", "coral": "slt", "nova": "slt", "sage": "slt", "shimmer": "slt", "marin": "slt",
+	"ash": "rms", "ballad": "rms", "echo": "rms", "onyx": "rms", "verse": "rms", "cedar": "rms",
+	"fable": "awb",
+}
+
+// Speech serves POST /v1/audio/speech: the audio itself, sent as it is
+// produced, or with stream_format "sse" a text/event-stream of
+// speech.audio.delta events and a final speech.audio.done. The request
+// spends the synthesize budget once it is known to be valid.
 func (h *Handler) Speech(w http.ResponseWriter, r *http.Request, u app.User) {
 	data, err := compat.ReadBody(w, r, h.maxJSON)
 	if err != nil {
 		WriteError(w, r, h.log, err)
 		return
 	}
-	req, err := ParseSpeech(data, app.MaxTextRunes)
+	req, err := ParseSpeech(data, app.MaxStreamTextRunes)
 	if err != nil {
 		WriteError(w, r, h.log, err)
 		return
 	}
-	m, err := compat.FindVoice(r.Context(), h.svc, u.ID, req.Voice, "voice", true)
+	v, err := compat.FindVoice(r.Context(), h.svc, u.ID, req.Voice, "voice", voiceAliases)
 	if err != nil {
 		WriteError(w, r, h.log, err)
 		return
 	}
-	syn, audio, err := h.svc.Synthesize(r.Context(), u.ID, app.SynthesizeInput{
-		ModelID: m.ID, Text: req.Input, Format: req.Format.Service, Speed: req.Speed, SampleRate: req.Format.Rate,
-	})
+	sp, st, err := h.svc.StartSpeech(r.Context(), u.ID, v.Input(app.SynthesizeInput{
+		Text: req.Input, Format: req.Format.Service, Speed: req.Speed, SampleRate: req.Format.Rate,
+	}))
+	respond.SetRateHeaders(w, st, err)
 	if err != nil {
 		WriteError(w, r, h.log, err)
 		return
 	}
 	if req.SSE {
-		h.writeEvents(w, r, req, bytes.NewReader(audio))
+		h.streamEvents(w, r, req, sp)
 		return
 	}
-	compat.SetAudioHeaders(w, syn.ID, req.Format.Service)
-	w.Header().Set("Content-Length", itoa(len(audio)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(audio)
+	sw := respond.NewStreamWriter(w, http.StatusOK, func(hd http.Header) {
+		hd.Set("Content-Type", sp.ContentType())
+		hd.Set("X-Synthesis-Id", sp.Synthesis().ID)
+	})
+	if _, err := sp.Stream(r.Context(), sw, nil); err != nil {
+		sw.Fail(r, h.log, err, WriteError)
+	}
 }

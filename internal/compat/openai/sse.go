@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strconv"
 	"unicode/utf8"
+
+	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/compat"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // maxDelta bounds the audio of one speech.audio.delta event, so a client
@@ -30,15 +33,10 @@ type usage struct {
 	TotalTokens  int `json:"total_tokens"`
 }
 
-// sseWriter turns audio writes into speech.audio.delta events, each
-// flushed at once.
+// sseWriter turns audio writes into speech.audio.delta events on a
+// stream writer, which flushes each.
 type sseWriter struct {
-	w  io.Writer
-	rc *http.ResponseController
-}
-
-func newSSE(w http.ResponseWriter) *sseWriter {
-	return &sseWriter{w: w, rc: http.NewResponseController(w)}
+	w io.Writer
 }
 
 func (s *sseWriter) Write(p []byte) (int, error) {
@@ -54,48 +52,42 @@ func (s *sseWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// event writes one "data:" event and flushes it.
+// event writes one "data:" event.
 func (s *sseWriter) event(v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(s.w, "data: "+string(data)+"\n\n"); err != nil {
-		return err
-	}
-	if err := s.rc.Flush(); err != nil && err != http.ErrNotSupported {
-		return err
-	}
-	return nil
+	_, err = io.WriteString(s.w, "data: "+string(data)+"\n\n")
+	return err
 }
 
-// writeEvents answers with the audio as server-sent events; an error
-// after the first event can only be reported as an event of its own,
+// streamEvents answers with the audio as server-sent events, each sent as
+// soon as the audio is encoded. A failure before the first event is an
+// ordinary error response; after it, it can only be an event of its own,
 // {"error": …}, which OpenAI's SDKs raise.
-func (h *Handler) writeEvents(w http.ResponseWriter, r *http.Request, req SpeechRequest, audio io.Reader) {
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("X-Accel-Buffering", "no") // keep reverse proxies from holding events back
-	w.WriteHeader(http.StatusOK)
-	sw := newSSE(w)
-	if _, err := io.Copy(sw, audio); err != nil {
-		h.failEvents(sw, r, err)
+func (h *Handler) streamEvents(w http.ResponseWriter, r *http.Request, req SpeechRequest, sp *app.Speech) {
+	sw := respond.NewStreamWriter(w, http.StatusOK, func(hd http.Header) {
+		hd.Set("Content-Type", "text/event-stream")
+		hd.Set("X-Accel-Buffering", "no") // keep reverse proxies from holding events back
+		hd.Set("X-Synthesis-Id", sp.Synthesis().ID)
+	})
+	events := &sseWriter{w: sw}
+	_, err := sp.Stream(r.Context(), events, nil)
+	if err == nil {
+		n := utf8.RuneCountInString(req.Input)
+		err = events.event(doneEvent{Type: "speech.audio.done", Usage: usage{InputTokens: n, TotalTokens: n}})
+	}
+	if err == nil || r.Context().Err() != nil {
+		return // done, or the client left and nobody reads the rest
+	}
+	if !sw.Started() {
+		WriteError(w, r, h.log, err)
 		return
 	}
-	n := utf8.RuneCountInString(req.Input)
-	_ = sw.event(doneEvent{Type: "speech.audio.done", Usage: usage{InputTokens: n, TotalTokens: n}})
-}
-
-// failEvents logs a failure mid-stream and tells the client, if it is
-// still there.
-func (h *Handler) failEvents(sw *sseWriter, r *http.Request, err error) {
-	if r.Context().Err() != nil {
-		return // the client left; nobody reads the rest
+	status, body := describe(err)
+	if status == http.StatusInternalServerError {
+		compat.LogInternal(r, h.log, err)
 	}
-	_, body := describe(err)
-	if body.Error.Type == typeServer {
-		h.log.ErrorContext(r.Context(), "speech stream failed", "error", err)
-	}
-	_ = sw.event(body)
+	_ = events.event(body)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
