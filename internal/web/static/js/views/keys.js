@@ -97,12 +97,14 @@ async function remove(k, button) {
   await refresh();
 }
 
-// loadVoice picks the newest ready voice for the snippets.
+// loadVoice picks the newest ready voice for the snippets, else a
+// built-in one, which every account can use.
 async function loadVoice() {
   try {
-    const models = (await api.listModels()) || [];
-    const m = models.find((x) => x.status === "ready");
-    voice = m ? { id: m.id, name: m.name } : null;
+    const [models, builtins] = await Promise.all([api.listModels(), api.builtinVoices()]);
+    const m = (models || []).find((x) => x.status === "ready");
+    const b = (builtins || [])[0];
+    voice = m ? { id: m.id, name: m.name, own: true } : b ? { id: b.id, name: b.id, own: false } : null;
   } catch {
     voice = null; // the snippets keep their placeholders
   }
@@ -114,7 +116,7 @@ function renderSnippets() {
   const key = secret || placeholderKey;
   $("snippet-openai").textContent = openaiSnippet(lang, location.origin, key, voice ? voice.name : "YOUR_VOICE_NAME");
   $("snippet-elevenlabs").textContent = elevenlabsSnippet(lang, location.origin, key, voice ? voice.id : "YOUR_VOICE_ID");
-  $("snippet-novoice").hidden = voice !== null;
+  $("snippet-novoice").hidden = voice !== null && voice.own;
 }
 
 // copy puts text on the clipboard, falling back to a selection and
