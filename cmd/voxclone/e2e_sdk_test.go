@@ -64,9 +64,10 @@ func TestOfficialClients(t *testing.T) {
 	}
 	checkAudioFile(t, filepath.Join(out, "stream.mp3"), "mp3", 24000)
 	checkAudioFile(t, filepath.Join(out, "sse.mp3"), "mp3", 24000)
+	checkAudioFile(t, filepath.Join(out, "alloy.wav"), "wav", 24000)
 
 	var el struct{ Stream map[string]int }
-	history := strconv.Itoa(len(openaiFormats) + 2)
+	history := strconv.Itoa(len(openaiFormats) + 3)
 	runNode(t, node, append(env, "HISTORY_BEFORE="+history), &el, "elevenlabs.mjs", "speak", cloned.VoiceID)
 	for file, want := range map[string]struct {
 		format string
@@ -74,6 +75,7 @@ func TestOfficialClients(t *testing.T) {
 	}{
 		"convert.mp3": {"mp3", 44100}, "timestamps.mp3": {"mp3", 22050}, "stream-timestamps.mp3": {"mp3", 44100},
 		"history.mp3": {"mp3", 44100}, "stream.pcm": {"pcm", 16000}, "convert.ulaw": {"ulaw", 8000},
+		"premade.mp3": {"mp3", 44100},
 	} {
 		checkAudioFile(t, filepath.Join(out, file), want.format, want.rate)
 	}

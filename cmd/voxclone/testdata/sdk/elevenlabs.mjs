@@ -56,6 +56,10 @@ if (mode === "clone") {
   assert.equal(page.voices[0].voiceId, voiceId);
   assert.equal(page.voices[0].category, "cloned");
   assert.equal(page.totalCount, 1);
+  const premade = await client.voices.search({ voiceType: "default" });
+  assert.deepEqual(premade.voices.map((v) => [v.voiceId, v.category]), [["slt", "premade"], ["rms", "premade"], ["awb", "premade"]]);
+  fs.writeFileSync(`${OUT_DIR}/premade.mp3`, await bytes(await client.textToSpeech.convert("awb",
+    { text, voiceSettings: { similarityBoost: 0.75, speed: 1.1 } })));
   const all = await client.voices.getAll();
   assert.ok(all.voices.some((v) => v.voiceId === voiceId));
   const voice = await client.voices.get(voiceId);
@@ -98,8 +102,10 @@ if (mode === "clone") {
   assert.equal(history.history.length, 2);
   assert.equal(history.hasMore, true);
   const next = await client.history.list({ pageSize: 100, startAfterHistoryItemId: history.lastHistoryItemId });
-  assert.equal(history.history.length + next.history.length, 5 + Number(process.env.HISTORY_BEFORE));
-  assert.ok([...history.history, ...next.history].every((h) => h.voiceId === voiceId && h.voiceName === "SDK voice"));
+  assert.equal(history.history.length + next.history.length, 6 + Number(process.env.HISTORY_BEFORE));
+  const mine = [...history.history, ...next.history].filter((h) => h.voiceCategory === "cloned");
+  assert.ok(mine.every((h) => h.voiceId === voiceId && h.voiceName === "SDK voice"));
+  assert.ok([...history.history, ...next.history].some((h) => h.voiceId === "awb" && h.voiceCategory === "premade"));
   assert.equal(history.history[0].text, text);
   const converted = [...history.history, ...next.history].find((h) => h.settings?.similarity_boost === 0.75);
   const again = await bytes(await client.history.getAudio(converted.historyItemId));

@@ -20,11 +20,18 @@ assert.deepEqual(models, ["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "voxclone"]);
 assert.equal((await client.models.retrieve("tts-1")).owned_by, "voxclone");
 const voices = await client.get("/audio/voices");
 assert.ok(voices.data.some((v) => v.name === VOXCLONE_VOICE && v.status === "ready"), JSON.stringify(voices));
+assert.deepEqual(voices.data.filter((v) => v.type === "builtin").map((v) => v.id), ["slt", "rms", "awb"]);
 
 // Every response_format, written whole.
 for (const fmt of FORMATS.split(",")) {
   const res = await client.audio.speech.create({ model: "tts-1", voice: VOXCLONE_VOICE, input, response_format: fmt });
   fs.writeFileSync(`${OUT_DIR}/speech.${fmt}`, Buffer.from(await res.arrayBuffer()));
+}
+
+// OpenAI's own voice names speak as voxclone's built-in voices.
+{
+  const res = await client.audio.speech.create({ model: "tts-1", voice: "alloy", input, response_format: "wav" });
+  fs.writeFileSync(`${OUT_DIR}/alloy.wav`, Buffer.from(await res.arrayBuffer()));
 }
 
 // A streamed read: chunks as they arrive, timed.
