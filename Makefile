@@ -11,6 +11,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 
 # Debian packages the binary needs at build and run time, and those only the
 # tests need (speech recognition for the evaluation, a browser for the web app).
+# The official OpenAI and ElevenLabs SDKs (with Node.js) come from scripts/sdk.sh.
 RUN_DEBS  := flite1-dev ffmpeg lame pkg-config gcc libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
 TEST_DEBS := pocketsphinx pocketsphinx-en-us chromium fonts-liberation sox curl
 
@@ -50,8 +51,9 @@ lint: vet ## vet and gofmt
 deps: ## install missing Debian packages needed to build and run
 	@./scripts/debs.sh $(RUN_DEBS)
 
-test-deps: ## install missing Debian packages needed by the tests
+test-deps: ## install missing Debian packages and the pinned SDKs the tests need
 	@./scripts/debs.sh $(TEST_DEBS)
+	@./scripts/sdk.sh
 
 clean:
 	rm -rf bin

@@ -62,10 +62,11 @@ func (f *convertFlags) check(pos []string) error {
 		return usagef("need IN and OUT")
 	case !(f.lufs >= -70 && f.lufs <= 0):
 		return &usageError{msg: "Loudness must be between -70 and 0 LUFS."}
-	case f.bitrate != 0 && (f.bitrate < 8 || f.bitrate > 320):
-		return &usageError{msg: "Bitrate must be between 8 and 320 kbit/s, or 0 for the default."}
 	}
 	if err := app.CheckSampleRate(f.rate); err != nil {
+		return invalid(err)
+	}
+	if err := app.CheckBitrate(f.bitrate); err != nil {
 		return invalid(err)
 	}
 	if pos[1] != "-" {

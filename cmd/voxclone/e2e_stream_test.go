@@ -55,9 +55,18 @@ type streamTiming struct {
 // it; onByte, when set, is called with each read's running total.
 func timedSynthesis(t *testing.T, c *client, body map[string]any) streamTiming {
 	t.Helper()
+	return timedPost(t, c.url+"/api/voice/synthesize", map[string]string{"Authorization": "Bearer " + c.token}, body)
+}
+
+// timedPost posts body as JSON to url with headers hdr and reads the
+// streamed answer, timing it.
+func timedPost(t *testing.T, url string, hdr map[string]string, body map[string]any) streamTiming {
+	t.Helper()
 	data, _ := json.Marshal(body)
-	req, _ := http.NewRequestWithContext(context.Background(), "POST", c.url+"/api/voice/synthesize", bytes.NewReader(data))
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	req, _ := http.NewRequestWithContext(context.Background(), "POST", url, bytes.NewReader(data))
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	start := time.Now()
 	resp, err := http.DefaultClient.Do(req)

@@ -9,7 +9,8 @@ import (
 )
 
 // TestImportDirection keeps imports pointing one way: the service layer
-// knows no HTTP or SQL, and the storage adapters do not import each other.
+// knows no HTTP or SQL, the storage adapters do not import each other, and
+// the compatible APIs know no SQL or storage.
 func TestImportDirection(t *testing.T) {
 	const mod = "github.com/voxclone/voxclone/internal/"
 	forbidden := map[string][]string{
@@ -17,6 +18,9 @@ func TestImportDirection(t *testing.T) {
 		"sqlite":   {"net/http", mod + "postgres", mod + "blob", mod + "httpapi"},
 		"postgres": {"net/http", mod + "sqlite", mod + "blob", mod + "httpapi"},
 		"blob":     {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi"},
+		// The compatible APIs translate to the service layer only.
+		"compat/openai":     {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "compat/elevenlabs"},
+		"compat/elevenlabs": {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "compat/openai"},
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {

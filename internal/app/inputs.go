@@ -32,6 +32,7 @@ import (
 //	ResolveVoice(ctx, userID, ref string) (VoiceRef, error) // a model id or name, or a built-in voice
 //	BuiltinVoices() []BuiltinVoice
 //	ListHistory(ctx, userID string, limit int, cursor string) (HistoryPage, error)
+//	GetSynthesis(ctx, userID, id string) (Synthesis, error)
 //	OpenHistoryAudio(ctx, userID, id string) (Synthesis, io.ReadCloser, error)
 //	Health(ctx) Health
 //
@@ -70,6 +71,7 @@ type SynthesizeInput struct {
 	Pitch      float64  // semitones, −12…12
 	Similarity *float64 // 0–1; nil means the engine default
 	SampleRate int      // 0 means the engine's rate; 8000–48000
+	Bitrate    int      // kbit/s for mp3, opus and aac, 8–320; 0 means the format's speech default
 }
 
 // HistoryPage is one page of history, newest first. NextCursor is empty on

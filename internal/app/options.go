@@ -37,6 +37,19 @@ func CheckSampleRate(rate int) error {
 	return nil
 }
 
+// Bit rates a request may ask of the compressed formats, in kbit/s.
+const MinBitrate, MaxBitrate = 8, 320
+
+// CheckBitrate validates a compressed format's bit rate: 0 for the
+// format's default, or MinBitrate–MaxBitrate kbit/s; anything else is
+// EInvalid.
+func CheckBitrate(kbps int) error {
+	if kbps != 0 && (kbps < MinBitrate || kbps > MaxBitrate) {
+		return Errorf(EInvalid, "Bit rate must be between %d and %d kbit/s, or 0 for the default.", MinBitrate, MaxBitrate)
+	}
+	return nil
+}
+
 // ParseOutputFormat returns the output format a name asks for (one of
 // codec.OutputNames); anything else is EInvalid, naming the choices.
 func ParseOutputFormat(name string) (audio.Format, error) {

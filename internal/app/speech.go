@@ -49,6 +49,7 @@ type Speech struct {
 	opts    voice.Options
 	format  audio.Format
 	asked   int // the sample rate asked for, 0 for the engine's
+	bitrate int // kbit/s asked for, 0 for the format's default
 	used    atomic.Bool
 }
 
@@ -127,7 +128,7 @@ func (s *Service) prepareSpeech(ctx context.Context, userID string, in Synthesiz
 	}
 	syn.AudioKey = "audio/" + syn.ID + "." + string(format)
 	return &Speech{
-		svc: s, syn: syn, script: script, speaker: speaker, format: format, asked: in.SampleRate,
+		svc: s, syn: syn, script: script, speaker: speaker, format: format, asked: in.SampleRate, bitrate: in.Bitrate,
 		opts: voice.Options{Speed: in.Speed, Pitch: in.Pitch, Similarity: in.Similarity},
 	}, nil
 }
@@ -232,7 +233,7 @@ func (s *Service) record(ctx context.Context, syn Synthesis) error {
 // encode streams the engine's chunks through an encoder to w and returns
 // the audio's duration.
 func (sp *Speech) encode(ctx context.Context, w io.Writer, onPart func(SpeechPart)) (float64, error) {
-	enc, err := codec.Default.NewStreamEncoder(ctx, w, sp.format, voice.OutputRate, 1, codec.EncodeOptions{SampleRate: sp.asked})
+	enc, err := codec.Default.NewStreamEncoder(ctx, w, sp.format, voice.OutputRate, 1, codec.EncodeOptions{SampleRate: sp.asked, Bitrate: sp.bitrate})
 	if err != nil {
 		return 0, fmt.Errorf("encode %s: %w", sp.format, err)
 	}

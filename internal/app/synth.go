@@ -40,7 +40,7 @@ func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeIn
 	}
 	pcm := joinPCM(parts)
 	var buf bytes.Buffer
-	if err := codec.Encode(ctx, &buf, pcm, sp.format, codec.EncodeOptions{SampleRate: sp.asked}); err != nil {
+	if err := codec.Encode(ctx, &buf, pcm, sp.format, codec.EncodeOptions{SampleRate: sp.asked, Bitrate: sp.bitrate}); err != nil {
 		return Synthesis{}, nil, fmt.Errorf("encode %s: %w", sp.format, err)
 	}
 	syn := sp.syn
@@ -96,6 +96,9 @@ func checkSynthesis(in *SynthesizeInput, maxRunes int) (string, audio.Format, er
 		return "", "", err
 	}
 	if err := CheckSampleRate(in.SampleRate); err != nil {
+		return "", "", err
+	}
+	if err := CheckBitrate(in.Bitrate); err != nil {
 		return "", "", err
 	}
 	return text, format, nil
@@ -192,6 +195,12 @@ func (s *Service) ListHistory(ctx context.Context, userID string, limit int, cur
 		page.Items = []Synthesis{}
 	}
 	return page, nil
+}
+
+// GetSynthesis returns one of the user's history entries; another user's
+// id is ENotFound.
+func (s *Service) GetSynthesis(ctx context.Context, userID, id string) (Synthesis, error) {
+	return s.store.FindSynthesis(ctx, userID, id)
 }
 
 // OpenHistoryAudio returns one of the user's history entries with its

@@ -100,6 +100,11 @@ func TestVoiceFlow(t *testing.T) {
 			if got.ID != syn.ID || !bytes.Equal(data, audioBytes) {
 				t.Errorf("OpenHistoryAudio returned %d bytes, want the %d synthesized", len(data), len(audioBytes))
 			}
+			entry, err := f.svc.GetSynthesis(ctx, f.alice.ID, syn.ID)
+			must(t, err)
+			if entry.ID != syn.ID || entry.Text != syn.Text || !entry.CreatedAt.Equal(syn.CreatedAt) {
+				t.Errorf("GetSynthesis = %+v, want %+v", entry, syn)
+			}
 		})
 		t.Run("ErrInvalid", func(t *testing.T) {
 			sim := 1.5
@@ -178,6 +183,8 @@ func testIsolation(t *testing.T, f *voiceFixture, syn app.Synthesis) {
 	_, err = f.svc.CreateModel(ctx, bob, app.CreateModelInput{Name: "x", SampleIDs: []string{f.sample.ID}})
 	wantCode(t, err, app.ENotFound)
 	_, _, err = f.svc.OpenHistoryAudio(ctx, bob, syn.ID)
+	wantCode(t, err, app.ENotFound)
+	_, err = f.svc.GetSynthesis(ctx, bob, syn.ID)
 	wantCode(t, err, app.ENotFound)
 	wantCode(t, f.svc.DeleteSample(ctx, bob, f.sample.ID), app.ENotFound)
 	if ms, err := f.svc.ListModels(ctx, bob); err != nil || len(ms) != 0 {

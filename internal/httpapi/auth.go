@@ -1,33 +1,33 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
-// authenticated resolves the caller from the Authorization header (a JWT
-// from login or a personal API key, both as "Bearer …") and calls fn, with
-// the route's rate budget when it has one (see metered).
-func (h *handler) authenticated(limit app.Action, fn userHandler) http.Handler {
+// authenticated resolves the caller from the credentials the API family
+// reads (a JWT from login or a personal API key; "Bearer …" on voxclone's
+// own API) and calls fn, with the route's rate budget when it has one (see
+// metered). Errors take the family's shape.
+func (h *handler) authenticated(api *family, limit app.Action, fn userHandler) http.Handler {
 	if limit != "" {
-		fn = h.metered(limit, fn)
+		fn = h.metered(api, limit, fn)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := bearer(r)
-		if !ok {
-			writeError(w, r, h.log, app.Errorf(app.EUnauthorized, "Send an Authorization: Bearer <token or API key> header."))
+		token, err := api.credentials(r)
+		if err != nil {
+			api.writeError(w, r, h.log, err)
 			return
 		}
 		u, err := h.svc.Authenticate(r.Context(), token)
 		if err != nil {
-			writeError(w, r, h.log, err)
+			api.writeError(w, r, h.log, err)
 			return
 		}
 		fn(w, r, u)
@@ -42,21 +42,6 @@ func bearer(r *http.Request) (string, bool) {
 		return "", false
 	}
 	return token, true
-}
-
-// setRateHeaders describes a budget in RateLimit-* headers, and adds
-// Retry-After to a rate_limited error that lacks its own.
-func setRateHeaders(w http.ResponseWriter, st app.RateStatus, err error) {
-	if st.Limit > 0 {
-		hd := w.Header()
-		hd.Set("RateLimit-Limit", strconv.Itoa(st.Limit))
-		hd.Set("RateLimit-Remaining", strconv.Itoa(max(st.Remaining, 0)))
-		hd.Set("RateLimit-Reset", strconv.Itoa(ceilSeconds(st.Reset)))
-	}
-	var ae *app.Error
-	if errors.As(err, &ae) && ae.Code == app.ERateLimited && ae.RetryAfter <= 0 && st.Reset > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(st.Reset)))
-	}
 }
 
 type credentials struct {
@@ -77,7 +62,7 @@ func (h *handler) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, token, st, err := h.svc.RegisterFrom(r.Context(), h.credentials(r, in))
-	setRateHeaders(w, st, err)
+	respond.SetRateHeaders(w, st, err)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
@@ -95,7 +80,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token, st, err := h.svc.LoginFrom(r.Context(), h.credentials(r, in))
-	setRateHeaders(w, st, err)
+	respond.SetRateHeaders(w, st, err)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return

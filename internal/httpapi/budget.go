@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // metered runs fn with a rate budget for action in the request's context.
@@ -19,11 +20,11 @@ import (
 // handler reaches the budget through its request's context. A use case
 // that answered 2xx without charging is charged late, and the log says so:
 // its work ran unbounded by the budget.
-func (h *handler) metered(action app.Action, fn userHandler) userHandler {
+func (h *handler) metered(api *family, action app.Action, fn userHandler) userHandler {
 	return func(w http.ResponseWriter, r *http.Request, u app.User) {
-		b, err := h.svc.NewBudget(u.ID, action, func(st app.RateStatus, err error) { setRateHeaders(w, st, err) })
+		b, err := h.svc.NewBudget(u.ID, action, func(st app.RateStatus, err error) { respond.SetRateHeaders(w, st, err) })
 		if err != nil {
-			writeError(w, r, h.log, err)
+			api.writeError(w, r, h.log, err)
 			return
 		}
 		bw := &budgetWriter{ResponseWriter: w, budget: b, r: r, log: h.log}
@@ -70,6 +71,6 @@ func (bw *budgetWriter) settle(code int) {
 	}
 	if ctx.Err() == nil && bw.budget.Refund(ctx) {
 		st, _ := bw.budget.Status()
-		setRateHeaders(bw.ResponseWriter, st, nil)
+		respond.SetRateHeaders(bw.ResponseWriter, st, nil)
 	}
 }

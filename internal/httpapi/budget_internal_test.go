@@ -65,7 +65,7 @@ func spent(t *testing.T, svc *app.Service, u app.User) int {
 func serve(h *handler, u app.User, ctx context.Context, fn userHandler) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
 	r := httptest.NewRequestWithContext(ctx, "POST", "/api/voice/synthesize", nil)
-	h.metered(app.ActionSynthesize, fn)(w, r, u)
+	h.metered(nativeAPI, app.ActionSynthesize, fn)(w, r, u)
 	return w
 }
 

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // codeMethodNotAllowed is the one error code the HTTP layer adds to app's:
@@ -75,7 +74,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	}
 	var ae *app.Error
 	if errors.As(err, &ae) && ae.Code == app.ERateLimited && ae.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(ae.RetryAfter)))
+		w.Header().Set("Retry-After", strconv.Itoa(respond.CeilSeconds(ae.RetryAfter)))
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="voxclone"`)
@@ -95,16 +94,6 @@ func classify(err error) error {
 		return &app.Error{Code: app.ETooLarge, Message: "Request body is larger than " + humanBytes(mbe.Limit) + ".", Err: err}
 	}
 	return err
-}
-
-// ceilSeconds rounds d up to whole seconds, at least 1, as Retry-After and
-// RateLimit-Reset want.
-func ceilSeconds(d time.Duration) int {
-	s := int(math.Ceil(d.Seconds()))
-	if s < 1 {
-		s = 1
-	}
-	return s
 }
 
 // humanBytes writes n as MB/KB for messages.

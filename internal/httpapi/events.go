@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // synthesizeEvents answers a synthesis as server-sent events, so a client
@@ -25,7 +26,7 @@ import (
 // exactly the bytes the plain answer would carry.
 func (h *handler) synthesizeEvents(w http.ResponseWriter, r *http.Request, sp *app.Speech) {
 	syn := sp.Synthesis()
-	ev := &eventWriter{w: NewStreamWriter(w, http.StatusOK, func(hd http.Header) {
+	ev := &eventWriter{w: respond.NewStreamWriter(w, http.StatusOK, func(hd http.Header) {
 		hd.Set("Content-Type", "text/event-stream")
 		hd.Set("X-Synthesis-Id", syn.ID)
 	})}
@@ -63,7 +64,7 @@ func (h *handler) synthesizeEvents(w http.ResponseWriter, r *http.Request, sp *a
 // events are written under a lock.
 type eventWriter struct {
 	mu sync.Mutex
-	w  *StreamWriter
+	w  *respond.StreamWriter
 }
 
 func (e *eventWriter) send(event string, v any) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
@@ -36,11 +35,3 @@ func (h *handler) health(w http.ResponseWriter, r *http.Request) {
 
 //go:embed openapi.json
 var openAPIDoc []byte
-
-// openAPI serves the OpenAPI 3.1 description of every API route.
-func (h *handler) openAPI(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(openAPIDoc)))
-	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write(openAPIDoc)
-}

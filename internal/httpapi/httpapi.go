@@ -1,7 +1,9 @@
 // Package httpapi is voxclone's HTTP interface: the JSON API under /api, the
-// OpenAPI document at /openapi.json and the web app mounted at /. Handlers
-// parse the request, call one app.Service method and respond through the
-// shared JSON and error helpers; all routes are declared in routes.go.
+// OpenAPI document at /openapi.json, the compatible APIs under /v1 (OpenAI)
+// and /elevenlabs (whose handlers live in internal/compat) and the web app
+// mounted at /. Handlers parse the request, call one app.Service method and
+// respond through the shared JSON and error helpers; all routes of every
+// API family are declared in routes.go.
 package httpapi
 
 import (
@@ -12,12 +14,17 @@ import (
 	"net/netip"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/compat/elevenlabs"
+	"github.com/voxclone/voxclone/internal/compat/openai"
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
-// Service lists the app.Service methods the handlers call. *app.Service
-// satisfies it; tests may pass anything that does.
+// Service lists the app.Service methods the handlers call, the compatible
+// APIs' included. *app.Service satisfies it; tests may pass anything that
+// does.
 type Service interface {
+	openai.Service
+	elevenlabs.Service
 	RegisterFrom(ctx context.Context, c app.Credentials) (app.User, string, app.RateStatus, error)
 	LoginFrom(ctx context.Context, c app.Credentials) (string, app.RateStatus, error)
 	Authenticate(ctx context.Context, bearer string) (app.User, error)
@@ -74,6 +81,9 @@ type handler struct {
 	trusted   []netip.Prefix
 	api       *http.ServeMux
 	web       http.Handler
+
+	openai     *openai.Handler
+	elevenlabs *elevenlabs.Handler
 }
 
 // NewHandler returns the complete HTTP handler: API routes, OpenAPI
@@ -101,6 +111,9 @@ func NewHandler(cfg Config) http.Handler {
 			writeError(w, r, h.log, app.Errorf(app.ENotFound, "Not found."))
 		})
 	}
+	h.openai = openai.New(openai.Config{Service: cfg.Service, Logger: h.log, MaxJSONBytes: h.maxJSON})
+	h.elevenlabs = elevenlabs.New(elevenlabs.Config{Service: cfg.Service, Logger: h.log,
+		MaxJSONBytes: h.maxJSON, MaxUploadBytes: h.maxUpload})
 	h.api = http.NewServeMux()
 	for _, rt := range h.routes() {
 		h.api.Handle(rt.Pattern, rt.handler)

@@ -71,6 +71,30 @@ var isolationFixtures = map[string]isoFixture{
 	// forgot the user would show the older one.
 	"GET /api/voice/history":            {query: func(a *owner) string { return "limit=100&cursor=" + a.cursor }, status: http.StatusOK},
 	"GET /api/voice/history/{id}/audio": {id: func(a *owner) string { return a.synthesisIDs[0] }},
+
+	// OpenAI's API: the owner's voice by id must not speak for B.
+	"POST /v1/audio/speech": {body: func(t *testing.T, a *owner) reqBody {
+		return jsonBody(t, map[string]any{"model": "tts-1", "input": "Say it for me.", "voice": a.model.ID})
+	}},
+	"GET /v1/audio/voices":   {status: http.StatusOK},
+	"GET /v1/models":         {status: http.StatusOK},
+	"GET /v1/models/{model}": {id: modelID},
+
+	// ElevenLabs' API.
+	"POST /elevenlabs/v1/voices/add":                                {body: bobVoice, status: http.StatusOK},
+	"GET /elevenlabs/v1/voices":                                     {status: http.StatusOK},
+	"GET /elevenlabs/v2/voices":                                     {query: func(a *owner) string { return "voice_ids=" + a.model.ID }, status: http.StatusOK},
+	"GET /elevenlabs/v1/voices/{voice_id}":                          {id: modelID},
+	"DELETE /elevenlabs/v1/voices/{voice_id}":                       {id: modelID},
+	"POST /elevenlabs/v1/text-to-speech/{voice_id}":                 {id: modelID, body: jsonOf(map[string]any{"text": "Say it for me."})},
+	"POST /elevenlabs/v1/text-to-speech/{voice_id}/stream":          {id: modelID, body: jsonOf(map[string]any{"text": "Say it for me."})},
+	"POST /elevenlabs/v1/text-to-speech/{voice_id}/with-timestamps": {id: modelID, body: jsonOf(map[string]any{"text": "Say it for me."})},
+	"POST /elevenlabs/v1/text-to-speech/{voice_id}/stream/with-timestamps": {id: modelID,
+		body: jsonOf(map[string]any{"text": "Say it for me."})},
+	"GET /elevenlabs/v1/history":                         {query: func(a *owner) string { return "voice_id=" + a.model.ID + "&page_size=1000" }, status: http.StatusOK},
+	"GET /elevenlabs/v1/history/{history_item_id}/audio": {id: func(a *owner) string { return a.synthesisIDs[0] }},
+	"GET /elevenlabs/v1/models":                          {status: http.StatusOK},
+	"GET /elevenlabs/v1/user":                            {status: http.StatusOK},
 }
 
 // isoFixture is B's request to one route; see isolationFixtures.
@@ -100,9 +124,54 @@ type apiFamily struct {
 
 var apiFamilies = []apiFamily{
 	{name: "native", prefix: "/api/", auth: bearerToken, notFound: nativeNotFound},
+	{name: "openai", prefix: "/v1/", auth: bearerKey, notFound: openaiNotFound},
+	{name: "elevenlabs", prefix: "/elevenlabs/", auth: xiAPIKey, notFound: elevenlabsNotFound},
 }
 
 func bearerToken(req *http.Request, u *account) { req.Header.Set("Authorization", "Bearer "+u.token) }
+
+// bearerKey and xiAPIKey send the API key as OpenAI's and ElevenLabs'
+// SDKs do.
+func bearerKey(req *http.Request, u *account) { req.Header.Set("Authorization", "Bearer "+u.apiKey) }
+func xiAPIKey(req *http.Request, u *account)  { req.Header.Set("xi-api-key", u.apiKey) }
+
+// openaiNotFound checks OpenAI's answer: 404 with exactly
+// {"error":{"message","type":"invalid_request_error","param","code"}}.
+func openaiNotFound(t *testing.T, resp *http.Response, body []byte) {
+	t.Helper()
+	var got struct {
+		Error struct {
+			Message string  `json:"message"`
+			Type    string  `json:"type"`
+			Param   *string `json:"param"`
+			Code    *string `json:"code"`
+		} `json:"error"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&got)
+	if resp.StatusCode != http.StatusNotFound || err != nil || got.Error.Type != "invalid_request_error" || got.Error.Message == "" {
+		t.Errorf("status %d, body %.300q (%v); want 404 in OpenAI's error shape", resp.StatusCode, body, err)
+	}
+}
+
+// elevenlabsNotFound checks ElevenLabs' answer: 404 with exactly
+// {"detail":{"status":"…_not_found","message"}}.
+func elevenlabsNotFound(t *testing.T, resp *http.Response, body []byte) {
+	t.Helper()
+	var got struct {
+		Detail struct {
+			Status  string `json:"status"`
+			Message string `json:"message"`
+		} `json:"detail"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&got)
+	if resp.StatusCode != http.StatusNotFound || err != nil || !strings.HasSuffix(got.Detail.Status, "not_found") || got.Detail.Message == "" {
+		t.Errorf("status %d, body %.300q (%v); want 404 in ElevenLabs' error shape", resp.StatusCode, body, err)
+	}
+}
 
 // nativeNotFound checks the native API's answer: 404 with exactly
 // {"error":{"code":"not_found","message":…}}.
@@ -334,6 +403,17 @@ func bobUpload(t *testing.T, _ *owner) reqBody {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	fw, _ := mw.CreateFormFile("audio", "bob.wav")
+	fw.Write(speechWAV(t))
+	mw.Close()
+	return reqBody{mw.FormDataContentType(), buf.Bytes()}
+}
+
+// bobVoice is voices/add with a real recording, cloning B's own voice.
+func bobVoice(t *testing.T, _ *owner) reqBody {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("name", "bob voice")
+	fw, _ := mw.CreateFormFile("files", "bob.wav")
 	fw.Write(speechWAV(t))
 	mw.Close()
 	return reqBody{mw.FormDataContentType(), buf.Bytes()}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/compat/compattest"
 )
 
 func TestDecodeJSON(t *testing.T) {
@@ -112,7 +113,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		if !utf8.Valid(data) {
 			t.Fatalf("decodeJSON accepted invalid UTF-8 %q", data)
 		}
-		known := jsonFields(reflect.TypeOf(in))
+		known := compattest.JSONFields(reflect.TypeOf(in))
 		seen := map[string]bool{}
 		for _, name := range topLevelNames(t, data) {
 			if !known[name] || seen[name] {

@@ -2,26 +2,30 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
 
 // route is one API endpoint. Every route is private (needs a bearer token or
 // API key) unless Public is set; Limit names the rate budget it spends,
-// charged once the request has passed validation (see metered).
+// charged once the request has passed validation (see metered); API is the
+// family it belongs to, which decides how credentials are sent and how
+// errors look.
 type route struct {
 	Pattern string
 	Public  bool
 	Limit   app.Action
+	API     *family
 	handler http.Handler
 }
 
-// routes is the complete list of API routes; the OpenAPI document and the
-// auth test walk it. Paths outside /api and /openapi.json go to the web app.
+// routes is the complete list of API routes of every family; the OpenAPI
+// documents and the auth test walk it. Paths outside the families' prefixes
+// (/api, /v1, /elevenlabs) and /openapi.json go to the web app.
 func (h *handler) routes() []route {
+	oa, el := h.openai, h.elevenlabs
 	return []route{
-		h.public("GET /openapi.json", h.openAPI),
+		h.public("GET /openapi.json", serveDoc(nativeAPI.Doc)),
 		h.public("GET /api/voice/health", h.health),
 
 		h.public("POST /api/auth/register", h.register),
@@ -45,30 +49,65 @@ func (h *handler) routes() []route {
 		h.private("GET /api/voice/builtin-voices", "", h.builtinVoices),
 		h.private("GET /api/voice/history", "", h.listHistory),
 		h.private("GET /api/voice/history/{id}/audio", "", h.historyAudio),
+
+		// OpenAI's speech API (internal/compat/openai): Authorization: Bearer
+		// with an API key or login token; errors {"error":{message,type,param,code}}.
+		// Speech charges the synthesize budget in StartSpeech, as above.
+		h.publicIn(openaiAPI, "GET /v1/openapi.json", serveDoc(openaiAPI.Doc)),
+		h.privateIn(openaiAPI, "POST /v1/audio/speech", app.ActionSynthesize, oa.Speech),
+		h.privateIn(openaiAPI, "GET /v1/audio/voices", "", oa.ListVoices),
+		h.privateIn(openaiAPI, "GET /v1/models", "", oa.ListModels),
+		h.privateIn(openaiAPI, "GET /v1/models/{model}", "", oa.GetModel),
+
+		// ElevenLabs' API, a subset (internal/compat/elevenlabs): the
+		// xi-api-key header with an API key; errors {"detail":{status,message}}.
+		// Text to speech charges the synthesize budget in StartSpeech; voices/add
+		// charges an upload per file and the clone budget once the files are in.
+		h.publicIn(elevenlabsAPI, "GET /elevenlabs/openapi.json", serveDoc(elevenlabsAPI.Doc)),
+		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/voices/add", app.ActionClone, el.AddVoice),
+		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/voices", "", el.ListVoices),
+		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v2/voices", "", el.SearchVoices),
+		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/voices/{voice_id}", "", el.GetVoice),
+		h.privateIn(elevenlabsAPI, "DELETE /elevenlabs/v1/voices/{voice_id}", "", el.DeleteVoice),
+		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}", app.ActionSynthesize, el.Convert),
+		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}/stream", app.ActionSynthesize, el.Stream),
+		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}/with-timestamps", app.ActionSynthesize, el.ConvertWithTimestamps),
+		h.privateIn(elevenlabsAPI, "POST /elevenlabs/v1/text-to-speech/{voice_id}/stream/with-timestamps", app.ActionSynthesize, el.StreamWithTimestamps),
+		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/history", "", el.ListHistory),
+		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/history/{history_item_id}/audio", "", el.HistoryAudio),
+		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/models", "", el.ListModels),
+		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/user", "", el.GetUser),
 	}
 }
 
 func (h *handler) public(pattern string, fn http.HandlerFunc) route {
-	return route{Pattern: pattern, Public: true, handler: fn}
+	return h.publicIn(nativeAPI, pattern, fn)
+}
+
+func (h *handler) publicIn(api *family, pattern string, fn http.HandlerFunc) route {
+	return route{Pattern: pattern, Public: true, API: api, handler: fn}
 }
 
 // userHandler is a private route's handler; it receives the caller.
 type userHandler func(w http.ResponseWriter, r *http.Request, u app.User)
 
 func (h *handler) private(pattern string, limit app.Action, fn userHandler) route {
-	return route{Pattern: pattern, Limit: limit, handler: h.authenticated(limit, fn)}
+	return h.privateIn(nativeAPI, pattern, limit, fn)
+}
+
+func (h *handler) privateIn(api *family, pattern string, limit app.Action, fn userHandler) route {
+	return route{Pattern: pattern, Limit: limit, API: api, handler: h.authenticated(api, limit, fn)}
 }
 
 // isAPIPath reports whether path belongs to the API mux rather than the web
 // app.
-func isAPIPath(path string) bool {
-	return path == "/api" || strings.HasPrefix(path, "/api/") || path == "/openapi.json"
-}
+func isAPIPath(path string) bool { return familyOf(path) != nil }
 
 // dispatch sends API paths to the API mux, answering unknown routes and
 // wrong methods with JSON errors, and everything else to the web app.
 func (h *handler) dispatch(w http.ResponseWriter, r *http.Request) {
-	if !isAPIPath(r.URL.Path) {
+	api := familyOf(r.URL.Path)
+	if api == nil {
 		h.web.ServeHTTP(w, r)
 		return
 	}
@@ -83,9 +122,9 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request) {
 	fallback.ServeHTTP(cw, r)
 	switch cw.status {
 	case http.StatusMethodNotAllowed:
-		writeError(w, r, h.log, &app.Error{Code: codeMethodNotAllowed, Message: "Method not allowed; see the Allow header."})
+		api.writeError(w, r, h.log, &app.Error{Code: codeMethodNotAllowed, Message: "Method not allowed; see the Allow header."})
 	case http.StatusNotFound, 0:
-		writeError(w, r, h.log, app.Errorf(app.ENotFound, "No such API route."))
+		api.writeError(w, r, h.log, api.unknownRoute(r))
 	default:
 		w.WriteHeader(cw.status)
 	}

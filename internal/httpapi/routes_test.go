@@ -6,50 +6,95 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/compat/compattest"
 	"github.com/voxclone/voxclone/internal/voice"
 	"github.com/voxclone/voxclone/internal/web"
 )
 
-// TestOpenAPIMatchesRoutes fails when a route is missing from the OpenAPI
-// document or the document lists a route that does not exist.
+// TestOpenAPIMatchesRoutes fails when a route is missing from its API
+// family's OpenAPI document or a document lists a route that does not
+// exist.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	for _, api := range families {
+		t.Run(api.Name, func(t *testing.T) {
+			documented := documentedOps(t, api)
+			served := map[string]bool{}
+			for _, rt := range (&handler{}).routes() {
+				if rt.API != api {
+					continue
+				}
+				served[rt.Pattern] = true
+				if !documented[rt.Pattern] {
+					t.Errorf("route %q is not in the %s OpenAPI document", rt.Pattern, api.Name)
+				}
+			}
+			for op := range documented {
+				if !served[op] {
+					t.Errorf("the %s OpenAPI document lists %q, which no route serves", api.Name, op)
+				}
+			}
+			if len(served) < 3 {
+				t.Errorf("%s serves only %d routes", api.Name, len(served))
+			}
+		})
+	}
+}
+
+// documentedOps returns the operations of a family's OpenAPI document as
+// route patterns ("GET /v1/models").
+func documentedOps(t *testing.T, api *family) map[string]bool {
+	t.Helper()
 	var doc struct {
 		OpenAPI string                                `json:"openapi"`
+		Servers []struct{ URL string }                `json:"servers"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`
 	}
-	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
-		t.Fatalf("openapi.json: %v", err)
+	if err := json.Unmarshal(api.Doc, &doc); err != nil {
+		t.Fatalf("%s openapi.json: %v", api.Name, err)
 	}
 	if !strings.HasPrefix(doc.OpenAPI, "3.1") {
 		t.Errorf("openapi = %q, want 3.1.x", doc.OpenAPI)
 	}
-	documented := map[string]bool{}
-	for path, ops := range doc.Paths {
-		for method := range ops {
-			documented[strings.ToUpper(method)+" "+path] = true
+	if api.DocBase != "" && (len(doc.Servers) != 1 || doc.Servers[0].URL != api.DocBase) {
+		t.Errorf("%s document servers = %+v, want the one URL %q its paths are relative to", api.Name, doc.Servers, api.DocBase)
+	}
+	ops := map[string]bool{}
+	for path, items := range doc.Paths {
+		for method := range items {
+			if method == "parameters" {
+				continue
+			}
+			ops[strings.ToUpper(method)+" "+api.DocBase+path] = true
 		}
 	}
-	served := map[string]bool{}
+	return ops
+}
+
+// TestRoutesBelongToTheirFamily fails when a route's path lies outside its
+// API family's prefix, where unknown-route answers would take another
+// family's shape.
+func TestRoutesBelongToTheirFamily(t *testing.T) {
 	for _, rt := range (&handler{}).routes() {
-		served[rt.Pattern] = true
-		if !documented[rt.Pattern] {
-			t.Errorf("route %q is not in openapi.json", rt.Pattern)
-		}
-	}
-	for op := range documented {
-		if !served[op] {
-			t.Errorf("openapi.json lists %q, which no route serves", op)
+		_, path, _ := strings.Cut(rt.Pattern, " ")
+		if rt.API == nil || familyOf(path) != rt.API {
+			t.Errorf("route %q: family %v, but its path belongs to %v", rt.Pattern, rt.API, familyOf(path))
 		}
 	}
 }
 
+// placeholder matches a path wildcard such as {id}.
+var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
+
 // TestPrivateRoutesNeedAuth calls every private route without credentials
-// and with a malformed header: each must answer 401 before touching the
-// service (which is nil here, so a call would panic into a 500).
+// and with malformed ones: each must answer 401, in its family's error
+// shape, before touching the service (which is nil here, so a call would
+// panic into a 500).
 func TestPrivateRoutesNeedAuth(t *testing.T) {
 	h := NewHandler(Config{})
 	n := 0
@@ -58,24 +103,31 @@ func TestPrivateRoutesNeedAuth(t *testing.T) {
 			continue
 		}
 		n++
-		for _, authz := range []string{"", "Bearer", "Basic dXNlcjpwYXNz", "Bearer  "} {
+		for _, hd := range badCredentials[rt.API.Name] {
 			method, path, _ := strings.Cut(rt.Pattern, " ")
-			path = strings.ReplaceAll(path, "{id}", "some-id")
+			path = placeholder.ReplaceAllString(path, "some-id")
 			req := httptest.NewRequest(method, path, strings.NewReader("{}"))
-			if authz != "" {
-				req.Header.Set("Authorization", authz)
+			if hd[1] != "" {
+				req.Header.Set(hd[0], hd[1])
 			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			if rec.Code != http.StatusUnauthorized {
-				t.Errorf("%s with Authorization %q: status %d, want 401", rt.Pattern, authz, rec.Code)
+				t.Errorf("%s with %s %q: status %d, want 401", rt.Pattern, hd[0], hd[1], rec.Code)
 			}
-			assertErrorCode(t, rec, "unauthorized")
+			assertFamilyError(t, rec, rt.API, "unauthorized")
 		}
 	}
-	if n < 15 {
+	if n < 30 {
 		t.Errorf("only %d private routes; the list looks truncated", n)
 	}
+}
+
+// badCredentials are headers that must not authenticate, per family.
+var badCredentials = map[string][][2]string{
+	"voxclone":   {{"Authorization", ""}, {"Authorization", "Bearer"}, {"Authorization", "Basic dXNlcjpwYXNz"}, {"Authorization", "Bearer  "}},
+	"openai":     {{"Authorization", ""}, {"Authorization", "Bearer"}, {"Authorization", "Basic dXNlcjpwYXNz"}, {"xi-api-key", "vxk_0123"}},
+	"elevenlabs": {{"xi-api-key", ""}, {"xi-api-key", "  "}, {"xi-api-key", "eyJhbGciOiJIUzI1NiJ9.e30.x"}, {"Authorization", "Bearer vxk_0123"}},
 }
 
 func TestUnknownRoutes(t *testing.T) {
@@ -85,16 +137,26 @@ func TestUnknownRoutes(t *testing.T) {
 	tests := []struct {
 		method, path string
 		status       int
+		api          *family
 		code         string
 	}{
-		{"GET", "/api/nope", 404, "not_found"},
-		{"GET", "/api", 404, "not_found"},
-		{"POST", "/api/voice/models/x/y", 404, "not_found"},
-		{"GET", "/api/voice/clone", 405, "method_not_allowed"},
-		{"PUT", "/api/voice/models/abc", 405, "method_not_allowed"},
-		{"POST", "/openapi.json", 405, "method_not_allowed"},
-		{"GET", "/", 200, ""},
-		{"GET", "/models/123", 200, ""},
+		{"GET", "/api/nope", 404, nativeAPI, "not_found"},
+		{"GET", "/api", 404, nativeAPI, "not_found"},
+		{"POST", "/api/voice/models/x/y", 404, nativeAPI, "not_found"},
+		{"GET", "/api/voice/clone", 405, nativeAPI, "method_not_allowed"},
+		{"PUT", "/api/voice/models/abc", 405, nativeAPI, "method_not_allowed"},
+		{"POST", "/openapi.json", 405, nativeAPI, "method_not_allowed"},
+		{"GET", "/v1", 404, openaiAPI, "not_found"},
+		{"POST", "/v1/chat/completions", 404, openaiAPI, "not_found"},
+		{"GET", "/v1/audio/speech", 405, openaiAPI, "method_not_allowed"},
+		{"GET", "/elevenlabs", 404, elevenlabsAPI, "not_found"},
+		{"GET", "/elevenlabs/v1/dubbing", 404, elevenlabsAPI, "not_found"},
+		{"GET", "/elevenlabs/v1/text-to-speech/abc", 405, elevenlabsAPI, "method_not_allowed"},
+		{"PATCH", "/elevenlabs/v1/voices/abc", 405, elevenlabsAPI, "method_not_allowed"},
+		{"GET", "/", 200, nil, ""},
+		{"GET", "/models/123", 200, nil, ""},
+		{"GET", "/v10/models", 200, nil, ""},
+		{"GET", "/elevenlabsx", 200, nil, ""},
 	}
 	for _, tt := range tests {
 		rec := httptest.NewRecorder()
@@ -103,8 +165,8 @@ func TestUnknownRoutes(t *testing.T) {
 			t.Errorf("%s %s: status %d, want %d", tt.method, tt.path, rec.Code, tt.status)
 			continue
 		}
-		if tt.code != "" {
-			assertErrorCode(t, rec, tt.code)
+		if tt.api != nil {
+			assertFamilyError(t, rec, tt.api, tt.code)
 		}
 		if tt.status == 405 && rec.Header().Get("Allow") == "" {
 			t.Errorf("%s %s: 405 without Allow header", tt.method, tt.path)
@@ -153,6 +215,11 @@ func TestSecurityHeaders(t *testing.T) {
 		{"GET", "/api/voice/health", 500, apiHeader}, // no service: the handler panics
 		{"GET", "/api/nope", 404, apiHeader},
 		{"DELETE", "/api/voice/clone", 405, apiHeader},
+		{"GET", "/v1/openapi.json", 200, map[string]string{"Content-Security-Policy": apiHeader["Content-Security-Policy"], "Cache-Control": "no-cache"}},
+		{"GET", "/v1/models", 401, apiHeader},
+		{"GET", "/v1/nope", 404, apiHeader},
+		{"GET", "/elevenlabs/v1/models", 401, apiHeader},
+		{"PUT", "/elevenlabs/v1/user", 405, apiHeader},
 		{"GET", "/", 200, webHeader},
 		{"GET", "/voices", 200, webHeader},
 		{"GET", "/js/api.js", 200, webHeader},
@@ -181,6 +248,56 @@ func TestSecurityHeaders(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if got := rec.Header().Values("Strict-Transport-Security"); len(got) != 1 || got[0] != "max-age=63072000" {
 		t.Errorf("over TLS: Strict-Transport-Security = %q, want max-age=63072000", got)
+	}
+}
+
+// familyCodes are each family's spellings of voxclone's error codes: what
+// the code, type or status field of its error shape holds.
+var familyCodes = map[string]map[string][]string{
+	"openai": {"unauthorized": {"invalid_api_key"}, "not_found": {""}, "method_not_allowed": {""}},
+	"elevenlabs": {"unauthorized": {"needs_authorization", "invalid_api_key"}, "not_found": {"not_found"},
+		"method_not_allowed": {"method_not_allowed"}},
+}
+
+// assertFamilyError checks rec holds api's JSON error shape, with the
+// family's spelling of code and a message.
+func assertFamilyError(t *testing.T, rec *httptest.ResponseRecorder, api *family, code string) {
+	t.Helper()
+	if api == nativeAPI {
+		assertErrorCode(t, rec, code)
+		return
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("error Content-Type = %q, want JSON", ct)
+	}
+	var body struct {
+		Error *struct {
+			Message, Type string
+			Code, Param   *string
+		} `json:"error"`
+		Detail *struct{ Status, Message string } `json:"detail"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatalf("error body %q: %v", rec.Body.String(), err)
+	}
+	var got, msg string
+	switch api {
+	case openaiAPI:
+		if body.Error == nil || body.Error.Type == "" {
+			t.Fatalf("body %s is not OpenAI's error shape", rec.Body.String())
+		}
+		msg = body.Error.Message
+		if body.Error.Code != nil {
+			got = *body.Error.Code
+		}
+	case elevenlabsAPI:
+		if body.Detail == nil {
+			t.Fatalf("body %s is not ElevenLabs' error shape", rec.Body.String())
+		}
+		got, msg = body.Detail.Status, body.Detail.Message
+	}
+	if !slices.Contains(familyCodes[api.Name][code], got) || msg == "" {
+		t.Errorf("%s error %s: code %q, want one of %q with a message", api.Name, rec.Body.String(), got, familyCodes[api.Name][code])
 	}
 }
 
@@ -228,7 +345,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 			t.Errorf("schema %s missing", name)
 			continue
 		}
-		fields := jsonFields(reflect.TypeOf(v))
+		fields := compattest.JSONFields(reflect.TypeOf(v))
 		for f := range fields {
 			if _, ok := schema.Properties[f]; !ok {
 				t.Errorf("schema %s lacks field %q", name, f)
@@ -240,23 +357,6 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 			}
 		}
 	}
-}
-
-// jsonFields returns the JSON names of a struct's encoded fields.
-func jsonFields(typ reflect.Type) map[string]bool {
-	out := map[string]bool{}
-	for i := 0; i < typ.NumField(); i++ {
-		f := typ.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		out[name] = true
-	}
-	return out
 }
 
 // TestOpenAPIRefsResolve fails on a "$ref" that points at nothing.

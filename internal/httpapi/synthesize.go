@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // synthesizeRequest is the JSON body of POST /api/voice/synthesize.
@@ -47,7 +48,7 @@ func (h *handler) synthesize(w http.ResponseWriter, r *http.Request, u app.User)
 		ModelID: in.ModelID, Voice: in.Voice, Text: in.Text, Format: in.Format, Speed: in.Speed,
 		Pitch: in.Pitch, Similarity: in.Similarity, SampleRate: in.SampleRate,
 	})
-	setRateHeaders(w, st, err)
+	respond.SetRateHeaders(w, st, err)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
@@ -61,9 +62,9 @@ func (h *handler) synthesize(w http.ResponseWriter, r *http.Request, u app.User)
 		return
 	}
 	syn := sp.Synthesis()
-	sw := NewStreamWriter(w, http.StatusOK, func(hd http.Header) { setAudioHeaders(hd, syn, sp.ContentType(), 0) })
+	sw := respond.NewStreamWriter(w, http.StatusOK, func(hd http.Header) { setAudioHeaders(hd, syn, sp.ContentType(), 0) })
 	if _, err := sp.Stream(r.Context(), sw, nil); err != nil {
-		sw.Fail(r, h.log, err)
+		sw.Fail(r, h.log, err, writeError)
 	}
 }
 
@@ -72,7 +73,7 @@ func (h *handler) synthesize(w http.ResponseWriter, r *http.Request, u app.User)
 // produced and the words, known once all is spoken, come last.
 func (h *handler) synthesizeTimestamps(w http.ResponseWriter, r *http.Request, sp *app.Speech) {
 	syn := sp.Synthesis()
-	sw := NewStreamWriter(w, http.StatusOK, func(hd http.Header) {
+	sw := respond.NewStreamWriter(w, http.StatusOK, func(hd http.Header) {
 		hd.Set("Content-Type", "application/json; charset=utf-8")
 		hd.Set("X-Synthesis-Id", syn.ID)
 	})
@@ -81,7 +82,7 @@ func (h *handler) synthesizeTimestamps(w http.ResponseWriter, r *http.Request, s
 		Format     string `json:"format"`
 		SampleRate int    `json:"sample_rate"`
 	}{syn.ID, syn.Format, syn.SampleRate})
-	audio := &prefixWriter{w: sw, prefix: append(head[:len(head)-1], `,"audio":"`...)}
+	audio := &respond.PrefixWriter{W: sw, Prefix: append(head[:len(head)-1], `,"audio":"`...)}
 	b64 := base64.NewEncoder(base64.StdEncoding, audio)
 	words := []app.WordTiming{}
 	done, err := sp.Stream(r.Context(), b64, func(p app.SpeechPart) { words = append(words, p.Words...) })
@@ -92,7 +93,7 @@ func (h *handler) synthesizeTimestamps(w http.ResponseWriter, r *http.Request, s
 		_, err = audio.Write(nil) // the prefix, had there been no audio
 	}
 	if err != nil {
-		sw.Fail(r, h.log, err)
+		sw.Fail(r, h.log, err, writeError)
 		return
 	}
 	tail, _ := json.Marshal(struct {
@@ -100,25 +101,6 @@ func (h *handler) synthesizeTimestamps(w http.ResponseWriter, r *http.Request, s
 		Words    []app.WordTiming `json:"words"`
 	}{done.DurationSeconds, words})
 	_, _ = io.WriteString(sw, `",`+string(tail[1:])+"\n")
-}
-
-// prefixWriter writes prefix before the first bytes.
-type prefixWriter struct {
-	w      io.Writer
-	prefix []byte
-}
-
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	if p.prefix != nil {
-		if len(b) == 0 && p.prefix == nil {
-			return 0, nil
-		}
-		if _, err := p.w.Write(p.prefix); err != nil {
-			return 0, err
-		}
-		p.prefix = nil
-	}
-	return p.w.Write(b)
 }
 
 // setAudioHeaders describes a synthesis' audio in the response headers.

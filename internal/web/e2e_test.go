@@ -2,7 +2,8 @@ package web_test
 
 // TestBrowser drives the web app in headless Chromium against the real
 // voxclone binary: sign up, upload and record samples, create, rename and
-// delete a voice, speak, browse history, and check session expiry. It saves a
+// delete a voice, speak, browse history, make an API key and run the SDK
+// code the page shows for it, and check session expiry. It saves a
 // screenshot of each main screen.
 
 import (
@@ -64,6 +65,7 @@ func TestBrowser(t *testing.T) {
 		{"Speak", p.speak},
 		{"History", p.history},
 		{"PhoneLayout", p.phoneLayout},
+		{"APIKeys", p.apiKeys},
 		{"DeleteVoice", p.deleteVoice},
 		{"DeleteSample", p.deleteSample},
 		{"ExpiredSession", p.expiredSession},

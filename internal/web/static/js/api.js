@@ -135,6 +135,11 @@ export async function login(email, password) {
   return out;
 }
 
+export const listKeys = async () => items(await request("GET", "/api/auth/keys"));
+/** createKey returns {key, secret}; the secret is never shown again. */
+export const createKey = (name) => request("POST", "/api/auth/keys", { json: { name } });
+export const deleteKey = (id) => request("DELETE", `/api/auth/keys/${encodeURIComponent(id)}`);
+
 export const listSamples = async () => items(await request("GET", "/api/voice/samples"));
 export const deleteSample = (id) => request("DELETE", `/api/voice/samples/${encodeURIComponent(id)}`);
 

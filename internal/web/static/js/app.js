@@ -8,6 +8,7 @@ import * as samples from "./views/samples.js";
 import * as voices from "./views/voices.js";
 import * as speak from "./views/speak.js";
 import * as history from "./views/history.js";
+import * as keys from "./views/keys.js";
 
 // Each route names its section and the module that fills it. The server
 // answers every unknown path with index.html, so these survive a reload.
@@ -18,6 +19,7 @@ const routes = {
   "/voices": { view: "view-voices", mod: voices, title: "Voices" },
   "/speak": { view: "view-speak", mod: speak, title: "Speak" },
   "/history": { view: "view-history", mod: history, title: "History" },
+  "/keys": { view: "view-keys", mod: keys, title: "API keys" },
 };
 
 let current = null;
@@ -84,7 +86,7 @@ function boot() {
     showInfo("Your session has ended. Please sign in again.");
     navigate("/signin", true);
   });
-  for (const mod of [auth, samples, voices, speak, history]) mod.init({ navigate });
+  for (const mod of [auth, samples, voices, speak, history, keys]) mod.init({ navigate });
   render();
 }
 

@@ -1,0 +1,198 @@
+package elevenlabs
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/compat"
+)
+
+// Limits of the voices/add form besides the audio files.
+const (
+	maxFieldBytes  = 16 << 10
+	multipartSlack = 64 << 10
+	reasonClone    = "voice_clone_failed"
+)
+
+// addVoiceResponse answers voices/add. No voxclone voice needs
+// verification.
+type addVoiceResponse struct {
+	VoiceID              string `json:"voice_id"`
+	RequiresVerification bool   `json:"requires_verification"`
+}
+
+// addForm is a parsed voices/add form; the files are already samples.
+type addForm struct {
+	Name, Description string
+	SampleIDs         []string
+	uploads           []*app.Budget // each sample's upload charge
+}
+
+// AddVoice serves POST /v1/voices/add (instant voice cloning): each file
+// becomes one of the caller's samples, counted against the upload budget
+// as voxclone's own upload is, and the voice is cloned from them. On any
+// failure the samples made here are deleted again.
+func (h *Handler) AddVoice(w http.ResponseWriter, r *http.Request, u app.User) {
+	limit := int64(app.MaxModelSamples)*(h.maxUpload+multipartSlack) + 4*maxFieldBytes
+	form, err := h.readAddForm(r.Context(), u.ID, http.MaxBytesReader(w, r.Body, limit), r.Header.Get("Content-Type"))
+	if err == nil {
+		var m app.Model
+		if m, err = h.cloneVoice(r.Context(), u.ID, form); err == nil {
+			h.writeJSON(w, http.StatusOK, addVoiceResponse{VoiceID: m.ID})
+			return
+		}
+	}
+	// A failed voices/add costs nothing: its samples go, and so do their
+	// upload charges (the clone's own is given back by the route).
+	h.deleteSamples(r.Context(), u.ID, form.SampleIDs)
+	for _, b := range form.uploads {
+		b.Refund(r.Context())
+	}
+	WriteError(w, r, h.log, err)
+}
+
+// cloneVoice is the one place a voice is cloned for this API: from the
+// form's samples, which must make a voice that can speak. A model whose
+// cloning failed is deleted again, and the failure is the answer.
+func (h *Handler) cloneVoice(ctx context.Context, userID string, form addForm) (app.Model, error) {
+	m, err := h.svc.CreateModel(ctx, userID, app.CreateModelInput{
+		Name: form.Name, Description: form.Description, SampleIDs: form.SampleIDs})
+	if err != nil {
+		return app.Model{}, err
+	}
+	if m.Status == app.ModelFailed {
+		if err := h.svc.DeleteModel(context.WithoutCancel(ctx), userID, m.ID); err != nil {
+			h.log.Warn("delete failed clone", "error", err)
+		}
+		return app.Model{}, compat.WithReason(reasonClone, app.Errorf(app.EUnprocessable, "%s", m.Failure))
+	}
+	return m, nil
+}
+
+func (h *Handler) deleteSamples(ctx context.Context, userID string, ids []string) {
+	ctx = context.WithoutCancel(ctx)
+	for _, id := range ids {
+		if err := h.svc.DeleteSample(ctx, userID, id); err != nil {
+			h.log.Warn("delete sample of a failed voices/add", "error", err)
+		}
+	}
+}
+
+// readAddForm reads the multipart form, uploading each file as it
+// arrives so that only one is in memory at a time. The sample ids made so
+// far are in the form even when it fails.
+func (h *Handler) readAddForm(ctx context.Context, userID string, body io.Reader, contentType string) (addForm, error) {
+	var form addForm
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return form, app.Errorf(app.EUnsupported, "Content-Type must be multipart/form-data with the recordings in \"files\".")
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return form, formError(err, "Malformed multipart body.")
+		}
+		if err := h.readAddPart(ctx, userID, &form, p); err != nil {
+			return form, err
+		}
+	}
+	switch {
+	case form.Name == "":
+		return form, compat.Fieldf("name", app.EInvalid, "'name' is required: the name of the new voice.")
+	case len(form.SampleIDs) == 0:
+		return form, compat.Fieldf("files", app.EInvalid, "'files' is required: one or more recordings of the voice.")
+	}
+	return form, nil
+}
+
+// readAddPart handles one form part. Fields voxclone does not use
+// (remove_background_noise, labels, …) are read and ignored: voxclone
+// always cleans samples and keeps no labels.
+func (h *Handler) readAddPart(ctx context.Context, userID string, form *addForm, p *multipart.Part) error {
+	field := p.FormName()
+	if field == "files" {
+		return h.addFile(ctx, userID, form, p)
+	}
+	data, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
+	if err != nil {
+		return formError(err, "Could not read the form.")
+	}
+	if len(data) > maxFieldBytes {
+		return compat.Fieldf(field, app.EInvalid, "Form field %q is longer than 16 KiB.", compat.Clip(field, 40))
+	}
+	switch field {
+	case "name":
+		form.Name = strings.TrimSpace(string(data))
+	case "description":
+		form.Description = strings.TrimSpace(string(data))
+	}
+	return nil
+}
+
+// addFile uploads one file as a sample, spending a unit of the upload
+// budget.
+func (h *Handler) addFile(ctx context.Context, userID string, form *addForm, p *multipart.Part) error {
+	if len(form.SampleIDs) == app.MaxModelSamples {
+		return compat.Fieldf("files", app.EInvalid, "Too many files: at most %d per voice.", app.MaxModelSamples)
+	}
+	// The route's own budget is the clone's; each file is an upload of its
+	// own, charged by UploadSample once the file is recognised as audio and
+	// given back with the rest when voices/add fails.
+	b, err := h.svc.NewBudget(userID, app.ActionUpload, nil)
+	if err != nil {
+		return err
+	}
+	s, err := h.svc.UploadSample(app.WithBudget(ctx, b), userID, app.UploadInput{
+		Name: sampleName(p.FileName(), len(form.SampleIDs)+1), Data: p})
+	form.uploads = append(form.uploads, b)
+	if err != nil {
+		return formError(err, "Could not read the uploaded file.")
+	}
+	form.SampleIDs = append(form.SampleIDs, s.ID)
+	return nil
+}
+
+// sampleName makes a display name from a client's file name: its last
+// element without extension or control characters, at most 100
+// characters. It never reaches the file system.
+func sampleName(fileName string, n int) string {
+	base := path.Base(strings.ReplaceAll(fileName, "\\", "/"))
+	base = strings.TrimSuffix(base, path.Ext(base))
+	base = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == unicode.ReplacementChar {
+			return -1
+		}
+		return r
+	}, base))
+	if base == "" || base == "." || base == "/" {
+		return "Sample " + strconv.Itoa(n)
+	}
+	return compat.Clip(base, 100)
+}
+
+// formError keeps a body-too-large or app error as it is and turns
+// anything else into EInvalid with msg.
+func formError(err error, msg string) error {
+	var mbe *http.MaxBytesError
+	var ae *app.Error
+	switch {
+	case errors.As(err, &mbe):
+		return compat.BodyError(err)
+	case errors.As(err, &ae):
+		return err
+	}
+	return &app.Error{Code: app.EInvalid, Message: msg, Err: err}
+}
