@@ -15,7 +15,6 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
-	"github.com/voxclone/voxclone/internal/tts/flite"
 )
 
 // sdkDir holds the official SDKs' test scripts and, once `make test-deps`
@@ -159,45 +158,15 @@ func checkAudioFile(t *testing.T, path, format string, rate int) {
 	}
 }
 
-// sampleFile writes a recording to clone from: real speech when the
-// shared recordings are there, else 30 s of flite's awb voice, so the
-// test runs on a bare clone too.
+// sampleFile writes 25 s of flite's awb voice to clone from. Not a
+// recording: the test is about what the SDKs send and receive, and so runs
+// the same with or without ../shared.
 func sampleFile(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "sample.wav")
-	var wav []byte
-	if speechAvailable() {
-		wav, _ = speech(t, "vctk_p225", 25)
-	} else {
-		t.Log("no shared speech recordings: cloning from flite's awb voice instead")
-		wav = syntheticSpeech(t)
-	}
+	wav, _ := speech(t, "awb", 25)
 	if err := os.WriteFile(path, wav, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// speechAvailable reports whether the shared recordings can be found, as
-// speechtest looks for them.
-func speechAvailable() bool {
-	dir := os.Getenv("VOXCLONE_SPEECH_DIR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "speech")
-	}
-	st, err := os.Stat(dir)
-	return err == nil && st.IsDir()
-}
-
-func syntheticSpeech(t *testing.T) []byte {
-	t.Helper()
-	res, err := flite.Synthesize(t.Context(), "awb", longText+" "+longText, flite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := codec.Encode(t.Context(), &buf, res.Audio, audio.FormatWAV, codec.EncodeOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
