@@ -10,8 +10,9 @@ import (
 	"github.com/voxclone/voxclone/internal/sqlite"
 )
 
-// runMigrate applies the database migrations and exits. serve does the
-// same on start; this is for deployments that migrate as a separate step.
+// runMigrate applies the database migrations, the store's and the task
+// queue's, and exits. serve and worker do the same on start; this is for
+// deployments that migrate as a separate step.
 func runMigrate(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "migrate", "usage: voxclone migrate\n\nApplies pending database migrations to VOXCLONE_DATABASE_URL (default: SQLite in VOXCLONE_DATA_DIR) and exits.")
 	if err := noArguments(fs, args); err != nil {
@@ -21,14 +22,11 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, cfg)
+	db, _, err := openMigrated(ctx, cfg, cfg.newLogger(env.Stderr))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	_, err = fmt.Fprintf(env.Stdout, "migrations applied (%s)\n", cfg.databaseName())
 	return err
 }

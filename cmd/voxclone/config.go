@@ -12,29 +12,35 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/httpapi"
+	"github.com/voxclone/voxclone/internal/jobs"
 )
 
 // Config is the service's configuration. DefaultConfig gives the defaults;
 // LoadConfig overlays the VOXCLONE_* environment once, in main. Nothing
 // below the composition root reads the environment.
 type Config struct {
-	Addr            string     // VOXCLONE_ADDR
-	DataDir         string     // VOXCLONE_DATA_DIR
-	DatabaseURL     string     // VOXCLONE_DATABASE_URL; "" means SQLite in DataDir
-	JWTSecret       string     // VOXCLONE_JWT_SECRET; "" means the file in DataDir
-	RateLimit       app.Rate   // VOXCLONE_RATE_LIMIT
-	LoginRate       app.Rate   // VOXCLONE_LOGIN_RATE_LIMIT, first part: failed logins per email
-	LoginClientRate app.Rate   // VOXCLONE_LOGIN_RATE_LIMIT, second part: failed logins per client address
-	RegisterRate    app.Rate   // VOXCLONE_REGISTER_RATE_LIMIT: registrations per client address
-	TrustedProxies  string     // VOXCLONE_TRUSTED_PROXIES, checked by httpapi.ParseTrustedProxies
-	MaxUploadBytes  int64      // VOXCLONE_MAX_UPLOAD_BYTES
-	LogFormat       string     // VOXCLONE_LOG_FORMAT: text or json
-	LogLevel        slog.Level // VOXCLONE_LOG_LEVEL
+	Addr            string        // VOXCLONE_ADDR
+	DataDir         string        // VOXCLONE_DATA_DIR
+	DatabaseURL     string        // VOXCLONE_DATABASE_URL; "" means SQLite in DataDir
+	JWTSecret       string        // VOXCLONE_JWT_SECRET; "" means the file in DataDir
+	RateLimit       app.Rate      // VOXCLONE_RATE_LIMIT
+	LoginRate       app.Rate      // VOXCLONE_LOGIN_RATE_LIMIT, first part: failed logins per email
+	LoginClientRate app.Rate      // VOXCLONE_LOGIN_RATE_LIMIT, second part: failed logins per client address
+	RegisterRate    app.Rate      // VOXCLONE_REGISTER_RATE_LIMIT: registrations per client address
+	TrustedProxies  string        // VOXCLONE_TRUSTED_PROXIES, checked by httpapi.ParseTrustedProxies
+	MaxUploadBytes  int64         // VOXCLONE_MAX_UPLOAD_BYTES
+	LogFormat       string        // VOXCLONE_LOG_FORMAT: text or json
+	LogLevel        slog.Level    // VOXCLONE_LOG_LEVEL
+	Workers         int           // VOXCLONE_WORKERS: tasks of each kind run at once; 0 = none
+	JobTimeout      time.Duration // VOXCLONE_JOB_TIMEOUT
+	ShutdownGrace   time.Duration // VOXCLONE_SHUTDOWN_GRACE
 }
 
 // Defaults and names of the files the service keeps in its data directory.
@@ -57,8 +63,16 @@ func DefaultConfig() Config {
 		MaxUploadBytes:  10 << 20,
 		LogFormat:       "text",
 		LogLevel:        slog.LevelInfo,
+		Workers:         defaultWorkers(),
+		JobTimeout:      jobs.DefaultTimeout,
+		ShutdownGrace:   30 * time.Second,
 	}
 }
+
+// defaultWorkers is half the cores, at least one: each worker runs one
+// clone and one synthesis at most, and the engine spreads a synthesis
+// over the cores itself.
+func defaultWorkers() int { return max(1, runtime.NumCPU()/2) }
 
 // LoadConfig returns DefaultConfig overlaid with the VOXCLONE_* variables
 // that getenv reports as set. A malformed value is an error naming it.
@@ -103,7 +117,38 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("VOXCLONE_LOG_LEVEL: %q is not debug, info, warn or error", v)
 		}
 	}
-	return c, nil
+	return c, c.loadJobSettings(getenv)
+}
+
+// loadJobSettings reads the settings of the task workers and of shutdown.
+func (c *Config) loadJobSettings(getenv func(string) string) error {
+	if v := getenv("VOXCLONE_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 256 {
+			return fmt.Errorf("VOXCLONE_WORKERS: %q is not a whole number from 0 to 256", v)
+		}
+		c.Workers = n
+	}
+	var err error
+	if c.JobTimeout, err = duration(getenv, "VOXCLONE_JOB_TIMEOUT", c.JobTimeout, time.Second, 24*time.Hour); err != nil {
+		return err
+	}
+	c.ShutdownGrace, err = duration(getenv, "VOXCLONE_SHUTDOWN_GRACE", c.ShutdownGrace, 0, time.Hour)
+	return err
+}
+
+// duration reads the variable name as a Go duration ("90s", "10m") from
+// lo to hi, or returns def when it is unset.
+func duration(getenv func(string) string, name string, def, lo, hi time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < lo || d > hi {
+		return 0, fmt.Errorf("%s: %q is not a duration from %v to %v, such as 90s or 10m", name, v, lo, hi)
+	}
+	return d, nil
 }
 
 // loadAccountLimits reads the limits of the login and registration

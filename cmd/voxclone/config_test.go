@@ -30,6 +30,9 @@ func TestLoadConfig(t *testing.T) {
 		if c.LoginRate.String() != "10/15m" || c.LoginClientRate.String() != "50/15m" || c.RegisterRate.String() != "10/h" || len(c.trustedProxies()) != 0 {
 			t.Errorf("account limits = %v, %v, %v, proxies %v", c.LoginRate, c.LoginClientRate, c.RegisterRate, c.trustedProxies())
 		}
+		if c.Workers < 1 || c.JobTimeout != 10*time.Minute || c.ShutdownGrace != 30*time.Second {
+			t.Errorf("job defaults = %d workers, timeout %v, grace %v", c.Workers, c.JobTimeout, c.ShutdownGrace)
+		}
 		if c.usesPostgres() || c.sqlitePath() != filepath.Join("data", "voxclone.db") {
 			t.Errorf("default database = %q", c.sqlitePath())
 		}
@@ -41,7 +44,8 @@ func TestLoadConfig(t *testing.T) {
 			"VOXCLONE_RATE_LIMIT": "5/m", "VOXCLONE_MAX_UPLOAD_BYTES": "2048",
 			"VOXCLONE_LOG_FORMAT": "json", "VOXCLONE_LOG_LEVEL": "debug",
 			"VOXCLONE_LOGIN_RATE_LIMIT": "5/h, 20/30m", "VOXCLONE_REGISTER_RATE_LIMIT": "2/d",
-			"VOXCLONE_TRUSTED_PROXIES": "10.0.0.0/8,::1",
+			"VOXCLONE_TRUSTED_PROXIES": "10.0.0.0/8,::1", "VOXCLONE_WORKERS": "0",
+			"VOXCLONE_JOB_TIMEOUT": "90s", "VOXCLONE_SHUTDOWN_GRACE": "5s",
 		}))
 		if err != nil {
 			t.Fatal(err)
@@ -50,7 +54,8 @@ func TestLoadConfig(t *testing.T) {
 			JWTSecret: strings.Repeat("s", 32), RateLimit: app.Rate{Count: 5, Window: time.Minute}, MaxUploadBytes: 2048,
 			LogFormat: "json", LogLevel: slog.LevelDebug,
 			LoginRate: app.Rate{Count: 5, Window: time.Hour}, LoginClientRate: app.Rate{Count: 20, Window: 30 * time.Minute},
-			RegisterRate: app.Rate{Count: 2, Window: 24 * time.Hour}, TrustedProxies: "10.0.0.0/8,::1"}
+			RegisterRate: app.Rate{Count: 2, Window: 24 * time.Hour}, TrustedProxies: "10.0.0.0/8,::1",
+			Workers: 0, JobTimeout: 90 * time.Second, ShutdownGrace: 5 * time.Second}
 		if c != want || !c.usesPostgres() || len(c.trustedProxies()) != 2 {
 			t.Errorf("got %+v, want %+v", c, want)
 		}
@@ -77,6 +82,11 @@ func TestLoadConfig(t *testing.T) {
 		{"ErrUpload", "VOXCLONE_MAX_UPLOAD_BYTES", "10MB", `VOXCLONE_MAX_UPLOAD_BYTES: "10MB" is not a whole number of bytes`},
 		{"ErrLogFormat", "VOXCLONE_LOG_FORMAT", "xml", `VOXCLONE_LOG_FORMAT: "xml" is neither text nor json`},
 		{"ErrLogLevel", "VOXCLONE_LOG_LEVEL", "loud", `VOXCLONE_LOG_LEVEL: "loud" is not debug, info, warn or error`},
+		{"ErrWorkers", "VOXCLONE_WORKERS", "-1", `VOXCLONE_WORKERS: "-1" is not a whole number from 0 to 256`},
+		{"ErrWorkersWord", "VOXCLONE_WORKERS", "two", `VOXCLONE_WORKERS: "two" is not a whole number`},
+		{"ErrJobTimeout", "VOXCLONE_JOB_TIMEOUT", "10", `VOXCLONE_JOB_TIMEOUT: "10" is not a duration`},
+		{"ErrJobTimeoutTiny", "VOXCLONE_JOB_TIMEOUT", "10ms", `VOXCLONE_JOB_TIMEOUT: "10ms" is not a duration from 1s`},
+		{"ErrShutdownGrace", "VOXCLONE_SHUTDOWN_GRACE", "-1s", `VOXCLONE_SHUTDOWN_GRACE: "-1s" is not a duration from 0s`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := LoadConfig(envMap(map[string]string{tt.key: tt.value}))

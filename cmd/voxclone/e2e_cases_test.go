@@ -20,8 +20,7 @@ func badInputs(t *testing.T, s *server, wav []byte) {
 	form, ct := uploadForm(wav, "owner.wav", nil)
 	var sample app.Sample
 	owner.jsonCT("POST", "/api/voice/upload", form, ct, 201, &sample)
-	var m app.Model
-	owner.json("POST", "/api/voice/clone", map[string]any{"name": "Owner", "sample_ids": []string{sample.ID}}, 201, &m)
+	m := owner.clone(map[string]any{"name": "Owner", "sample_ids": []string{sample.ID}})
 
 	t.Run("Credentials", func(t *testing.T) {
 		anon := &client{t: t, url: s.URL}
@@ -76,8 +75,7 @@ func badInputs(t *testing.T, s *server, wav []byte) {
 		form, ct := uploadForm(wav, "chatty.wav", nil)
 		var smp app.Sample
 		c.jsonCT("POST", "/api/voice/upload", form, ct, 201, &smp)
-		var mdl app.Model
-		c.json("POST", "/api/voice/clone", map[string]any{"name": "Chatty", "sample_ids": []string{smp.ID}}, 201, &mdl)
+		mdl := c.clone(map[string]any{"name": "Chatty", "sample_ids": []string{smp.ID}})
 		body := map[string]any{"model_id": mdl.ID, "text": "Hi.", "format": "pcm"}
 		for i := 1; i <= 20; i++ {
 			h := c.json("POST", "/api/voice/synthesize", body, 200, nil)
@@ -136,9 +134,7 @@ func uploadAndClone(t *testing.T, c *client, wav []byte) string {
 	form, ct := uploadForm(wav, "v.wav", nil)
 	var smp app.Sample
 	c.jsonCT("POST", "/api/voice/upload", form, ct, 201, &smp)
-	var m app.Model
-	c.json("POST", "/api/voice/clone", map[string]any{"name": "V", "sample_ids": []string{smp.ID}}, 201, &m)
-	return m.ID
+	return c.clone(map[string]any{"name": "V", "sample_ids": []string{smp.ID}}).ID
 }
 
 // gracefulShutdown sends SIGTERM while an upload is half sent; the upload

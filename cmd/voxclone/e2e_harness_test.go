@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/speechtest"
 )
 
@@ -35,7 +36,7 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// server is a running `voxclone serve` process.
+// server is a running `voxclone serve` (or `worker`) process.
 type server struct {
 	t       *testing.T
 	cmd     *exec.Cmd
@@ -43,13 +44,29 @@ type server struct {
 	DataDir string
 	logs    *syncBuffer
 	exited  chan error
+	// tasks receives the "task started" and "task ended" log lines.
+	tasks chan taskLine
+}
+
+// taskLine is a worker's log line about a task.
+type taskLine struct {
+	Msg, Task, ID, Outcome string
+	Attempt                int
+	Waited                 time.Duration // on "task started": the queue latency
 }
 
 // startServer runs `voxclone serve` on a free loopback port with dataDir
 // and the extra VOXCLONE_* settings, and waits until health answers 200.
 func startServer(t *testing.T, bin, dataDir string, extra ...string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
+	return startProcess(t, bin, "serve", dataDir, extra...)
+}
+
+// startProcess runs `voxclone <command>` (serve or worker) as startServer
+// does.
+func startProcess(t *testing.T, bin, command, dataDir string, extra ...string) *server {
+	t.Helper()
+	cmd := exec.Command(bin, command)
 	cmd.Env = append(serverEnv(), "VOXCLONE_ADDR=127.0.0.1:0", "VOXCLONE_DATA_DIR="+dataDir, "VOXCLONE_LOG_FORMAT=json")
 	cmd.Env = append(cmd.Env, extra...)
 	return launch(t, cmd, dataDir)
@@ -66,14 +83,16 @@ func startServerIn(t *testing.T, bin, dir string) *server {
 	return launch(t, cmd, filepath.Join(dir, "data"))
 }
 
-// launch starts cmd, a `voxclone serve`, and waits until health answers.
+// launch starts cmd, a `voxclone serve` or `worker`, and waits until
+// health answers.
 func launch(t *testing.T, cmd *exec.Cmd, dataDir string) *server {
 	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, cmd: cmd, DataDir: dataDir, logs: &syncBuffer{}, exited: make(chan error, 1)}
+	s := &server{t: t, cmd: cmd, DataDir: dataDir, logs: &syncBuffer{}, exited: make(chan error, 1),
+		tasks: make(chan taskLine, 1000)}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -92,9 +111,9 @@ func launch(t *testing.T, cmd *exec.Cmd, dataDir string) *server {
 	select {
 	case s.URL = <-urls:
 	case err := <-s.exited:
-		t.Fatalf("voxclone serve exited early: %v\n%s", err, s.logs.String())
+		t.Fatalf("voxclone %s exited early: %v\n%s", cmd.Args[1], err, s.logs.String())
 	case <-time.After(60 * time.Second):
-		t.Fatalf("voxclone serve did not report its address\n%s", s.logs.String())
+		t.Fatalf("voxclone %s did not report its address\n%s", cmd.Args[1], s.logs.String())
 	}
 	s.waitHealthy()
 	return s
@@ -112,17 +131,30 @@ func serverEnv() []string {
 	return env
 }
 
-// readLogs copies the JSON log to s.logs and reports the "listening" URL.
+// readLogs copies the JSON log to s.logs, reports the "listening" URL
+// and passes on the task lines.
 func (s *server) readLogs(r io.Reader, urls chan<- string) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Bytes()
 		s.logs.Write(append(line, '\n'))
-		var rec struct{ Msg, URL string }
-		if json.Unmarshal(line, &rec) == nil && rec.Msg == "listening" {
+		var rec struct {
+			URL string
+			taskLine
+		}
+		if json.Unmarshal(line, &rec) != nil {
+			continue
+		}
+		switch rec.Msg {
+		case "listening":
 			select {
 			case urls <- rec.URL:
+			default:
+			}
+		case "task started", "task ended":
+			select {
+			case s.tasks <- rec.taskLine:
 			default:
 			}
 		}
@@ -250,6 +282,26 @@ func (c *client) wantError(method, path string, body any, status int, code strin
 		c.t.Fatalf("%s %s: status %d body %s; want %d with code %q", method, path, got, data, status, code)
 	}
 	return h
+}
+
+// clone asks for a voice model, expects it pending, and waits until a
+// worker has built it.
+func (c *client) clone(body map[string]any) app.Model {
+	c.t.Helper()
+	var m app.Model
+	h := c.json("POST", "/api/voice/clone", body, 202, &m)
+	if m.Status != app.ModelPending || h.Get("Location") != "/api/voice/models/"+m.ID {
+		c.t.Fatalf("clone answered %+v, Location %q; want pending at its URL", m, h.Get("Location"))
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for m.Status == app.ModelPending {
+		if time.Now().After(deadline) {
+			c.t.Fatalf("model %s still pending after 2 minutes", m.ID)
+		}
+		time.Sleep(100 * time.Millisecond)
+		c.json("GET", "/api/voice/models/"+m.ID, nil, 200, &m)
+	}
+	return m
 }
 
 // uploadForm builds a multipart upload of data under fileName.

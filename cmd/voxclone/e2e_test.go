@@ -56,6 +56,10 @@ func TestEndToEnd(t *testing.T) {
 		t.Parallel()
 		gracefulShutdown(t, bin, wav)
 	})
+	t.Run("WorkerHandsBack", func(t *testing.T) {
+		t.Parallel()
+		workerHandsBack(t, bin)
+	})
 	t.Run("Commands", func(t *testing.T) {
 		t.Parallel()
 		commandsStartAndRefuse(t, bin)
@@ -79,8 +83,7 @@ func walk(t *testing.T, s *server, wav []byte, transcript string) {
 	if sample.DurationSeconds < 20 || sample.DurationSeconds > 60 || sample.Format != "wav" || sample.Name != "my voice" || sample.Quality.Score <= 0 {
 		t.Fatalf("sample = %+v", sample)
 	}
-	var m app.Model
-	c.json("POST", "/api/voice/clone", map[string]any{"name": "Me", "description": "first try", "sample_ids": []string{sample.ID}}, 201, &m)
+	m := c.clone(map[string]any{"name": "Me", "description": "first try", "sample_ids": []string{sample.ID}})
 	if m.Status != app.ModelReady {
 		t.Fatalf("model = %+v", m)
 	}
@@ -112,18 +115,48 @@ func walk(t *testing.T, s *server, wav []byte, transcript string) {
 		t.Fatalf("history audio: status %d, %d bytes (want %d), %q", status, len(got), len(wavOut), h.Get("Content-Type"))
 	}
 
-	owned := []string{m.ID, wavID, mp3ID}
-	if n := len(filesNamed(t, s.DataDir, owned...)); n != 3 {
-		t.Fatalf("found %d files of the model and its syntheses, want 3 (profile, 2 audio)", n)
+	jobID := longForm(t, c, m.ID, text+" "+text)
+
+	// The profile's key is made by the worker that built it, not from the
+	// model's id; this is the server's only model so far.
+	profiles := filepath.Join(s.DataDir, blobDirName, "profiles")
+	owned := []string{wavID, mp3ID, jobID}
+	if n, p := len(filesNamed(t, s.DataDir, owned...)), len(filesNamed(t, profiles, "")); n != 3 || p != 1 {
+		t.Fatalf("found %d audio files and %d profiles of the model, want 3 and 1", n, p)
 	}
 	c.json("DELETE", "/api/voice/models/"+m.ID, nil, 204, nil)
 	c.wantError("GET", "/api/voice/models/"+m.ID, nil, 404, "not_found")
-	if left := filesNamed(t, s.DataDir, owned...); len(left) != 0 {
+	if left := append(filesNamed(t, s.DataDir, owned...), filesNamed(t, profiles, "")...); len(left) != 0 {
 		t.Errorf("files left after deleting the model: %v", left)
 	}
 	if len(filesNamed(t, s.DataDir, sample.ID)) != 1 {
 		t.Errorf("the sample's file went with the model")
 	}
+}
+
+// longForm speaks text as a job, waits until it is done, checks its audio
+// and returns its history entry's id.
+func longForm(t *testing.T, c *client, modelID, text string) string {
+	t.Helper()
+	var a struct{ Job app.Job }
+	c.json("POST", "/api/voice/jobs/synthesize", map[string]any{"model_id": modelID, "text": text, "format": "flac"}, 202, &a)
+	deadline := time.Now().Add(2 * time.Minute)
+	for !a.Job.Finished() {
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s still %s after 2 minutes", a.Job.ID, a.Job.Status)
+		}
+		time.Sleep(100 * time.Millisecond)
+		c.json("GET", "/api/voice/jobs/"+a.Job.ID, nil, 200, &a)
+	}
+	if a.Job.Status != app.JobDone || a.Job.Progress != 1 || a.Job.HistoryID == "" {
+		t.Fatalf("job = %+v, want done", a.Job)
+	}
+	status, _, data := c.do("GET", "/api/voice/history/"+a.Job.HistoryID+"/audio", nil)
+	words := float64(len(strings.Fields(text)))
+	if pcm, f, err := codec.Decode(context.Background(), data); status != 200 || err != nil || f != "flac" || pcm.Seconds() < words/5 {
+		t.Fatalf("job audio: status %d, format %q, err %v", status, f, err)
+	}
+	return a.Job.HistoryID
 }
 
 // synth asks for text in format, decodes the answer and checks that its

@@ -53,10 +53,12 @@ type Sample struct {
 	CreatedAt       time.Time `json:"created_at"`
 }
 
-// Model statuses.
+// Model statuses. A model is pending from the clone request until a
+// worker has built it (ready) or found it cannot be built (failed).
 const (
-	ModelReady  = "ready"
-	ModelFailed = "failed"
+	ModelPending = "pending"
+	ModelReady   = "ready"
+	ModelFailed  = "failed"
 )
 
 // Model is a cloned voice built from one or more samples.

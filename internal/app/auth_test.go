@@ -10,6 +10,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/app/apptest"
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/sqlite"
 )
@@ -150,7 +151,7 @@ func TestNewServiceConfig(t *testing.T) {
 	blobs, err := blob.NewLocal(t.TempDir())
 	must(t, err)
 	t.Cleanup(func() { blobs.Close() })
-	deps := app.Deps{Store: db, Blobs: blobs, Engine: noEngine{}}
+	deps := app.Deps{Store: db, Blobs: blobs, Engine: noEngine{}, Queue: &apptest.Queue{}}
 	good := app.Config{JWTSecret: testSecret, PasswordCost: bcrypt.MinCost}
 	if _, err := app.NewService(good, deps); err != nil {
 		t.Fatalf("NewService refused a good configuration: %v", err)
@@ -163,9 +164,10 @@ func TestNewServiceConfig(t *testing.T) {
 		want string // in the error
 	}{
 		{"ErrShortSecret", func(c *app.Config) { c.JWTSecret = testSecret[:app.MinJWTSecretBytes-1] }, nil, "JWT secret must be at least 32 bytes"},
-		{"ErrNoStore", nil, func(d *app.Deps) { d.Store = nil }, "needs a Store, Blobs and an Engine"},
-		{"ErrNoBlobs", nil, func(d *app.Deps) { d.Blobs = nil }, "needs a Store, Blobs and an Engine"},
-		{"ErrNoEngine", nil, func(d *app.Deps) { d.Engine = nil }, "needs a Store, Blobs and an Engine"},
+		{"ErrNoStore", nil, func(d *app.Deps) { d.Store = nil }, "needs a Store, Blobs, an Engine and a Queue"},
+		{"ErrNoBlobs", nil, func(d *app.Deps) { d.Blobs = nil }, "needs a Store, Blobs, an Engine and a Queue"},
+		{"ErrNoEngine", nil, func(d *app.Deps) { d.Engine = nil }, "needs a Store, Blobs, an Engine and a Queue"},
+		{"ErrNoQueue", nil, func(d *app.Deps) { d.Queue = nil }, "needs a Store, Blobs, an Engine and a Queue"},
 		{"ErrRate", func(c *app.Config) { c.RateLimit = bad }, nil, "invalid rate limit"},
 		{"ErrRateWindow", func(c *app.Config) { c.RateLimit = app.Rate{Count: 1, Window: -time.Hour} }, nil, "invalid rate limit"},
 		{"ErrLoginRate", func(c *app.Config) { c.LoginRate = bad }, nil, "invalid rate limit"},

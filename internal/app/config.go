@@ -16,6 +16,8 @@ const (
 	DefaultTokenTTL         = 24 * time.Hour
 	DefaultMaxUploadBytes   = 10 << 20 // 10 MiB
 	DefaultProfileCacheSize = 32
+	// DefaultJobHeartbeat is how often a running job records its progress.
+	DefaultJobHeartbeat = 2 * time.Second
 	// MinJWTSecretBytes is the shortest signing secret NewService accepts
 	// (256 bits, as HS256 wants).
 	MinJWTSecretBytes = 32
@@ -60,6 +62,9 @@ type Config struct {
 	PasswordCost int
 	// ProfileCacheSize bounds how many voice profiles stay in memory.
 	ProfileCacheSize int
+	// JobHeartbeat is how often a running job records its progress, and so
+	// how soon it notices that it was cancelled.
+	JobHeartbeat time.Duration
 	// Version is reported by Health.
 	Version string
 	// Logger receives failures that do not reach the caller (cleaning up
@@ -73,6 +78,7 @@ func DefaultConfig() Config {
 		TokenTTL: DefaultTokenTTL, MaxUploadBytes: DefaultMaxUploadBytes, RateLimit: DefaultRate,
 		LoginRate: DefaultLoginRate, LoginClientRate: DefaultLoginClientRate, RegisterRate: DefaultRegisterRate,
 		Now: time.Now, PasswordCost: bcrypt.DefaultCost, ProfileCacheSize: DefaultProfileCacheSize,
+		JobHeartbeat: DefaultJobHeartbeat,
 	}
 }
 
@@ -81,6 +87,9 @@ type Deps struct {
 	Store  Store
 	Blobs  Blobs
 	Engine Engine
+	// Queue takes the tasks of cloning and long-form synthesis; it must
+	// accept the transactions of Store.
+	Queue Queue
 }
 
 // withDefaults validates c and fills its zero fields.
@@ -107,12 +116,15 @@ func (c Config) withDefaults() (Config, error) {
 	if c.ProfileCacheSize == 0 {
 		c.ProfileCacheSize = DefaultProfileCacheSize
 	}
+	if c.JobHeartbeat == 0 {
+		c.JobHeartbeat = DefaultJobHeartbeat
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	switch {
-	case c.TokenTTL < 0 || c.MaxUploadBytes < 0 || c.ProfileCacheSize < 0:
-		return c, errors.New("app: negative TokenTTL, MaxUploadBytes or ProfileCacheSize")
+	case c.TokenTTL < 0 || c.MaxUploadBytes < 0 || c.ProfileCacheSize < 0 || c.JobHeartbeat < 0:
+		return c, errors.New("app: negative TokenTTL, MaxUploadBytes, ProfileCacheSize or JobHeartbeat")
 	case !c.RateLimit.valid() || !c.LoginRate.valid() || !c.LoginClientRate.valid() || !c.RegisterRate.valid():
 		return c, fmt.Errorf("app: invalid rate limit in %v, %v, %v, %v", c.RateLimit, c.LoginRate, c.LoginClientRate, c.RegisterRate)
 	case c.PasswordCost < bcrypt.MinCost || c.PasswordCost > bcrypt.MaxCost:

@@ -14,13 +14,14 @@ import (
 func TestImportDirection(t *testing.T) {
 	const mod = "github.com/voxclone/voxclone/internal/"
 	forbidden := map[string][]string{
-		"app":      {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi"},
-		"sqlite":   {"net/http", mod + "postgres", mod + "blob", mod + "httpapi"},
-		"postgres": {"net/http", mod + "sqlite", mod + "blob", mod + "httpapi"},
-		"blob":     {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi"},
+		"app":      {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", "github.com/riverqueue/river"},
+		"sqlite":   {"net/http", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs"},
+		"postgres": {"net/http", mod + "sqlite", mod + "blob", mod + "httpapi", mod + "jobs"},
+		"blob":     {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi", mod + "jobs"},
+		"jobs":     {"net/http", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi"},
 		// The compatible APIs translate to the service layer only.
-		"compat/openai":     {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "compat/elevenlabs"},
-		"compat/elevenlabs": {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "compat/openai"},
+		"compat/openai":     {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", mod + "compat/elevenlabs"},
+		"compat/elevenlabs": {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", mod + "compat/openai"},
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {

@@ -50,11 +50,13 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 
 // fixture is a Service with its dependencies.
 type fixture struct {
-	svc     *app.Service
-	store   app.Store
-	blobs   *blob.Local
+	svc   *app.Service
+	store app.Store
+	blobs *blob.Local
+	// blobDir is where blobs keeps its files.
 	blobDir string
 	clock   *apptest.Clock
+	queue   *apptest.Queue
 	cfg     app.Config
 }
 
@@ -69,8 +71,9 @@ func newFixture(t *testing.T, store app.Store, engine app.Engine) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { blobs.Close() })
-	f := &fixture{store: store, blobs: blobs, blobDir: dir, clock: newClock()}
-	f.cfg = app.Config{JWTSecret: testSecret, Now: f.clock.Now, PasswordCost: bcrypt.MinCost}
+	f := &fixture{store: store, blobs: blobs, blobDir: dir, clock: newClock(), queue: &apptest.Queue{}}
+	f.cfg = app.Config{JWTSecret: testSecret, Now: f.clock.Now, PasswordCost: bcrypt.MinCost,
+		JobHeartbeat: 20 * time.Millisecond}
 	f.svc = f.service(t, engine)
 	return f
 }
@@ -78,7 +81,7 @@ func newFixture(t *testing.T, store app.Store, engine app.Engine) *fixture {
 // service returns a new Service on the fixture's dependencies.
 func (f *fixture) service(t *testing.T, engine app.Engine) *app.Service {
 	t.Helper()
-	svc, err := app.NewService(f.cfg, app.Deps{Store: f.store, Blobs: f.blobs, Engine: engine})
+	svc, err := app.NewService(f.cfg, app.Deps{Store: f.store, Blobs: f.blobs, Engine: engine, Queue: f.queue})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,4 +114,23 @@ func must(t *testing.T, err error) {
 
 func contextCanceled(t *testing.T) (context.Context, context.CancelFunc) {
 	return context.WithCancel(t.Context())
+}
+
+// build runs the queued tasks, as a worker would, and returns the model
+// with id, which they built.
+func (f *fixture) build(t *testing.T, id string) app.Model {
+	t.Helper()
+	tasks := f.queue.RunAll(t, f.svc)
+	if len(tasks) == 0 {
+		t.Fatal("no task was queued")
+	}
+	for _, task := range tasks {
+		if task.ID == id {
+			m, err := f.svc.GetModel(t.Context(), task.UserID, id)
+			must(t, err)
+			return m
+		}
+	}
+	t.Fatalf("no task for model %s among %+v", id, tasks)
+	return app.Model{}
 }

@@ -21,7 +21,7 @@ import (
 //	UploadSample(ctx, userID string, in UploadInput) (Sample, error)
 //	ListSamples(ctx, userID string) ([]Sample, error)
 //	DeleteSample(ctx, userID, id string) error
-//	CreateModel(ctx, userID string, in CreateModelInput) (Model, error)
+//	CreateModel(ctx, userID string, in CreateModelInput) (Model, error) // pending; a worker builds it
 //	ListModels(ctx, userID string) ([]Model, error)
 //	GetModel(ctx, userID, id string) (Model, error)
 //	UpdateModel(ctx, userID, id string, upd ModelUpdate) (Model, error)
@@ -33,6 +33,12 @@ import (
 //	BuiltinVoices() []BuiltinVoice
 //	ListHistory(ctx, userID string, limit int, cursor string) (HistoryPage, error)
 //	GetSynthesis(ctx, userID, id string) (Synthesis, error)
+//	StartSpeechJob(ctx, userID string, in SynthesizeInput) (Job, error) // long text, spoken by a worker
+//	GetJob(ctx, userID, id string) (Job, error)
+//	ListJobs(ctx, userID string, limit int, cursor string) (JobPage, error)
+//	CancelJob(ctx, userID, id string) (Job, error)
+//	RunTask(ctx, Task) error // called by workers, see task.go
+//	GiveUpTask(ctx, Task, cause error) error
 //	OpenHistoryAudio(ctx, userID, id string) (Synthesis, io.ReadCloser, error)
 //	Health(ctx) Health
 //

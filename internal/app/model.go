@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/voice"
@@ -19,15 +20,16 @@ const (
 	MaxModelAudioSeconds = 20 * 60
 	// maxStoredBlob bounds reading back a blob voxclone wrote itself.
 	maxStoredBlob = 1 << 30
+	maxFailureLen = 500
 )
 
-// CreateModel builds a voice model from 1–20 of the user's samples (any
-// other id is ENotFound). It decodes the samples, has the engine clone the
-// voice and stores the profile. When the engine cannot build a voice, the
-// model is still recorded, with Status "failed" and the reason in Failure,
-// and returned without error. An empty name becomes "Voice <date>". The
-// request is charged to the budget in ctx (ChargeBudget) once every sample
-// is found, before any is decoded.
+// CreateModel records a voice model to be built from 1–20 of the user's
+// samples (any other id is ENotFound; more than MaxModelAudioSeconds of
+// audio together is EInvalid) and queues its building, in one
+// transaction. The model is returned pending; a worker makes it ready, or
+// failed with the reason in Failure (see RunTask). An empty name becomes
+// "Voice <date>". The request is charged to the budget in ctx
+// (ChargeBudget) once every sample is found, before anything is queued.
 func (s *Service) CreateModel(ctx context.Context, userID string, in CreateModelInput) (Model, error) {
 	now := s.now()
 	name, err := cleanName(in.Name, "Voice "+now.Format("2006-01-02 15:04"), "model name", maxNameRunes)
@@ -42,40 +44,104 @@ func (s *Service) CreateModel(ctx context.Context, userID string, in CreateModel
 	if err != nil {
 		return Model{}, err
 	}
-	samples, err := s.findSamples(ctx, userID, ids)
-	if err != nil {
+	if _, err := s.findSamples(ctx, userID, ids); err != nil {
 		return Model{}, err
 	}
 	if err := ChargeBudget(ctx); err != nil {
 		return Model{}, err
 	}
-	refs, err := s.loadReferences(ctx, samples)
-	if err != nil {
+	m := Model{ID: NewID(), UserID: userID, Name: name, Description: desc, Status: ModelPending,
+		SampleIDs: ids, Engine: s.engine.Name(), CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateModel(ctx, m, s.enqueue(Task{Kind: TaskClone, UserID: userID, ID: m.ID})); err != nil {
 		return Model{}, err
 	}
-	m := Model{ID: NewID(), UserID: userID, Name: name, Description: desc, Status: ModelReady,
-		SampleIDs: ids, Engine: s.engine.Name(), CreatedAt: now, UpdatedAt: now}
+	return m, nil
+}
+
+// buildModel builds a pending model from its samples, the work of a
+// TaskClone. When the engine cannot build the voice, the model becomes
+// failed with the reason; a model that is gone or no longer pending is
+// left alone.
+func (s *Service) buildModel(ctx context.Context, userID, id string) error {
+	m, err := s.store.FindModel(ctx, userID, id)
+	if ErrorCode(err) == ENotFound || (err == nil && m.Status != ModelPending) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	profile, err := s.cloneVoice(ctx, userID, m)
+	var ae *Error
+	if errors.As(err, &ae) && ae.Code != EInternal {
+		err := s.finishModel(ctx, userID, id, ModelResult{Status: ModelFailed, Failure: truncate(ae.Message, maxFailureLen)})
+		return superseded(err)
+	} else if err != nil {
+		return err
+	}
+	key := "profiles/" + NewID() + ".vxp" // never another run's: see finishModel
+	n, err := s.blobs.Put(ctx, key, bytes.NewReader(profile))
+	if err != nil {
+		return err
+	}
+	err = s.finishModel(ctx, userID, id, ModelResult{Status: ModelReady, ProfileKey: key, ProfileBytes: n})
+	if ErrorCode(err) == ENotFound {
+		// Another run finished the model first, or it was deleted: this
+		// profile is nobody's. On other errors the update may yet have
+		// committed, so the profile stays (at worst an orphan).
+		s.deleteBlobs(ctx, key)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	s.profiles.put(id, profile)
+	return nil
+}
+
+// cloneVoice has the engine build m's voice profile from its samples.
+// Reasons the user can act on are *Error values with a code other than
+// EInternal.
+func (s *Service) cloneVoice(ctx context.Context, userID string, m Model) ([]byte, error) {
+	if len(m.SampleIDs) == 0 {
+		return nil, Errorf(EUnprocessable, "Its samples were deleted before the voice was built; clone again from other samples.")
+	}
+	samples, err := s.findSamples(ctx, userID, m.SampleIDs)
+	if ErrorCode(err) == ENotFound {
+		return nil, Errorf(EUnprocessable, "A sample was deleted while the voice was being built; clone again.")
+	} else if err != nil {
+		return nil, err
+	}
+	refs, err := s.decodeSamples(ctx, samples)
+	if err != nil {
+		return nil, err
+	}
 	profile, err := s.engine.Clone(ctx, refs)
 	if err != nil {
 		if ctx.Err() != nil {
-			return Model{}, ctx.Err()
+			return nil, ctx.Err()
 		}
-		m.Status, m.Failure = ModelFailed, cloneFailure(err)
 		s.log.Info("voice model failed", slog.String("model", m.ID), slog.Any("err", err))
-	} else {
-		m.ProfileKey = "profiles/" + m.ID + ".vxp"
-		if m.ProfileBytes, err = s.blobs.Put(ctx, m.ProfileKey, bytes.NewReader(profile)); err != nil {
-			return Model{}, err
-		}
+		return nil, &Error{Code: EUnprocessable, Message: cloneFailure(err), Err: err}
 	}
-	if err := s.store.CreateModel(ctx, m); err != nil {
-		s.deleteBlobs(ctx, m.ProfileKey)
-		return Model{}, err
+	return profile, nil
+}
+
+// ModelResult is the outcome of building a pending model, as
+// ModelStore.FinishModel records it.
+type ModelResult struct {
+	Status       string // ModelReady or ModelFailed
+	Failure      string
+	ProfileKey   string
+	ProfileBytes int64
+	At           time.Time
+}
+
+// finishModel records a pending model's outcome. It is ENotFound when
+// another run of the same task finished the model first, or the user
+// deleted it.
+func (s *Service) finishModel(ctx context.Context, userID, id string, res ModelResult) error {
+	if res.At.IsZero() {
+		res.At = s.now()
 	}
-	if profile != nil {
-		s.profiles.put(m.ID, profile)
-	}
-	return m, nil
+	return s.store.FinishModel(ctx, userID, id, res)
 }
 
 // cloneFailure says why the engine could not build a voice, in a sentence
@@ -107,8 +173,9 @@ func sampleIDs(in []string) ([]string, error) {
 	return out, nil
 }
 
-// findSamples returns the user's samples with ids; any id that is not the
-// user's is ENotFound, and together they may last MaxModelAudioSeconds.
+// findSamples returns the user's samples with these ids, ENotFound for
+// any that is not the user's, and EInvalid when they are too long
+// together (more than MaxModelAudioSeconds).
 func (s *Service) findSamples(ctx context.Context, userID string, ids []string) ([]Sample, error) {
 	samples := make([]Sample, 0, len(ids))
 	var total float64
@@ -132,8 +199,8 @@ func (s *Service) findSamples(ctx context.Context, userID string, ids []string) 
 	return samples, nil
 }
 
-// loadReferences reads and decodes samples.
-func (s *Service) loadReferences(ctx context.Context, samples []Sample) ([]voice.Reference, error) {
+// decodeSamples reads and decodes samples for the engine.
+func (s *Service) decodeSamples(ctx context.Context, samples []Sample) ([]voice.Reference, error) {
 	refs := make([]voice.Reference, 0, len(samples))
 	for _, smp := range samples {
 		data, err := s.readBlob(ctx, smp.BlobKey, maxStoredBlob)

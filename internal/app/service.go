@@ -19,6 +19,7 @@ type Service struct {
 	store     Store
 	blobs     Blobs
 	engine    Engine
+	queue     Queue
 	log       *slog.Logger
 	profiles  *profileCache
 	dummyHash []byte       // compared against on unknown emails, so login timing does not reveal them
@@ -33,15 +34,15 @@ func NewService(cfg Config, deps Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	if deps.Store == nil || deps.Blobs == nil || deps.Engine == nil {
-		return nil, errors.New("app: NewService needs a Store, Blobs and an Engine")
+	if deps.Store == nil || deps.Blobs == nil || deps.Engine == nil || deps.Queue == nil {
+		return nil, errors.New("app: NewService needs a Store, Blobs, an Engine and a Queue")
 	}
 	dummy, err := bcrypt.GenerateFromPassword([]byte("voxclone-timing-equalizer"), cfg.PasswordCost)
 	if err != nil {
 		return nil, err
 	}
 	return &Service{
-		cfg: cfg, store: deps.Store, blobs: deps.Blobs, engine: deps.Engine, log: cfg.Logger,
+		cfg: cfg, store: deps.Store, blobs: deps.Blobs, engine: deps.Engine, queue: deps.Queue, log: cfg.Logger,
 		profiles: newProfileCache(cfg.ProfileCacheSize), dummyHash: dummy,
 	}, nil
 }

@@ -157,6 +157,9 @@ func (s *Service) speaker(ctx context.Context, userID string, in *SynthesizeInpu
 	if err != nil {
 		return voice.Speaker{}, err
 	}
+	if m.Status == ModelPending {
+		return voice.Speaker{}, Errorf(EUnprocessable, "This voice model is still being built; try again when its status is ready.")
+	}
 	if m.Status != ModelReady {
 		return voice.Speaker{}, Errorf(EUnprocessable, "This voice model cannot speak: %s", m.Failure)
 	}
@@ -189,6 +192,17 @@ var errStreamed = errors.New("app: a Speech streams only once")
 // the encoded bytes are written to w from the encoder's goroutine, so a
 // caller whose onPart writes to the same response must lock around both.
 func (sp *Speech) Stream(ctx context.Context, w io.Writer, onPart func(SpeechPart)) (Synthesis, error) {
+	syn, err := sp.streamAndKeep(ctx, w, onPart)
+	if err != nil {
+		return Synthesis{}, err
+	}
+	return syn, sp.svc.record(ctx, syn)
+}
+
+// streamAndKeep is Stream without recording the history entry: the audio
+// is stored under the entry's AudioKey and the entry returned, for the
+// caller to record (a job records it with its own outcome).
+func (sp *Speech) streamAndKeep(ctx context.Context, w io.Writer, onPart func(SpeechPart)) (Synthesis, error) {
 	if !sp.used.CompareAndSwap(false, true) {
 		return Synthesis{}, errStreamed
 	}
@@ -218,8 +232,11 @@ func (sp *Speech) Stream(ctx context.Context, w io.Writer, onPart func(SpeechPar
 		return Synthesis{}, res.err
 	}
 	syn.SizeBytes, syn.DurationSeconds = res.n, dur
-	return syn, s.record(ctx, syn)
+	return syn, nil
 }
+
+// chars is the length of the text in characters, as SpeechPart counts.
+func (sp *Speech) chars() int { return utf8.RuneCountInString(sp.script.Text()) }
 
 // record stores a finished synthesis, removing its audio if that fails.
 func (s *Service) record(ctx context.Context, syn Synthesis) error {

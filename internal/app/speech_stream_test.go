@@ -102,8 +102,8 @@ func TestStartSpeechErrors(t *testing.T) {
 		ProfileKey: "profiles/x.vxp", CreatedAt: time.Now(), UpdatedAt: time.Now(), SampleIDs: []string{}}
 	failed := app.Model{ID: app.NewID(), UserID: alice.ID, Name: "Broken", Status: app.ModelFailed, Failure: "too little speech",
 		Engine: "e", CreatedAt: time.Now(), UpdatedAt: time.Now(), SampleIDs: []string{}}
-	must(t, f.store.CreateModel(ctx, bobs))
-	must(t, f.store.CreateModel(ctx, failed))
+	must(t, f.store.CreateModel(ctx, bobs, nil))
+	must(t, f.store.CreateModel(ctx, failed, nil))
 	half := 0.5
 	for _, tc := range []struct {
 		in   app.SynthesizeInput
@@ -226,7 +226,7 @@ func TestResolveVoice(t *testing.T) {
 	mk := func(u app.User, name string, status string, age time.Duration) app.Model {
 		m := app.Model{ID: app.NewID(), UserID: u.ID, Name: name, Status: status, Engine: "e",
 			CreatedAt: time.Now().Add(-age), UpdatedAt: time.Now(), SampleIDs: []string{}}
-		must(t, f.store.CreateModel(ctx, m))
+		must(t, f.store.CreateModel(ctx, m, nil))
 		return m
 	}
 	oldReady := mk(alice, "Narrator", app.ModelReady, 2*time.Hour)
@@ -275,7 +275,7 @@ func (f *fixture) serviceWith(t *testing.T, cfg app.Config) *app.Service {
 	t.Helper()
 	c := f.cfg
 	c.RateLimit = cfg.RateLimit
-	svc, err := app.NewService(c, app.Deps{Store: f.store, Blobs: f.blobs, Engine: voice.New(voice.Config{})})
+	svc, err := app.NewService(c, app.Deps{Store: f.store, Blobs: f.blobs, Engine: voice.New(voice.Config{}), Queue: f.queue})
 	must(t, err)
 	return svc
 }

@@ -21,6 +21,7 @@ type Store interface {
 	SampleStore
 	ModelStore
 	HistoryStore
+	JobStore
 	RateStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
@@ -72,8 +73,14 @@ type SampleStore interface {
 // ModelStore keeps voice models and their links to samples.
 type ModelStore interface {
 	// CreateModel inserts m and links it to m.SampleIDs, which must exist
-	// and belong to m.UserID (else ENotFound), in one transaction.
-	CreateModel(ctx context.Context, m Model) error
+	// and belong to m.UserID (else ENotFound), then runs then when it is
+	// not nil, all in one transaction.
+	CreateModel(ctx context.Context, m Model, then TxFunc) error
+	// FinishModel records the outcome of building one of the user's
+	// pending models: it sets Status, Failure, ProfileKey and ProfileBytes
+	// from res and UpdatedAt to res.At. ENotFound when the user has no
+	// pending model with that id; so of two concurrent calls one wins.
+	FinishModel(ctx context.Context, userID, id string, res ModelResult) error
 	FindModel(ctx context.Context, userID, id string) (Model, error)
 	// ListModels returns the user's models, newest first.
 	ListModels(ctx context.Context, userID string) ([]Model, error)
@@ -104,6 +111,31 @@ type HistoryStore interface {
 	// ListHistory returns up to limit entries, newest first (by CreatedAt,
 	// then ID), starting after the cursor when it is not nil.
 	ListHistory(ctx context.Context, userID string, limit int, after *HistoryCursor) ([]Synthesis, error)
+}
+
+// JobStore keeps long-form synthesis jobs. Reads fill in Preview, the
+// text's first JobPreviewRunes characters; only StartJob returns the
+// whole Text.
+type JobStore interface {
+	// CreateJob inserts j with its text, then runs then when it is not
+	// nil, in one transaction.
+	CreateJob(ctx context.Context, j Job, then TxFunc) error
+	FindJob(ctx context.Context, userID, id string) (Job, error)
+	// ListJobs returns up to limit jobs, newest first (by CreatedAt, then
+	// ID), starting after the cursor when it is not nil.
+	ListJobs(ctx context.Context, userID string, limit int, after *HistoryCursor) ([]Job, error)
+	// StartJob marks a queued or running job running from at (a retried
+	// job starts again: progress 0, StartedAt at) and returns it with its
+	// Text. A finished job is returned unchanged.
+	StartJob(ctx context.Context, userID, id string, at time.Time) (Job, error)
+	// SetJobProgress records a running job's progress (0–1) at at.
+	// ENotFound when the job is not running (cancelled, finished, gone).
+	SetJobProgress(ctx context.Context, userID, id string, progress float64, at time.Time) error
+	// FinishJob ends a queued or running job as res says (done jobs get
+	// progress 1) and, when syn is not nil, stores syn in the history, in
+	// one transaction. EConflict when the job has already ended, ENotFound
+	// when the user has no job with that id.
+	FinishJob(ctx context.Context, userID, id string, res JobResult, syn *Synthesis) error
 }
 
 // RateDecision is the outcome of one RateStore.TakeRate call.

@@ -165,42 +165,54 @@ func (s *Service) profile(ctx context.Context, m Model) ([]byte, error) {
 // 0 means 20 and is capped at 100; cursor is the previous page's
 // NextCursor ("" for the first page).
 func (s *Service) ListHistory(ctx context.Context, userID string, limit int, cursor string) (HistoryPage, error) {
-	switch {
-	case limit < 0:
-		return HistoryPage{}, Errorf(EInvalid, "The limit cannot be negative.")
-	case limit == 0:
-		limit = 20
-	case limit > 100:
-		limit = 100
-	}
-	var after *HistoryCursor
-	if cursor != "" {
-		c, err := DecodeCursor(cursor)
-		if err != nil {
-			return HistoryPage{}, err
-		}
-		after = &c
+	limit, after, err := pageArgs(limit, cursor)
+	if err != nil {
+		return HistoryPage{}, err
 	}
 	items, err := s.store.ListHistory(ctx, userID, limit+1, after)
 	if err != nil {
 		return HistoryPage{}, err
 	}
-	page := HistoryPage{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = EncodeCursor(HistoryCursor{CreatedAt: last.CreatedAt, ID: last.ID})
-	}
-	if page.Items == nil {
-		page.Items = []Synthesis{}
-	}
+	var page HistoryPage
+	page.Items, page.NextCursor = trimPage(items, limit, func(s Synthesis) HistoryCursor {
+		return HistoryCursor{CreatedAt: s.CreatedAt, ID: s.ID}
+	})
 	return page, nil
 }
 
-// GetSynthesis returns one of the user's history entries; another user's
-// id is ENotFound.
-func (s *Service) GetSynthesis(ctx context.Context, userID, id string) (Synthesis, error) {
-	return s.store.FindSynthesis(ctx, userID, id)
+// pageArgs checks a page request: limit 0 means 20 and is capped at 100;
+// cursor is the previous page's NextCursor ("" for the first page).
+func pageArgs(limit int, cursor string) (int, *HistoryCursor, error) {
+	switch {
+	case limit < 0:
+		return 0, nil, Errorf(EInvalid, "The limit cannot be negative.")
+	case limit == 0:
+		limit = 20
+	case limit > 100:
+		limit = 100
+	}
+	if cursor == "" {
+		return limit, nil, nil
+	}
+	c, err := DecodeCursor(cursor)
+	if err != nil {
+		return 0, nil, err
+	}
+	return limit, &c, nil
+}
+
+// trimPage cuts items, fetched with one more than limit, to a page (never
+// nil) and returns the cursor of the next page, "" when this is the last.
+func trimPage[T any](items []T, limit int, pos func(T) HistoryCursor) ([]T, string) {
+	next := ""
+	if len(items) > limit {
+		items = items[:limit]
+		next = EncodeCursor(pos(items[limit-1]))
+	}
+	if items == nil {
+		items = []T{}
+	}
+	return items, next
 }
 
 // OpenHistoryAudio returns one of the user's history entries with its
@@ -221,4 +233,13 @@ func (s *Service) OpenHistoryAudio(ctx context.Context, userID, id string) (Synt
 		return Synthesis{}, nil, err
 	}
 	return syn, rc, nil
+}
+
+// GetSynthesis returns one of the user's history entries; another user's
+// id is ENotFound.
+func (s *Service) GetSynthesis(ctx context.Context, userID, id string) (Synthesis, error) {
+	if err := checkID(id, "synthesis"); err != nil {
+		return Synthesis{}, err
+	}
+	return s.store.FindSynthesis(ctx, userID, id)
 }

@@ -30,9 +30,13 @@ func newVoiceFixture(t *testing.T, b backend, wav []byte) *voiceFixture {
 	var err error
 	f.sample, err = f.svc.UploadSample(t.Context(), f.alice.ID, app.UploadInput{Name: "read", Data: bytes.NewReader(wav)})
 	must(t, err)
-	f.model, err = f.svc.CreateModel(t.Context(), f.alice.ID, app.CreateModelInput{Name: "My voice", Description: "test",
+	pending, err := f.svc.CreateModel(t.Context(), f.alice.ID, app.CreateModelInput{Name: "My voice", Description: "test",
 		SampleIDs: []string{f.sample.ID, " " + f.sample.ID}})
 	must(t, err)
+	if pending.Status != app.ModelPending {
+		t.Fatalf("CreateModel = %+v, want pending", pending)
+	}
+	f.model = f.build(t, pending.ID)
 	return f
 }
 
@@ -232,7 +236,7 @@ func testSummary(t *testing.T, f *voiceFixture) {
 	bad.ProfileKey = "profiles/" + bad.ID + ".vxp"
 	_, err = f.blobs.Put(ctx, bad.ProfileKey, bytes.NewReader(append([]byte("VXCP"), make([]byte, 20)...)))
 	must(t, err)
-	must(t, f.store.CreateModel(ctx, bad))
+	must(t, f.store.CreateModel(ctx, bad, nil))
 	_, err = f.svc.ModelSummary(ctx, f.alice.ID, bad.ID)
 	wantCode(t, err, app.EUnprocessable)
 	must(t, f.svc.DeleteModel(ctx, f.alice.ID, bad.ID))
@@ -254,8 +258,9 @@ func TestCreateModelFailed(t *testing.T) {
 		alice, _ := f.register(t, "alice@example.com")
 		smp, err := f.svc.UploadSample(ctx, alice.ID, app.UploadInput{Data: bytes.NewReader(wav)})
 		must(t, err)
-		m, err := f.svc.CreateModel(ctx, alice.ID, app.CreateModelInput{SampleIDs: []string{smp.ID}})
+		pending, err := f.svc.CreateModel(ctx, alice.ID, app.CreateModelInput{SampleIDs: []string{smp.ID}})
 		must(t, err)
+		m := f.build(t, pending.ID)
 		if m.Status != app.ModelFailed || !strings.Contains(m.Failure, "not enough speech") || m.ProfileKey != "" ||
 			!strings.HasPrefix(m.Name, "Voice ") {
 			t.Fatalf("failed clone = %+v", m)

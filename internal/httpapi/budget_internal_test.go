@@ -15,6 +15,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/blob"
+	"github.com/voxclone/voxclone/internal/jobs"
 	"github.com/voxclone/voxclone/internal/sqlite"
 	"github.com/voxclone/voxclone/internal/voice"
 )
@@ -36,8 +37,15 @@ func budgetHandler(t *testing.T) (*handler, *app.Service, app.User, *bytes.Buffe
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { blobs.Close() })
+	q, err := jobs.NewSQLite(db.Writer(), jobs.Config{})
+	if err == nil {
+		err = q.Migrate(t.Context())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	svc, err := app.NewService(app.Config{JWTSecret: []byte("budget-test-secret-0123456789abcdef"), PasswordCost: bcrypt.MinCost,
-		RateLimit: app.Rate{Count: 5, Window: time.Hour}}, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{})})
+		RateLimit: app.Rate{Count: 5, Window: time.Hour}}, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{}), Queue: q})
 	if err != nil {
 		t.Fatal(err)
 	}

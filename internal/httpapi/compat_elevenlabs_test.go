@@ -296,7 +296,7 @@ func TestElevenLabsBadInput(t *testing.T) {
 		broken := app.Model{ID: app.NewID(), UserID: u.id, Name: "Broken", Status: app.ModelFailed,
 			Failure: "The voice could not be built: not enough speech", SampleIDs: []string{u.sample.ID}, Engine: "test",
 			CreatedAt: app.Timestamp(time.Now()), UpdatedAt: app.Timestamp(time.Now())}
-		if err := store.CreateModel(t.Context(), broken); err != nil {
+		if err := store.CreateModel(t.Context(), broken, nil); err != nil {
 			t.Fatal(err)
 		}
 		e.expectElevenError(u.eleven("POST", path+broken.ID+"/with-timestamps", map[string]any{"text": "Hi."}), 422, "voice_not_ready", "not enough speech")

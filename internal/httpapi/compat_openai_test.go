@@ -160,7 +160,7 @@ func TestOpenAIBadInput(t *testing.T) {
 		broken := app.Model{ID: app.NewID(), UserID: u.id, Name: "Broken", Status: app.ModelFailed,
 			Failure: "The voice could not be built: not enough speech", SampleIDs: []string{u.sample.ID}, Engine: "test",
 			CreatedAt: app.Timestamp(time.Now()), UpdatedAt: app.Timestamp(time.Now())}
-		if err := store.CreateModel(t.Context(), broken); err != nil {
+		if err := store.CreateModel(t.Context(), broken, nil); err != nil {
 			t.Fatal(err)
 		}
 		e.expectOpenAIError(u.openai("POST", "/v1/audio/speech", speak(map[string]any{"voice": "Broken"})), 422, "voice_not_ready", "voice", "not enough speech")

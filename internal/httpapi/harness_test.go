@@ -24,6 +24,8 @@ import (
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/httpapi"
+	"github.com/voxclone/voxclone/internal/jobs"
+	"github.com/voxclone/voxclone/internal/postgres"
 	"github.com/voxclone/voxclone/internal/postgres/pgtest"
 	"github.com/voxclone/voxclone/internal/speechtest"
 	"github.com/voxclone/voxclone/internal/sqlite"
@@ -76,6 +78,8 @@ type options struct {
 	trusted []netip.Prefix
 	// blobs, when set, wraps the blob store, to make it fail.
 	blobs func(app.Blobs) app.Blobs
+	// idle leaves the task queue without a worker: tasks stay queued.
+	idle bool
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -91,12 +95,19 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 		bs = opt.blobs(blobs)
 	}
 	clk := apptest.NewClock(time.Now().UTC())
+	q := newQueue(t, store)
 	svc, err := app.NewService(app.Config{
 		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
 		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test", RegisterRate: opt.register,
-	}, app.Deps{Store: store, Blobs: bs, Engine: engine})
+		JobHeartbeat: 50 * time.Millisecond,
+	}, app.Deps{Store: store, Blobs: bs, Engine: engine, Queue: q})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !opt.idle {
+		if err := q.Start(svc); err != nil {
+			t.Fatal(err)
+		}
 	}
 	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload, TrustedProxies: opt.trusted}))
 	t.Cleanup(srv.Close)
@@ -194,14 +205,71 @@ func (e *env) upload(token string, audioData []byte, fileName string, fields map
 	return e.do("POST", "/api/voice/upload", token, buf.Bytes(), mw.FormDataContentType())
 }
 
-// sampleAndModel uploads speech and clones a model from it.
+// queue is a task queue started with one worker of each kind.
+type queue interface {
+	app.Queue
+	Start(r jobs.Runner) error
+	Stop(grace time.Duration) error
+}
+
+// newQueue returns a migrated task queue on store's database, stopped when
+// the test ends.
+func newQueue(t *testing.T, store app.Store) queue {
+	t.Helper()
+	cfg := jobs.Config{Workers: 1, PollInterval: 100 * time.Millisecond, RetryDelay: 10 * time.Millisecond}
+	var q interface {
+		queue
+		Migrate(ctx context.Context) error
+	}
+	var err error
+	switch db := store.(type) {
+	case *sqlite.DB:
+		q, err = jobs.NewSQLite(db.Writer(), cfg)
+	case *postgres.DB:
+		q, err = jobs.NewPostgres(t.Context(), db.Pool(), cfg)
+	default:
+		t.Fatalf("no queue for %T", store)
+	}
+	if err == nil {
+		err = q.Migrate(t.Context())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Stop(time.Second) })
+	return q
+}
+
+// sampleAndModel uploads speech, clones a model from it and waits until a
+// worker has built it.
 func (e *env) sampleAndModel(token string) (app.Sample, app.Model) {
 	e.t.Helper()
 	var s app.Sample
 	e.expect(e.upload(token, speechWAV(e.t), "voice.wav", nil), 201, &s)
 	var m app.Model
-	e.expect(e.do("POST", "/api/voice/clone", token, map[string]any{"name": "Voice", "sample_ids": []string{s.ID}}), 201, &m)
-	return s, m
+	resp := e.do("POST", "/api/voice/clone", token, map[string]any{"name": "Voice", "sample_ids": []string{s.ID}})
+	e.expect(resp, 202, &m)
+	if m.Status != app.ModelPending || resp.Header.Get("Location") != "/api/voice/models/"+m.ID {
+		e.t.Fatalf("clone answered %+v, Location %q; want pending at its URL", m, resp.Header.Get("Location"))
+	}
+	return s, e.waitModel(token, m.ID)
+}
+
+// waitModel polls a model until it is no longer pending.
+func (e *env) waitModel(token, id string) app.Model {
+	e.t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		var m app.Model
+		e.expect(e.do("GET", "/api/voice/models/"+id, token, nil), 200, &m)
+		if m.Status != app.ModelPending {
+			return m
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("model %s still pending after 90 s", id)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 var speechOnce struct {

@@ -63,6 +63,14 @@ func hostileCases() []hostileCase {
 		{"UploadNameNUL", upload(map[string]string{"name": "n\x00"}), 400, "invalid"},
 		{"UploadTranscriptNUL", upload(map[string]string{"transcript": "t\x00"}), 400, "invalid"},
 		{"UploadNameNotUTF8", upload(map[string]string{"name": "n\xff"}), 400, "invalid"},
+		{"JobTextNUL", js("POST", "/api/voice/jobs/synthesize", func(a *owner) string {
+			return `{"model_id":"` + a.model.ID + `","text":"hi\u0000there"}`
+		}), 400, "invalid"},
+		{"JobModelNUL", js("POST", "/api/voice/jobs/synthesize", fixed(`{"model_id":"ab\u0000cd","text":"hi"}`)), 404, "not_found"},
+		{"JobAnswerOption", js("POST", "/api/voice/jobs/synthesize", func(a *owner) string {
+			return `{"model_id":"` + a.model.ID + `","text":"hi","timestamps":true}`
+		}), 400, "invalid"},
+		{"JobsCursorNUL", js("GET", "/api/voice/jobs?cursor=%00", nil), 400, "invalid"},
 		{"HistoryCursorNUL", js("GET", "/api/voice/history?cursor=%00", nil), 400, "invalid"},
 		{"HistoryLimitNUL", js("GET", "/api/voice/history?limit=%00", nil), 400, "invalid"},
 		{"BearerNotUTF8", func(t *testing.T, e *env, a *owner) *http.Request {

@@ -43,6 +43,10 @@ type Service interface {
 	StartSpeech(ctx context.Context, userID string, in app.SynthesizeInput) (*app.Speech, app.RateStatus, error)
 	BuiltinVoices() []app.BuiltinVoice
 	ListHistory(ctx context.Context, userID string, limit int, cursor string) (app.HistoryPage, error)
+	StartSpeechJob(ctx context.Context, userID string, in app.SynthesizeInput) (app.Job, app.RateStatus, error)
+	GetJob(ctx context.Context, userID, id string) (app.Job, error)
+	ListJobs(ctx context.Context, userID string, limit int, cursor string) (app.JobPage, error)
+	CancelJob(ctx context.Context, userID, id string) (app.Job, error)
 	ModelSummary(ctx context.Context, userID, id string) (*voice.Summary, error)
 	OpenHistoryAudio(ctx context.Context, userID, id string) (app.Synthesis, io.ReadCloser, error)
 	Health(ctx context.Context) app.Health
@@ -89,6 +93,19 @@ type handler struct {
 // NewHandler returns the complete HTTP handler: API routes, OpenAPI
 // document and web app, wrapped in logging, recovery and security headers.
 func NewHandler(cfg Config) http.Handler {
+	return newHandler(cfg, func(route) bool { return true })
+}
+
+// NewWorkerHandler returns the HTTP handler of a worker process: only the
+// routes marked for workers (health), with the same logging, recovery and
+// security headers, and no web app.
+func NewWorkerHandler(cfg Config) http.Handler {
+	cfg.Web = nil
+	return newHandler(cfg, func(rt route) bool { return rt.Worker })
+}
+
+// newHandler serves the routes that keep says yes to.
+func newHandler(cfg Config, keep func(route) bool) http.Handler {
 	h := &handler{
 		svc:       cfg.Service,
 		log:       cfg.Logger,
@@ -116,7 +133,9 @@ func NewHandler(cfg Config) http.Handler {
 		MaxJSONBytes: h.maxJSON, MaxUploadBytes: h.maxUpload})
 	h.api = http.NewServeMux()
 	for _, rt := range h.routes() {
-		h.api.Handle(rt.Pattern, rt.handler)
+		if keep(rt) {
+			h.api.Handle(rt.Pattern, rt.handler)
+		}
 	}
 	return h.logRequests(h.secure(h.recover(http.HandlerFunc(h.dispatch))))
 }

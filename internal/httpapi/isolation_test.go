@@ -72,6 +72,13 @@ var isolationFixtures = map[string]isoFixture{
 	"GET /api/voice/history":            {query: func(a *owner) string { return "limit=100&cursor=" + a.cursor }, status: http.StatusOK},
 	"GET /api/voice/history/{id}/audio": {id: func(a *owner) string { return a.synthesisIDs[0] }},
 
+	"POST /api/voice/jobs/synthesize": {body: func(t *testing.T, a *owner) reqBody {
+		return jsonBody(t, map[string]any{"model_id": a.model.ID, "text": "Say it later for me."})
+	}},
+	"GET /api/voice/jobs":         {query: func(a *owner) string { return "limit=100" }, status: http.StatusOK},
+	"GET /api/voice/jobs/{id}":    {id: jobID},
+	"DELETE /api/voice/jobs/{id}": {id: jobID},
+
 	// OpenAI's API: the owner's voice by id must not speak for B.
 	"POST /v1/audio/speech": {body: func(t *testing.T, a *owner) reqBody {
 		return jsonBody(t, map[string]any{"model": "tts-1", "input": "Say it for me.", "voice": a.model.ID})
@@ -206,15 +213,17 @@ type owner struct {
 	model        app.Model
 	synthesisIDs []string // newest first
 	cursor       string   // the history cursor after the newest entry
+	job          app.Job  // done; its history entry is the oldest
 }
 
 func modelID(a *owner) string { return a.model.ID }
+func jobID(a *owner) string   { return a.job.ID }
 
 // markers are strings only the owner's data contains: B's answers must
 // hold none of them (except what B itself sent).
 func (a *owner) markers() []string {
 	return append([]string{a.id, a.email, a.keyID, a.sample.ID, a.sample.Name, a.sample.Transcript,
-		a.model.ID, a.model.Name, a.model.Description, ownerKeyName, ownerText}, a.synthesisIDs...)
+		a.model.ID, a.model.Name, a.model.Description, ownerKeyName, ownerText, a.job.ID}, a.synthesisIDs...)
 }
 
 // Private strings of the owner's data; distinctive, so that finding one in
@@ -234,6 +243,7 @@ var ownerReads = []struct {
 	{list: "/api/voice/samples"},
 	{list: "/api/voice/models", each: []string{"/api/voice/models/{id}", "/api/voice/models/{id}/summary"}},
 	{list: "/api/voice/history?limit=100", each: []string{"/api/voice/history/{id}/audio"}},
+	{list: "/api/voice/jobs?limit=100", each: []string{"/api/voice/jobs/{id}"}},
 }
 
 // TestCrossUserIsolation sends, for every private route of every API
@@ -447,7 +457,13 @@ func newOwner(t *testing.T, e *env) *owner {
 	e.expect(e.upload(a.token, speechWAV(t), "alice.wav", map[string]string{"name": "alice-sample-q7x", "transcript": "alice-transcript-q7x"}), 201, &a.sample)
 	e.expect(e.do("POST", "/api/voice/clone", a.token, map[string]any{
 		"name": "alice-voice-q7x", "description": "alice-description-q7x", "sample_ids": []string{a.sample.ID},
-	}), 201, &a.model)
+	}), 202, &a.model)
+	a.model = e.waitModel(a.token, a.model.ID)
+	var j struct{ Job app.Job }
+	e.expect(e.do("POST", "/api/voice/jobs/synthesize", a.token, map[string]any{"model_id": a.model.ID, "text": ownerText}), 202, &j)
+	a.job = e.waitJob(a.token, j.Job.ID)
+	a.synthesisIDs = []string{a.job.HistoryID}
+	e.clock.Advance(time.Second)
 	for range 2 {
 		_, id := synthesize(t, e, a.token, a.model.ID, "wav", ownerText)
 		a.synthesisIDs = append([]string{id}, a.synthesisIDs...)
@@ -459,8 +475,8 @@ func newOwner(t *testing.T, e *env) *owner {
 	// Use the API key once now: its last_used_at is then fixed (the clock
 	// stands still) and readOwner's own use of it changes nothing.
 	e.expect(e.do("GET", "/api/auth/keys", a.apiKey, nil), 200, nil)
-	if a.model.Status != app.ModelReady || a.cursor == "" {
-		t.Fatalf("owner's model %+v, cursor %q", a.model, a.cursor)
+	if a.model.Status != app.ModelReady || a.cursor == "" || a.job.Status != app.JobDone {
+		t.Fatalf("owner's model %+v, cursor %q, job %+v", a.model, a.cursor, a.job)
 	}
 	return a
 }

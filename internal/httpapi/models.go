@@ -23,7 +23,9 @@ func (h *handler) clone(w http.ResponseWriter, r *http.Request, u app.User) {
 		writeError(w, r, h.log, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, m)
+	// 202: the model is pending until a worker builds it.
+	w.Header().Set("Location", "/api/voice/models/"+m.ID)
+	writeJSON(w, http.StatusAccepted, m)
 }
 
 func (h *handler) listModels(w http.ResponseWriter, r *http.Request, u app.User) {

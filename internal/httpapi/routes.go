@@ -10,10 +10,12 @@ import (
 // API key) unless Public is set; Limit names the rate budget it spends,
 // charged once the request has passed validation (see metered); API is the
 // family it belongs to, which decides how credentials are sent and how
-// errors look.
+// errors look. Worker routes are also served by worker processes
+// (NewWorkerHandler).
 type route struct {
 	Pattern string
 	Public  bool
+	Worker  bool
 	Limit   app.Action
 	API     *family
 	handler http.Handler
@@ -26,7 +28,7 @@ func (h *handler) routes() []route {
 	oa, el := h.openai, h.elevenlabs
 	return []route{
 		h.public("GET /openapi.json", serveDoc(nativeAPI.Doc)),
-		h.public("GET /api/voice/health", h.health),
+		h.public("GET /api/voice/health", h.health).onWorkers(),
 
 		h.public("POST /api/auth/register", h.register),
 		h.public("POST /api/auth/login", h.login),
@@ -49,6 +51,12 @@ func (h *handler) routes() []route {
 		h.private("GET /api/voice/builtin-voices", "", h.builtinVoices),
 		h.private("GET /api/voice/history", "", h.listHistory),
 		h.private("GET /api/voice/history/{id}/audio", "", h.historyAudio),
+
+		// StartSpeechJob charges the synthesize budget, as StartSpeech does.
+		h.private("POST /api/voice/jobs/synthesize", app.ActionSynthesize, h.startJob),
+		h.private("GET /api/voice/jobs", "", h.listJobs),
+		h.private("GET /api/voice/jobs/{id}", "", h.getJob),
+		h.private("DELETE /api/voice/jobs/{id}", "", h.cancelJob),
 
 		// OpenAI's speech API (internal/compat/openai): Authorization: Bearer
 		// with an API key or login token; errors {"error":{message,type,param,code}}.
@@ -78,6 +86,12 @@ func (h *handler) routes() []route {
 		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/models", "", el.ListModels),
 		h.privateIn(elevenlabsAPI, "GET /elevenlabs/v1/user", "", el.GetUser),
 	}
+}
+
+// onWorkers marks a route that worker processes serve too.
+func (rt route) onWorkers() route {
+	rt.Worker = true
+	return rt
 }
 
 func (h *handler) public(pattern string, fn http.HandlerFunc) route {

@@ -338,6 +338,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"Health": app.Health{}, "Component": app.ComponentHealth{}, "SynthesizeRequest": synthesizeRequest{},
 		"ModelSummary": voice.Summary{}, "PitchSummary": voice.PitchSummary{}, "BaseSummary": voice.BaseSummary{},
 		"PoolSummary": voice.PoolSummary{}, "PhoneSummary": voice.PhoneSummary{},
+		"JobRequest": speechRequest{}, "Job": app.Job{}, "JobPage": app.JobPage{}, "JobAnswer": jobBody{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]
@@ -393,5 +394,37 @@ func TestOpenAPIRefsResolve(t *testing.T) {
 	walk(doc)
 	if n < 20 {
 		t.Errorf("only %d $refs found", n)
+	}
+}
+
+// TestWorkerHandler: a worker process answers its health route and
+// nothing else: no API route, no web app.
+func TestWorkerHandler(t *testing.T) {
+	h := NewWorkerHandler(Config{Web: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("the worker handler served the web app")
+	})})
+	workers := 0
+	for _, rt := range (&handler{}).routes() {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		rec := httptest.NewRecorder()
+		func() {
+			defer func() { recover() }() // served routes reach the nil Service
+			h.ServeHTTP(rec, httptest.NewRequest(method, strings.ReplaceAll(path, "{id}", "x"), nil))
+		}()
+		if rt.Worker {
+			workers++
+			continue
+		}
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("worker: %s answered %d, want 404", rt.Pattern, rec.Code)
+		}
+	}
+	if workers == 0 {
+		t.Error("no route is marked for workers")
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("worker: GET / answered %d, want 404", rec.Code)
 	}
 }

@@ -11,8 +11,9 @@ import (
 	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
-// synthesizeRequest is the JSON body of POST /api/voice/synthesize.
-type synthesizeRequest struct {
+// speechRequest is what a request to speak holds, whether it is answered
+// at once or by a job: the voice, the text and how to speak it.
+type speechRequest struct {
 	ModelID    string   `json:"model_id"`
 	Voice      string   `json:"voice"`
 	Text       string   `json:"text"`
@@ -21,7 +22,18 @@ type synthesizeRequest struct {
 	Pitch      float64  `json:"pitch"`
 	Similarity *float64 `json:"similarity"`
 	SampleRate int      `json:"sample_rate"`
-	Timestamps bool     `json:"timestamps"`
+}
+
+func (in speechRequest) input() app.SynthesizeInput {
+	return app.SynthesizeInput{ModelID: in.ModelID, Voice: in.Voice, Text: in.Text, Format: in.Format,
+		Speed: in.Speed, Pitch: in.Pitch, Similarity: in.Similarity, SampleRate: in.SampleRate}
+}
+
+// synthesizeRequest is the JSON body of POST /api/voice/synthesize: a
+// speechRequest (inlined, as an embedded struct) and how to answer.
+type synthesizeRequest struct {
+	speechRequest
+	Timestamps bool `json:"timestamps"`
 	// StreamFormat "sse" answers server-sent events (events.go); "" or
 	// "audio" the audio itself.
 	StreamFormat string `json:"stream_format"`
@@ -44,10 +56,7 @@ func (h *handler) synthesize(w http.ResponseWriter, r *http.Request, u app.User)
 		writeError(w, r, h.log, app.Errorf(app.EInvalid, "Events carry the word timings already: send timestamps or stream_format sse, not both."))
 		return
 	}
-	sp, st, err := h.svc.StartSpeech(r.Context(), u.ID, app.SynthesizeInput{
-		ModelID: in.ModelID, Voice: in.Voice, Text: in.Text, Format: in.Format, Speed: in.Speed,
-		Pitch: in.Pitch, Similarity: in.Similarity, SampleRate: in.SampleRate,
-	})
+	sp, st, err := h.svc.StartSpeech(r.Context(), u.ID, in.input())
 	respond.SetRateHeaders(w, st, err)
 	if err != nil {
 		writeError(w, r, h.log, err)
@@ -118,15 +127,25 @@ func (h *handler) builtinVoices(w http.ResponseWriter, r *http.Request, _ app.Us
 	respondList(w, r, h, h.svc.BuiltinVoices(), nil)
 }
 
+// pageLimit reads the limit parameter of a paged list; absent is 0, the
+// default.
+func pageLimit(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, app.Errorf(app.EInvalid, "The limit must be a positive whole number.")
+	}
+	return n, nil
+}
+
 func (h *handler) listHistory(w http.ResponseWriter, r *http.Request, u app.User) {
-	limit := 0
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			writeError(w, r, h.log, app.Errorf(app.EInvalid, "The limit must be a positive whole number."))
-			return
-		}
-		limit = n
+	limit, err := pageLimit(r)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
 	}
 	page, err := h.svc.ListHistory(r.Context(), u.ID, limit, r.URL.Query().Get("cursor"))
 	if err != nil {

@@ -5,18 +5,28 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
 
 // CreateSynthesis inserts a history entry.
 func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
+	return createSynthesis(ctx, db.pool, s)
+}
+
+// execer is what pgxpool.Pool and pgx.Tx share for statements.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+func createSynthesis(ctx context.Context, db execer, s app.Synthesis) error {
 	if s.ModelID == "" {
-		return db.createVoiceSynthesis(ctx, s)
+		return createVoiceSynthesis(ctx, db, s)
 	}
 	// Selecting the model by owner keeps a history row from pointing at
 	// another user's model.
-	tag, err := db.pool.Exec(ctx, `INSERT INTO voice_synthesis_history (id, user_id, model_id,
+	tag, err := db.Exec(ctx, `INSERT INTO voice_synthesis_history (id, user_id, model_id,
 		text, format, speed, pitch, similarity, sample_rate, duration_seconds, size_bytes, audio_key,
 		created_at)
 		SELECT $1, $2, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM voice_models WHERE id = $13 AND user_id = $2`,
@@ -30,11 +40,11 @@ func (db *DB) CreateSynthesis(ctx context.Context, s app.Synthesis) error {
 
 // createVoiceSynthesis inserts an entry in a built-in voice, which names no
 // model.
-func (db *DB) createVoiceSynthesis(ctx context.Context, s app.Synthesis) error {
+func createVoiceSynthesis(ctx context.Context, db execer, s app.Synthesis) error {
 	if s.Voice == "" {
 		return app.Errorf(app.EInvalid, "A synthesis names a model or a built-in voice.")
 	}
-	_, err := db.pool.Exec(ctx, `INSERT INTO voice_synthesis_history (id, user_id, voice,
+	_, err := db.Exec(ctx, `INSERT INTO voice_synthesis_history (id, user_id, voice,
 		text, format, speed, pitch, similarity, sample_rate, duration_seconds, size_bytes, audio_key,
 		created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		s.ID, s.UserID, s.Voice, s.Text, s.Format, s.Speed, s.Pitch, s.Similarity, s.SampleRate,
@@ -73,7 +83,14 @@ func (db *DB) FindSynthesis(ctx context.Context, userID, id string) (app.Synthes
 // ListHistory returns up to limit of the user's entries older than after,
 // newest first.
 func (db *DB) ListHistory(ctx context.Context, userID string, limit int, after *app.HistoryCursor) ([]app.Synthesis, error) {
-	query := `SELECT ` + synthesisColumns + ` FROM voice_synthesis_history WHERE user_id = $1`
+	return listNewest(ctx, db, "voice_synthesis_history", synthesisColumns, userID, limit, after, scanSynthesis)
+}
+
+// listNewest reads up to limit of the user's rows of table, newest first
+// (by created_at, then id), after the cursor when there is one.
+func listNewest[T any](ctx context.Context, db *DB, table, columns, userID string, limit int,
+	after *app.HistoryCursor, scan func(pgx.Row) (T, error)) ([]T, error) {
+	query := `SELECT ` + columns + ` FROM ` + table + ` WHERE user_id = $1`
 	args := []any{userID, limit}
 	if after != nil {
 		query += ` AND (created_at, id) < ($3, $4)`
@@ -81,11 +98,11 @@ func (db *DB) ListHistory(ctx context.Context, userID string, limit int, after *
 	}
 	rows, err := db.pool.Query(ctx, query+` ORDER BY created_at DESC, id DESC LIMIT $2`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: list history: %w", err)
+		return nil, fmt.Errorf("postgres: list %s: %w", table, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.Synthesis, error) { return scanSynthesis(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
 	if out == nil {
-		out = []app.Synthesis{}
+		out = []T{}
 	}
 	return out, err
 }

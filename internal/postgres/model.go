@@ -10,8 +10,9 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 )
 
-// CreateModel inserts m and its sample links in one transaction.
-func (db *DB) CreateModel(ctx context.Context, m app.Model) error {
+// CreateModel inserts m and its sample links, then runs then, in one
+// transaction.
+func (db *DB) CreateModel(ctx context.Context, m app.Model, then app.TxFunc) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO voice_models (id, user_id, name, description,
 			status, failure, engine, profile_key, profile_bytes, created_at, updated_at)
@@ -33,8 +34,29 @@ func (db *DB) CreateModel(ctx context.Context, m app.Model) error {
 				return err
 			}
 		}
-		return nil
+		return runThen(ctx, tx, then)
 	})
+}
+
+// runThen runs a caller's TxFunc, when there is one, in tx.
+func runThen(ctx context.Context, tx pgx.Tx, then app.TxFunc) error {
+	if then == nil {
+		return nil
+	}
+	return then(ctx, tx)
+}
+
+// FinishModel records the outcome of building one of the user's pending
+// models. The row lock of the UPDATE makes a concurrent second call wait
+// and then find the model no longer pending.
+func (db *DB) FinishModel(ctx context.Context, userID, id string, res app.ModelResult) error {
+	tag, err := db.pool.Exec(ctx, `UPDATE voice_models SET status = $1, failure = $2, profile_key = $3,
+		profile_bytes = $4, updated_at = $5 WHERE id = $6 AND user_id = $7 AND status = 'pending'`,
+		res.Status, res.Failure, res.ProfileKey, res.ProfileBytes, res.At, id, userID)
+	if err != nil {
+		return fmt.Errorf("postgres: finish model: %w", err)
+	}
+	return affected(tag, "pending voice model")
 }
 
 const modelColumns = `id, user_id, name, description, status, failure, engine, profile_key,

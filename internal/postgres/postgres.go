@@ -58,6 +58,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return &DB{pool: pool}, nil
 }
 
+// Pool returns the connection pool, for the job queue, which inserts tasks
+// in the store's transactions.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
 // Close closes every connection.
 func (db *DB) Close() error {
 	db.pool.Close()

@@ -150,6 +150,28 @@ func TestMigrateOldHistory(t *testing.T) {
 	apptest.CheckPreSimilarityHistory(t, pgtest.OpenDSN(t, dsn))
 }
 
+// TestMigrateJobs takes a schema back to before migration 0004, stores a
+// model with links and history, and starts again: all must survive.
+func TestMigrateJobs(t *testing.T) {
+	ctx := t.Context()
+	dsn := pgtest.Schema(t)
+	pgtest.OpenDSN(t, dsn)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	stmts := append([]string{`ALTER TABLE voice_models DROP CONSTRAINT voice_models_status_check`,
+		`ALTER TABLE voice_models ADD CONSTRAINT voice_models_status_check CHECK (status IN ('ready', 'failed'))`},
+		apptest.PreJobs("now()")...)
+	for _, q := range stmts {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	apptest.CheckPreJobs(t, pgtest.OpenDSN(t, dsn))
+}
+
 func BenchmarkStore(b *testing.B) {
 	apptest.BenchmarkStore(b, pgtest.Open(b))
 }

@@ -10,8 +10,9 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 )
 
-// CreateModel inserts m and its sample links in one transaction.
-func (db *DB) CreateModel(ctx context.Context, m app.Model) error {
+// CreateModel inserts m and its sample links, then runs then, in one
+// transaction.
+func (db *DB) CreateModel(ctx context.Context, m app.Model, then app.TxFunc) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO voice_models (id, user_id, name, description,
 			status, failure, engine, profile_key, profile_bytes, created_at, updated_at)
@@ -33,7 +34,29 @@ func (db *DB) CreateModel(ctx context.Context, m app.Model) error {
 				return err
 			}
 		}
+		return runThen(ctx, tx, then)
+	})
+}
+
+// runThen runs a caller's TxFunc, when there is one, in tx.
+func runThen(ctx context.Context, tx *sql.Tx, then app.TxFunc) error {
+	if then == nil {
 		return nil
+	}
+	return then(ctx, tx)
+}
+
+// FinishModel records the outcome of building one of the user's pending
+// models.
+func (db *DB) FinishModel(ctx context.Context, userID, id string, res app.ModelResult) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE voice_models SET status = ?, failure = ?, profile_key = ?,
+			profile_bytes = ?, updated_at = ? WHERE id = ? AND user_id = ? AND status = 'pending'`,
+			res.Status, res.Failure, res.ProfileKey, res.ProfileBytes, micros(res.At), id, userID)
+		if err != nil {
+			return fmt.Errorf("sqlite: finish model: %w", err)
+		}
+		return affected(r, "pending voice model")
 	})
 }
 

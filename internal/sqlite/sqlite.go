@@ -79,6 +79,11 @@ func Open(path string) (*DB, error) {
 	return db, nil
 }
 
+// Writer returns the pool of the one connection that writes, for the job
+// queue: it inserts tasks in the store's transactions and must queue its
+// own writes behind the store's rather than open a second writer.
+func (db *DB) Writer() *sql.DB { return db.w }
+
 // Close closes the database.
 func (db *DB) Close() error {
 	err := db.w.Close()
@@ -119,6 +124,21 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	// A migration that rebuilds a table runs with foreign keys off, or
+	// dropping the old table would cascade into its children. The pragma
+	// does nothing inside a transaction, so it is switched around it, on
+	// the writer's one connection, and the keys are checked before commit.
+	fkOff := strings.HasPrefix(string(body), fkOffMarker)
+	if fkOff {
+		if _, err := db.w.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+		defer db.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -130,18 +150,42 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	} else if n > 0 {
 		return nil
 	}
-	body, err := fs.ReadFile(migrationFS, name)
-	if err != nil {
-		return err
-	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
+	}
+	if fkOff {
+		if err := checkForeignKeys(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
 		name, micros(time.Now())); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// fkOffMarker, as a migration's first line, runs it with foreign keys off.
+const fkOffMarker = "-- voxclone:foreign-keys-off\n"
+
+// checkForeignKeys fails when a row references one that does not exist.
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid sql.NullInt64
+		var parent string
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("foreign key check: a row of %s refers to a missing row of %s", table, parent)
+	}
+	return rows.Err()
 }
 
 // write runs fn in a write transaction and commits when it returns nil.

@@ -203,3 +203,22 @@ func TestMigrateVoiceHistory(t *testing.T) {
 	raw.Close()
 	apptest.CheckPreVoiceHistory(t, openDB(t, path))
 }
+
+// TestMigrateJobs takes a database back to before migration 0004, which
+// rebuilds voice_models, stores a model with links and history, and
+// starts again: the rebuild must keep them, still linked.
+func TestMigrateJobs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "voxclone.db")
+	openDB(t, path).Close()
+	raw, err := sql.Open("sqlite", path+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range apptest.PreJobs("0") {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	apptest.CheckPreJobs(t, openDB(t, path))
+}

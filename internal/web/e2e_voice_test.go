@@ -65,7 +65,13 @@ func (p *page) createVoice(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("clone-name"), "Narrator"),
 		chromedp.SendKeys(chromedp.ID("clone-description"), "Calm, for audiobooks"),
 		chromedp.Click(chromedp.ID("clone-submit")))
-	p.waitJS(t, `idle() && $("voices-list").textContent.includes("Narrator") && $("voices-list").textContent.includes("Ready")`, 120*time.Second)
+	// A worker builds the voice: first it shows as being built, with a
+	// progress bar, then the page finds it ready without a reload.
+	p.waitJS(t, `idle() && $("voices-list").textContent.includes("Narrator") && $("voices-list").textContent.includes("Building")
+		&& $("voices-list").querySelector("li progress") !== null`, 30*time.Second)
+	p.shot(t, "05a-voice-building")
+	p.waitJS(t, `idle() && $("voices-list").textContent.includes("Narrator") && $("voices-list").textContent.includes("Ready")
+		&& $("voices-list").querySelector("li progress") === null`, 120*time.Second)
 	p.voiceID = evalJS[string](t, p, `$("voices-list").querySelector("li").dataset.id`)
 	if n := evalJS[float64](t, p, `$("clone-samples").querySelectorAll("input").length`); n != 2 {
 		t.Errorf("%v sample checkboxes after creating, want 2", n)
@@ -162,6 +168,21 @@ func (p *page) speak(t *testing.T) {
 	if sent := evalJS[float64](t, p, `JSON.parse(window.sentBody).similarity`); sent != 0.4 {
 		t.Errorf("the page sent similarity %v, want the slider's 0.4", sent)
 	}
+	p.speakInBackground(t)
+}
+
+// speakInBackground sends the same text as a job: the list shows it until
+// a worker has spoken it, and then plays the result.
+func (p *page) speakInBackground(t *testing.T) {
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("speak-job")))
+	p.waitJS(t, `$("jobs-list").children.length === 1 && $("jobs-empty").hidden`, 10*time.Second)
+	p.waitJS(t, `$("jobs-list").textContent.includes("Done") && $("jobs-list").querySelector("progress") === null`, 120*time.Second)
+	if row := evalJS[string](t, p, `$("jobs-list").textContent`); !strings.Contains(row, sentence) || !strings.Contains(row, "44 characters") {
+		t.Errorf("job row %q, want the text and its length", row)
+	}
+	p.clickIn(t, "jobs-list", "quick brown fox", "Play")
+	p.waitJS(t, `!$("jobs-audio").hidden && $("jobs-audio").readyState >= 1 && $("jobs-audio").duration > 0.5`, 20*time.Second)
+	p.shot(t, "06b-speak-job")
 }
 
 func (p *page) history(t *testing.T) {
@@ -170,7 +191,9 @@ func (p *page) history(t *testing.T) {
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/history"]`)))
 	p.waitJS(t, `idle() && $("history-list").children.length === 1 && !$("history-more").hidden`, 10*time.Second)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("history-more")))
-	p.waitJS(t, `idle() && $("history-list").children.length === 2`, 10*time.Second)
+	p.waitJS(t, `idle() && $("history-list").children.length === 2 && !$("history-more").hidden`, 10*time.Second)
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("history-more")))
+	p.waitJS(t, `idle() && $("history-list").children.length === 3`, 10*time.Second)
 	p.waitJS(t, `$("history-more").hidden`, 5*time.Second)
 	evalJS[any](t, p, `import("/js/views/history.js").then((m) => m.setPageSize(20))`)
 	row := evalJS[string](t, p, `$("history-list").textContent`)
@@ -196,7 +219,7 @@ func (p *page) phoneLayout(t *testing.T) {
 			t.Errorf("%s is %v px wide on a 390 px screen", path, w)
 		}
 	}
-	p.waitJS(t, `idle() && $("history-list").children.length === 2`, 10*time.Second)
+	p.waitJS(t, `idle() && $("history-list").children.length === 3`, 10*time.Second)
 	p.shot(t, "08-phone-history")
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="/speak"]`)))
 	p.waitJS(t, `idle()`, 5*time.Second)

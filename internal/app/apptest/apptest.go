@@ -71,7 +71,7 @@ func newModel(t *testing.T, s app.Store, u app.User, offset int, samples ...app.
 	for _, smp := range samples {
 		m.SampleIDs = append(m.SampleIDs, smp.ID)
 	}
-	must(t, s.CreateModel(t.Context(), m))
+	must(t, s.CreateModel(t.Context(), m, nil))
 	return m
 }
 

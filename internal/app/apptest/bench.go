@@ -34,7 +34,7 @@ func BenchmarkStore(b *testing.B, store app.Store) {
 			for i := range 20 {
 				at := T0.Add(time.Duration(i) * time.Second)
 				benchMust(b, store.CreateModel(ctx, app.Model{ID: app.NewID(), UserID: user.ID, Name: "m",
-					Status: app.ModelReady, Engine: "e", SampleIDs: ids, CreatedAt: at, UpdatedAt: at}))
+					Status: app.ModelReady, Engine: "e", SampleIDs: ids, CreatedAt: at, UpdatedAt: at}, nil))
 			}
 		}
 	}

@@ -27,14 +27,14 @@ func testModels(t *testing.T, s app.Store) {
 	// Another user's sample: not found, and nothing is left behind.
 	bad := app.Model{ID: app.NewID(), UserID: alice.ID, Name: "x", Status: app.ModelReady,
 		Engine: "e", CreatedAt: T0, UpdatedAt: T0, SampleIDs: []string{a2.ID, b1.ID}}
-	wantCode(t, s.CreateModel(ctx, bad), app.ENotFound)
+	wantCode(t, s.CreateModel(ctx, bad, nil), app.ENotFound)
 	_, err = s.FindModel(ctx, alice.ID, bad.ID)
 	wantCode(t, err, app.ENotFound)
 
 	failed := app.Model{ID: app.NewID(), UserID: alice.ID, Name: "broken", Status: app.ModelFailed,
 		Failure: "no speech", Engine: "e", CreatedAt: T0.Add(20 * time.Second),
 		UpdatedAt: T0.Add(20 * time.Second), SampleIDs: []string{a2.ID}}
-	must(t, s.CreateModel(ctx, failed))
+	must(t, s.CreateModel(ctx, failed, nil))
 	list, err := s.ListModels(ctx, alice.ID)
 	must(t, err)
 	if len(list) != 2 || !reflect.DeepEqual(list[0], failed) || !reflect.DeepEqual(list[1], m1) {

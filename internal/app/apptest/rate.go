@@ -93,6 +93,12 @@ func SharedStoreSuite(t *testing.T, open2 func(t *testing.T) (app.Store, app.Sto
 		a, b := open2(t)
 		raceRate(t, []app.Store{a, b}, 40, 15)
 	})
+	t.Run("JobOnceAcrossStores", func(t *testing.T) {
+		a, b := open2(t)
+		u := newUser(t, a)
+		j := newJob(t, a, u, newModel(t, a, u, 0), 1, "Once.")
+		finishOnce(t, []app.Store{a, b}, u, j, 8)
+	})
 	t.Run("Visibility", func(t *testing.T) {
 		a, b := open2(t)
 		u := newUser(t, a)

@@ -26,6 +26,14 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"RateParallel": testRateParallel,
 		"RateRelease":  testRateRelease,
 		"RatePrune":    testRatePrune,
+		"ModelPending": testModelPending,
+		"Jobs":         testJobs,
+		"JobCancel":    testJobCancelAndDelete,
+		"JobOnce": func(t *testing.T, s app.Store) {
+			u := newUser(t, s)
+			j := newJob(t, s, u, newModel(t, s, u, 0), 1, "Once.")
+			finishOnce(t, []app.Store{s}, u, j, 8)
+		},
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

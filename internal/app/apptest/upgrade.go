@@ -40,3 +40,56 @@ func CheckPreSimilarityHistory(t *testing.T, s app.HistoryStore) {
 		t.Errorf("old entry after migration: %+v, want speed 1.5, text Old., model m1", got)
 	}
 }
+
+// PreJobs returns the statements that take a migrated database back to
+// before migration 0004 (jobs; models pending) and store a ready model m2
+// of user u2, linked to sample p2, with history entry h2. now is the
+// store's expression for the current time. Run them, reopen the store
+// (which migrates again), then call CheckPreJobs.
+func PreJobs(now string) []string {
+	return []string{
+		`DELETE FROM schema_migrations WHERE name LIKE '%/0004_jobs.sql'`,
+		`DROP TABLE voice_jobs`,
+		`INSERT INTO users (id, email, password_hash, created_at) VALUES ('u2', 'jobs@example.com', 'x', ` + now + `)`,
+		`INSERT INTO voice_samples (id, user_id, name, format, sample_rate, channels, duration_seconds,
+			size_bytes, speech_seconds, snr_db, clipping_ratio, loudness_lufs, true_peak_dbtp, score,
+			blob_key, created_at)
+			VALUES ('p2', 'u2', 'S', 'wav', 16000, 1, 20, 640044, 18, 30, 0, -20, -1, 90, 'samples/p2.wav', ` + now + `)`,
+		`INSERT INTO voice_models (id, user_id, name, status, engine, profile_key, created_at, updated_at)
+			VALUES ('m2', 'u2', 'Kept', 'ready', 'e', 'profiles/m2.vxp', ` + now + `, ` + now + `)`,
+		`INSERT INTO voice_model_samples (model_id, sample_id, position) VALUES ('m2', 'p2', 0)`,
+		`INSERT INTO voice_synthesis_history (id, user_id, model_id, text, format, speed, pitch,
+			sample_rate, duration_seconds, size_bytes, audio_key, created_at)
+			VALUES ('h2', 'u2', 'm2', 'Kept.', 'wav', 1, 0, 16000, 1, 100, 'audio/h2.wav', ` + now + `)`,
+	}
+}
+
+// CheckPreJobs checks that what PreJobs stored survived migration 0004
+// whole, still linked (deleting the model deletes its history and links),
+// and that models may now be pending.
+func CheckPreJobs(t *testing.T, s app.Store) {
+	t.Helper()
+	ctx := t.Context()
+	m, err := s.FindModel(ctx, "u2", "m2")
+	must(t, err)
+	if m.Status != app.ModelReady || m.Name != "Kept" || len(m.SampleIDs) != 1 || m.SampleIDs[0] != "p2" {
+		t.Errorf("model after migration = %+v, want ready, linked to p2", m)
+	}
+	if h, err := s.FindSynthesis(ctx, "u2", "h2"); err != nil || h.ModelID != "m2" {
+		t.Errorf("history after migration = %+v, %v", h, err)
+	}
+	p := app.Model{ID: app.NewID(), UserID: "u2", Name: "new", Status: app.ModelPending, Engine: "e",
+		SampleIDs: []string{"p2"}, CreatedAt: T0, UpdatedAt: T0}
+	must(t, s.CreateModel(ctx, p, nil))
+	if _, _, err := s.DeleteModel(ctx, "u2", "m2"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.FindSynthesis(ctx, "u2", "h2")
+	wantCode(t, err, app.ENotFound)
+	if _, err := s.DeleteSample(ctx, "u2", "p2"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.FindModel(ctx, "u2", p.ID); err != nil || len(got.SampleIDs) != 0 {
+		t.Errorf("after deleting its sample, the pending model = %+v, %v; want it unlinked", got, err)
+	}
+}

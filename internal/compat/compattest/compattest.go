@@ -4,6 +4,7 @@ package compattest
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
 	"strings"
 	"testing"
@@ -80,6 +81,11 @@ func JSONFields(typ reflect.Type) map[string]bool {
 	for i := 0; i < typ.NumField(); i++ {
 		f := typ.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			// encoding/json and json v2 both inline an embedded struct.
+			maps.Copy(out, JSONFields(f.Type))
+			continue
+		}
 		if name == "-" || !f.IsExported() {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/voxclone/voxclone/internal/app"
@@ -69,11 +70,46 @@ func (h *Handler) cloneVoice(ctx context.Context, userID string, form addForm) (
 	if err != nil {
 		return app.Model{}, err
 	}
+	if m, err = h.waitBuilt(ctx, userID, m); err != nil {
+		return app.Model{}, err
+	}
 	if m.Status == app.ModelFailed {
 		if err := h.svc.DeleteModel(context.WithoutCancel(ctx), userID, m.ID); err != nil {
 			h.log.Warn("delete failed clone", "error", err)
 		}
 		return app.Model{}, compat.WithReason(reasonClone, app.Errorf(app.EUnprocessable, "%s", m.Failure))
+	}
+	return m, nil
+}
+
+// Bounds of waiting for a worker to build a voice for voices/add.
+const (
+	buildPoll    = 100 * time.Millisecond
+	buildPollMax = time.Second
+	buildWait    = 2 * time.Minute
+)
+
+// waitBuilt waits until a worker has built m, as ElevenLabs answers
+// voices/add with a voice that can speak at once. A voice still pending
+// after buildWait is answered as it is (it speaks once built: a busy
+// queue must not hold the request forever); a client that leaves ends
+// the wait, and the voice is still built.
+func (h *Handler) waitBuilt(ctx context.Context, userID string, m app.Model) (app.Model, error) {
+	deadline := time.NewTimer(buildWait)
+	defer deadline.Stop()
+	for wait := buildPoll; m.Status == app.ModelPending; wait = min(2*wait, buildPollMax) {
+		select {
+		case <-ctx.Done():
+			return m, nil // nobody to answer; the worker goes on
+		case <-deadline.C:
+			return m, nil
+		case <-time.After(wait):
+		}
+		next, err := h.svc.GetModel(ctx, userID, m.ID)
+		if err != nil {
+			return m, err // e.g. deleted meanwhile: ENotFound says so
+		}
+		m = next
 	}
 	return m, nil
 }

@@ -225,3 +225,20 @@ export async function historyAudio(id) {
   const res = await request("GET", `/api/voice/history/${encodeURIComponent(id)}/audio`, { raw: true });
   return res.blob();
 }
+
+/** startJob queues a long text to be spoken in the background; it returns the job. */
+export async function startJob(params) {
+  return (await request("POST", "/api/voice/jobs/synthesize", { json: params })).job;
+}
+
+/** jobs returns one page {items, next_cursor} of the user's jobs, newest first. */
+export function jobs(limit, cursor) {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (cursor) q.set("cursor", cursor);
+  return request("GET", `/api/voice/jobs?${q}`);
+}
+
+/** cancelJob stops a queued or running job; it returns the job. */
+export async function cancelJob(id) {
+  return (await request("DELETE", `/api/voice/jobs/${encodeURIComponent(id)}`)).job;
+}

@@ -2,11 +2,13 @@
 // built-in one), paste text up to a chapter long, choose format, speed and
 // likeness, and listen while the server speaks it: the audio plays as it
 // arrives and the word being spoken is highlighted. The result can be
-// downloaded once complete.
+// downloaded once complete. Or have a worker speak it in the background
+// (views/jobs.js lists those jobs).
 
 import * as api from "../api.js";
 import { Reader, StreamPlayer } from "../stream.js";
 import { $, announce, clearNotice, el, extFor, loading, showError } from "../ui.js";
+import * as jobs from "./jobs.js";
 
 /** MAX_CHARS is the server's limit on text per request (characters). */
 export const MAX_CHARS = 100000;
@@ -20,7 +22,12 @@ let controller = null; // aborts the synthesis in progress
 
 /** init binds the form once. */
 export function init() {
+  jobs.init();
   $("speak-form").addEventListener("submit", speak);
+  $("speak-job").addEventListener("click", () => {
+    const p = request();
+    if (p) jobs.start(p);
+  });
   $("speak-text").addEventListener("input", count);
   $("speak-voice").addEventListener("change", voiceChanged);
   $("speak-stop").addEventListener("click", () => controller?.abort());
@@ -35,6 +42,7 @@ export function init() {
 
 /** show fills the voice list, preselecting ?voice= when present. */
 export function show() {
+  jobs.show();
   return loading($("speak-voice"), showNow);
 }
 
@@ -68,6 +76,7 @@ async function showNow() {
 export function leave() {
   $("speak-audio").pause();
   controller?.abort();
+  jobs.leave();
 }
 
 // voiceChanged hides the likeness for built-in voices, which have none.
@@ -100,14 +109,22 @@ function params(text) {
   return p;
 }
 
+// request reads and checks the form: the request to send, or null after
+// saying what is missing.
+function request() {
+  const text = $("speak-text").value.trim();
+  if (!$("speak-voice").value) return showError("Choose a voice first."), null;
+  if (!text) return showError("Type the text to speak."), null;
+  if (chars(text) > MAX_CHARS) return showError(`The text is too long: at most ${MAX_CHARS.toLocaleString("en")} characters.`), null;
+  clearNotice();
+  return params(text);
+}
+
 async function speak(e) {
   e.preventDefault();
-  const text = $("speak-text").value.trim();
-  if (!$("speak-voice").value) return showError("Choose a voice first.");
-  if (!text) return showError("Type the text to speak.");
-  if (chars(text) > MAX_CHARS) return showError(`The text is too long: at most ${MAX_CHARS.toLocaleString("en")} characters.`);
-  clearNotice();
-  const p = params(text);
+  const p = request();
+  if (!p) return;
+  const text = p.text;
   const stop = progress();
   try {
     await stream(p, text);

@@ -1,11 +1,18 @@
 // views/voices.js is the Voices page: create a voice from checked samples,
 // and list, rename, describe or delete the user's voices, or show what a
-// ready voice learnt and how to improve it.
+// ready voice learnt and how to improve it. A new voice is built by a
+// worker on the server; while one is, the page asks again every few
+// seconds and updates its row when it is ready or has failed.
 
 import * as api from "../api.js";
 import { $, announce, busy, clearNotice, confirmDelete, el, fmtDate, fmtSeconds, loading, showError } from "../ui.js";
 
 let nav;
+let visible = false;
+let pollTimer = 0;
+
+/** POLL_MS is how often the page asks about voices still being built. */
+const POLL_MS = 1500;
 
 /** init binds the create form once. */
 export function init({ navigate }) {
@@ -15,8 +22,15 @@ export function init({ navigate }) {
 
 /** show loads samples (for the checkboxes) and voices. */
 export function show() {
+  visible = true;
   loadSamples();
   refresh();
+}
+
+/** leave stops asking about voices being built. */
+export function leave() {
+  visible = false;
+  clearTimeout(pollTimer);
 }
 
 function loadSamples() {
@@ -61,7 +75,7 @@ async function create(e) {
   $("clone-name").value = "";
   $("clone-description").value = "";
   for (const c of document.querySelectorAll("#clone-samples input")) c.checked = false;
-  announce(`Created the voice ${model.name}.`);
+  announce(`Building the voice ${model.name}. This takes a few seconds to a minute.`);
   await refresh();
 }
 
@@ -79,16 +93,46 @@ async function refreshNow() {
   }
   $("voices-empty").hidden = models.length > 0;
   $("voices-list").replaceChildren(...models.map(voiceRow));
+  schedulePoll(models);
+}
+
+// schedulePoll asks again later while any voice is still being built.
+function schedulePoll(models) {
+  clearTimeout(pollTimer);
+  if (visible && models.some((m) => m.status === "pending")) pollTimer = setTimeout(poll, POLL_MS);
+}
+
+// poll replaces the rows of voices whose status changed, leaving the rest
+// (and any open edit form or details panel) alone, and says what happened.
+async function poll() {
+  let models;
+  try {
+    models = (await api.listModels()) || [];
+  } catch {
+    schedulePoll([{ status: "pending" }]); // a blip: try again
+    return;
+  }
+  if (!visible) return;
+  for (const m of models) {
+    const li = $("voices-list").querySelector(`li[data-id="${CSS.escape(m.id)}"]`);
+    if (!li || li.dataset.status === m.status || li.querySelector("form")) continue;
+    li.replaceWith(voiceRow(m));
+    if (m.status === "ready") announce(`The voice ${m.name} is ready.`);
+    if (m.status === "failed") announce(`The voice ${m.name} could not be built.`);
+  }
+  schedulePoll(models);
 }
 
 function voiceRow(m) {
   const n = m.samples?.length || 0;
   const meta = [statusText(m.status), `${n} sample${n === 1 ? "" : "s"}`, fmtDate(m.created_at)].join(" · ");
-  const li = el("li", { class: "item", "data-id": m.id });
+  const li = el("li", { class: "item", "data-id": m.id, "data-status": m.status });
   const view = el("div", { class: "grow" },
     el("strong", { text: m.name }),
     m.description ? el("p", { class: "small", text: m.description }) : null,
-    el("p", { class: "muted small", text: meta }));
+    el("p", { class: "muted small", text: meta }),
+    m.status === "pending" ? el("progress", { "aria-label": `Building ${m.name}` }) : null,
+    m.status === "failed" && m.failure ? el("p", { class: "small failure", text: m.failure }) : null);
   const ready = m.status === "ready";
   const panel = ready ? el("div", { id: `details-${m.id}`, class: "details", hidden: true }) : null;
   const actions = el("div", { class: "actions" },
@@ -160,6 +204,7 @@ const fact = (term, value) => el("div", {}, el("dt", { text: term }), el("dd", {
 function statusText(s) {
   if (s === "ready") return "Ready";
   if (s === "failed") return "Failed";
+  if (s === "pending") return "Building…";
   return s ? s[0].toUpperCase() + s.slice(1) : "";
 }
 
