@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/ffmpeg"
 )
 
 // speech10s is 10 s of speech at 24 kHz mono, what synthesis returns.
@@ -87,4 +88,50 @@ func (c cpuClock) report(b *testing.B) {
 	n := float64(b.N)
 	b.ReportMetric(float64((cpuOf(syscall.RUSAGE_SELF)-c.self).Microseconds())/1000/n, "go-cpu-ms/op")
 	b.ReportMetric(float64((cpuOf(syscall.RUSAGE_CHILDREN)-c.children).Microseconds())/1000/n, "child-cpu-ms/op")
+}
+
+// BenchmarkStreamFirstByte is the wall time from starting a stream to its
+// first encoded byte, for 0.3 s of audio written at once (the engine's
+// first chunk), with a process started per stream ("cold") and with
+// Default's spare encoders ("warm").
+func BenchmarkStreamFirstByte(b *testing.B) {
+	piece := voicedPiece(24000, 0.3, 140)
+	cold := &Codec{FFmpeg: &ffmpeg.Exec{}}
+	for _, f := range []audio.Format{audio.FormatOpus, audio.FormatAAC} {
+		for _, c := range []struct {
+			name  string
+			codec *Codec
+		}{{"cold", cold}, {"warm", Default}} {
+			b.Run(string(f)+"/"+c.name, func(b *testing.B) {
+				var total time.Duration
+				for b.Loop() {
+					total += firstByte(b, c.codec, f, piece)
+					// Let the spare for the next round start, as it
+					// does between a server's requests.
+					time.Sleep(300 * time.Millisecond)
+				}
+				b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms-to-first-byte")
+			})
+		}
+	}
+}
+
+func firstByte(b *testing.B, c *Codec, f audio.Format, piece *audio.PCM) time.Duration {
+	var out lockedBuffer
+	start := time.Now()
+	e, err := c.NewStreamEncoder(context.Background(), &out, f, piece.Rate, 1, EncodeOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Write(piece); err != nil {
+		b.Fatal(err)
+	}
+	for out.Len() == 0 {
+		if time.Since(start) > 10*time.Second {
+			b.Fatal("no byte in 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return time.Since(start)
 }

@@ -34,11 +34,13 @@ type Codec struct {
 	LAME ffmpeg.Runner
 }
 
-// Default uses the ffmpeg on $PATH, and lame when it is installed.
+// Default uses the ffmpeg on $PATH, and lame when it is installed. Its
+// ffmpeg keeps a spare encoder of each recent kind waiting, so a stream's
+// first bytes do not wait for ffmpeg to load (ffmpeg.Warm).
 var Default = newDefault()
 
 func newDefault() *Codec {
-	c := &Codec{FFmpeg: &ffmpeg.Exec{}}
+	c := &Codec{FFmpeg: &ffmpeg.Warm{Exec: &ffmpeg.Exec{}}}
 	if path, err := exec.LookPath("lame"); err == nil {
 		c.LAME = &ffmpeg.Command{Path: path}
 	}

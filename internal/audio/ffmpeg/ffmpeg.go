@@ -113,11 +113,24 @@ func (x *Exec) Start(ctx context.Context, stdin []byte, args ...string) (io.Read
 	// -nostdin stops ffmpeg reading keystrokes from stdin; "-i pipe:0"
 	// still reads the input from it.
 	full := append([]string{"-hide_banner", "-nostdin", "-loglevel", "error"}, args...)
-	return start(ctx, path, x.Timeout, bytes.NewReader(stdin), full, args)
+	return readCloser(start(ctx, path, x.Timeout, bytes.NewReader(stdin), full, args))
 }
 
 // StartStream implements StreamRunner.
 func (x *Exec) StartStream(ctx context.Context, stdin io.Reader, args ...string) (io.ReadCloser, error) {
+	return readCloser(x.startStream(ctx, stdin, args))
+}
+
+// readCloser keeps a failed start's nil *stream out of the interface, where
+// it would not compare equal to nil.
+func readCloser(s *stream, err error) (io.ReadCloser, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (x *Exec) startStream(ctx context.Context, stdin io.Reader, args []string) (*stream, error) {
 	path := x.Path
 	if path == "" {
 		path = "ffmpeg"
@@ -141,17 +154,17 @@ var (
 
 // Start implements Runner.
 func (x *Command) Start(ctx context.Context, stdin []byte, args ...string) (io.ReadCloser, error) {
-	return start(ctx, x.Path, x.Timeout, bytes.NewReader(stdin), args, args)
+	return readCloser(start(ctx, x.Path, x.Timeout, bytes.NewReader(stdin), args, args))
 }
 
 // StartStream implements StreamRunner.
 func (x *Command) StartStream(ctx context.Context, stdin io.Reader, args ...string) (io.ReadCloser, error) {
-	return start(ctx, x.Path, -1, stdin, args, args)
+	return readCloser(start(ctx, x.Path, -1, stdin, args, args))
 }
 
 // start runs the program; a negative timeout leaves the run bounded by ctx
 // alone.
-func start(ctx context.Context, path string, timeout time.Duration, stdin io.Reader, full, args []string) (io.ReadCloser, error) {
+func start(ctx context.Context, path string, timeout time.Duration, stdin io.Reader, full, args []string) (*stream, error) {
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
