@@ -23,6 +23,7 @@ type Store interface {
 	HistoryStore
 	JobStore
 	RateStore
+	BlobRefStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -167,6 +168,22 @@ type RateStore interface {
 	// requests when that subject comes back; login attempts for emails and
 	// addresses never seen again would otherwise stay forever.
 	PruneRate(ctx context.Context, action Action, before time.Time) error
+}
+
+// BlobRefStore tells the blob sweeper which blobs rows refer to (sample
+// audio, voice profiles, synthesized audio) and keeps its last outcome.
+type BlobRefStore interface {
+	// BlobRefs returns up to limit keys that rows refer to, each once,
+	// greater than after in byte-wise order, in that order.
+	BlobRefs(ctx context.Context, after string, limit int) ([]string, error)
+	// BlobReferenced reports whether any row refers to key.
+	BlobReferenced(ctx context.Context, key string) (bool, error)
+	// SaveBlobSweep records the outcome of a sweep, replacing the one
+	// before.
+	SaveBlobSweep(ctx context.Context, s BlobSweep) error
+	// LastBlobSweep returns the latest outcome; ENotFound before the
+	// first sweep.
+	LastBlobSweep(ctx context.Context) (BlobSweep, error)
 }
 
 // Blobs stores opaque byte blobs (sample audio, voice profiles, synthesized
