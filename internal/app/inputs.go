@@ -39,7 +39,7 @@ import (
 //	CancelJob(ctx, userID, id string) (Job, error)
 //	RunTask(ctx, Task) error // called by workers, see task.go
 //	GiveUpTask(ctx, Task, cause error) error
-//	OpenHistoryAudio(ctx, userID, id string) (Synthesis, io.ReadCloser, error)
+//	OpenHistoryAudio(ctx, userID, id string) (Synthesis, io.ReadSeekCloser, error)
 //	Health(ctx) Health
 //
 // Every method that takes a userID only ever sees that user's rows: another
