@@ -64,6 +64,11 @@ func (r *reader) Read(p []byte) (int, error) {
 	if errors.Is(err, io.EOF) && r.pos < r.size {
 		err = fmt.Errorf("s3blob: read %s: %w after %d of %d bytes", r.key, io.ErrUnexpectedEOF, r.pos, r.size)
 	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		// A broken body is not read again: a seek and read start afresh.
+		r.body.Close()
+		r.body = nil
+	}
 	return n, err
 }
 
