@@ -47,7 +47,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	} else {
 		log.Warn("VOXCLONE_WORKERS=0: this process runs no tasks; voices and jobs wait for a `voxclone worker` on the same database")
 	}
-	log.Info("listening", slog.String("url", srv.URL()), slog.String("database", cfg.databaseName()),
+	log.Info("listening", slog.String("url", srv.URL()), slog.String("database", cfg.databaseName()), slog.String("blobs", cfg.blobName()),
 		slog.String("data_dir", cfg.DataDir), slog.String("rate_limit", cfg.RateLimit.String()),
 		slog.String("login_rate_limit", cfg.LoginRate.String()+","+cfg.LoginClientRate.String()),
 		slog.String("register_rate_limit", cfg.RegisterRate.String()), slog.String("trusted_proxies", cfg.TrustedProxies),

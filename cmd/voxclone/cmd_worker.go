@@ -39,7 +39,7 @@ func runWorker(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	log.Info("listening", slog.String("url", srv.URL()), slog.String("role", "worker"),
-		slog.String("database", cfg.databaseName()), slog.String("data_dir", cfg.DataDir),
+		slog.String("database", cfg.databaseName()), slog.String("blobs", cfg.blobName()), slog.String("data_dir", cfg.DataDir),
 		slog.Int("workers", cfg.Workers), slog.Duration("job_timeout", cfg.JobTimeout), slog.String("version", version))
 	return runUntilDone(ctx, log, cfg.ShutdownGrace, srv, d.queue)
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/httpapi"
 	"github.com/voxclone/voxclone/internal/jobs"
 )
@@ -41,6 +42,8 @@ type Config struct {
 	Workers         int           // VOXCLONE_WORKERS: tasks of each kind run at once; 0 = none
 	JobTimeout      time.Duration // VOXCLONE_JOB_TIMEOUT
 	ShutdownGrace   time.Duration // VOXCLONE_SHUTDOWN_GRACE
+	BlobURL         string        // VOXCLONE_BLOB_URL, checked by blob.ParseURL; "" means DataDir/blobs
+	BlobGrace       time.Duration // VOXCLONE_BLOB_GRACE: age before the sweeper deletes an unreferenced blob
 }
 
 // Defaults and names of the files the service keeps in its data directory.
@@ -66,6 +69,7 @@ func DefaultConfig() Config {
 		Workers:         defaultWorkers(),
 		JobTimeout:      jobs.DefaultTimeout,
 		ShutdownGrace:   30 * time.Second,
+		BlobGrace:       app.DefaultBlobGrace,
 	}
 }
 
@@ -117,7 +121,42 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("VOXCLONE_LOG_LEVEL: %q is not debug, info, warn or error", v)
 		}
 	}
+	if err := c.loadBlobSettings(getenv); err != nil {
+		return c, err
+	}
 	return c, c.loadJobSettings(getenv)
+}
+
+// loadBlobSettings reads where blobs are kept and when the sweeper may
+// delete one no row refers to.
+func (c *Config) loadBlobSettings(getenv func(string) string) error {
+	c.BlobURL = getenv("VOXCLONE_BLOB_URL")
+	if c.BlobURL != "" {
+		if _, err := blob.ParseURL(c.BlobURL); err != nil {
+			return fmt.Errorf("VOXCLONE_BLOB_URL: %w", err)
+		}
+	}
+	var err error
+	c.BlobGrace, err = duration(getenv, "VOXCLONE_BLOB_GRACE", c.BlobGrace, time.Second, 30*24*time.Hour)
+	return err
+}
+
+// blobLocation is where blobs are kept: VOXCLONE_BLOB_URL, which
+// LoadConfig already checked, or the blobs directory in DataDir.
+func (c Config) blobLocation() blob.Location {
+	if c.BlobURL == "" {
+		return blob.Location{Dir: filepath.Join(c.DataDir, blobDirName)}
+	}
+	loc, _ := blob.ParseURL(c.BlobURL)
+	return loc
+}
+
+// blobName describes the blob store without credentials, for logs.
+func (c Config) blobName() string {
+	if loc := c.blobLocation(); loc.S3 != nil {
+		return "s3://" + loc.S3.Bucket + "/" + loc.S3.Prefix
+	}
+	return c.blobLocation().Dir
 }
 
 // loadJobSettings reads the settings of the task workers and of shutdown.

@@ -33,6 +33,9 @@ func TestLoadConfig(t *testing.T) {
 		if c.Workers < 1 || c.JobTimeout != 10*time.Minute || c.ShutdownGrace != 30*time.Second {
 			t.Errorf("job defaults = %d workers, timeout %v, grace %v", c.Workers, c.JobTimeout, c.ShutdownGrace)
 		}
+		if loc := c.blobLocation(); loc.S3 != nil || loc.Dir != filepath.Join("data", "blobs") || c.BlobGrace != time.Hour {
+			t.Errorf("default blobs = %+v, grace %v", loc, c.BlobGrace)
+		}
 		if c.usesPostgres() || c.sqlitePath() != filepath.Join("data", "voxclone.db") {
 			t.Errorf("default database = %q", c.sqlitePath())
 		}
@@ -46,6 +49,7 @@ func TestLoadConfig(t *testing.T) {
 			"VOXCLONE_LOGIN_RATE_LIMIT": "5/h, 20/30m", "VOXCLONE_REGISTER_RATE_LIMIT": "2/d",
 			"VOXCLONE_TRUSTED_PROXIES": "10.0.0.0/8,::1", "VOXCLONE_WORKERS": "0",
 			"VOXCLONE_JOB_TIMEOUT": "90s", "VOXCLONE_SHUTDOWN_GRACE": "5s",
+			"VOXCLONE_BLOB_URL": "s3://vox/p?endpoint=http://minio:9000&path_style=true", "VOXCLONE_BLOB_GRACE": "2h",
 		}))
 		if err != nil {
 			t.Fatal(err)
@@ -55,7 +59,11 @@ func TestLoadConfig(t *testing.T) {
 			LogFormat: "json", LogLevel: slog.LevelDebug,
 			LoginRate: app.Rate{Count: 5, Window: time.Hour}, LoginClientRate: app.Rate{Count: 20, Window: 30 * time.Minute},
 			RegisterRate: app.Rate{Count: 2, Window: 24 * time.Hour}, TrustedProxies: "10.0.0.0/8,::1",
-			Workers: 0, JobTimeout: 90 * time.Second, ShutdownGrace: 5 * time.Second}
+			Workers: 0, JobTimeout: 90 * time.Second, ShutdownGrace: 5 * time.Second,
+			BlobURL: "s3://vox/p?endpoint=http://minio:9000&path_style=true", BlobGrace: 2 * time.Hour}
+		if loc := c.blobLocation(); loc.S3 == nil || loc.S3.Bucket != "vox" || loc.S3.Prefix != "p/" || !loc.S3.PathStyle {
+			t.Errorf("blob location %+v", loc.S3)
+		}
 		if c != want || !c.usesPostgres() || len(c.trustedProxies()) != 2 {
 			t.Errorf("got %+v, want %+v", c, want)
 		}
@@ -87,6 +95,11 @@ func TestLoadConfig(t *testing.T) {
 		{"ErrJobTimeout", "VOXCLONE_JOB_TIMEOUT", "10", `VOXCLONE_JOB_TIMEOUT: "10" is not a duration`},
 		{"ErrJobTimeoutTiny", "VOXCLONE_JOB_TIMEOUT", "10ms", `VOXCLONE_JOB_TIMEOUT: "10ms" is not a duration from 1s`},
 		{"ErrShutdownGrace", "VOXCLONE_SHUTDOWN_GRACE", "-1s", `VOXCLONE_SHUTDOWN_GRACE: "-1s" is not a duration from 0s`},
+		{"ErrBlobScheme", "VOXCLONE_BLOB_URL", "gs://vox", `VOXCLONE_BLOB_URL: blob URL: unknown scheme "gs"`},
+		{"ErrBlobBucket", "VOXCLONE_BLOB_URL", "s3://?region=x", `VOXCLONE_BLOB_URL: blob URL: missing bucket`},
+		{"ErrBlobBool", "VOXCLONE_BLOB_URL", "s3://vox?path_style=yes", `VOXCLONE_BLOB_URL: blob URL: path_style "yes" is not true or false`},
+		{"ErrBlobPath", "VOXCLONE_BLOB_URL", "file://data/blobs", `VOXCLONE_BLOB_URL: blob URL: file URL with host "data"`},
+		{"ErrBlobGrace", "VOXCLONE_BLOB_GRACE", "1ms", `VOXCLONE_BLOB_GRACE: "1ms" is not a duration from 1s`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := LoadConfig(envMap(map[string]string{tt.key: tt.value}))

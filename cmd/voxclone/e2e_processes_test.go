@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -18,6 +19,8 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
+	"github.com/voxclone/voxclone/internal/blob"
+	"github.com/voxclone/voxclone/internal/blob/s3blob/s3blobtest"
 	"github.com/voxclone/voxclone/internal/postgres/pgtest"
 	"github.com/voxclone/voxclone/internal/tts/flite"
 )
@@ -34,12 +37,14 @@ const (
 
 // TestSeveralProcesses runs the real binary as two API processes
 // (VOXCLONE_WORKERS=0) and two worker processes on one PostgreSQL schema
-// and data directory. Four users send a burst of clone and long-form
+// and one S3 bucket, served over HTTP by this test process. Four users send a burst of clone and long-form
 // synthesis requests through both API processes, over their rate budget;
 // a worker is killed with SIGKILL while it speaks a job and a fresh one
 // started. Every job must end done exactly once (one history entry per
 // job, none lost, no model left pending), and each user must get exactly
-// the budget across the two API processes.
+// the budget across the two API processes. Then the blob sweeper runs
+// (`voxclone sweep`): it must delete the blobs no row refers to, once
+// older than its grace period, and none that a row refers to.
 func TestSeveralProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs six processes of the binary")
@@ -47,8 +52,9 @@ func TestSeveralProcesses(t *testing.T) {
 	bin := buildBinary(t)
 	dsn := pgtest.Schema(t)
 	dir := dataDir(t)
-	env := []string{"VOXCLONE_DATABASE_URL=" + dsn, fmt.Sprintf("VOXCLONE_RATE_LIMIT=%d/h", budget),
-		"VOXCLONE_JOB_TIMEOUT=" + procTimeout}
+	bucket := s3blobtest.Start(t).NewBucket(t)
+	env := append(s3blobtest.Env(bucket), "VOXCLONE_DATABASE_URL="+dsn, fmt.Sprintf("VOXCLONE_RATE_LIMIT=%d/h", budget),
+		"VOXCLONE_JOB_TIMEOUT="+procTimeout)
 	if out, err := runBinary(t, bin, append(env, "VOXCLONE_DATA_DIR="+dir), "migrate"); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
@@ -87,13 +93,7 @@ func TestSeveralProcesses(t *testing.T) {
 	checkRerun(t, workers, victim)
 	logQueueWaits(t, workers)
 	checkDatabase(t, dsn)
-	// Hook for the blob sweeper (issue 12, item 3): once it runs as a
-	// periodic task, assert that no orphan remains after it ran; until
-	// then, a worker killed between storing audio and recording it may
-	// leave one, which is only reported.
-	if orphans := orphanBlobs(t, dsn, dir); len(orphans) > 0 {
-		t.Logf("%d blobs no row refers to (for the sweeper): %v", len(orphans), orphans)
-	}
+	checkSweep(t, bin, append(env, "VOXCLONE_DATA_DIR="+dir), dsn, bucket, apis[0])
 }
 
 // procUser is one user of TestSeveralProcesses, with a client on each API
@@ -374,8 +374,68 @@ func checkDatabase(t *testing.T, dsn string) {
 	}
 }
 
-// orphanBlobs lists the stored audio and profiles that no row refers to.
-func orphanBlobs(t *testing.T, dsn, dir string) []string {
+// checkSweep plants a blob no row refers to beside what the processes
+// stored, then runs `voxclone sweep` twice: with the default grace period
+// of an hour it deletes nothing (every blob is young); with one second,
+// it deletes every unreferenced blob, the planted one and any that a
+// killed worker left, and keeps every blob a row refers to. Health on an
+// API process then reports the sweep.
+func checkSweep(t *testing.T, bin string, env []string, dsn string, bucket blob.S3Location, api *server) {
+	blobs := s3blobtest.Open(t, bucket)
+	planted := "audio/" + app.NewID() + ".mp3"
+	if _, err := blobs.Put(t.Context(), planted, strings.NewReader("no row names this")); err != nil {
+		t.Fatal(err)
+	}
+	refs := blobRefs(t, dsn)
+	before := listBlobs(t, blobs)
+	young := sweepOnce(t, bin, env)
+	time.Sleep(2 * time.Second) // S3 keeps modification times to the second
+	old := sweepOnce(t, bin, env, "-grace", "1s")
+	after := listBlobs(t, blobs)
+	t.Logf("sweep: %d blobs for %d rows; with 1h grace %+v; with 1s grace %+v", len(before), len(refs), young, old)
+	if young.Deleted != 0 || young.Missing != 0 || young.Blobs != len(before) {
+		t.Errorf("sweep with an hour's grace = %+v; want %d blobs, none deleted, none missing", young, len(before))
+	}
+	if old.Missing != 0 || old.Deleted != len(before)-len(refs) || old.Deleted < 1 {
+		t.Errorf("sweep with 1s grace = %+v; want the %d unreferenced of %d blobs deleted, none missing",
+			old, len(before)-len(refs), len(before))
+	}
+	for k := range after {
+		if !refs[k] {
+			t.Errorf("blob %s is left, and no row refers to it", k)
+		}
+	}
+	for k := range refs {
+		if !after[k] {
+			t.Errorf("blob %s, which a row refers to, is gone", k)
+		}
+	}
+	var h app.Health
+	(&client{t: t, url: api.URL}).json("GET", "/api/voice/health", nil, 200, &h)
+	if h.Blobs == nil || h.Blobs.Deleted != old.Deleted || h.Blobs.Missing != 0 || h.Blobs.MissingKeys != nil {
+		t.Errorf("health reports the sweep %+v; want the last one, %+v, without keys", h.Blobs, old)
+	}
+}
+
+// sweepOnce runs `voxclone sweep` and returns what it printed.
+func sweepOnce(t *testing.T, bin string, env []string, args ...string) app.BlobSweep {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"sweep"}, args...)...)
+	cmd.Env = append(serverEnv(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("voxclone sweep %v: %v\n%s", args, err, stderr.String())
+	}
+	var res app.BlobSweep
+	mustJSON(t, out, &res)
+	return res
+}
+
+// blobRefs returns the keys of the stored audio, profiles and samples
+// that rows refer to.
+func blobRefs(t *testing.T, dsn string) map[string]bool {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
@@ -383,7 +443,7 @@ func orphanBlobs(t *testing.T, dsn, dir string) []string {
 	}
 	defer conn.Close(ctx)
 	rows, err := conn.Query(ctx, `SELECT audio_key FROM voice_synthesis_history
-		UNION ALL SELECT profile_key FROM voice_models UNION ALL SELECT blob_key FROM voice_samples`)
+		UNION ALL SELECT profile_key FROM voice_models WHERE profile_key <> '' UNION ALL SELECT blob_key FROM voice_samples`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,20 +451,20 @@ func orphanBlobs(t *testing.T, dsn, dir string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var orphans []string
-	for _, f := range filesNamed(t, dir+"/"+blobDirName, "") {
-		known := false
-		for _, k := range keys {
-			if k != "" && strings.HasSuffix(f, k[strings.LastIndex(k, "/"):]) {
-				known = true
-				break
-			}
-		}
-		if !known {
-			orphans = append(orphans, f)
-		}
+	refs := map[string]bool{}
+	for _, k := range keys {
+		refs[k] = true
 	}
-	return orphans
+	return refs
+}
+
+// listBlobs returns the keys in the bucket.
+func listBlobs(t *testing.T, blobs app.Blobs) map[string]bool {
+	keys := map[string]bool{}
+	if err := blobs.List(t.Context(), func(bi app.BlobInfo) error { keys[bi.Key] = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }
 
 // forEach runs fn for every user at once and waits.

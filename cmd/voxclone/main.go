@@ -38,6 +38,7 @@ var commands = map[string]command{
 	"migrate": {"apply database migrations and exit", runMigrate},
 	"serve":   {"serve the HTTP API and web app, with task workers", runServe},
 	"worker":  {"run task workers (cloning, long-form synthesis) without the API", runWorker},
+	"sweep":   {"delete stored files no row refers to, and count rows whose file is missing", runSweep},
 	"clone":   {"build a voice profile from recordings", runClone},
 	"say":     {"speak text in a cloned voice", runSay},
 	"inspect": {"print the quality report of an audio file, or what a voice profile holds, as JSON", runInspect},

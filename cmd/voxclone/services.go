@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/blob"
+	"github.com/voxclone/voxclone/internal/blob/s3blob"
 	"github.com/voxclone/voxclone/internal/jobs"
 	"github.com/voxclone/voxclone/internal/postgres"
 	"github.com/voxclone/voxclone/internal/sqlite"
@@ -34,7 +34,7 @@ type deps struct {
 }
 
 // openService opens and migrates the store and the task queue, opens the
-// blob directory and builds the Service. close closes what was opened.
+// blob store and builds the Service. close closes what was opened.
 func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return deps{}, fmt.Errorf("create data directory: %w", err)
@@ -43,11 +43,14 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 	if err != nil {
 		return deps{}, err
 	}
-	db, q, err := openMigrated(ctx, cfg, log)
+	// The sweeper needs the Service, which needs the queue: it runs only
+	// once the queue starts, when svc is set.
+	var svc *app.Service
+	db, q, err := openMigrated(ctx, cfg, log, sweeper(&svc, cfg.BlobGrace))
 	if err != nil {
 		return deps{}, err
 	}
-	blobs, err := blob.NewLocal(filepath.Join(cfg.DataDir, blobDirName))
+	blobs, err := openBlobs(ctx, cfg)
 	if err != nil {
 		db.Close()
 		return deps{}, err
@@ -57,7 +60,7 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 			log.Warn("closing storage", slog.Any("error", err))
 		}
 	}
-	svc, err := app.NewService(app.Config{
+	svc, err = app.NewService(app.Config{
 		JWTSecret: secret, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
 		LoginRate: cfg.LoginRate, LoginClientRate: cfg.LoginClientRate, RegisterRate: cfg.RegisterRate,
 		Version: version, Logger: log,
@@ -69,14 +72,42 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 	return deps{svc: svc, queue: q, close: closeAll}, nil
 }
 
+// blobStore is the blob store as the commands need it.
+type blobStore interface {
+	app.Blobs
+	Close() error
+}
+
+// openBlobs opens the blob store VOXCLONE_BLOB_URL names: a directory, or
+// an S3 bucket with credentials from the standard AWS variables.
+func openBlobs(ctx context.Context, cfg Config) (blobStore, error) {
+	loc := cfg.blobLocation()
+	if loc.S3 != nil {
+		return s3blob.New(ctx, *loc.S3, s3blob.Options{})
+	}
+	return blob.NewLocal(loc.Dir)
+}
+
+// sweepEvery is how often a worker sweeps the blob store.
+const sweepEvery = time.Hour
+
+// sweeper is the periodic task that deletes blobs no row refers to, on
+// the Service *svc.
+func sweeper(svc **app.Service, grace time.Duration) jobs.Periodic {
+	return jobs.Periodic{Name: "sweep_blobs", Interval: sweepEvery, Run: func(ctx context.Context) error {
+		_, err := (*svc).SweepBlobs(ctx, grace)
+		return err
+	}}
+}
+
 // openMigrated opens the store and its task queue and applies both
 // migrations: the store's tables and River's.
-func openMigrated(ctx context.Context, cfg Config, log *slog.Logger) (store, taskQueue, error) {
+func openMigrated(ctx context.Context, cfg Config, log *slog.Logger, periodic ...jobs.Periodic) (store, taskQueue, error) {
 	db, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	q, err := openQueue(ctx, db, cfg, log)
+	q, err := openQueue(ctx, db, cfg, log, periodic)
 	if err == nil {
 		err = db.Migrate(ctx)
 	}
@@ -92,8 +123,8 @@ func openMigrated(ctx context.Context, cfg Config, log *slog.Logger) (store, tas
 
 // openQueue builds the task queue on the store's own database, so that
 // tasks are enqueued in the store's transactions.
-func openQueue(ctx context.Context, db store, cfg Config, log *slog.Logger) (taskQueue, error) {
-	qc := jobs.Config{Workers: cfg.Workers, Timeout: cfg.JobTimeout, Logger: log}
+func openQueue(ctx context.Context, db store, cfg Config, log *slog.Logger, periodic []jobs.Periodic) (taskQueue, error) {
+	qc := jobs.Config{Workers: cfg.Workers, Timeout: cfg.JobTimeout, Logger: log, Periodic: periodic}
 	switch db := db.(type) {
 	case *sqlite.DB:
 		return jobs.NewSQLite(db.Writer(), qc)

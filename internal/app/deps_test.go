@@ -18,7 +18,9 @@ func TestImportDirection(t *testing.T) {
 		"sqlite":   {"net/http", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs"},
 		"postgres": {"net/http", mod + "sqlite", mod + "blob", mod + "httpapi", mod + "jobs"},
 		"blob":     {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi", mod + "jobs"},
-		"jobs":     {"net/http", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi"},
+		// S3 speaks HTTP through the SDK, but knows nothing of ours.
+		"blob/s3blob": {"database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi", mod + "jobs"},
+		"jobs":        {"net/http", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi"},
 		// The compatible APIs translate to the service layer only.
 		"compat/openai":     {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", mod + "compat/elevenlabs"},
 		"compat/elevenlabs": {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", mod + "compat/openai"},

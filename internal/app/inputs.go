@@ -39,7 +39,7 @@ import (
 //	CancelJob(ctx, userID, id string) (Job, error)
 //	RunTask(ctx, Task) error // called by workers, see task.go
 //	GiveUpTask(ctx, Task, cause error) error
-//	OpenHistoryAudio(ctx, userID, id string) (Synthesis, io.ReadCloser, error)
+//	OpenHistoryAudio(ctx, userID, id string) (Synthesis, io.ReadSeekCloser, error)
 //	Health(ctx) Health
 //
 // Every method that takes a userID only ever sees that user's rows: another
@@ -131,6 +131,9 @@ type Health struct {
 	Storage  ComponentHealth   `json:"storage"`
 	Version  string            `json:"version"`
 	Extra    map[string]string `json:"extra,omitempty"`
+	// Blobs is the latest blob sweep, nil before the first: read from the
+	// store, not computed per call.
+	Blobs *BlobSweep `json:"blobs,omitempty"`
 }
 
 // ComponentHealth is one dependency's status.
@@ -138,3 +141,18 @@ type ComponentHealth struct {
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail,omitempty"`
 }
+
+// BlobSweep is the outcome of one run of SweepBlobs, kept by the store so
+// that Health can report it from any process.
+type BlobSweep struct {
+	At      time.Time `json:"at"`
+	Blobs   int       `json:"blobs"`   // blobs stored when it ran
+	Deleted int       `json:"deleted"` // blobs no row referred to, deleted
+	// Missing counts rows whose blob was not stored; MissingKeys names up
+	// to MaxMissingKeys of those blobs.
+	Missing     int      `json:"missing"`
+	MissingKeys []string `json:"missing_keys,omitempty"`
+}
+
+// MaxMissingKeys bounds BlobSweep.MissingKeys.
+const MaxMissingKeys = 20

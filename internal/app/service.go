@@ -78,8 +78,26 @@ func (s *Service) Health(ctx context.Context) Health {
 		h.Engine = check(p)
 	}
 	h.Engine.Detail = joinDetail(s.engine.Name(), h.Engine.Detail)
+	if h.Database.OK {
+		h.Blobs = s.lastSweep(ctx)
+	}
 	h.OK = h.Database.OK && h.Storage.OK && h.Engine.OK
 	return h
+}
+
+// lastSweep is the latest blob sweep, or nil when there was none or the
+// store did not answer (which the database check reports).
+func (s *Service) lastSweep(ctx context.Context) *BlobSweep {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	sw, err := s.store.LastBlobSweep(ctx)
+	if err != nil {
+		if ErrorCode(err) != ENotFound {
+			s.log.Warn("health: read the last blob sweep", slog.Any("err", err))
+		}
+		return nil
+	}
+	return &sw
 }
 
 func joinDetail(a, b string) string {

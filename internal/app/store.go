@@ -23,6 +23,7 @@ type Store interface {
 	HistoryStore
 	JobStore
 	RateStore
+	BlobRefStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -169,19 +170,49 @@ type RateStore interface {
 	PruneRate(ctx context.Context, action Action, before time.Time) error
 }
 
+// BlobRefStore tells the blob sweeper which blobs rows refer to (sample
+// audio, voice profiles, synthesized audio) and keeps its last outcome.
+type BlobRefStore interface {
+	// BlobRefs returns up to limit keys that rows refer to, each once,
+	// greater than after in byte-wise order, in that order.
+	BlobRefs(ctx context.Context, after string, limit int) ([]string, error)
+	// BlobReferenced reports whether any row refers to key.
+	BlobReferenced(ctx context.Context, key string) (bool, error)
+	// SaveBlobSweep records the outcome of a sweep, replacing the one
+	// before.
+	SaveBlobSweep(ctx context.Context, s BlobSweep) error
+	// LastBlobSweep returns the latest outcome; ENotFound before the
+	// first sweep.
+	LastBlobSweep(ctx context.Context) (BlobSweep, error)
+}
+
 // Blobs stores opaque byte blobs (sample audio, voice profiles, synthesized
 // audio) under keys the Service makes: "<kind>/<32 hex>.<ext>".
-// internal/blob implements it and passes apptest.BlobSuite.
+// internal/blob (a directory) and internal/blob/s3blob (S3-compatible
+// object storage) implement it and pass apptest.BlobSuite.
 type Blobs interface {
 	// Put stores r's bytes under key, replacing any blob there, and returns
-	// the number of bytes written. A reader error leaves no blob behind.
-	// An invalid key is EInvalid.
+	// the number of bytes written. A reader error leaves no blob behind,
+	// and the one it would have replaced whole. An invalid key is EInvalid.
 	Put(ctx context.Context, key string, r io.Reader) (int64, error)
-	// Open returns the blob's bytes; the caller closes it. A missing blob
-	// is ENotFound.
-	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	// Open returns the blob's bytes; the caller closes it. The reader
+	// seeks, so that a part (an HTTP Range) is read without the rest; it
+	// reads no more than is asked for beyond what a stream buffers. A
+	// missing blob is ENotFound.
+	Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
 	// Delete removes the blob. Deleting a missing blob is not an error.
 	Delete(ctx context.Context, key string) error
+	// List calls fn with every blob whose key is valid, in byte-wise key
+	// order, and stops at fn's first error, which it returns. Blobs put
+	// or deleted meanwhile may or may not be seen.
+	List(ctx context.Context, fn func(BlobInfo) error) error
 	// Ping checks that the storage is usable.
 	Ping(ctx context.Context) error
+}
+
+// BlobInfo describes one stored blob.
+type BlobInfo struct {
+	Key     string
+	Size    int64
+	ModTime time.Time // when it was last written
 }

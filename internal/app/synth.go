@@ -216,8 +216,9 @@ func trimPage[T any](items []T, limit int, pos func(T) HistoryCursor) ([]T, stri
 }
 
 // OpenHistoryAudio returns one of the user's history entries with its
-// audio; the caller closes the reader.
-func (s *Service) OpenHistoryAudio(ctx context.Context, userID, id string) (Synthesis, io.ReadCloser, error) {
+// audio, streamed from the blob store and seekable (for HTTP ranges); the
+// caller closes the reader.
+func (s *Service) OpenHistoryAudio(ctx context.Context, userID, id string) (Synthesis, io.ReadSeekCloser, error) {
 	if err := checkID(id, "synthesis"); err != nil {
 		return Synthesis{}, nil, err
 	}

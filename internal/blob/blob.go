@@ -21,6 +21,7 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"strings"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
@@ -100,8 +101,8 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader) (int64, error)
 	return n, nil
 }
 
-// Open returns the blob's contents; ENotFound when there is none.
-func (l *Local) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+// Open returns the blob's file; ENotFound when there is none.
+func (l *Local) Open(ctx context.Context, key string) (io.ReadSeekCloser, error) {
 	p, err := filePath(key)
 	if err != nil {
 		return nil, err
@@ -129,6 +130,41 @@ func (l *Local) Delete(ctx context.Context, key string) error {
 	}
 	if err := l.root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("blob: delete %s: %w", key, err)
+	}
+	return nil
+}
+
+// List calls fn with every blob in key order. The fan-out directories
+// are named after the ids' first two characters, so walking the tree in
+// lexical order visits keys in lexical order too. Temporary files of
+// unfinished writes start with a dot and are skipped.
+func (l *Local) List(ctx context.Context, fn func(app.BlobInfo) error) error {
+	err := fs.WalkDir(l.root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		dir, name := path.Split(p)
+		kind, fan := path.Split(strings.TrimSuffix(dir, "/"))
+		key := kind + name
+		if !ValidKey(key) || !strings.HasPrefix(name, fan) {
+			return nil // not ours: left alone
+		}
+		info, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // deleted meanwhile
+		} else if err != nil {
+			return err
+		}
+		return fn(app.BlobInfo{Key: key, Size: info.Size(), ModTime: info.ModTime()})
+	})
+	if err != nil {
+		return fmt.Errorf("blob: list: %w", err)
 	}
 	return nil
 }

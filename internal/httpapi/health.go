@@ -30,6 +30,9 @@ func (h *handler) health(w http.ResponseWriter, r *http.Request) {
 			c.Detail = "unavailable"
 		}
 	}
+	if st.Blobs != nil {
+		st.Blobs.MissingKeys = nil // ids of users' entries: in the log only
+	}
 	writeJSON(w, status, st)
 }
 

@@ -48,7 +48,7 @@ type Service interface {
 	ListJobs(ctx context.Context, userID string, limit int, cursor string) (app.JobPage, error)
 	CancelJob(ctx context.Context, userID, id string) (app.Job, error)
 	ModelSummary(ctx context.Context, userID, id string) (*voice.Summary, error)
-	OpenHistoryAudio(ctx context.Context, userID, id string) (app.Synthesis, io.ReadCloser, error)
+	OpenHistoryAudio(ctx context.Context, userID, id string) (app.Synthesis, io.ReadSeekCloser, error)
 	Health(ctx context.Context) app.Health
 }
 

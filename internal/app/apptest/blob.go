@@ -20,6 +20,9 @@ func BlobSuite(t *testing.T, open func(t *testing.T) app.Blobs) {
 		"InvalidKeys": testBlobInvalidKeys,
 		"FailedPut":   testBlobFailedPut,
 		"Concurrent":  testBlobConcurrent,
+		"Ranges":      testBlobRanges,
+		"Large":       testBlobLarge,
+		"List":        testBlobList,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -125,6 +128,13 @@ func testBlobFailedPut(t *testing.T, b app.Blobs) {
 	}
 	if got := readBlob(t, b, key); string(got) != "old" {
 		t.Errorf("after failed replace read %q, want old", got)
+	}
+	// Past the first megabytes, where a store may stream in parts.
+	if _, err := b.Put(ctx, key, &failingReader{n: 11 << 20}); err == nil {
+		t.Fatal("Put with a reader failing after 11 MiB succeeded")
+	}
+	if got := readBlob(t, b, key); string(got) != "old" {
+		t.Errorf("after failed large replace read %q, want old", got)
 	}
 }
 

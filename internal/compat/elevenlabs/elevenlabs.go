@@ -33,7 +33,7 @@ type Service interface {
 	NewBudget(userID string, action app.Action, notify func(app.RateStatus, error)) (*app.Budget, error)
 	ListHistory(ctx context.Context, userID string, limit int, cursor string) (app.HistoryPage, error)
 	GetSynthesis(ctx context.Context, userID, id string) (app.Synthesis, error)
-	OpenHistoryAudio(ctx context.Context, userID, id string) (app.Synthesis, io.ReadCloser, error)
+	OpenHistoryAudio(ctx context.Context, userID, id string) (app.Synthesis, io.ReadSeekCloser, error)
 }
 
 // Defaults used when Config leaves a limit zero.
