@@ -17,6 +17,10 @@ import (
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
+// auditPruneEvery is how often a worker deletes audit events older than
+// VOXCLONE_AUDIT_RETENTION.
+const auditPruneEvery = time.Hour
+
 // taskQueue is the task queue as the commands use it: a *jobs.Queue on
 // the store's database, whatever its transaction type.
 type taskQueue interface {
@@ -43,7 +47,12 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 	if err != nil {
 		return deps{}, err
 	}
-	db, q, err := openMigrated(ctx, cfg, log)
+	// The periodic work needs the Service, which needs the queue: it
+	// reaches it through svc, set below, and runs only once workers start.
+	var svc *app.Service
+	prune := jobs.Periodic{Name: "prune_audit", Interval: auditPruneEvery,
+		Run: func(ctx context.Context) error { return svc.PruneAudit(ctx) }}
+	db, q, err := openMigrated(ctx, cfg, log, prune)
 	if err != nil {
 		return deps{}, err
 	}
@@ -57,10 +66,10 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 			log.Warn("closing storage", slog.Any("error", err))
 		}
 	}
-	svc, err := app.NewService(app.Config{
+	svc, err = app.NewService(app.Config{
 		JWTSecret: secret, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
 		LoginRate: cfg.LoginRate, LoginClientRate: cfg.LoginClientRate, RegisterRate: cfg.RegisterRate,
-		Version: version, Logger: log,
+		Version: version, Logger: log, AuditRetention: cfg.AuditRetention,
 	}, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{}), Queue: q})
 	if err != nil {
 		closeAll()
@@ -71,12 +80,12 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 
 // openMigrated opens the store and its task queue and applies both
 // migrations: the store's tables and River's.
-func openMigrated(ctx context.Context, cfg Config, log *slog.Logger) (store, taskQueue, error) {
+func openMigrated(ctx context.Context, cfg Config, log *slog.Logger, periodic ...jobs.Periodic) (store, taskQueue, error) {
 	db, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	q, err := openQueue(ctx, db, cfg, log)
+	q, err := openQueue(ctx, db, cfg, log, periodic)
 	if err == nil {
 		err = db.Migrate(ctx)
 	}
@@ -92,8 +101,8 @@ func openMigrated(ctx context.Context, cfg Config, log *slog.Logger) (store, tas
 
 // openQueue builds the task queue on the store's own database, so that
 // tasks are enqueued in the store's transactions.
-func openQueue(ctx context.Context, db store, cfg Config, log *slog.Logger) (taskQueue, error) {
-	qc := jobs.Config{Workers: cfg.Workers, Timeout: cfg.JobTimeout, Logger: log}
+func openQueue(ctx context.Context, db store, cfg Config, log *slog.Logger, periodic []jobs.Periodic) (taskQueue, error) {
+	qc := jobs.Config{Workers: cfg.Workers, Timeout: cfg.JobTimeout, Logger: log, Periodic: periodic}
 	switch db := db.(type) {
 	case *sqlite.DB:
 		return jobs.NewSQLite(db.Writer(), qc)

@@ -23,6 +23,7 @@ type Store interface {
 	HistoryStore
 	JobStore
 	RateStore
+	AuditStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -36,6 +37,13 @@ type UserStore interface {
 	// FindUserByEmail matches the email ignoring ASCII case and returns the
 	// user with their password hash.
 	FindUserByEmail(ctx context.Context, email string) (User, string, error)
+	// DeleteUser removes the user and, in the same transaction, every row
+	// of theirs in every table (samples, models, history, jobs, API keys,
+	// audit events, rate records counted against their id), and returns
+	// the keys of every blob those rows named, so the caller can delete
+	// them. ENotFound when there is no such user. A table added later
+	// must be covered too (TestDeleteAccount counts every user_id column).
+	DeleteUser(ctx context.Context, id string) ([]string, error)
 }
 
 // StoredAPIKey is an API key row with the SHA-256 hash of its secret.
@@ -167,6 +175,19 @@ type RateStore interface {
 	// requests when that subject comes back; login attempts for emails and
 	// addresses never seen again would otherwise stay forever.
 	PruneRate(ctx context.Context, action Action, before time.Time) error
+}
+
+// AuditStore keeps the audit log.
+type AuditStore interface {
+	// CreateAuditEvent stores e; an empty UserID is stored as no user.
+	// A UserID that names no user is ENotFound.
+	CreateAuditEvent(ctx context.Context, e AuditEvent) error
+	// ListAudit returns up to limit of the user's events, newest first (by
+	// CreatedAt, then ID), starting after the cursor when it is not nil.
+	ListAudit(ctx context.Context, userID string, limit int, after *HistoryCursor) ([]AuditEvent, error)
+	// PruneAudit deletes every event created before before, whoever's,
+	// and returns how many it deleted.
+	PruneAudit(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Blobs stores opaque byte blobs (sample audio, voice profiles, synthesized
