@@ -155,8 +155,10 @@ func exportFiles(d accountData) []exportFile {
 	return out
 }
 
-// zipBlob copies a blob into the archive, stored as is: audio is already
-// compressed or gains little. It reports false when the blob is missing.
+// zipBlob copies a blob into the archive. Every entry is stored, not
+// deflated: audio gains little, the metadata is small, and a stored
+// archive can be searched as it is (the isolation test looks for other
+// users' data in its bytes). It reports false when the blob is missing.
 func (s *Service) zipBlob(ctx context.Context, z *zip.Writer, name, key string, at time.Time) (bool, error) {
 	r, err := s.blobs.Open(ctx, key)
 	if ErrorCode(err) == ENotFound {
@@ -174,7 +176,7 @@ func (s *Service) zipBlob(ctx context.Context, z *zip.Writer, name, key string, 
 }
 
 func zipJSON(z *zip.Writer, name string, v any, at time.Time) error {
-	f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: at})
+	f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: at})
 	if err != nil {
 		return err
 	}
