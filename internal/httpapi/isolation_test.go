@@ -454,7 +454,13 @@ func newAccount(t *testing.T, e *env, email string) *account {
 // model with a description, and two history entries.
 func newOwner(t *testing.T, e *env) *owner {
 	t.Helper()
-	a := &owner{account: *newAccount(t, e, "alice-owner@example.com")}
+	return newOwnerAs(t, e, "alice-owner@example.com")
+}
+
+// newOwnerAs is newOwner with another email.
+func newOwnerAs(t *testing.T, e *env, email string) *owner {
+	t.Helper()
+	a := &owner{account: *newAccount(t, e, email)}
 	var key struct {
 		Key app.APIKey `json:"key"`
 	}
