@@ -31,15 +31,22 @@ func (p *page) deleteAccount(t *testing.T) {
 	}
 	p.shot(t, "09-account")
 
-	// The download is caught where the page hands it to the browser.
-	evalJS[any](t, p, `(() => { window.exported = null;
-		URL.createObjectURL = (b) => { window.exported = b; return "about:blank"; }; })()`)
+	// The download is caught where the page hands it to the browser: the
+	// blob is kept and the download link's click is swallowed.
+	evalJS[any](t, p, `(() => { window.exported = null; window.exportedName = "";
+		const real = URL.createObjectURL.bind(URL);
+		URL.createObjectURL = (b) => { window.exported = b; return real(b); };
+		const click = HTMLAnchorElement.prototype.click;
+		HTMLAnchorElement.prototype.click = function () {
+			if (this.download) { window.exportedName = this.download; return; }
+			click.call(this);
+		}; })()`)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("export-data")))
 	p.waitJS(t, `window.exported !== null && idle()`, 30*time.Second)
 	got := evalJS[map[string]any](t, p, `(async () => { const b = window.exported;
 		const head = new Uint8Array(await b.slice(0, 2).arrayBuffer());
-		return {size: b.size, type: b.type, magic: String.fromCharCode(...head)}; })()`)
-	if got["type"] != "application/zip" || got["magic"] != "PK" || got["size"].(float64) < 1000 {
+		return {size: b.size, type: b.type, magic: String.fromCharCode(...head), name: window.exportedName}; })()`)
+	if got["type"] != "application/zip" || got["name"] != "voxclone-export.zip" || got["magic"] != "PK" || got["size"].(float64) < 1000 {
 		t.Errorf("exported %v; want a zip archive", got)
 	}
 
