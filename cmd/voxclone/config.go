@@ -44,6 +44,7 @@ type Config struct {
 	ShutdownGrace   time.Duration // VOXCLONE_SHUTDOWN_GRACE
 	BlobURL         string        // VOXCLONE_BLOB_URL, checked by blob.ParseURL; "" means DataDir/blobs
 	BlobGrace       time.Duration // VOXCLONE_BLOB_GRACE: age before the sweeper deletes an unreferenced blob
+	AuditRetention  time.Duration // VOXCLONE_AUDIT_RETENTION
 }
 
 // Defaults and names of the files the service keeps in its data directory.
@@ -70,6 +71,7 @@ func DefaultConfig() Config {
 		JobTimeout:      jobs.DefaultTimeout,
 		ShutdownGrace:   30 * time.Second,
 		BlobGrace:       app.DefaultBlobGrace,
+		AuditRetention:  app.DefaultAuditRetention,
 	}
 }
 
@@ -172,8 +174,36 @@ func (c *Config) loadJobSettings(getenv func(string) string) error {
 	if c.JobTimeout, err = duration(getenv, "VOXCLONE_JOB_TIMEOUT", c.JobTimeout, time.Second, 24*time.Hour); err != nil {
 		return err
 	}
-	c.ShutdownGrace, err = duration(getenv, "VOXCLONE_SHUTDOWN_GRACE", c.ShutdownGrace, 0, time.Hour)
+	if c.ShutdownGrace, err = duration(getenv, "VOXCLONE_SHUTDOWN_GRACE", c.ShutdownGrace, 0, time.Hour); err != nil {
+		return err
+	}
+	c.AuditRetention, err = days(getenv, "VOXCLONE_AUDIT_RETENTION", c.AuditRetention)
 	return err
+}
+
+// Bounds of VOXCLONE_AUDIT_RETENTION: an hour (tests, the very private) to
+// ten years.
+const (
+	minRetention = time.Hour
+	maxRetention = 10 * 365 * 24 * time.Hour
+)
+
+// days reads a retention period: whole days ("90d") or a Go duration
+// ("36h"), or def when unset.
+func days(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if n, ok := strings.CutSuffix(v, "d"); ok && v != "" {
+		d, err := strconv.Atoi(n)
+		if err != nil || d < 1 || d > 3650 {
+			return 0, fmt.Errorf("%s: %q is not a number of days from 1d to 3650d", name, v)
+		}
+		v = strconv.Itoa(d*24) + "h"
+	}
+	d, err := duration(func(string) string { return v }, name, def, minRetention, maxRetention)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %q is not a period from 1h to 3650d, such as 90d or 36h", name, getenv(name))
+	}
+	return d, nil
 }
 
 // duration reads the variable name as a Go duration ("90s", "10m") from

@@ -30,7 +30,7 @@ func TestLoadConfig(t *testing.T) {
 		if c.LoginRate.String() != "10/15m" || c.LoginClientRate.String() != "50/15m" || c.RegisterRate.String() != "10/h" || len(c.trustedProxies()) != 0 {
 			t.Errorf("account limits = %v, %v, %v, proxies %v", c.LoginRate, c.LoginClientRate, c.RegisterRate, c.trustedProxies())
 		}
-		if c.Workers < 1 || c.JobTimeout != 10*time.Minute || c.ShutdownGrace != 30*time.Second {
+		if c.Workers < 1 || c.JobTimeout != 10*time.Minute || c.ShutdownGrace != 30*time.Second || c.AuditRetention != 90*24*time.Hour {
 			t.Errorf("job defaults = %d workers, timeout %v, grace %v", c.Workers, c.JobTimeout, c.ShutdownGrace)
 		}
 		if loc := c.blobLocation(); loc.S3 != nil || loc.Dir != filepath.Join("data", "blobs") || c.BlobGrace != time.Hour {
@@ -48,7 +48,7 @@ func TestLoadConfig(t *testing.T) {
 			"VOXCLONE_LOG_FORMAT": "json", "VOXCLONE_LOG_LEVEL": "debug",
 			"VOXCLONE_LOGIN_RATE_LIMIT": "5/h, 20/30m", "VOXCLONE_REGISTER_RATE_LIMIT": "2/d",
 			"VOXCLONE_TRUSTED_PROXIES": "10.0.0.0/8,::1", "VOXCLONE_WORKERS": "0",
-			"VOXCLONE_JOB_TIMEOUT": "90s", "VOXCLONE_SHUTDOWN_GRACE": "5s",
+			"VOXCLONE_JOB_TIMEOUT": "90s", "VOXCLONE_SHUTDOWN_GRACE": "5s", "VOXCLONE_AUDIT_RETENTION": "30d",
 			"VOXCLONE_BLOB_URL": "s3://vox/p?endpoint=http://minio:9000&path_style=true", "VOXCLONE_BLOB_GRACE": "2h",
 		}))
 		if err != nil {
@@ -59,7 +59,7 @@ func TestLoadConfig(t *testing.T) {
 			LogFormat: "json", LogLevel: slog.LevelDebug,
 			LoginRate: app.Rate{Count: 5, Window: time.Hour}, LoginClientRate: app.Rate{Count: 20, Window: 30 * time.Minute},
 			RegisterRate: app.Rate{Count: 2, Window: 24 * time.Hour}, TrustedProxies: "10.0.0.0/8,::1",
-			Workers: 0, JobTimeout: 90 * time.Second, ShutdownGrace: 5 * time.Second,
+			Workers: 0, JobTimeout: 90 * time.Second, ShutdownGrace: 5 * time.Second, AuditRetention: 30 * 24 * time.Hour,
 			BlobURL: "s3://vox/p?endpoint=http://minio:9000&path_style=true", BlobGrace: 2 * time.Hour}
 		if loc := c.blobLocation(); loc.S3 == nil || loc.S3.Bucket != "vox" || loc.S3.Prefix != "p/" || !loc.S3.PathStyle {
 			t.Errorf("blob location %+v", loc.S3)
@@ -100,6 +100,9 @@ func TestLoadConfig(t *testing.T) {
 		{"ErrBlobBool", "VOXCLONE_BLOB_URL", "s3://vox?path_style=yes", `VOXCLONE_BLOB_URL: blob URL: path_style "yes" is not true or false`},
 		{"ErrBlobPath", "VOXCLONE_BLOB_URL", "file://data/blobs", `VOXCLONE_BLOB_URL: blob URL: file URL with host "data"`},
 		{"ErrBlobGrace", "VOXCLONE_BLOB_GRACE", "1ms", `VOXCLONE_BLOB_GRACE: "1ms" is not a duration from 1s`},
+		{"ErrAuditRetention", "VOXCLONE_AUDIT_RETENTION", "forever", `VOXCLONE_AUDIT_RETENTION: "forever" is not a period from 1h to 3650d`},
+		{"ErrAuditRetentionDays", "VOXCLONE_AUDIT_RETENTION", "0d", `VOXCLONE_AUDIT_RETENTION: "0d" is not a number of days from 1d`},
+		{"ErrAuditRetentionShort", "VOXCLONE_AUDIT_RETENTION", "10m", `VOXCLONE_AUDIT_RETENTION: "10m" is not a period from 1h`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := LoadConfig(envMap(map[string]string{tt.key: tt.value}))

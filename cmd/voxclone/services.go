@@ -17,6 +17,10 @@ import (
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
+// auditPruneEvery is how often a worker deletes audit events older than
+// VOXCLONE_AUDIT_RETENTION.
+const auditPruneEvery = time.Hour
+
 // taskQueue is the task queue as the commands use it: a *jobs.Queue on
 // the store's database, whatever its transaction type.
 type taskQueue interface {
@@ -43,10 +47,12 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 	if err != nil {
 		return deps{}, err
 	}
-	// The sweeper needs the Service, which needs the queue: it runs only
-	// once the queue starts, when svc is set.
+	// The periodic work needs the Service, which needs the queue: it
+	// reaches it through svc, set below, and runs only once workers start.
 	var svc *app.Service
-	db, q, err := openMigrated(ctx, cfg, log, sweeper(&svc, cfg.BlobGrace))
+	prune := jobs.Periodic{Name: "prune_audit", Interval: auditPruneEvery,
+		Run: func(ctx context.Context) error { return svc.PruneAudit(ctx) }}
+	db, q, err := openMigrated(ctx, cfg, log, sweeper(&svc, cfg.BlobGrace), prune)
 	if err != nil {
 		return deps{}, err
 	}
@@ -63,7 +69,7 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 	svc, err = app.NewService(app.Config{
 		JWTSecret: secret, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
 		LoginRate: cfg.LoginRate, LoginClientRate: cfg.LoginClientRate, RegisterRate: cfg.RegisterRate,
-		Version: version, Logger: log,
+		Version: version, Logger: log, AuditRetention: cfg.AuditRetention,
 	}, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{}), Queue: q})
 	if err != nil {
 		closeAll()

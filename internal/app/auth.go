@@ -153,6 +153,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, userID, name string) (APIKey
 	if err := s.store.CreateAPIKey(ctx, k); err != nil {
 		return APIKey{}, "", err
 	}
+	s.Audit(ctx, Event{Kind: AuditKeyCreated, UserID: userID, Subject: k.ID, Detail: "prefix=" + k.Prefix})
 	return k.APIKey, secret, nil
 }
 
@@ -170,7 +171,11 @@ func (s *Service) DeleteAPIKey(ctx context.Context, userID, id string) error {
 	if err := checkID(id, "API key"); err != nil {
 		return err
 	}
-	return s.store.DeleteAPIKey(ctx, userID, id)
+	if err := s.store.DeleteAPIKey(ctx, userID, id); err != nil {
+		return err
+	}
+	s.Audit(ctx, Event{Kind: AuditKeyRevoked, UserID: userID, Subject: id})
+	return nil
 }
 
 func (s *Service) authenticateKey(ctx context.Context, key string) (User, error) {

@@ -65,6 +65,8 @@ type Config struct {
 	// JobHeartbeat is how often a running job records its progress, and so
 	// how soon it notices that it was cancelled.
 	JobHeartbeat time.Duration
+	// AuditRetention is how long audit events are kept (PruneAudit).
+	AuditRetention time.Duration
 	// Version is reported by Health.
 	Version string
 	// Logger receives failures that do not reach the caller (cleaning up
@@ -78,7 +80,7 @@ func DefaultConfig() Config {
 		TokenTTL: DefaultTokenTTL, MaxUploadBytes: DefaultMaxUploadBytes, RateLimit: DefaultRate,
 		LoginRate: DefaultLoginRate, LoginClientRate: DefaultLoginClientRate, RegisterRate: DefaultRegisterRate,
 		Now: time.Now, PasswordCost: bcrypt.DefaultCost, ProfileCacheSize: DefaultProfileCacheSize,
-		JobHeartbeat: DefaultJobHeartbeat,
+		JobHeartbeat: DefaultJobHeartbeat, AuditRetention: DefaultAuditRetention,
 	}
 }
 
@@ -115,6 +117,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ProfileCacheSize == 0 {
 		c.ProfileCacheSize = DefaultProfileCacheSize
+	}
+	if c.AuditRetention == 0 {
+		c.AuditRetention = DefaultAuditRetention
+	}
+	if c.AuditRetention < 0 {
+		return c, errors.New("app: the audit retention cannot be negative")
 	}
 	if c.JobHeartbeat == 0 {
 		c.JobHeartbeat = DefaultJobHeartbeat

@@ -11,6 +11,7 @@ import (
 const (
 	EInvalid       = "invalid"           // 400: malformed request
 	EUnauthorized  = "unauthorized"      // 401: no or bad credentials
+	EForbidden     = "forbidden"         // 403: authenticated, but this is refused (a wrong password re-entered)
 	ENotFound      = "not_found"         // 404: missing, or not the caller's
 	EConflict      = "conflict"          // 409: e.g. email already registered
 	ETooLarge      = "too_large"         // 413: body or upload over the limit

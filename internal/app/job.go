@@ -104,6 +104,7 @@ func (s *Service) StartSpeechJob(ctx context.Context, userID string, in Synthesi
 	if err := s.store.CreateJob(ctx, j, s.enqueue(task)); err != nil {
 		return Job{}, st, err
 	}
+	s.Audit(ctx, Event{Kind: AuditSynthesis, UserID: userID, Subject: j.ID, Detail: speechDetail(syn, "job")})
 	return j, st, nil
 }
 

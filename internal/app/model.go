@@ -55,6 +55,7 @@ func (s *Service) CreateModel(ctx context.Context, userID string, in CreateModel
 	if err := s.store.CreateModel(ctx, m, s.enqueue(Task{Kind: TaskClone, UserID: userID, ID: m.ID})); err != nil {
 		return Model{}, err
 	}
+	s.Audit(ctx, Event{Kind: AuditClone, UserID: userID, Subject: m.ID, Detail: "samples=" + strings.Join(ids, ",")})
 	return m, nil
 }
 

@@ -98,6 +98,7 @@ func (s *Service) StartSpeech(ctx context.Context, userID string, in SynthesizeI
 	if err != nil {
 		return nil, st, err
 	}
+	s.Audit(ctx, Event{Kind: AuditSynthesis, UserID: userID, Subject: sp.syn.ID, Detail: speechDetail(sp.syn, "stream")})
 	return sp, st, nil
 }
 

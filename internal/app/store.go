@@ -24,6 +24,7 @@ type Store interface {
 	JobStore
 	RateStore
 	BlobRefStore
+	AuditStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -37,6 +38,13 @@ type UserStore interface {
 	// FindUserByEmail matches the email ignoring ASCII case and returns the
 	// user with their password hash.
 	FindUserByEmail(ctx context.Context, email string) (User, string, error)
+	// DeleteUser removes the user and, in the same transaction, every row
+	// of theirs in every table (samples, models, history, jobs, API keys,
+	// audit events, rate records counted against their id), and returns
+	// the keys of every blob those rows named, so the caller can delete
+	// them. ENotFound when there is no such user. A table added later
+	// must be covered too (TestDeleteAccount counts every user_id column).
+	DeleteUser(ctx context.Context, id string) ([]string, error)
 }
 
 // StoredAPIKey is an API key row with the SHA-256 hash of its secret.
@@ -184,6 +192,19 @@ type BlobRefStore interface {
 	// LastBlobSweep returns the latest outcome; ENotFound before the
 	// first sweep.
 	LastBlobSweep(ctx context.Context) (BlobSweep, error)
+}
+
+// AuditStore keeps the audit log.
+type AuditStore interface {
+	// CreateAuditEvent stores e; an empty UserID is stored as no user.
+	// A UserID that names no user is ENotFound.
+	CreateAuditEvent(ctx context.Context, e AuditEvent) error
+	// ListAudit returns up to limit of the user's events, newest first (by
+	// CreatedAt, then ID), starting after the cursor when it is not nil.
+	ListAudit(ctx context.Context, userID string, limit int, after *HistoryCursor) ([]AuditEvent, error)
+	// PruneAudit deletes every event created before before, whoever's,
+	// and returns how many it deleted.
+	PruneAudit(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Blobs stores opaque byte blobs (sample audio, voice profiles, synthesized

@@ -29,6 +29,7 @@ func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeIn
 	if err := ChargeBudget(ctx); err != nil {
 		return Synthesis{}, nil, err
 	}
+	s.Audit(ctx, Event{Kind: AuditSynthesis, UserID: userID, Subject: sp.syn.ID, Detail: speechDetail(sp.syn, "whole")})
 	sp.used.Store(true)
 	var parts []*audio.PCM
 	err = s.engine.Stream(ctx, sp.speaker, sp.script, sp.opts, func(c voice.Chunk) error {

@@ -25,6 +25,8 @@ func StatusCode(code string) int {
 		return http.StatusBadRequest
 	case app.EUnauthorized:
 		return http.StatusUnauthorized
+	case app.EForbidden:
+		return http.StatusForbidden
 	case app.ENotFound:
 		return http.StatusNotFound
 	case codeMethodNotAllowed:

@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"path"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -73,6 +74,14 @@ func hostileCases() []hostileCase {
 		{"JobsCursorNUL", js("GET", "/api/voice/jobs?cursor=%00", nil), 400, "invalid"},
 		{"HistoryCursorNUL", js("GET", "/api/voice/history?cursor=%00", nil), 400, "invalid"},
 		{"HistoryLimitNUL", js("GET", "/api/voice/history?limit=%00", nil), 400, "invalid"},
+		{"AuditCursorNUL", js("GET", "/api/auth/me/audit?cursor=%00", nil), 400, "invalid"},
+		{"AuditCursorForged", js("GET", "/api/auth/me/audit?cursor=MTIzLmFi", nil), 400, "invalid"},
+		{"AuditLimitNegative", js("GET", "/api/auth/me/audit?limit=-1", nil), 400, "invalid"},
+		{"DeleteMePasswordNUL", js("DELETE", "/api/auth/me", fixed(`{"password":"correct horse\u0000battery"}`)), 403, "forbidden"},
+		{"DeleteMePasswordNotUTF8", js("DELETE", "/api/auth/me", fixed("{\"password\":\"correct \xff horse\"}")), 400, "invalid"},
+		{"DeleteMePasswordHuge", js("DELETE", "/api/auth/me", fixed(`{"password":"`+strings.Repeat("p", 4096)+`"}`)), 403, "forbidden"},
+		{"DeleteMeNotJSON", js("DELETE", "/api/auth/me", fixed(`password=correct`)), 400, "invalid"},
+		{"DeleteMePasswordNumber", js("DELETE", "/api/auth/me", fixed(`{"password":12345678}`)), 400, "invalid"},
 		{"BearerNotUTF8", func(t *testing.T, e *env, a *owner) *http.Request {
 			req := authed(t, e, a, "GET", "/api/voice/models", "", nil)
 			req.Header.Set("Authorization", "Bearer vxk_\xff\xfe")

@@ -50,6 +50,9 @@ type Service interface {
 	ModelSummary(ctx context.Context, userID, id string) (*voice.Summary, error)
 	OpenHistoryAudio(ctx context.Context, userID, id string) (app.Synthesis, io.ReadSeekCloser, error)
 	Health(ctx context.Context) app.Health
+	DeleteAccount(ctx context.Context, userID, password string) (app.RateStatus, error)
+	ExportAccount(ctx context.Context, userID string, w io.Writer) error
+	ListAudit(ctx context.Context, userID string, limit int, cursor string) (app.AuditPage, error)
 }
 
 // Default limits, used when Config leaves them zero.
@@ -137,5 +140,5 @@ func newHandler(cfg Config, keep func(route) bool) http.Handler {
 			h.api.Handle(rt.Pattern, rt.handler)
 		}
 	}
-	return h.logRequests(h.secure(h.recover(http.HandlerFunc(h.dispatch))))
+	return h.identify(h.logRequests(h.secure(h.recover(http.HandlerFunc(h.dispatch)))))
 }

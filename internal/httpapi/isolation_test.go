@@ -49,6 +49,10 @@ var isolationFixtures = map[string]isoFixture{
 	"POST /api/auth/keys":        {body: jsonOf(map[string]any{"name": "bob key"}), status: http.StatusCreated},
 	"GET /api/auth/keys":         {status: http.StatusOK},
 	"DELETE /api/auth/keys/{id}": {id: func(a *owner) string { return a.keyID }},
+	// B deletes B's own account (a fresh B per route): A's must not move.
+	"DELETE /api/auth/me":     {body: jsonOf(map[string]any{"password": "correct horse battery"}), status: http.StatusNoContent},
+	"GET /api/auth/me/export": {status: http.StatusOK},
+	"GET /api/auth/me/audit":  {query: func(a *owner) string { return "limit=100&cursor=" + a.auditCursor }, status: http.StatusOK},
 
 	"POST /api/voice/upload":         {body: bobUpload, status: http.StatusCreated},
 	"GET /api/voice/samples":         {status: http.StatusOK},
@@ -214,6 +218,7 @@ type owner struct {
 	synthesisIDs []string // newest first
 	cursor       string   // the history cursor after the newest entry
 	job          app.Job  // done; its history entry is the oldest
+	auditCursor  string   // the audit log cursor after the newest event
 }
 
 func modelID(a *owner) string { return a.model.ID }
@@ -244,6 +249,7 @@ var ownerReads = []struct {
 	{list: "/api/voice/models", each: []string{"/api/voice/models/{id}", "/api/voice/models/{id}/summary"}},
 	{list: "/api/voice/history?limit=100", each: []string{"/api/voice/history/{id}/audio"}},
 	{list: "/api/voice/jobs?limit=100", each: []string{"/api/voice/jobs/{id}"}},
+	{list: "/api/auth/me/audit?limit=100"},
 }
 
 // TestCrossUserIsolation sends, for every private route of every API
@@ -448,7 +454,13 @@ func newAccount(t *testing.T, e *env, email string) *account {
 // model with a description, and two history entries.
 func newOwner(t *testing.T, e *env) *owner {
 	t.Helper()
-	a := &owner{account: *newAccount(t, e, "alice-owner@example.com")}
+	return newOwnerAs(t, e, "alice-owner@example.com")
+}
+
+// newOwnerAs is newOwner with another email.
+func newOwnerAs(t *testing.T, e *env, email string) *owner {
+	t.Helper()
+	a := &owner{account: *newAccount(t, e, email)}
 	var key struct {
 		Key app.APIKey `json:"key"`
 	}
@@ -472,10 +484,13 @@ func newOwner(t *testing.T, e *env) *owner {
 	var page app.HistoryPage
 	e.expect(e.do("GET", "/api/voice/history?limit=1", a.token, nil), 200, &page)
 	a.cursor = page.NextCursor
+	var audit app.AuditPage
+	e.expect(e.do("GET", "/api/auth/me/audit?limit=1", a.token, nil), 200, &audit)
+	a.auditCursor = audit.NextCursor
 	// Use the API key once now: its last_used_at is then fixed (the clock
 	// stands still) and readOwner's own use of it changes nothing.
 	e.expect(e.do("GET", "/api/auth/keys", a.apiKey, nil), 200, nil)
-	if a.model.Status != app.ModelReady || a.cursor == "" || a.job.Status != app.JobDone {
+	if a.model.Status != app.ModelReady || a.cursor == "" || a.auditCursor == "" || a.job.Status != app.JobDone {
 		t.Fatalf("owner's model %+v, cursor %q, job %+v", a.model, a.cursor, a.job)
 	}
 	return a

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
 )
 
 // logRequests writes one log line per request: method, route pattern (not
@@ -22,6 +24,7 @@ func (h *handler) logRequests(next http.Handler) http.Handler {
 			}
 		}
 		h.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", app.RequestFrom(r.Context()).RequestID),
 			slog.String("method", r.Method),
 			slog.String("pattern", pattern),
 			slog.Int("status", sw.status()),
@@ -29,6 +32,39 @@ func (h *handler) logRequests(next http.Handler) http.Handler {
 			slog.Int64("bytes", sw.bytes),
 		)
 	})
+}
+
+// identify gives the request an id, answered in X-Request-Id, and puts it
+// with the client address (as clientAddr derives it) in the context, where
+// the service's audit log finds them. An X-Request-Id sent by a trusted
+// proxy is kept, so the proxy's logs and ours agree; anyone else's is
+// replaced, as a client could write anything there.
+func (h *handler) identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		peer, ok := parseHostAddr(r.RemoteAddr)
+		if !ok || !isTrusted(peer, h.trusted) || !validRequestID(id) {
+			id = app.NewID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		info := app.RequestInfo{Client: clientAddr(r, h.trusted), RequestID: id}
+		next.ServeHTTP(w, r.WithContext(app.WithRequest(r.Context(), info)))
+	})
+}
+
+// validRequestID accepts the ids proxies make: up to 64 letters, digits,
+// dashes, underscores and dots.
+func validRequestID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // statusWriter remembers the status and counts the body bytes.

@@ -35,6 +35,11 @@ func (h *handler) routes() []route {
 		h.private("POST /api/auth/keys", "", h.createKey),
 		h.private("GET /api/auth/keys", "", h.listKeys),
 		h.private("DELETE /api/auth/keys/{id}", "", h.deleteKey),
+		// Deleting the account re-enters the password; wrong ones count as
+		// failed logins (app.DeleteAccount), hence no budget here.
+		h.private("DELETE /api/auth/me", "", h.deleteMe),
+		h.private("GET /api/auth/me/export", "", h.exportMe),
+		h.private("GET /api/auth/me/audit", "", h.listAudit),
 
 		h.private("POST /api/voice/upload", app.ActionUpload, h.upload),
 		h.private("GET /api/voice/samples", "", h.listSamples),

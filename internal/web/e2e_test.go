@@ -3,8 +3,8 @@ package web_test
 // TestBrowser drives the web app in headless Chromium against the real
 // voxclone binary: sign up, upload and record samples, create, rename and
 // delete a voice, speak, browse history, make an API key and run the SDK
-// code the page shows for it, and check session expiry. It saves a
-// screenshot of each main screen.
+// code the page shows for it, check session expiry, export the account's
+// data and delete the account. It saves a screenshot of each main screen.
 
 import (
 	"context"
@@ -70,6 +70,7 @@ func TestBrowser(t *testing.T) {
 		{"DeleteSample", p.deleteSample},
 		{"ExpiredSession", p.expiredSession},
 		{"SignOut", p.signOut},
+		{"DeleteAccount", p.deleteAccount},
 	}
 	for _, s := range steps {
 		// Each step needs the state the previous one left; stop at the first failure.

@@ -31,6 +31,8 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"JobCancel":    testJobCancelAndDelete,
 		"BlobRefs":     testBlobRefs,
 		"BlobSweeps":   testBlobSweeps,
+		"DeleteUser":   testDeleteUser,
+		"Audit":        testAudit,
 		"JobOnce": func(t *testing.T, s app.Store) {
 			u := newUser(t, s)
 			j := newJob(t, s, u, newModel(t, s, u, 0), 1, "Once.")

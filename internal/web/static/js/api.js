@@ -135,6 +135,22 @@ export async function login(email, password) {
   return out;
 }
 
+/** deleteAccount deletes the account; the password is asked again. */
+export const deleteAccount = (password) => request("DELETE", "/api/auth/me", { json: { password } });
+
+/** exportData downloads the account's zip archive as a Blob. */
+export async function exportData() {
+  const res = await request("GET", "/api/auth/me/export", { raw: true });
+  return res.blob();
+}
+
+/** listAudit returns one page of the activity log, {items, next_cursor}. */
+export function listAudit(cursor = "") {
+  const q = new URLSearchParams({ limit: "20" });
+  if (cursor) q.set("cursor", cursor);
+  return request("GET", `/api/auth/me/audit?${q}`);
+}
+
 export const listKeys = async () => items(await request("GET", "/api/auth/keys"));
 /** createKey returns {key, secret}; the secret is never shown again. */
 export const createKey = (name) => request("POST", "/api/auth/keys", { json: { name } });

@@ -9,6 +9,7 @@ import * as voices from "./views/voices.js";
 import * as speak from "./views/speak.js";
 import * as history from "./views/history.js";
 import * as keys from "./views/keys.js";
+import * as account from "./views/account.js";
 
 // Each route names its section and the module that fills it. The server
 // answers every unknown path with index.html, so these survive a reload.
@@ -20,6 +21,7 @@ const routes = {
   "/speak": { view: "view-speak", mod: speak, title: "Speak" },
   "/history": { view: "view-history", mod: history, title: "History" },
   "/keys": { view: "view-keys", mod: keys, title: "API keys" },
+  "/account": { view: "view-account", mod: account, title: "Your account" },
 };
 
 let current = null;
@@ -86,7 +88,7 @@ function boot() {
     showInfo("Your session has ended. Please sign in again.");
     navigate("/signin", true);
   });
-  for (const mod of [auth, samples, voices, speak, history, keys]) mod.init({ navigate });
+  for (const mod of [auth, samples, voices, speak, history, keys, account]) mod.init({ navigate });
   render();
 }
 
