@@ -43,6 +43,10 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 	if err != nil {
 		return deps{}, err
 	}
+	wmKey, err := cfg.watermarkKey()
+	if err != nil {
+		return deps{}, err
+	}
 	db, q, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return deps{}, err
@@ -58,7 +62,7 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 		}
 	}
 	svc, err := app.NewService(app.Config{
-		JWTSecret: secret, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
+		JWTSecret: secret, WatermarkKey: wmKey, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
 		LoginRate: cfg.LoginRate, LoginClientRate: cfg.LoginClientRate, RegisterRate: cfg.RegisterRate,
 		Version: version, Logger: log,
 	}, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{}), Queue: q})

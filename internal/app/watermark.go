@@ -81,18 +81,57 @@ func (s *Service) DetectWatermark(ctx context.Context, userID string, r io.Reade
 	}
 	res := watermark.Detect(s.wmKey, pcm)
 	d := Detection{Watermarked: res.Watermarked, Confidence: res.Confidence}
-	if !res.Watermarked || !res.PayloadOK {
+	if !res.Watermarked {
 		return d, nil
 	}
-	syn, err := s.store.FindWatermark(ctx, uint32(res.Payload))
-	if ErrorCode(err) == ENotFound {
-		return d, nil
+	syn, err := s.markedSynthesis(ctx, userID, res)
+	if err != nil || syn == nil {
+		return d, err
 	}
-	if err != nil {
-		return Detection{}, err
-	}
-	if syn.UserID == userID {
-		d.SynthesisID, d.CreatedAt = syn.ID, &syn.CreatedAt
-	}
+	d.SynthesisID, d.CreatedAt = syn.ID, &syn.CreatedAt
 	return d, nil
+}
+
+// maxMatchCandidates bounds how much of the user's history a detection
+// compares the mark with.
+const maxMatchCandidates = 20000
+
+// markedSynthesis finds the user's synthesis a detected mark points at:
+// the payload itself when its CRC checks, else the best of the user's own
+// recent syntheses when one matches clearly. Nil when none of the user's
+// does (whoever else's it may be).
+func (s *Service) markedSynthesis(ctx context.Context, userID string, res watermark.Result) (*Synthesis, error) {
+	if res.PayloadOK {
+		syn, err := s.store.FindWatermark(ctx, uint32(res.Payload))
+		if err == nil && syn.UserID == userID {
+			return &syn, nil
+		}
+		if err != nil && ErrorCode(err) != ENotFound {
+			return nil, err
+		}
+	}
+	var (
+		cands []watermark.Payload
+		syns  []Synthesis
+		after *HistoryCursor
+	)
+	for len(syns) < maxMatchCandidates {
+		page, err := s.store.ListHistory(ctx, userID, 1000, after)
+		if err != nil {
+			return nil, err
+		}
+		for _, syn := range page {
+			syns = append(syns, syn)
+			cands = append(cands, watermark.Payload(payloadFor(s.wmKey, syn.ID)))
+		}
+		if len(page) < 1000 {
+			break
+		}
+		last := page[len(page)-1]
+		after = &HistoryCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+	}
+	if i := res.Match(cands); i >= 0 {
+		return &syns[i], nil
+	}
+	return nil, nil
 }

@@ -25,6 +25,9 @@ type Result struct {
 	// Payload is the decoded payload, meaningful when PayloadOK.
 	Payload   Payload
 	PayloadOK bool
+	// Soft holds the 40 data bits' correlations, each in standard
+	// deviations of what unmarked audio gives; Match uses them.
+	Soft []float64
 	// Lag is the mark's position at the excerpt's first sample (mod Period).
 	Lag int
 }
@@ -108,7 +111,8 @@ func decide(k Key, f []float64) Result {
 		}
 	}
 	r := Result{Score: best / math.Sqrt(energy), Lag: lag}
-	r.Payload, r.PayloadOK = fromSoft(softBits(s, f, lag))
+	r.Soft = softBits(s, f, lag)
+	r.Payload, r.PayloadOK = fromSoft(r.Soft)
 	r.Watermarked = r.Score >= thresholdHigh || (r.PayloadOK && r.Score >= thresholdLow)
 	r.Confidence = max(0, min(1, (r.Score-thresholdLow+1)/(thresholdHigh+1-thresholdLow+1)))
 	if r.Watermarked {
@@ -141,9 +145,16 @@ func correlate(k Key, s *sequences, f []float64) []float64 {
 // softBits correlates the folded signal with each bit's data chips at lag.
 func softBits(s *sequences, f []float64, lag int) []float64 {
 	soft := make([]float64, dataBits)
+	energy := make([]float64, dataBits)
 	for i, v := range f {
 		j := (i + lag) % Period
 		soft[s.bitOf[j]] += v * s.data[j]
+		energy[s.bitOf[j]] += v * v
+	}
+	for b := range soft {
+		if energy[b] > 0 {
+			soft[b] /= math.Sqrt(energy[b])
+		}
 	}
 	return soft
 }
