@@ -41,7 +41,9 @@ var (
 	thresholdLow  = 4.6
 )
 
-var periodFFT = sync.OnceValue(func() *fourier.FFT { return fourier.NewFFT(Period) })
+// periodFFTs holds FFT plans of Period points; a plan has work buffers, so
+// each detection takes its own.
+var periodFFTs = sync.Pool{New: func() any { return fourier.NewFFT(Period) }}
 
 var pilotSpectra sync.Map // Key → []complex128
 
@@ -50,9 +52,21 @@ func Detect(k Key, pcm *audio.PCM) Result {
 	if pcm == nil || pcm.Frames() == 0 || pcm.Rate <= 0 {
 		return Result{}
 	}
-	m := dsp.Resample(pcm.Mono(), Rate).Samples
+	m := dsp.Resample(finite(pcm.Mono()), Rate).Samples
 	folded := fold(whiten(m))
 	return decide(k, folded)
+}
+
+// finite returns p with NaNs and infinities (which no decoder should give,
+// but uploads are anyone's) made silent.
+func finite(p *audio.PCM) *audio.PCM {
+	out := &audio.PCM{Rate: p.Rate, Channels: 1, Samples: make([]float32, len(p.Samples))}
+	for i, v := range p.Samples {
+		if !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) {
+			out.Samples[i] = v
+		}
+	}
+	return out
 }
 
 // whiten divides the signal's short-time spectrum by its own envelope in
@@ -103,14 +117,23 @@ func decide(k Key, f []float64) Result {
 		return Result{}
 	}
 	s := sequencesFor(k)
-	corr := correlate(k, s, f)
-	lag, best := 0, math.Inf(-1)
-	for l, v := range corr {
-		if v > best {
-			lag, best = l, v
+	fft := periodFFTs.Get().(*fourier.FFT)
+	defer periodFFTs.Put(fft)
+	fc := fft.Coefficients(nil, f)
+	lag, half, best := 0, false, math.Inf(-1)
+	// An excerpt may start between two samples of the mark's grid (an odd
+	// sample at 16 kHz): the pilot is also tried half a sample later.
+	for _, h := range []bool{false, true} {
+		for l, v := range correlate(fft, k, s, fc, h) {
+			if v > best {
+				lag, half, best = l, h, v
+			}
 		}
 	}
 	r := Result{Score: best / math.Sqrt(energy), Lag: lag}
+	if half {
+		f = shiftHalf(fft, fc)
+	}
 	r.Soft = softBits(s, f, lag)
 	r.Payload, r.PayloadOK = fromSoft(r.Soft)
 	r.Watermarked = r.Score >= thresholdHigh || (r.PayloadOK && r.Score >= thresholdLow)
@@ -123,23 +146,45 @@ func decide(k Key, f []float64) Result {
 	return r
 }
 
-// correlate returns, for every lag l, Σ f[i]·pilot[(i+l) mod Period].
-func correlate(k Key, s *sequences, f []float64) []float64 {
-	fft := periodFFT()
+// correlate returns, for every lag l, Σ f[i]·pilot[(i+l) mod Period] (with
+// half, the pilot delayed by half a sample), given f's spectrum.
+func correlate(fft *fourier.FFT, k Key, s *sequences, fc []complex128, half bool) []float64 {
 	ps, ok := pilotSpectra.Load(k)
 	if !ok {
 		ps, _ = pilotSpectra.LoadOrStore(k, fft.Coefficients(nil, s.pilot[:]))
 	}
 	pc := ps.([]complex128)
-	fc := fft.Coefficients(nil, f)
+	prod := make([]complex128, len(fc))
 	for i := range fc {
-		fc[i] = cmplx.Conj(fc[i]) * pc[i]
+		prod[i] = cmplx.Conj(fc[i]) * pc[i]
+		if half {
+			prod[i] *= halfShift(i)
+		}
 	}
-	c := fft.Sequence(nil, fc)
+	c := fft.Sequence(nil, prod)
 	for i := range c {
 		c[i] /= Period
 	}
 	return c
+}
+
+// halfShift is the phase of bin i of a half-sample delay over Period.
+func halfShift(i int) complex128 {
+	return cmplx.Exp(complex(0, -math.Pi*float64(i)/Period))
+}
+
+// shiftHalf returns the signal whose spectrum is fc, moved half a sample
+// earlier, so that it lines up with a pilot delayed by half a sample.
+func shiftHalf(fft *fourier.FFT, fc []complex128) []float64 {
+	g := make([]complex128, len(fc))
+	for i, v := range fc {
+		g[i] = v * cmplx.Conj(halfShift(i))
+	}
+	f := fft.Sequence(nil, g)
+	for i := range f {
+		f[i] /= Period
+	}
+	return f
 }
 
 // softBits correlates the folded signal with each bit's data chips at lag.

@@ -44,6 +44,7 @@ func analyze(x []float64) *spectrum {
 	defer fftPool.Put(fft)
 	s := &spectrum{n: len(x), frames: make([][]complex128, numFrames(len(x)))}
 	buf := make([]float64, frameLen)
+	back := make([]complex128, len(s.frames)*nBins)
 	for t := range s.frames {
 		start := t*hop - hop
 		for i := range buf {
@@ -54,7 +55,7 @@ func analyze(x []float64) *spectrum {
 				buf[i] = 0
 			}
 		}
-		s.frames[t] = fft.Coefficients(nil, buf)
+		s.frames[t] = fft.Coefficients(back[t*nBins:(t+1)*nBins:(t+1)*nBins], buf)
 	}
 	return s
 }

@@ -1,0 +1,70 @@
+package watermark
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+)
+
+// markInPieces marks p as a stream would: in pieces of uneven length.
+func markInPieces(p *audio.PCM, payload Payload) *audio.PCM {
+	e := NewEmbedder(testKey, payload, p.Rate)
+	out := &audio.PCM{Rate: p.Rate, Channels: 1}
+	for i, n := 0, 0; i < len(p.Samples); i += n {
+		n = min(len(p.Samples)-i, 37001+i%9000)
+		out.Samples = append(out.Samples, e.Write(p.Samples[i:i+n])...)
+	}
+	out.Samples = append(out.Samples, e.Flush()...)
+	return out
+}
+
+// robustTarget is the share of 3-s excerpts the mark must be found in
+// after each transform; see docs/trust.md for what is measured.
+var robustTarget = map[string]float64{}
+
+// bestEffort are transforms measured and reported, never required.
+var bestEffort = []transform{
+	codecT("speed +10%", 16000, "-af", "atempo=1.1", "-f", "wav"),
+	codecT("pitch +10%", 16000, "-af", "asetrate=17600,aresample=16000,atempo=0.90909", "-f", "wav"),
+	codecT("pitch -10%", 16000, "-af", "asetrate=14400,aresample=16000,atempo=1.11111", "-f", "wav"),
+}
+
+// TestRobustness marks the engine's output for ten voices, transforms it
+// through real encoders and resamplers, cuts 3-second excerpts every
+// second and counts how many the detector finds, and how many give the
+// payload back on their own (CRC).
+func TestRobustness(t *testing.T) {
+	if raceEnabled {
+		t.Skip("measurement; too slow under -race")
+	}
+	corpus := engineCorpus(t)
+	var report strings.Builder
+	fmt.Fprintf(&report, "\n%-16s %8s %9s %8s %8s\n", "transform", "excerpts", "detected", "payload", "score")
+	for _, tr := range append(append([]transform{}, transforms...), bestEffort...) {
+		var n, det, read int
+		var score float64
+		for i, v := range corpus {
+			payload := Payload(0x9E3779B9 * uint32(i+1))
+			got := tr.do(t, markInPieces(v.pcm, payload))
+			for _, ex := range excerpts(got, 1) {
+				r := Detect(testKey, ex)
+				n++
+				score += r.Score
+				if r.Watermarked {
+					det++
+				}
+				if r.PayloadOK && r.Payload == payload {
+					read++
+				}
+			}
+		}
+		rate := float64(det) / float64(n)
+		fmt.Fprintf(&report, "%-16s %8d %8.1f%% %7.1f%% %8.2f\n", tr.name, n, 100*rate, 100*float64(read)/float64(n), score/float64(n))
+		if want, ok := robustTarget[tr.name]; ok && rate < want {
+			t.Errorf("%s: detected in %.1f%% of excerpts, want ≥ %.1f%%", tr.name, 100*rate, 100*want)
+		}
+	}
+	t.Log(report.String())
+}
