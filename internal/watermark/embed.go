@@ -34,12 +34,19 @@ type Embedder struct {
 	unit8   int   // samples at Rate per grid step
 	pos8    int64 // samples at Rate marked so far
 	pending []float32
+	data    *[Period / hop][]complex128 // the signed data chips' frames
 }
 
 // NewEmbedder returns an Embedder for mono PCM at rate Hz.
 func NewEmbedder(k Key, p Payload, rate int) *Embedder {
 	g := gcd(rate, Rate)
-	return &Embedder{seq: sequencesFor(k), bits: p.bits(), rate: rate, unit: rate / g, unit8: Rate / g}
+	e := &Embedder{seq: sequencesFor(k), bits: p.bits(), rate: rate, unit: rate / g, unit8: Rate / g}
+	// Pieces start on the mark's frame grid, so that their frames are
+	// frames of the periodic sequences, whose spectra are computed once.
+	step8 := e.unit8 / gcd(e.unit8, hop) * hop
+	e.unit, e.unit8 = step8/e.unit8*e.unit, step8
+	e.data = e.seq.dataFrames(&e.bits)
+	return e
 }
 
 // Write marks the samples and returns those ready: all of them but for a
@@ -53,12 +60,15 @@ func (e *Embedder) Write(x []float32) []float32 {
 	return out
 }
 
-// Flush returns the samples held back, unmarked (they are under a
-// millisecond at the usual rates).
+// Flush marks and returns the samples held back (at most 16 ms at the
+// usual rates; a few samples at the very end may stay unmarked).
 func (e *Embedder) Flush() []float32 {
-	out := e.pending
+	buf := e.pending
 	e.pending = nil
-	return out
+	g := gcd(e.rate, Rate)
+	n := len(buf) / (e.rate / g) * (e.rate / g)
+	out := e.mark(buf[:n])
+	return append(out, buf[n:]...)
 }
 
 // Embed marks a whole signal (mixed to mono if it is not).
@@ -77,7 +87,8 @@ func (e *Embedder) mark(x []float32) []float32 {
 	if len(x) == 0 {
 		return out
 	}
-	n8 := len(x) / e.unit * e.unit8
+	g := gcd(e.rate, Rate)
+	n8 := len(x) / (e.rate / g) * (Rate / g)
 	pos := e.pos8
 	e.pos8 += int64(n8)
 	if dsp.PeakAbs(x) == 0 {
@@ -105,44 +116,44 @@ func (e *Embedder) mark(x []float32) []float32 {
 }
 
 // watermark returns the mark for host (at Rate), whose first sample is at
-// position pos of the mark.
+// position pos of the mark, a multiple of hop: the mark's frames are the
+// periodic pilot's and data's frames, shaped by the host's envelope, with
+// the pilot bent per segment to cancel the host's own correlation with it.
 func (e *Embedder) watermark(host []float64, pos int64) []float64 {
 	spec := analyze(host)
 	env := spec.envelope(1e-9)
-	spec.shape(env, true)
-	white := spec.synthesize()
-	q := e.chips(white, pos)
-	qs := analyze(q)
-	qs.shape(env, false)
-	return qs.synthesize()
-}
-
-// chips builds the whitened-domain mark: the pilot, bent per segment to
-// cancel the host's correlation with it, plus the signed data chips.
-func (e *Embedder) chips(white []float64, pos int64) []float64 {
-	s := e.seq
-	q := make([]float64, len(white))
-	ap, ad := pilotAmp*whiteLevel, dataAmp*whiteLevel
-	for start := 0; start < len(white); {
-		seg := int(int64(segLen) - (pos+int64(start))%int64(segLen))
-		end := min(start+seg, len(white))
-		var hp, pp float64
-		for i := start; i < end; i++ {
-			c := s.pilot[(pos+int64(i))%Period]
-			hp += white[i] * c
-			pp++
+	pilot := e.seq.pilotFrames()
+	frame := func(t int) int { return int(((pos+int64(t*hop-hop))%Period+Period)%Period) / hop }
+	segOf := func(t int) int64 { return (pos + int64(t*hop)) / int64(segLen) }
+	// The host's correlation with the pilot, per segment, as the detector
+	// will see it (whitened): Σ over frames of <X/env, P> in the band.
+	first := segOf(0)
+	corr := make([]float64, (len(spec.frames)*hop)/segLen+2)
+	count := make([]float64, len(corr))
+	for t, f := range spec.frames {
+		p := pilot[frame(t)]
+		var c float64
+		for k := loBin; k <= hiBin; k++ {
+			c += (real(f[k])*real(p[k]) + imag(f[k])*imag(p[k])) / env[t][k]
 		}
-		// The detector sees the pilot band-limited: only the band's share
-		// of its power correlates.
-		rho := hp / (pp * bandShare)
-		rho = max(-cancelCap*ap, min(cancelCap*ap, rho))
-		for i := start; i < end; i++ {
-			j := (pos + int64(i)) % Period
-			q[i] = (ap-rho)*s.pilot[j] + ad*s.data[j]*e.bits[s.bitOf[j]]
-		}
-		start = end
+		corr[segOf(t)-first] += 2 * c / frameLen
+		count[segOf(t)-first] += hop
 	}
-	return q
+	ap, ad := pilotAmp*whiteLevel, dataAmp*whiteLevel
+	for t, f := range spec.frames {
+		si := segOf(t) - first
+		rho := corr[si] / (max(count[si], 1) * bandShare)
+		a := complex(ap-max(-cancelCap*ap, min(cancelCap*ap, rho)), 0)
+		p, d := pilot[frame(t)], e.data[frame(t)]
+		for k := range f {
+			if k < loBin || k > hiBin {
+				f[k] = 0
+				continue
+			}
+			f[k] = complex(env[t][k], 0) * (a*p[k] + complex(ad, 0)*d[k])
+		}
+	}
+	return spec.synthesize()
 }
 
 // bandShare is the fraction of a white sequence's power inside the band.

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"math/rand/v2"
 	"sync"
+
+	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // sequences are a key's chip sequences, one period long.
@@ -11,6 +13,38 @@ type sequences struct {
 	pilot [Period]float64 // ±1
 	data  [Period]float64 // ±1
 	bitOf [Period]uint8   // which data bit each data chip carries
+
+	pilotOnce sync.Once
+	pilotSpec [Period / hop][]complex128 // the pilot's frames, see frames
+}
+
+// pilotFrames returns the pilot's short-time spectra at every frame
+// position of a period.
+func (s *sequences) pilotFrames() *[Period / hop][]complex128 {
+	s.pilotOnce.Do(func() { s.pilotSpec = frames(func(i int) float64 { return s.pilot[i] }) })
+	return &s.pilotSpec
+}
+
+// dataFrames returns the spectra of the data chips signed by bits.
+func (s *sequences) dataFrames(bits *[dataBits]float64) *[Period / hop][]complex128 {
+	f := frames(func(i int) float64 { return s.data[i] * bits[s.bitOf[i]] })
+	return &f
+}
+
+// frames returns the windowed spectra of the periodic sequence chip, one
+// per frame position j (the frame starting at sample j·hop of the period).
+func frames(chip func(i int) float64) [Period / hop][]complex128 {
+	fft := fftPool.Get().(*fourier.FFT)
+	defer fftPool.Put(fft)
+	var out [Period / hop][]complex128
+	buf := make([]float64, frameLen)
+	for j := range out {
+		for i := range buf {
+			buf[i] = chip((j*hop+i)%Period) * window[i]
+		}
+		out[j] = fft.Coefficients(nil, buf)
+	}
+	return out
 }
 
 var seqCache sync.Map // Key → *sequences
