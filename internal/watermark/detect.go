@@ -37,7 +37,7 @@ type Result struct {
 // alone decides; low decides only together with a payload whose CRC
 // checks.
 var (
-	thresholdHigh = 6.0
+	thresholdHigh = 5.6
 	thresholdLow  = 4.6
 )
 

@@ -57,12 +57,21 @@ func codecT(name string, outRate int, enc ...string) transform {
 	return transform{name, func(t testing.TB, p *audio.PCM) *audio.PCM { return ffmpegCodec(t, p, outRate, enc...) }}
 }
 
-func gain(db float64) transform {
-	return transform{"gain " + strconv.FormatFloat(db, 'f', 0, 64) + " dB", func(_ testing.TB, p *audio.PCM) *audio.PCM {
+// gain scales by db; with clip, samples are then clipped to full scale,
+// as a 16-bit file would have them.
+func gain(db float64, clip bool) transform {
+	name := "gain " + strconv.FormatFloat(db, 'f', 0, 64) + " dB"
+	if clip {
+		name += " clipped"
+	}
+	return transform{name, func(_ testing.TB, p *audio.PCM) *audio.PCM {
 		g := float32(math.Pow(10, db/20))
 		out := &audio.PCM{Rate: p.Rate, Channels: 1, Samples: make([]float32, len(p.Samples))}
 		for i, v := range p.Samples {
-			out.Samples[i] = max(-1, min(1, v*g))
+			out.Samples[i] = v * g
+			if clip {
+				out.Samples[i] = max(-1, min(1, out.Samples[i]))
+			}
 		}
 		return out
 	}}
@@ -96,7 +105,7 @@ var transforms = []transform{
 	codecT("aac 64k", 16000, "-c:a", "aac", "-b:a", "64k", "-f", "adts"),
 	codecT("ulaw 8k", 16000, "-ar", "8000", "-c:a", "pcm_mulaw", "-f", "wav"),
 	resampleT(8000), resampleT(22050), resampleT(44100),
-	gain(10), gain(-10),
+	gain(10, false), gain(-10, false),
 	noise(20, 7),
 }
 

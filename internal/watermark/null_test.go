@@ -24,9 +24,9 @@ func nullWindows(p *audio.PCM, step float64) (scores []float64, marked int) {
 }
 
 // TestFalsePositives runs the detector on unmarked audio: every 3-s window
-// (one starting every second, so neighbours overlap by two seconds) of the
-// real recordings, and of the engine's unmarked output for ten voices
-// (one every 0.25 s). At most 0.1% may be called watermarked. The scores'
+// (one starting every 0.4 s, so neighbours overlap) of the real
+// recordings, and of the engine's unmarked output for ten voices (one
+// every 0.2 s). At most 0.1% may be called watermarked. The scores'
 // upper quantiles are what the thresholds in detect.go were set from.
 func TestFalsePositives(t *testing.T) {
 	if raceEnabled {
@@ -37,12 +37,12 @@ func TestFalsePositives(t *testing.T) {
 	for _, sp := range speechtest.Speakers(t) {
 		for _, path := range speechtest.WAVs(t, sp) {
 			p := dsp.Resample(speechtest.Load(t, path).Mono(), 16000)
-			s, fp := nullWindows(p, 1)
+			s, fp := nullWindows(p, 0.4)
 			human, humanFP = append(human, s...), humanFP+fp
 		}
 	}
 	for _, v := range engineCorpus(t) {
-		s, fp := nullWindows(v.pcm, 0.25)
+		s, fp := nullWindows(v.pcm, 0.2)
 		engine, engineFP = append(engine, s...), engineFP+fp
 	}
 	for _, c := range []struct {
