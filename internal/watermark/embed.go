@@ -11,8 +11,8 @@ import (
 // the mark about 31 dB below the speech in every band (TestInaudible
 // measures it).
 var (
-	pilotAmp  = 0.055
-	dataAmp   = 0.035
+	pilotAmp  = 0.025
+	dataAmp   = 0.0115
 	cancelCap = 0.5  // × pilotAmp
 	segLen    = 4096 // samples at Rate over which the pilot's host correlation is cancelled
 )

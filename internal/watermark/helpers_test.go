@@ -110,9 +110,12 @@ var transforms = []transform{
 }
 
 // excerpts cuts 3-second windows, starting at odd offsets, every step seconds.
-func excerpts(p *audio.PCM, step float64) []*audio.PCM {
+func excerpts(p *audio.PCM, step float64) []*audio.PCM { return cuts(p, 3, step) }
+
+// cuts cuts windows of sec seconds, starting at odd offsets, every step seconds.
+func cuts(p *audio.PCM, sec int, step float64) []*audio.PCM {
 	var out []*audio.PCM
-	n, s := 3*p.Rate, int(step*float64(p.Rate))
+	n, s := sec*p.Rate, int(step*float64(p.Rate))
 	for start := 137; start+n <= len(p.Samples); start += s {
 		out = append(out, &audio.PCM{Rate: p.Rate, Channels: 1, Samples: p.Samples[start : start+n]})
 	}

@@ -42,9 +42,9 @@ func TestRobustness(t *testing.T) {
 	}
 	corpus := engineCorpus(t)
 	var report strings.Builder
-	fmt.Fprintf(&report, "\n%-16s %8s %9s %8s %8s\n", "transform", "excerpts", "detected", "payload", "score")
+	fmt.Fprintf(&report, "\n%-20s %8s %9s %8s %8s %9s %9s\n", "transform", "3-s cuts", "detected", "payload", "score", "10-s cuts", "detected")
 	for _, tr := range append(append([]transform{}, transforms...), bestEffort...) {
-		var n, det, read int
+		var n, det, read, n10, det10 int
 		var score float64
 		for i, v := range corpus {
 			payload := Payload(0x9E3779B9 * uint32(i+1))
@@ -60,9 +60,16 @@ func TestRobustness(t *testing.T) {
 					read++
 				}
 			}
+			for _, ex := range cuts(got, 10, 5) {
+				n10++
+				if Detect(testKey, ex).Watermarked {
+					det10++
+				}
+			}
 		}
 		rate := float64(det) / float64(n)
-		fmt.Fprintf(&report, "%-16s %8d %8.1f%% %7.1f%% %8.2f\n", tr.name, n, 100*rate, 100*float64(read)/float64(n), score/float64(n))
+		fmt.Fprintf(&report, "%-20s %8d %8.1f%% %7.1f%% %8.2f %9d %8.1f%%\n", tr.name, n, 100*rate,
+			100*float64(read)/float64(n), score/float64(n), n10, 100*float64(det10)/float64(max(n10, 1)))
 		if want, ok := robustTarget[tr.name]; ok && rate < want {
 			t.Errorf("%s: detected in %.1f%% of excerpts, want ≥ %.1f%%", tr.name, 100*rate, 100*want)
 		}
