@@ -5,16 +5,20 @@ import (
 	"encoding/json"
 	"io"
 	"mime/multipart"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
 
-// detectText is long enough (about eight seconds) for the watermark to be
-// found with a wide margin.
+// detectText is about eight seconds of speech.
 const detectText = "The quick brown fox jumps over the lazy dog near the river bank. " +
 	"Every morning the baker opens his shop and sells warm bread to the neighbours."
+
+// longText is about 80 seconds: enough for the payload, which has a small
+// share of the watermark's power, to name the synthesis (docs/trust.md).
+var longText = strings.Repeat(detectText+" ", 10)
 
 type detectAnswer struct {
 	Watermarked bool    `json:"watermarked"`
@@ -36,15 +40,16 @@ func (e *env) detect(token string, data []byte) detectAnswer {
 }
 
 // TestDetect: what voxclone speaks (MP3 and WAV) is found watermarked; its
-// owner learns which synthesis it was, another user only that this
-// instance made it; a recording of a person is not watermarked.
+// owner learns which synthesis it was (given 80 s of it), another user
+// only that this instance made it; a recording of a person is not
+// watermarked.
 func TestDetect(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store app.Store) {
 		e := newEnv(t, store, options{})
 		alice, bob := e.register("alice@example.com"), e.register("bob@example.com")
 		for _, format := range []string{"mp3", "wav"} {
 			e.clock.Advance(time.Second)
-			resp := e.do("POST", "/api/voice/synthesize", alice, map[string]any{"voice": "slt", "text": detectText, "format": format})
+			resp := e.do("POST", "/api/voice/synthesize", alice, map[string]any{"voice": "slt", "text": longText, "format": format})
 			audio, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != 200 {
 				t.Fatalf("synthesize: %d %s", resp.StatusCode, audio)
@@ -63,6 +68,12 @@ func TestDetect(t *testing.T) {
 		}
 		if got := e.detect(alice, speechWAV(t)); got.Watermarked || got.SynthesisID != "" {
 			t.Errorf("human speech: %+v, want not watermarked", got)
+		}
+		// 25 s in another voice: found (see docs/trust.md for shorter).
+		resp := e.do("POST", "/api/voice/synthesize", alice, map[string]any{"voice": "rms", "text": strings.Repeat(detectText+" ", 3), "format": "mp3"})
+		short, _ := io.ReadAll(resp.Body)
+		if got := e.detect(bob, short); !got.Watermarked {
+			t.Errorf("25 s of MP3: %+v, want watermarked", got)
 		}
 		raw, _ := json.Marshal(map[string]string{"audio": "x"})
 		e.expectError(e.do("POST", "/api/voice/detect", alice, raw), 415, "unsupported_media")
