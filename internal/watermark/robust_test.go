@@ -20,9 +20,15 @@ func markInPieces(p *audio.PCM, payload Payload) *audio.PCM {
 	return out
 }
 
-// robustTarget is the share of 3-s excerpts the mark must be found in
-// after each transform; see docs/trust.md for what is measured.
-var robustTarget = map[string]float64{}
+// robustFloor is the share of 10-s excerpts the mark must still be found
+// in after each transform: regression guards about 15 points under what
+// was measured at the shipped strength (docs/trust.md), not the 99%-on-3-s
+// targets, which that strength does not reach.
+var robustFloor = map[string]float64{
+	"none": 0.75, "mp3 64k": 0.65, "opus 24k": 0.35, "aac 64k": 0.65, "ulaw 8k": 0.55,
+	"resample 8000": 0.70, "resample 22050": 0.70, "resample 44100": 0.70,
+	"gain 10 dB": 0.75, "gain -10 dB": 0.75, "noise 20 dB SNR": 0.20,
+}
 
 // bestEffort are transforms measured and reported, never required.
 var bestEffort = []transform{
@@ -34,7 +40,7 @@ var bestEffort = []transform{
 
 // TestRobustness marks the engine's output for ten voices, transforms it
 // through real encoders and resamplers, cuts 3-second excerpts every
-// 1.5 s and counts how many the detector finds, and how many give the
+// 2 s and counts how many the detector finds, and how many give the
 // payload back on their own (CRC).
 func TestRobustness(t *testing.T) {
 	if raceEnabled {
@@ -49,7 +55,7 @@ func TestRobustness(t *testing.T) {
 		for i, v := range corpus {
 			payload := Payload(0x9E3779B9 * uint32(i+1))
 			got := tr.do(t, markInPieces(v.pcm, payload))
-			for _, ex := range excerpts(got, 1.5) {
+			for _, ex := range excerpts(got, 2) {
 				r := Detect(testKey, ex)
 				n++
 				score += r.Score
@@ -70,8 +76,9 @@ func TestRobustness(t *testing.T) {
 		rate := float64(det) / float64(n)
 		fmt.Fprintf(&report, "%-20s %8d %8.1f%% %7.1f%% %8.2f %9d %8.1f%%\n", tr.name, n, 100*rate,
 			100*float64(read)/float64(n), score/float64(n), n10, 100*float64(det10)/float64(max(n10, 1)))
-		if want, ok := robustTarget[tr.name]; ok && rate < want {
-			t.Errorf("%s: detected in %.1f%% of excerpts, want ≥ %.1f%%", tr.name, 100*rate, 100*want)
+		rate10 := float64(det10) / float64(max(n10, 1))
+		if want, ok := robustFloor[tr.name]; ok && rate10 < want {
+			t.Errorf("%s: detected in %.1f%% of 10-s excerpts, want ≥ %.1f%%", tr.name, 100*rate10, 100*want)
 		}
 	}
 	t.Log(report.String())
