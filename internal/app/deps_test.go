@@ -14,11 +14,11 @@ import (
 func TestImportDirection(t *testing.T) {
 	const mod = "github.com/voxclone/voxclone/internal/"
 	forbidden := map[string][]string{
-		"app":      {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", "github.com/riverqueue/river"},
-		"sqlite":   {"net/http", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs"},
-		"postgres": {"net/http", mod + "sqlite", mod + "blob", mod + "httpapi", mod + "jobs"},
-		"blob":     {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi", mod + "jobs"},
-		"jobs":     {"net/http", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi"},
+		"app":       {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", "github.com/riverqueue/river"},
+		"sqlite":    {"net/http", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs"},
+		"postgres":  {"net/http", mod + "sqlite", mod + "blob", mod + "httpapi", mod + "jobs"},
+		"blob":      {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi", mod + "jobs"},
+		"jobs":      {"net/http", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi"},
 		"watermark": {"net/http", "database/sql", "encoding/json", mod + "app", mod + "voice"},
 		// The compatible APIs translate to the service layer only.
 		"compat/openai":     {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", mod + "compat/elevenlabs"},

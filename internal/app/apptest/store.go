@@ -29,6 +29,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"ModelPending": testModelPending,
 		"Jobs":         testJobs,
 		"JobCancel":    testJobCancelAndDelete,
+		"Watermarks":   testWatermarks,
 		"JobOnce": func(t *testing.T, s app.Store) {
 			u := newUser(t, s)
 			j := newJob(t, s, u, newModel(t, s, u, 0), 1, "Once.")
