@@ -12,16 +12,16 @@
 //
 //   - a pilot sequence, the same in every period, that the detector
 //     correlates against at every lag to find the mark and its alignment;
-//     the embedder also cancels the host speech's own correlation with
-//     the pilot (informed, or "improved", spread spectrum), which is what
-//     lets a mark 30 dB down be found in three seconds;
+//     the embedder also cancels, per half second, the host speech's own
+//     correlation with the pilot (informed spread spectrum);
 //   - a data sequence whose chips are shared out among the payload's 40
 //     bits (32 of payload and a CRC-8) by a keyed permutation, signed by
 //     each bit.
 //
 // Detection whitens the input by its own smoothed spectrum, folds it modulo
 // the period, cross-correlates with the pilot through one FFT and, at the
-// best lag, reads the bits and checks the CRC.
+// best lag, reads the bits and checks the CRC. How much audio that takes
+// depends on the mark's strength; docs/trust.md has the measurements.
 package watermark
 
 import (
