@@ -102,7 +102,7 @@ func TestInterleaved(t *testing.T) {
 		{[]string{"-o", "--", "a", "-q"}, []string{"a"}, "--", true}, // "--" as -o's value
 		{[]string{"-q", "--", "-", "--"}, []string{"-", "--"}, "", true},
 	} {
-		env, _, _ := testEnv()
+		env, _, _ := testEnv(t)
 		fs := newFlags(env, "test", "usage: test")
 		o := fs.String("o", "", "")
 		q := fs.Bool("q", false, "")

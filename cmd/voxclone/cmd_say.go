@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/voice"
+	"github.com/voxclone/voxclone/internal/watermark"
 )
 
 // sayMemoryLimit is the heap size the collector aims to stay under.
@@ -24,6 +27,7 @@ type sayFlags struct {
 	profile, out, mode string
 	opt                voice.Options
 	similarity         optionalFloat
+	noWatermark        bool
 }
 
 // runSay speaks text in a cloned voice and writes the audio to -o.
@@ -49,7 +53,28 @@ func runSay(ctx context.Context, env *Env, args []string) error {
 	} else if err != nil {
 		return app.EngineError(ctx, err)
 	}
+	if !f.noWatermark {
+		if pcm, err = watermarkSay(env, pcm); err != nil {
+			return err
+		}
+	}
 	return writeAudio(ctx, env, f.out, pcm)
+}
+
+// watermarkSay marks what say speaks, as the service marks every synthesis,
+// with a random payload: there is no history entry for it to point at.
+func watermarkSay(env *Env, pcm *audio.PCM) (*audio.PCM, error) {
+	cfg, err := LoadConfig(env.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	key, err := cliWatermarkKey(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("watermark key: %w (or pass -no-watermark)", err)
+	}
+	var p [4]byte
+	rand.Read(p[:])
+	return watermark.Embed(key, watermark.Payload(binary.BigEndian.Uint32(p[:])), pcm), nil
 }
 
 func parseSayFlags(env *Env, args []string) (sayFlags, []string, error) {
@@ -64,6 +89,7 @@ func parseSayFlags(env *Env, args []string) (sayFlags, []string, error) {
 	fs.Int64Var(&f.opt.Seed, "seed", 0, "seed for the vocoder's noise")
 	fs.Var(&f.similarity, "similarity", fmt.Sprintf("likeness versus clarity, a `number` from 0 (clarity) to 1 (likeness) (default %v)", voice.DefaultSimilarity))
 	fs.StringVar(&f.mode, "mode", string(voice.ModeConvert), "engine mode: convert or baseline")
+	fs.BoolVar(&f.noWatermark, "no-watermark", false, "leave out the inaudible watermark voxclone puts in everything it speaks (voxclone detect finds it)")
 	words, err := fs.parse(args)
 	if err != nil {
 		return f, nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +19,12 @@ func TestCloneAndSay(t *testing.T) {
 	dir := t.TempDir()
 	prof := filepath.Join(dir, "me.voice")
 	var stderr bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(k string) string {
+		if k == "VOXCLONE_DATA_DIR" { // where the watermark key is generated
+			return dir
+		}
+		return ""
+	}}
 	args := []string{"clone", "-o", prof, speechFile(t, dir, "one", "slt", 6), speechFile(t, dir, "two", "slt", 6)}
 	if code := run(ctx, env, args); code != 0 {
 		t.Fatalf("clone exit %d: %s", code, stderr.String())
@@ -41,6 +47,34 @@ func TestCloneAndSay(t *testing.T) {
 
 	if code := run(ctx, env, []string{"say", "-v", prof, "-o", filepath.Join(dir, "x.xyz"), "hi"}); code == 0 {
 		t.Error("unknown output extension accepted")
+	}
+	testSayWatermark(t, env, dir, prof)
+}
+
+// testSayWatermark: say marks what it speaks unless told not to, and
+// detect finds the mark with the key say generated in the data directory.
+func testSayWatermark(t *testing.T, env *Env, dir, prof string) {
+	const text = "The quick brown fox jumps over the lazy dog near the river bank, " +
+		"and every morning the baker sells warm bread to all of the neighbours."
+	for _, tc := range []struct {
+		flags []string
+		want  bool
+	}{{nil, true}, {[]string{"-no-watermark"}, false}} {
+		out := filepath.Join(dir, "long.mp3")
+		args := append(append([]string{"say", "-v", prof, "-o", out}, tc.flags...), text)
+		var stdout, stderr bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: env.Getenv}
+		if code := run(context.Background(), env, args); code != 0 {
+			t.Fatalf("say %v exit %d: %s", tc.flags, code, stderr.String())
+		}
+		stdout.Reset()
+		if code := run(context.Background(), env, []string{"detect", out}); code != 0 {
+			t.Fatalf("detect exit %d: %s", code, stderr.String())
+		}
+		var got detectAnswer
+		if err := json.Unmarshal(stdout.Bytes(), &got); err != nil || got.Watermarked != tc.want {
+			t.Errorf("say %v, detect = %s (%v), want watermarked %v", tc.flags, stdout.String(), err, tc.want)
+		}
 	}
 }
 

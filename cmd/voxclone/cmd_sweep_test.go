@@ -19,7 +19,7 @@ func TestSweepCommand(t *testing.T) {
 	dir := t.TempDir()
 	vars := map[string]string{"VOXCLONE_DATA_DIR": dir, "VOXCLONE_LOG_LEVEL": "error"}
 	sweep := func(args ...string) (int, app.BlobSweep, string) {
-		env, out, errb := testEnv()
+		env, out, errb := testEnv(t)
 		env.Getenv = func(k string) string { return vars[k] }
 		code := run(context.Background(), env, append([]string{"sweep"}, args...))
 		var res app.BlobSweep

@@ -31,6 +31,7 @@ type Config struct {
 	DataDir         string        // VOXCLONE_DATA_DIR
 	DatabaseURL     string        // VOXCLONE_DATABASE_URL; "" means SQLite in DataDir
 	JWTSecret       string        // VOXCLONE_JWT_SECRET; "" means the file in DataDir
+	WatermarkKey    string        // VOXCLONE_WATERMARK_KEY; "" means the file in DataDir
 	RateLimit       app.Rate      // VOXCLONE_RATE_LIMIT
 	LoginRate       app.Rate      // VOXCLONE_LOGIN_RATE_LIMIT, first part: failed logins per email
 	LoginClientRate app.Rate      // VOXCLONE_LOGIN_RATE_LIMIT, second part: failed logins per client address
@@ -51,8 +52,10 @@ type Config struct {
 const (
 	minSecretBytes = app.MinJWTSecretBytes
 	secretFileName = "jwt-secret"
-	sqliteFileName = "voxclone.db"
-	blobDirName    = "blobs"
+	// watermarkKeyFileName holds the generated watermark key.
+	watermarkKeyFileName = "watermark-key"
+	sqliteFileName       = "voxclone.db"
+	blobDirName          = "blobs"
 )
 
 // DefaultConfig returns the configuration used when no variable is set.
@@ -94,6 +97,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.JWTSecret = getenv("VOXCLONE_JWT_SECRET")
 	if c.JWTSecret != "" && len(c.JWTSecret) < minSecretBytes {
 		return c, fmt.Errorf("VOXCLONE_JWT_SECRET must be at least %d bytes; unset it to have one generated", minSecretBytes)
+	}
+	c.WatermarkKey = getenv("VOXCLONE_WATERMARK_KEY")
+	if c.WatermarkKey != "" && len(c.WatermarkKey) < minSecretBytes {
+		return c, fmt.Errorf("VOXCLONE_WATERMARK_KEY must be at least %d bytes; unset it to have one generated", minSecretBytes)
 	}
 	if v := getenv("VOXCLONE_RATE_LIMIT"); v != "" {
 		r, err := app.ParseRate(v)
@@ -292,17 +299,32 @@ func (c Config) jwtSecret() ([]byte, error) {
 	if c.JWTSecret != "" {
 		return []byte(c.JWTSecret), nil
 	}
-	path := filepath.Join(c.DataDir, secretFileName)
+	return secretFile(filepath.Join(c.DataDir, secretFileName), "all tokens become invalid")
+}
+
+// watermarkKey returns the key every synthesis is watermarked under:
+// VOXCLONE_WATERMARK_KEY when set, else the key kept in the data
+// directory, generated like the JWT secret.
+func (c Config) watermarkKey() ([]byte, error) {
+	if c.WatermarkKey != "" {
+		return []byte(c.WatermarkKey), nil
+	}
+	return secretFile(filepath.Join(c.DataDir, watermarkKeyFileName), "audio made so far is no longer recognised")
+}
+
+// secretFile reads the secret kept at path, generating it on first use;
+// lost says what replacing it costs.
+func secretFile(path, lost string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return createSecret(path)
+		return createSecret(path, lost)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	b = bytes.TrimSpace(b)
 	if len(b) < minSecretBytes {
-		return nil, fmt.Errorf("%s holds fewer than %d bytes; delete it to have a new one generated (all tokens become invalid)", path, minSecretBytes)
+		return nil, fmt.Errorf("%s holds fewer than %d bytes; delete it to have a new one generated (%s)", path, minSecretBytes, lost)
 	}
 	return b, nil
 }
@@ -311,15 +333,16 @@ func (c Config) jwtSecret() ([]byte, error) {
 // written to a temporary file and linked into place, so a reader never sees
 // a partial secret and of two processes starting at once, both end up with
 // the one that was linked first.
-func createSecret(path string) ([]byte, error) {
+func createSecret(path, lost string) ([]byte, error) {
+	name := filepath.Base(path)
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
-		return nil, fmt.Errorf("generate jwt secret: %w", err)
+		return nil, fmt.Errorf("generate %s: %w", name, err)
 	}
 	secret := []byte(hex.EncodeToString(raw[:]))
-	f, err := os.CreateTemp(filepath.Dir(path), ".jwt-secret-*")
+	f, err := os.CreateTemp(filepath.Dir(path), "."+name+"-*")
 	if err != nil {
-		return nil, fmt.Errorf("create jwt secret: %w", err)
+		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
 	defer os.Remove(f.Name())
 	_, err = f.Write(append(secret, '\n'))
@@ -330,10 +353,10 @@ func createSecret(path string) ([]byte, error) {
 		err = os.Chmod(f.Name(), 0o600) // CreateTemp already uses 0600; be explicit
 	}
 	if err != nil {
-		return nil, fmt.Errorf("write jwt secret: %w", err)
+		return nil, fmt.Errorf("write %s: %w", name, err)
 	}
 	if err := os.Link(f.Name(), path); errors.Is(err, fs.ErrExist) {
-		return Config{DataDir: filepath.Dir(path)}.jwtSecret()
+		return secretFile(path, lost)
 	} else if err != nil {
 		return nil, fmt.Errorf("install %s: %w", path, err)
 	}

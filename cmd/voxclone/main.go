@@ -43,6 +43,7 @@ var commands = map[string]command{
 	"say":     {"speak text in a cloned voice", runSay},
 	"inspect": {"print the quality report of an audio file, or what a voice profile holds, as JSON", runInspect},
 	"convert": {"convert audio between formats, rates and loudness", runConvert},
+	"detect":  {"say whether an audio file carries this instance's watermark, as JSON", runDetect},
 }
 
 func main() {

@@ -7,16 +7,25 @@ import (
 	"testing"
 )
 
-func testEnv() (*Env, *bytes.Buffer, *bytes.Buffer) {
+// testEnv is an empty environment but for the data directory, a fresh
+// one per test, where say generates its watermark key.
+func testEnv(t *testing.T) (*Env, *bytes.Buffer, *bytes.Buffer) {
 	var out, errb bytes.Buffer
-	return &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, &out, &errb
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		if k == "VOXCLONE_DATA_DIR" {
+			return dir
+		}
+		return ""
+	}
+	return &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv}, &out, &errb
 }
 
 // runCLI runs voxclone in-process with args and returns the exit code and
 // what it printed.
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	env, out, errb := testEnv()
+	env, out, errb := testEnv(t)
 	env.Stdin = strings.NewReader(stdin)
 	code := run(context.Background(), env, args)
 	return code, out.String(), errb.String()

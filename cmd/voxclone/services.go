@@ -47,6 +47,10 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 	if err != nil {
 		return deps{}, err
 	}
+	wmKey, err := cfg.watermarkKey()
+	if err != nil {
+		return deps{}, err
+	}
 	// The periodic work needs the Service, which needs the queue: it
 	// reaches it through svc, set below, and runs only once workers start.
 	var svc *app.Service
@@ -67,7 +71,7 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 		}
 	}
 	svc, err = app.NewService(app.Config{
-		JWTSecret: secret, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
+		JWTSecret: secret, WatermarkKey: wmKey, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
 		LoginRate: cfg.LoginRate, LoginClientRate: cfg.LoginClientRate, RegisterRate: cfg.RegisterRate,
 		Version: version, Logger: log, AuditRetention: cfg.AuditRetention,
 	}, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{}), Queue: q})

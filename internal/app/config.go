@@ -40,6 +40,9 @@ var (
 type Config struct {
 	// JWTSecret signs session tokens (HS256); at least MinJWTSecretBytes.
 	JWTSecret []byte
+	// WatermarkKey is the secret under which every synthesis is
+	// watermarked (at least 16 bytes). Empty derives one from JWTSecret.
+	WatermarkKey []byte
 	// TokenTTL is how long a login token stays valid.
 	TokenTTL time.Duration
 	// MaxUploadBytes bounds an uploaded sample; more is ETooLarge.

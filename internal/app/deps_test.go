@@ -21,6 +21,7 @@ func TestImportDirection(t *testing.T) {
 		// S3 speaks HTTP through the SDK, but knows nothing of ours.
 		"blob/s3blob": {"database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi", mod + "jobs"},
 		"jobs":        {"net/http", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi"},
+		"watermark":   {"net/http", "database/sql", "encoding/json", mod + "app", mod + "voice"},
 		// The compatible APIs translate to the service layer only.
 		"compat/openai":     {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", mod + "compat/elevenlabs"},
 		"compat/elevenlabs": {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", mod + "compat/openai"},

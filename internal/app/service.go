@@ -3,11 +3,14 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/voxclone/voxclone/internal/watermark"
 )
 
 // Service implements voxclone's use cases over a Store, a Blobs store and
@@ -24,6 +27,7 @@ type Service struct {
 	profiles  *profileCache
 	dummyHash []byte       // compared against on unknown emails, so login timing does not reveal them
 	lastPrune atomic.Int64 // Unix nanoseconds of the last rate pruning, see prune
+	wmKey     watermark.Key
 }
 
 // NewService returns a Service. It fails when cfg.JWTSecret is shorter than
@@ -37,13 +41,17 @@ func NewService(cfg Config, deps Deps) (*Service, error) {
 	if deps.Store == nil || deps.Blobs == nil || deps.Engine == nil || deps.Queue == nil {
 		return nil, errors.New("app: NewService needs a Store, Blobs, an Engine and a Queue")
 	}
+	wmKey, err := watermarkKey(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("app: watermark key: %w", err)
+	}
 	dummy, err := bcrypt.GenerateFromPassword([]byte("voxclone-timing-equalizer"), cfg.PasswordCost)
 	if err != nil {
 		return nil, err
 	}
 	return &Service{
 		cfg: cfg, store: deps.Store, blobs: deps.Blobs, engine: deps.Engine, queue: deps.Queue, log: cfg.Logger,
-		profiles: newProfileCache(cfg.ProfileCacheSize), dummyHash: dummy,
+		profiles: newProfileCache(cfg.ProfileCacheSize), dummyHash: dummy, wmKey: wmKey,
 	}, nil
 }
 

@@ -255,6 +255,11 @@ func (sp *Speech) encode(ctx context.Context, w io.Writer, onPart func(SpeechPar
 	if err != nil {
 		return 0, fmt.Errorf("encode %s: %w", sp.format, err)
 	}
+	mark, err := sp.svc.newMarker(ctx, sp.syn)
+	if err != nil {
+		enc.Close()
+		return 0, err
+	}
 	var dur float64
 	pos := newCharCursor(sp.script.Text())
 	err = sp.svc.engine.Stream(ctx, sp.speaker, sp.script, sp.opts, func(c voice.Chunk) error {
@@ -262,8 +267,11 @@ func (sp *Speech) encode(ctx context.Context, w io.Writer, onPart func(SpeechPar
 		if onPart != nil {
 			onPart(speechPart(c, sp.script.Text(), pos))
 		}
-		return enc.Write(c.Audio)
+		return enc.Write(markChunk(mark, c.Audio))
 	})
+	if rest := mark.Flush(); err == nil && len(rest) > 0 {
+		err = enc.Write(&audio.PCM{Rate: voice.OutputRate, Channels: 1, Samples: rest})
+	}
 	if cerr := enc.Close(); err == nil {
 		err = cerr
 	}

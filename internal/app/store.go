@@ -25,8 +25,18 @@ type Store interface {
 	RateStore
 	BlobRefStore
 	AuditStore
+	WatermarkStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
+}
+
+// WatermarkStore maps the payloads marked into synthesized audio back to
+// their syntheses. A payload is recorded before its audio is rendered;
+// FindWatermark sees only those whose history entry exists, the newest
+// first, whoever owns it (ENotFound otherwise).
+type WatermarkStore interface {
+	AddWatermark(ctx context.Context, synthesisID string, payload uint32) error
+	FindWatermark(ctx context.Context, payload uint32) (Synthesis, error)
 }
 
 // UserStore keeps accounts. Emails are unique ignoring ASCII case.

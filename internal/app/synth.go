@@ -31,14 +31,19 @@ func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeIn
 	}
 	s.Audit(ctx, Event{Kind: AuditSynthesis, UserID: userID, Subject: sp.syn.ID, Detail: speechDetail(sp.syn, "whole")})
 	sp.used.Store(true)
+	mark, err := s.newMarker(ctx, sp.syn)
+	if err != nil {
+		return Synthesis{}, nil, err
+	}
 	var parts []*audio.PCM
 	err = s.engine.Stream(ctx, sp.speaker, sp.script, sp.opts, func(c voice.Chunk) error {
-		parts = append(parts, c.Audio)
+		parts = append(parts, markChunk(mark, c.Audio))
 		return nil
 	})
 	if err != nil {
 		return Synthesis{}, nil, engineError(ctx, err)
 	}
+	parts = append(parts, &audio.PCM{Rate: voice.OutputRate, Channels: 1, Samples: mark.Flush()})
 	pcm := joinPCM(parts)
 	var buf bytes.Buffer
 	if err := codec.Encode(ctx, &buf, pcm, sp.format, codec.EncodeOptions{SampleRate: sp.asked, Bitrate: sp.bitrate}); err != nil {

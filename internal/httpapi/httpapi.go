@@ -33,6 +33,7 @@ type Service interface {
 	DeleteAPIKey(ctx context.Context, userID, id string) error
 	NewBudget(userID string, action app.Action, notify func(app.RateStatus, error)) (*app.Budget, error)
 	UploadSample(ctx context.Context, userID string, in app.UploadInput) (app.Sample, error)
+	DetectWatermark(ctx context.Context, userID string, audio io.Reader) (app.Detection, error)
 	ListSamples(ctx context.Context, userID string) ([]app.Sample, error)
 	DeleteSample(ctx context.Context, userID, id string) error
 	CreateModel(ctx context.Context, userID string, in app.CreateModelInput) (app.Model, error)

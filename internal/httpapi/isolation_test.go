@@ -75,6 +75,9 @@ var isolationFixtures = map[string]isoFixture{
 	// forgot the user would show the older one.
 	"GET /api/voice/history":            {query: func(a *owner) string { return "limit=100&cursor=" + a.cursor }, status: http.StatusOK},
 	"GET /api/voice/history/{id}/audio": {id: func(a *owner) string { return a.synthesisIDs[0] }},
+	// B checks the owner's synthesized audio: B may learn that this
+	// instance made it, never which synthesis it was.
+	"POST /api/voice/detect": {body: func(t *testing.T, a *owner) reqBody { return formFile(a.audio) }, status: http.StatusOK},
 
 	"POST /api/voice/jobs/synthesize": {body: func(t *testing.T, a *owner) reqBody {
 		return jsonBody(t, map[string]any{"model_id": a.model.ID, "text": "Say it later for me."})
@@ -216,6 +219,7 @@ type owner struct {
 	sample       app.Sample
 	model        app.Model
 	synthesisIDs []string // newest first
+	audio        []byte   // the audio of the newest synthesis
 	cursor       string   // the history cursor after the newest entry
 	job          app.Job  // done; its history entry is the oldest
 	auditCursor  string   // the audit log cursor after the newest event
@@ -424,6 +428,16 @@ func bobUpload(t *testing.T, _ *owner) reqBody {
 	return reqBody{mw.FormDataContentType(), buf.Bytes()}
 }
 
+// formFile is a form with data as its "audio" part.
+func formFile(data []byte) reqBody {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("audio", "clip.wav")
+	fw.Write(data)
+	mw.Close()
+	return reqBody{mw.FormDataContentType(), buf.Bytes()}
+}
+
 // bobVoice is voices/add with a real recording, cloning B's own voice.
 func bobVoice(t *testing.T, _ *owner) reqBody {
 	var buf bytes.Buffer
@@ -477,7 +491,8 @@ func newOwnerAs(t *testing.T, e *env, email string) *owner {
 	a.synthesisIDs = []string{a.job.HistoryID}
 	e.clock.Advance(time.Second)
 	for range 2 {
-		_, id := synthesize(t, e, a.token, a.model.ID, "wav", ownerText)
+		var id string
+		a.audio, id = synthesize(t, e, a.token, a.model.ID, "wav", ownerText)
 		a.synthesisIDs = append([]string{id}, a.synthesisIDs...)
 		e.clock.Advance(time.Second)
 	}

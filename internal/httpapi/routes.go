@@ -56,6 +56,8 @@ func (h *handler) routes() []route {
 		h.private("GET /api/voice/builtin-voices", "", h.builtinVoices),
 		h.private("GET /api/voice/history", "", h.listHistory),
 		h.private("GET /api/voice/history/{id}/audio", "", h.historyAudio),
+		// Detection decodes an upload, so it shares the upload budget.
+		h.private("POST /api/voice/detect", app.ActionUpload, h.detect),
 
 		// StartSpeechJob charges the synthesize budget, as StartSpeech does.
 		h.private("POST /api/voice/jobs/synthesize", app.ActionSynthesize, h.startJob),

@@ -34,6 +34,12 @@ func (db *DB) DeleteUser(ctx context.Context, id string) ([]string, error) {
 		if keys, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 			return fmt.Errorf("postgres: delete user: %w", err)
 		}
+		// Watermark payloads name syntheses, not users: those of the
+		// user's history go with it.
+		if _, err := tx.Exec(ctx, `DELETE FROM synthesis_watermarks WHERE synthesis_id IN
+			(SELECT id FROM voice_synthesis_history WHERE user_id = $1)`, id); err != nil {
+			return fmt.Errorf("postgres: delete user: %w", err)
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM rate_events WHERE subject = $1`, id); err != nil {
 			return fmt.Errorf("postgres: delete user: %w", err)
 		}

@@ -24,6 +24,12 @@ func (db *DB) DeleteUser(ctx context.Context, id string) ([]string, error) {
 		if keys, err = queryStrings(ctx, tx, userBlobKeys, id); err != nil {
 			return fmt.Errorf("sqlite: delete user: %w", err)
 		}
+		// Watermark payloads name syntheses, not users: those of the
+		// user's history go with it.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM synthesis_watermarks WHERE synthesis_id IN
+			(SELECT id FROM voice_synthesis_history WHERE user_id = ?)`, id); err != nil {
+			return fmt.Errorf("sqlite: delete user: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM rate_events WHERE subject = ?`, id); err != nil {
 			return fmt.Errorf("sqlite: delete user: %w", err)
 		}

@@ -33,6 +33,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"BlobSweeps":   testBlobSweeps,
 		"DeleteUser":   testDeleteUser,
 		"Audit":        testAudit,
+		"Watermarks":   testWatermarks,
 		"JobOnce": func(t *testing.T, s app.Store) {
 			u := newUser(t, s)
 			j := newJob(t, s, u, newModel(t, s, u, 0), 1, "Once.")

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/watermark"
+)
+
+// detectAnswer is what detect prints: the API's answer to the operator,
+// who may see any synthesis.
+type detectAnswer struct {
+	Watermarked bool       `json:"watermarked"`
+	Confidence  float64    `json:"confidence"`
+	SynthesisID string     `json:"synthesis_id,omitempty"`
+	CreatedAt   *time.Time `json:"created_at,omitempty"`
+}
+
+// runDetect looks for this instance's watermark (VOXCLONE_WATERMARK_KEY, or
+// the key in the data directory) in an audio file and, when the payload
+// reads and the database holds it, names the synthesis.
+func runDetect(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "detect", "usage: voxclone detect FILE\n\n"+
+		"Prints, as JSON, whether FILE (- for standard input) carries this instance's watermark\n"+
+		"(the key is VOXCLONE_WATERMARK_KEY, or the one generated in VOXCLONE_DATA_DIR), with a\n"+
+		"confidence from 0 to 1 and, when the database knows it, the synthesis it came from.")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("need exactly one FILE")
+	}
+	cfg, err := LoadConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
+	key, err := cliWatermarkKey(cfg)
+	if err != nil {
+		return err
+	}
+	pcm, _, err := readAudio(ctx, env, pos[0])
+	if err != nil {
+		return err
+	}
+	res := watermark.Detect(key, pcm)
+	ans := detectAnswer{Watermarked: res.Watermarked, Confidence: res.Confidence}
+	if res.Watermarked && res.PayloadOK && databaseExists(cfg) {
+		if db, err := openStore(ctx, cfg); err == nil {
+			if syn, err := db.FindWatermark(ctx, uint32(res.Payload)); err == nil {
+				ans.SynthesisID, ans.CreatedAt = syn.ID, &syn.CreatedAt
+			}
+			db.Close()
+		}
+	}
+	return printJSON(env, ans)
+}
+
+// cliWatermarkKey is the instance's watermark key, derived as the service
+// derives it.
+func cliWatermarkKey(cfg Config) (watermark.Key, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return watermark.Key{}, err
+	}
+	secret, err := cfg.watermarkKey()
+	if err != nil {
+		return watermark.Key{}, err
+	}
+	return watermark.KeyFrom(secret)
+}
+
+// databaseExists says whether there is a database to look in, without
+// creating one.
+func databaseExists(cfg Config) bool {
+	if cfg.usesPostgres() {
+		return true
+	}
+	_, err := os.Stat(cfg.sqlitePath())
+	return err == nil
+}

@@ -1,0 +1,137 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"io"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/codec"
+	"github.com/voxclone/voxclone/internal/voice"
+	"github.com/voxclone/voxclone/internal/watermark"
+)
+
+// Every synthesis carries a watermark whose payload is the first 32 bits
+// of HMAC-SHA256(key, synthesis id): unguessable without the key, so a
+// mark cannot be forged to point at someone else's synthesis, and mapped
+// back through the store's table of payloads.
+
+// Detection is what DetectWatermark finds in a file. SynthesisID and
+// CreatedAt are set only for the owner of the synthesis the mark points at.
+type Detection struct {
+	Watermarked bool
+	Confidence  float64
+	SynthesisID string
+	CreatedAt   *time.Time
+}
+
+// watermarkKey derives the mark's key from the configured secret, or from
+// the token signing secret when none is configured (tests).
+func watermarkKey(cfg Config) (watermark.Key, error) {
+	secret := cfg.WatermarkKey
+	if len(secret) == 0 {
+		secret = append([]byte("watermark:"), cfg.JWTSecret...)
+	}
+	return watermark.KeyFrom(secret)
+}
+
+// payloadFor is the payload marked into synthesis id's audio.
+func payloadFor(k watermark.Key, id string) uint32 {
+	m := hmac.New(sha256.New, k[:])
+	io.WriteString(m, id)
+	return binary.BigEndian.Uint32(m.Sum(nil))
+}
+
+// newMarker records the synthesis's payload and returns an embedder for
+// the engine's output.
+func (s *Service) newMarker(ctx context.Context, syn Synthesis) (*watermark.Embedder, error) {
+	p := payloadFor(s.wmKey, syn.ID)
+	if err := s.store.AddWatermark(ctx, syn.ID, p); err != nil {
+		return nil, err
+	}
+	return watermark.NewEmbedder(s.wmKey, watermark.Payload(p), voice.OutputRate), nil
+}
+
+// markChunk marks one chunk of engine output.
+func markChunk(m *watermark.Embedder, c *audio.PCM) *audio.PCM {
+	return &audio.PCM{Rate: c.Rate, Channels: 1, Samples: m.Write(c.Samples)}
+}
+
+// DetectWatermark looks for this instance's watermark in an uploaded file
+// (read like a sample: at most Config.MaxUploadBytes, any container the
+// upload decoders know). Whoever asks learns whether this instance made
+// it; only the owner of the synthesis learns which one it was.
+func (s *Service) DetectWatermark(ctx context.Context, userID string, r io.Reader) (Detection, error) {
+	data, err := s.readUpload(r)
+	if err != nil {
+		return Detection{}, err
+	}
+	if codec.Sniff(data) == audio.FormatUnknown {
+		return Detection{}, decodeError(ctx, audio.FormatUnknown, audio.ErrUnsupportedFormat)
+	}
+	if err := ChargeBudget(ctx); err != nil {
+		return Detection{}, err
+	}
+	pcm, format, err := codec.Decode(ctx, data)
+	if err != nil {
+		return Detection{}, decodeError(ctx, format, err)
+	}
+	res := watermark.Detect(s.wmKey, pcm)
+	d := Detection{Watermarked: res.Watermarked, Confidence: res.Confidence}
+	if !res.Watermarked {
+		return d, nil
+	}
+	syn, err := s.markedSynthesis(ctx, userID, res)
+	if err != nil || syn == nil {
+		return d, err
+	}
+	d.SynthesisID, d.CreatedAt = syn.ID, &syn.CreatedAt
+	return d, nil
+}
+
+// maxMatchCandidates bounds how much of the user's history a detection
+// compares the mark with.
+const maxMatchCandidates = 20000
+
+// markedSynthesis finds the user's synthesis a detected mark points at:
+// the payload itself when its CRC checks, else the best of the user's own
+// recent syntheses when one matches clearly. Nil when none of the user's
+// does (whoever else's it may be).
+func (s *Service) markedSynthesis(ctx context.Context, userID string, res watermark.Result) (*Synthesis, error) {
+	if res.PayloadOK {
+		syn, err := s.store.FindWatermark(ctx, uint32(res.Payload))
+		if err == nil && syn.UserID == userID {
+			return &syn, nil
+		}
+		if err != nil && ErrorCode(err) != ENotFound {
+			return nil, err
+		}
+	}
+	var (
+		cands []watermark.Payload
+		syns  []Synthesis
+		after *HistoryCursor
+	)
+	for len(syns) < maxMatchCandidates {
+		page, err := s.store.ListHistory(ctx, userID, 1000, after)
+		if err != nil {
+			return nil, err
+		}
+		for _, syn := range page {
+			syns = append(syns, syn)
+			cands = append(cands, watermark.Payload(payloadFor(s.wmKey, syn.ID)))
+		}
+		if len(page) < 1000 {
+			break
+		}
+		last := page[len(page)-1]
+		after = &HistoryCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+	}
+	if i := res.Match(cands); i >= 0 {
+		return &syns[i], nil
+	}
+	return nil, nil
+}

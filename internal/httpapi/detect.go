@@ -1,0 +1,39 @@
+package httpapi
+
+import (
+	"bytes"
+	"net/http"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
+)
+
+// detection is the answer of POST /api/voice/detect.
+type detection struct {
+	Watermarked bool       `json:"watermarked"`
+	Confidence  float64    `json:"confidence"`
+	SynthesisID string     `json:"synthesis_id,omitempty"`
+	CreatedAt   *time.Time `json:"created_at,omitempty"`
+}
+
+// detect looks for this instance's watermark in an uploaded file (the
+// upload form: an "audio" part, limited like a sample).
+func (h *handler) detect(w http.ResponseWriter, r *http.Request, u app.User) {
+	limit := h.maxUpload + 2*maxFieldBytes + multipartSlack
+	if r.ContentLength > limit {
+		writeError(w, r, h.log, app.Errorf(app.ETooLarge, "Upload is larger than %s.", humanBytes(h.maxUpload)))
+		return
+	}
+	form, err := parseUpload(http.MaxBytesReader(w, r.Body, limit), r.Header.Get("Content-Type"), h.maxUpload)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	d, err := h.svc.DetectWatermark(r.Context(), u.ID, bytes.NewReader(form.Audio))
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, detection{Watermarked: d.Watermarked, Confidence: d.Confidence,
+		SynthesisID: d.SynthesisID, CreatedAt: d.CreatedAt})
+}

@@ -1,0 +1,122 @@
+package watermark
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/wav"
+	"github.com/voxclone/voxclone/internal/speechtest"
+	"github.com/voxclone/voxclone/internal/voice"
+)
+
+// corpusText is about 25 seconds of speech: the engine's output for ten
+// voices is what the watermark is measured on.
+const corpusText = "The old lighthouse keeper climbed the stairs every evening at dusk. " +
+	"He checked the lamp, wiped the glass and wrote the weather in his book. " +
+	"Ships passed far out at sea, and some of them blinked their lights in answer. " +
+	"In winter the storms were long, and the spray reached the top of the tower. " +
+	"Still he never missed a night, not once in thirty years of service. " +
+	"When he retired, the village gave him a small boat and a warm coat."
+
+// engineVoice is one voice's unmarked engine output.
+type engineVoice struct {
+	name string
+	pcm  *audio.PCM
+}
+
+var (
+	corpusOnce sync.Once
+	corpusOut  []engineVoice
+	corpusErr  error
+)
+
+// engineCorpus returns the engine's output, unmarked, for the three
+// built-in voices and clones of seven real speakers. Rendering takes a
+// minute or two, so it is kept in the temporary directory between runs
+// (engine output only, never the recordings themselves).
+func engineCorpus(t *testing.T) []engineVoice {
+	t.Helper()
+	speakers := speechtest.Speakers(t)
+	if len(speakers) < 7 {
+		t.Skipf("need 7 speakers, have %d", len(speakers))
+	}
+	corpusOnce.Do(func() { corpusOut, corpusErr = buildCorpus(t, speakers[:7]) })
+	if corpusErr != nil {
+		t.Fatal(corpusErr)
+	}
+	return corpusOut
+}
+
+func buildCorpus(t *testing.T, speakers []string) ([]engineVoice, error) {
+	dir := filepath.Join(os.TempDir(), "voxclone-watermark-corpus-v1")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	eng := voice.New(voice.Config{})
+	var out []engineVoice
+	names := append([]string{"slt", "rms", "awb"}, speakers...)
+	for i, name := range names {
+		path := filepath.Join(dir, name+".wav")
+		if b, err := os.ReadFile(path); err == nil {
+			if p, err := wav.DecodeBytes(b, 0); err == nil {
+				out = append(out, engineVoice{name, p})
+				continue
+			}
+		}
+		sp := voice.Speaker{Builtin: name}
+		if i >= 3 {
+			prof, err := eng.Clone(context.Background(), corpusRefs(t, name))
+			if err != nil {
+				return nil, err
+			}
+			sp = voice.Speaker{Profile: prof}
+		}
+		p, err := speak(eng, sp, corpusText)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := wav.Encode(&buf, p, wav.Float32); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+			return nil, err
+		}
+		out = append(out, engineVoice{name, p})
+	}
+	return out, nil
+}
+
+// speak renders text in sp, unmarked, at the engine's rate.
+func speak(eng *voice.Engine, sp voice.Speaker, text string) (*audio.PCM, error) {
+	script, err := voice.Prepare(text)
+	if err != nil {
+		return nil, err
+	}
+	out := &audio.PCM{Rate: voice.OutputRate, Channels: 1}
+	err = eng.Stream(context.Background(), sp, script, voice.Options{}, func(c voice.Chunk) error {
+		out.Samples = append(out.Samples, c.Audio.Samples...)
+		return nil
+	})
+	return out, err
+}
+
+// corpusRefs reads about 30 s of a speaker's recordings.
+func corpusRefs(t *testing.T, speaker string) []voice.Reference {
+	var refs []voice.Reference
+	total := 0.0
+	for _, path := range speechtest.WAVs(t, speaker) {
+		if total >= 30 {
+			break
+		}
+		p := speechtest.Load(t, path)
+		total += p.Seconds()
+		refs = append(refs, voice.Reference{Audio: p, Transcript: speechtest.Transcript(path)})
+	}
+	return refs
+}

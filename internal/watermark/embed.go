@@ -1,0 +1,167 @@
+package watermark
+
+import (
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/dsp"
+)
+
+// Strength of the mark in the whitened domain, as a fraction of the
+// whitened speech's level: the pilot, the data, and the most the pilot may
+// bend to cancel the speech's own correlation with it. Together they keep
+// the mark about 31 dB below the speech in every band (TestInaudible
+// measures it).
+var (
+	pilotAmp  = 0.025
+	dataAmp   = 0.0115
+	cancelCap = 0.5  // × pilotAmp
+	segLen    = 4096 // samples at Rate over which the pilot's host correlation is cancelled
+)
+
+// whiteLevel is the per-sample RMS of the whitened speech: a sqrt-Hann
+// frame of unit-magnitude bins, overlap-added.
+// (measured on white noise).
+const whiteLevel = 0.0826
+
+// Embedder marks a stream of mono PCM piece by piece, carrying the mark's
+// position from one piece to the next, so that a stream cut anywhere reads
+// like one signal. It holds back at most a few samples (fewer than
+// Rate/gcd of the rates) to keep pieces on the mark's sample grid.
+type Embedder struct {
+	seq     *sequences
+	bits    [dataBits]float64
+	rate    int
+	unit    int   // output samples per grid step
+	unit8   int   // samples at Rate per grid step
+	pos8    int64 // samples at Rate marked so far
+	pending []float32
+	data    *[Period / hop][]complex128 // the signed data chips' frames
+}
+
+// NewEmbedder returns an Embedder for mono PCM at rate Hz.
+func NewEmbedder(k Key, p Payload, rate int) *Embedder {
+	g := gcd(rate, Rate)
+	e := &Embedder{seq: sequencesFor(k), bits: p.bits(), rate: rate, unit: rate / g, unit8: Rate / g}
+	// Pieces start on the mark's frame grid, so that their frames are
+	// frames of the periodic sequences, whose spectra are computed once.
+	step8 := e.unit8 / gcd(e.unit8, hop) * hop
+	e.unit, e.unit8 = step8/e.unit8*e.unit, step8
+	e.data = e.seq.dataFrames(&e.bits)
+	return e
+}
+
+// Write marks the samples and returns those ready: all of them but for a
+// remainder shorter than the grid step, which the next Write or Flush
+// returns. The result may share no memory with x.
+func (e *Embedder) Write(x []float32) []float32 {
+	buf := append(e.pending, x...)
+	n := len(buf) / e.unit * e.unit
+	out := e.mark(buf[:n])
+	e.pending = append([]float32(nil), buf[n:]...)
+	return out
+}
+
+// Flush marks and returns the samples held back (at most 16 ms at the
+// usual rates; a few samples at the very end may stay unmarked).
+func (e *Embedder) Flush() []float32 {
+	buf := e.pending
+	e.pending = nil
+	g := gcd(e.rate, Rate)
+	n := len(buf) / (e.rate / g) * (e.rate / g)
+	out := e.mark(buf[:n])
+	return append(out, buf[n:]...)
+}
+
+// Embed marks a whole signal (mixed to mono if it is not).
+func Embed(k Key, p Payload, pcm *audio.PCM) *audio.PCM {
+	m := pcm.Mono()
+	e := NewEmbedder(k, p, m.Rate)
+	out := e.Write(m.Samples)
+	out = append(out, e.Flush()...)
+	return &audio.PCM{Rate: m.Rate, Channels: 1, Samples: out}
+}
+
+// mark marks one piece of whole grid steps.
+func (e *Embedder) mark(x []float32) []float32 {
+	out := make([]float32, len(x))
+	copy(out, x)
+	if len(x) == 0 {
+		return out
+	}
+	g := gcd(e.rate, Rate)
+	n8 := len(x) / (e.rate / g) * (Rate / g)
+	pos := e.pos8
+	e.pos8 += int64(n8)
+	if dsp.PeakAbs(x) == 0 {
+		return out
+	}
+	x8 := dsp.Resample(&audio.PCM{Rate: e.rate, Channels: 1, Samples: x}, Rate).Samples
+	host := make([]float64, n8)
+	for i := range host {
+		if i < len(x8) {
+			host[i] = float64(x8[i])
+		}
+	}
+	w8 := e.watermark(host, pos)
+	wf := make([]float32, len(w8))
+	for i, v := range w8 {
+		wf[i] = float32(v)
+	}
+	w := dsp.Resample(&audio.PCM{Rate: Rate, Channels: 1, Samples: wf}, e.rate).Samples
+	for i := range out {
+		if i < len(w) {
+			out[i] += w[i]
+		}
+	}
+	return out
+}
+
+// watermark returns the mark for host (at Rate), whose first sample is at
+// position pos of the mark, a multiple of hop: the mark's frames are the
+// periodic pilot's and data's frames, shaped by the host's envelope, with
+// the pilot bent per segment to cancel the host's own correlation with it.
+func (e *Embedder) watermark(host []float64, pos int64) []float64 {
+	spec := analyze(host)
+	env := spec.envelope(1e-9)
+	pilot := e.seq.pilotFrames()
+	frame := func(t int) int { return int(((pos+int64(t*hop-hop))%Period+Period)%Period) / hop }
+	segOf := func(t int) int64 { return (pos + int64(t*hop)) / int64(segLen) }
+	// The host's correlation with the pilot, per segment, as the detector
+	// will see it (whitened): Σ over frames of <X/env, P> in the band.
+	first := segOf(0)
+	corr := make([]float64, (len(spec.frames)*hop)/segLen+2)
+	count := make([]float64, len(corr))
+	for t, f := range spec.frames {
+		p := pilot[frame(t)]
+		var c float64
+		for k := loBin; k <= hiBin; k++ {
+			c += (real(f[k])*real(p[k]) + imag(f[k])*imag(p[k])) / env[t][k]
+		}
+		corr[segOf(t)-first] += 2 * c / frameLen
+		count[segOf(t)-first] += hop
+	}
+	ap, ad := pilotAmp*whiteLevel, dataAmp*whiteLevel
+	for t, f := range spec.frames {
+		si := segOf(t) - first
+		rho := corr[si] / (max(count[si], 1) * bandShare)
+		a := complex(ap-max(-cancelCap*ap, min(cancelCap*ap, rho)), 0)
+		p, d := pilot[frame(t)], e.data[frame(t)]
+		for k := range f {
+			if k < loBin || k > hiBin {
+				f[k] = 0
+				continue
+			}
+			f[k] = complex(env[t][k], 0) * (a*p[k] + complex(ad, 0)*d[k])
+		}
+	}
+	return spec.synthesize()
+}
+
+// bandShare is the fraction of a white sequence's power inside the band.
+const bandShare = float64(hiBin-loBin+1) / float64(nBins-1)
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}

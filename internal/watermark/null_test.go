@@ -1,0 +1,68 @@
+package watermark
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/dsp"
+	"github.com/voxclone/voxclone/internal/speechtest"
+)
+
+// nullWindows detects in every 3-s window of p (a new one every step
+// seconds) and returns the scores and how many were called watermarked.
+func nullWindows(p *audio.PCM, step float64) (scores []float64, marked int) {
+	for _, ex := range excerpts(p, step) {
+		r := Detect(testKey, ex)
+		scores = append(scores, r.Score)
+		if r.Watermarked {
+			marked++
+		}
+	}
+	return scores, marked
+}
+
+// TestFalsePositives runs the detector on unmarked audio: every 3-s window
+// (one starting every 0.4 s, so neighbours overlap) of the real
+// recordings, and of the engine's unmarked output for ten voices (one
+// every 0.2 s). At most 0.1% may be called watermarked. The scores'
+// upper quantiles are what the thresholds in detect.go were set from.
+func TestFalsePositives(t *testing.T) {
+	if raceEnabled {
+		t.Skip("measurement; too slow under -race")
+	}
+	var human, engine []float64
+	var humanFP, engineFP int
+	for _, sp := range speechtest.Speakers(t) {
+		for _, path := range speechtest.WAVs(t, sp) {
+			p := dsp.Resample(speechtest.Load(t, path).Mono(), 16000)
+			s, fp := nullWindows(p, 0.4)
+			human, humanFP = append(human, s...), humanFP+fp
+		}
+	}
+	for _, v := range engineCorpus(t) {
+		s, fp := nullWindows(v.pcm, 0.2)
+		engine, engineFP = append(engine, s...), engineFP+fp
+	}
+	for _, c := range []struct {
+		name   string
+		scores []float64
+		fp     int
+	}{{"real speech", human, humanFP}, {"engine output", engine, engineFP}} {
+		t.Logf("%s: %d windows, %d called watermarked; score %s", c.name, len(c.scores), c.fp, quantiles(c.scores))
+		if len(c.scores) < 1000 {
+			t.Errorf("%s: only %d windows, want ≥ 1000", c.name, len(c.scores))
+		}
+		if float64(c.fp) > 0.001*float64(len(c.scores)) {
+			t.Errorf("%s: %d false positives in %d windows, want ≤ 0.1%%", c.name, c.fp, len(c.scores))
+		}
+	}
+}
+
+func quantiles(s []float64) string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	q := func(f float64) float64 { return s[min(len(s)-1, int(f*float64(len(s))))] }
+	return fmt.Sprintf("median %.2f, 99%% %.2f, 99.9%% %.2f, max %.2f", q(0.5), q(0.99), q(0.999), s[len(s)-1])
+}

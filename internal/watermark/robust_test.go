@@ -1,0 +1,85 @@
+package watermark
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+)
+
+// markInPieces marks p as a stream would: in pieces of uneven length.
+func markInPieces(p *audio.PCM, payload Payload) *audio.PCM {
+	e := NewEmbedder(testKey, payload, p.Rate)
+	out := &audio.PCM{Rate: p.Rate, Channels: 1}
+	for i, n := 0, 0; i < len(p.Samples); i += n {
+		n = min(len(p.Samples)-i, 37001+i%9000)
+		out.Samples = append(out.Samples, e.Write(p.Samples[i:i+n])...)
+	}
+	out.Samples = append(out.Samples, e.Flush()...)
+	return out
+}
+
+// robustFloor is the share of 10-s excerpts the mark must still be found
+// in after each transform: regression guards about 15 points under what
+// was measured at the shipped strength (docs/trust.md), not the 99%-on-3-s
+// targets, which that strength does not reach.
+var robustFloor = map[string]float64{
+	"none": 0.75, "mp3 64k": 0.65, "opus 24k": 0.35, "aac 64k": 0.65, "ulaw 8k": 0.55,
+	"resample 8000": 0.70, "resample 22050": 0.70, "resample 44100": 0.70,
+	"gain 10 dB": 0.75, "gain -10 dB": 0.75, "noise 20 dB SNR": 0.20,
+}
+
+// bestEffort are transforms measured and reported, never required.
+var bestEffort = []transform{
+	gain(10, true),
+	codecT("speed +10%", 16000, "-af", "atempo=1.1", "-f", "wav"),
+	codecT("pitch +10%", 16000, "-af", "asetrate=17600,aresample=16000,atempo=0.90909", "-f", "wav"),
+	codecT("pitch -10%", 16000, "-af", "asetrate=14400,aresample=16000,atempo=1.11111", "-f", "wav"),
+}
+
+// TestRobustness marks the engine's output for ten voices, transforms it
+// through real encoders and resamplers, cuts 3-second excerpts every
+// 2 s and counts how many the detector finds, and how many give the
+// payload back on their own (CRC).
+func TestRobustness(t *testing.T) {
+	if raceEnabled {
+		t.Skip("measurement; too slow under -race")
+	}
+	corpus := engineCorpus(t)
+	var report strings.Builder
+	fmt.Fprintf(&report, "\n%-20s %8s %9s %8s %8s %9s %9s\n", "transform", "3-s cuts", "detected", "payload", "score", "10-s cuts", "detected")
+	for _, tr := range append(append([]transform{}, transforms...), bestEffort...) {
+		var n, det, read, n10, det10 int
+		var score float64
+		for i, v := range corpus {
+			payload := Payload(0x9E3779B9 * uint32(i+1))
+			got := tr.do(t, markInPieces(v.pcm, payload))
+			for _, ex := range excerpts(got, 2) {
+				r := Detect(testKey, ex)
+				n++
+				score += r.Score
+				if r.Watermarked {
+					det++
+				}
+				if r.PayloadOK && r.Payload == payload {
+					read++
+				}
+			}
+			for _, ex := range cuts(got, 10, 5) {
+				n10++
+				if Detect(testKey, ex).Watermarked {
+					det10++
+				}
+			}
+		}
+		rate := float64(det) / float64(n)
+		fmt.Fprintf(&report, "%-20s %8d %8.1f%% %7.1f%% %8.2f %9d %8.1f%%\n", tr.name, n, 100*rate,
+			100*float64(read)/float64(n), score/float64(n), n10, 100*float64(det10)/float64(max(n10, 1)))
+		rate10 := float64(det10) / float64(max(n10, 1))
+		if want, ok := robustFloor[tr.name]; ok && rate10 < want {
+			t.Errorf("%s: detected in %.1f%% of 10-s excerpts, want ≥ %.1f%%", tr.name, 100*rate10, 100*want)
+		}
+	}
+	t.Log(report.String())
+}

@@ -1,0 +1,56 @@
+// Package watermark hides a keyed 32-bit payload in speech and finds it
+// again. It is pure signal processing: PCM in, PCM or a verdict out; it knows
+// nothing of HTTP, SQL or JSON.
+//
+// The mark lives in the telephone band (300–3,400 Hz) of the signal seen at
+// 8 kHz, so it survives what keeps speech intelligible: lossy codecs,
+// μ-law, resampling, gain and noise. It is a keyed pseudo-random chip
+// sequence spread over time and frequency, shaped by the speech's own
+// short-time spectrum (so it sits a fixed distance below the speech in
+// every band and vanishes in silence), repeating every Period samples so
+// that any excerpt of a few seconds holds whole copies of it:
+//
+//   - a pilot sequence, the same in every period, that the detector
+//     correlates against at every lag to find the mark and its alignment;
+//     the embedder also cancels, per half second, the host speech's own
+//     correlation with the pilot (informed spread spectrum);
+//   - a data sequence whose chips are shared out among the payload's 40
+//     bits (32 of payload and a CRC-8) by a keyed permutation, signed by
+//     each bit.
+//
+// Detection whitens the input by its own smoothed spectrum, folds it modulo
+// the period, cross-correlates with the pilot through one FFT and, at the
+// best lag, reads the bits and checks the CRC. How much audio that takes
+// depends on the mark's strength; docs/trust.md has the measurements.
+package watermark
+
+import (
+	"crypto/sha256"
+	"errors"
+)
+
+// Rate is the sample rate the mark is defined at; other rates are
+// resampled to it.
+const Rate = 8000
+
+// Period is the length, in samples at Rate, after which the mark repeats.
+const Period = 8192
+
+// KeySize is the size of a Key in bytes.
+const KeySize = 32
+
+// Key is the secret that decides the mark's sequences. Without it the
+// mark can be neither found nor forged.
+type Key [KeySize]byte
+
+// ErrKey is returned for a key of the wrong size.
+var ErrKey = errors.New("watermark: key must be 32 bytes")
+
+// KeyFrom derives a Key from secret material of any length (at least 16
+// bytes), such as a configured string.
+func KeyFrom(secret []byte) (Key, error) {
+	if len(secret) < 16 {
+		return Key{}, ErrKey
+	}
+	return sha256.Sum256(append([]byte("voxclone watermark v1\x00"), secret...)), nil
+}
