@@ -53,6 +53,7 @@ type Gate struct {
 	mu      sync.Mutex
 	waiting int // callers queued in Acquire
 	blocked int // callers queued in Wait, which no bound refuses
+	activityClock
 }
 
 // New returns a Gate sized by cfg.
@@ -154,5 +155,5 @@ func (g *Gate) busy() error {
 
 func (g *Gate) releaser() func() {
 	var once sync.Once
-	return func() { once.Do(func() { <-g.slots }) }
+	return func() { once.Do(func() { <-g.slots; g.record() }) }
 }
