@@ -23,3 +23,17 @@ func GarbageMP3(size int, seed uint64) []byte {
 	}
 	return out
 }
+
+// SilentMP3 returns valid MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz,
+// stereo) that decode to sec seconds of silence: all-zero side
+// information and no Huffman data. It is a cheap long file, for the
+// length limits.
+func SilentMP3(sec float64) []byte {
+	const frameLen = 144000 * 128 / 44100
+	n := int(sec*44100/1152) + 1
+	out := make([]byte, n*frameLen)
+	for off := 0; off < len(out); off += frameLen {
+		binary.BigEndian.PutUint32(out[off:], 0xFFFB9000)
+	}
+	return out
+}
