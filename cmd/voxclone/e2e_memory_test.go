@@ -169,4 +169,3 @@ func procStatusBytes(t *testing.T, pid int, field string) int64 {
 	t.Fatalf("no %s in /proc/%d/status", field, pid)
 	return 0
 }
-
