@@ -46,6 +46,7 @@ type Config struct {
 	BlobURL         string        // VOXCLONE_BLOB_URL, checked by blob.ParseURL; "" means DataDir/blobs
 	BlobGrace       time.Duration // VOXCLONE_BLOB_GRACE: age before the sweeper deletes an unreferenced blob
 	AuditRetention  time.Duration // VOXCLONE_AUDIT_RETENTION
+	Limits          Limits        // VOXCLONE_MAX_CONCURRENT, _MAX_WAITING, _MAX_WAIT, _MEMORY_LIMIT (limits.go)
 }
 
 // Defaults and names of the files the service keeps in its data directory.
@@ -75,6 +76,7 @@ func DefaultConfig() Config {
 		ShutdownGrace:   30 * time.Second,
 		BlobGrace:       app.DefaultBlobGrace,
 		AuditRetention:  app.DefaultAuditRetention,
+		Limits:          defaultLimits(),
 	}
 }
 
@@ -131,6 +133,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	if err := c.loadBlobSettings(getenv); err != nil {
+		return c, err
+	}
+	if err := c.Limits.load(getenv); err != nil {
 		return c, err
 	}
 	return c, c.loadJobSettings(getenv)

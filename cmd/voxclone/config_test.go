@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,9 @@ func TestLoadConfig(t *testing.T) {
 		if c.LoginRate.String() != "10/15m" || c.LoginClientRate.String() != "50/15m" || c.RegisterRate.String() != "10/h" || len(c.trustedProxies()) != 0 {
 			t.Errorf("account limits = %v, %v, %v, proxies %v", c.LoginRate, c.LoginClientRate, c.RegisterRate, c.trustedProxies())
 		}
+		if l := c.Limits; l.MaxConcurrent != runtime.NumCPU() || l.MaxWaiting != 4 || l.MaxWait != 2*time.Second || l.MemoryLimit != "" {
+			t.Errorf("engine limits = %+v, want the cores, 4 waiting, 2s, no memory limit set", l)
+		}
 		if c.Workers < 1 || c.JobTimeout != 10*time.Minute || c.ShutdownGrace != 30*time.Second || c.AuditRetention != 90*24*time.Hour {
 			t.Errorf("job defaults = %d workers, timeout %v, grace %v", c.Workers, c.JobTimeout, c.ShutdownGrace)
 		}
@@ -50,6 +54,8 @@ func TestLoadConfig(t *testing.T) {
 			"VOXCLONE_TRUSTED_PROXIES": "10.0.0.0/8,::1", "VOXCLONE_WORKERS": "0",
 			"VOXCLONE_JOB_TIMEOUT": "90s", "VOXCLONE_SHUTDOWN_GRACE": "5s", "VOXCLONE_AUDIT_RETENTION": "30d",
 			"VOXCLONE_BLOB_URL": "s3://vox/p?endpoint=http://minio:9000&path_style=true", "VOXCLONE_BLOB_GRACE": "2h",
+			"VOXCLONE_MAX_CONCURRENT": "3", "VOXCLONE_MAX_WAITING": "0", "VOXCLONE_MAX_WAIT": "500ms",
+			"VOXCLONE_MEMORY_LIMIT": "512MiB",
 		}))
 		if err != nil {
 			t.Fatal(err)
@@ -60,7 +66,8 @@ func TestLoadConfig(t *testing.T) {
 			LoginRate: app.Rate{Count: 5, Window: time.Hour}, LoginClientRate: app.Rate{Count: 20, Window: 30 * time.Minute},
 			RegisterRate: app.Rate{Count: 2, Window: 24 * time.Hour}, TrustedProxies: "10.0.0.0/8,::1",
 			Workers: 0, JobTimeout: 90 * time.Second, ShutdownGrace: 5 * time.Second, AuditRetention: 30 * 24 * time.Hour,
-			BlobURL: "s3://vox/p?endpoint=http://minio:9000&path_style=true", BlobGrace: 2 * time.Hour}
+			BlobURL: "s3://vox/p?endpoint=http://minio:9000&path_style=true", BlobGrace: 2 * time.Hour,
+			Limits: Limits{MaxConcurrent: 3, MaxWaiting: 0, MaxWait: 500 * time.Millisecond, MemoryLimit: "512MiB"}}
 		if loc := c.blobLocation(); loc.S3 == nil || loc.S3.Bucket != "vox" || loc.S3.Prefix != "p/" || !loc.S3.PathStyle {
 			t.Errorf("blob location %+v", loc.S3)
 		}
@@ -102,6 +109,11 @@ func TestLoadConfig(t *testing.T) {
 		{"ErrBlobGrace", "VOXCLONE_BLOB_GRACE", "1ms", `VOXCLONE_BLOB_GRACE: "1ms" is not a duration from 1s`},
 		{"ErrAuditRetention", "VOXCLONE_AUDIT_RETENTION", "forever", `VOXCLONE_AUDIT_RETENTION: "forever" is not a period from 1h to 3650d`},
 		{"ErrAuditRetentionDays", "VOXCLONE_AUDIT_RETENTION", "0d", `VOXCLONE_AUDIT_RETENTION: "0d" is not a number of days from 1d`},
+		{"ErrMaxConcurrent", "VOXCLONE_MAX_CONCURRENT", "0", `VOXCLONE_MAX_CONCURRENT: "0" is not a whole number from 1 to 1024`},
+		{"ErrMaxWaiting", "VOXCLONE_MAX_WAITING", "-1", `VOXCLONE_MAX_WAITING: "-1" is not a whole number from 0`},
+		{"ErrMaxWait", "VOXCLONE_MAX_WAIT", "2", `VOXCLONE_MAX_WAIT: "2" is not a duration`},
+		{"ErrMemoryLimit", "VOXCLONE_MEMORY_LIMIT", "lots", `VOXCLONE_MEMORY_LIMIT: size "lots": want bytes`},
+		{"ErrMemoryLimitTiny", "VOXCLONE_MEMORY_LIMIT", "1MiB", `VOXCLONE_MEMORY_LIMIT: memory limit under 32 MiB`},
 		{"ErrAuditRetentionShort", "VOXCLONE_AUDIT_RETENTION", "10m", `VOXCLONE_AUDIT_RETENTION: "10m" is not a period from 1h`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -33,15 +33,28 @@ func TestReadmeCommands(t *testing.T) {
 
 func TestReadmeConfiguration(t *testing.T) {
 	readme := readmeSection(t, "## Configuration")
-	src, err := os.ReadFile("config.go")
+	// Every variable read outside the tests, by getenv or the helpers
+	// that read one (duration, days, count).
+	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
+	}
+	var src []byte
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
 	}
 	env, err := os.ReadFile(filepath.Join("..", "..", ".env.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	vars := regexp.MustCompile(`getenv\("(VOXCLONE_[A-Z_]+)"\)`).FindAllStringSubmatch(string(src), -1)
+	vars := regexp.MustCompile(`(?:getenv|duration|days|count)\((?:getenv, )?"(VOXCLONE_[A-Z_]+)"`).FindAllStringSubmatch(string(src), -1)
 	if len(vars) < 8 {
 		t.Fatalf("found only %d variables in config.go", len(vars))
 	}

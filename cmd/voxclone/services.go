@@ -70,11 +70,14 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 			log.Warn("closing storage", slog.Any("error", err))
 		}
 	}
-	svc, err = app.NewService(app.Config{
+	ac := app.Config{
 		JWTSecret: secret, WatermarkKey: wmKey, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
 		LoginRate: cfg.LoginRate, LoginClientRate: cfg.LoginClientRate, RegisterRate: cfg.RegisterRate,
 		Version: version, Logger: log, AuditRetention: cfg.AuditRetention,
-	}, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{}), Queue: q})
+	}
+	if err = cfg.Limits.apply(ctx, &ac, log); err == nil {
+		svc, err = app.NewService(ac, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{}), Queue: q})
+	}
 	if err != nil {
 		closeAll()
 		return deps{}, err

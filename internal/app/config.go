@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/voxclone/voxclone/internal/admission"
 )
 
 // Defaults used when Config leaves a field zero.
@@ -72,6 +74,19 @@ type Config struct {
 	AuditRetention time.Duration
 	// Version is reported by Health.
 	Version string
+	// Admission bounds the engine work (synthesis, cloning, analysing
+	// uploads) this Service runs at once: requests queue briefly for a slot
+	// and are then EUnavailable (ErrBusy); background tasks wait. Nil
+	// admits everything.
+	Admission *admission.Gate
+	// DecodeBudget bounds the bytes of decoded audio that uploads being
+	// analysed at once hold together (DefaultDecodeBudget when zero); an
+	// upload waits its turn for room.
+	DecodeBudget int64
+	// MaxUploadSeconds bounds an upload's length, pauses included, told
+	// from its frames before it is decoded when the container allows;
+	// longer is ETooLarge. Zero means DefaultMaxUploadSeconds.
+	MaxUploadSeconds float64
 	// Logger receives failures that do not reach the caller (cleaning up
 	// blobs, recording API key use). Nil discards.
 	Logger *slog.Logger
@@ -129,6 +144,15 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.JobHeartbeat == 0 {
 		c.JobHeartbeat = DefaultJobHeartbeat
+	}
+	if c.DecodeBudget == 0 {
+		c.DecodeBudget = DefaultDecodeBudget
+	}
+	if c.MaxUploadSeconds == 0 {
+		c.MaxUploadSeconds = DefaultMaxUploadSeconds
+	}
+	if c.DecodeBudget < 0 || c.MaxUploadSeconds < 0 {
+		return c, errors.New("app: negative DecodeBudget or MaxUploadSeconds")
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -27,7 +27,8 @@ const (
 type Error struct {
 	Code    string
 	Message string
-	// RetryAfter is set on ERateLimited errors.
+	// RetryAfter is set on ERateLimited errors, and on EUnavailable ones
+	// when the engine is busy (ErrBusy).
 	RetryAfter time.Duration
 	// Err is the underlying cause, for logs only.
 	Err error

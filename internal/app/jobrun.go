@@ -29,7 +29,12 @@ func (s *Service) runJob(ctx context.Context, userID, id string) error {
 	var done progress
 	ctx, stop := s.watchJob(ctx, j, &done)
 	defer stop()
-	syn, err := s.speakJob(ctx, j, &done)
+	var syn Synthesis
+	release, err := s.admitWait(ctx)
+	if err == nil {
+		syn, err = s.speakJob(ctx, j, &done)
+		release()
+	}
 	if errors.Is(context.Cause(ctx), errJobStopped) {
 		return nil // cancelled or deleted: the audio went with it
 	}

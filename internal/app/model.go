@@ -70,7 +70,12 @@ func (s *Service) buildModel(ctx context.Context, userID, id string) error {
 	} else if err != nil {
 		return err
 	}
+	release, err := s.admitWait(ctx)
+	if err != nil {
+		return err
+	}
 	profile, err := s.cloneVoice(ctx, userID, m)
+	release()
 	var ae *Error
 	if errors.As(err, &ae) && ae.Code != EInternal {
 		err := s.finishModel(ctx, userID, id, ModelResult{Status: ModelFailed, Failure: truncate(ae.Message, maxFailureLen)})

@@ -45,17 +45,11 @@ func (s *Service) UploadSample(ctx context.Context, userID string, in UploadInpu
 	if err != nil {
 		return Sample{}, err
 	}
-	if codec.Sniff(data) == audio.FormatUnknown {
-		return Sample{}, decodeError(ctx, audio.FormatUnknown, audio.ErrUnsupportedFormat)
-	}
-	if err := ChargeBudget(ctx); err != nil {
+	pcm, rep, err := s.analyzeUpload(ctx, data)
+	if err != nil {
 		return Sample{}, err
 	}
-	pcm, format, err := codec.Decode(ctx, data)
-	if err != nil {
-		return Sample{}, decodeError(ctx, format, err)
-	}
-	rep := prep.Analyze(pcm)
+	format := rep.format
 	if err := checkSpeech(rep.SpeechSeconds); err != nil {
 		return Sample{}, err
 	}
@@ -63,7 +57,7 @@ func (s *Service) UploadSample(ctx context.Context, userID string, in UploadInpu
 	smp := Sample{
 		ID: id, UserID: userID, Name: name, Transcript: transcript, Format: string(format),
 		SampleRate: pcm.Rate, Channels: pcm.Channels, DurationSeconds: finite(pcm.Seconds()),
-		SizeBytes: int64(len(data)), Quality: quality(rep),
+		SizeBytes: int64(len(data)), Quality: quality(rep.Report),
 		BlobKey: "samples/" + id + "." + string(format), CreatedAt: now,
 	}
 	if _, err := s.blobs.Put(ctx, smp.BlobKey, bytes.NewReader(data)); err != nil {
@@ -74,6 +68,68 @@ func (s *Service) UploadSample(ctx context.Context, userID string, in UploadInpu
 		return Sample{}, err
 	}
 	return smp, nil
+}
+
+// analysis is an upload's quality report and the container it came in.
+type analysis struct {
+	prep.Report
+	format audio.Format
+}
+
+// analyzeUpload decodes and analyses an upload (see withDecoded), refusing
+// one longer than Config.MaxUploadSeconds.
+func (s *Service) analyzeUpload(ctx context.Context, data []byte) (*audio.PCM, analysis, error) {
+	var pcm *audio.PCM
+	var a analysis
+	err := s.withDecoded(ctx, data, s.cfg.MaxUploadSeconds, func(p *audio.PCM, f audio.Format) error {
+		pcm, a = p, analysis{Report: prep.Analyze(p), format: f}
+		return nil
+	})
+	return pcm, a, err
+}
+
+// withDecoded decodes an upload and calls fn with it, within the bounds
+// that keep a burst of hostile uploads from exhausting memory: a file that
+// is not audio, is junk behind valid headers, or is longer than maxSeconds
+// (when not 0) is refused from its headers; the rest takes a slot of the
+// engine gate and room in the decoding budget for its decoded size, held
+// until fn returns. The budget ctx carries is charged once the file is
+// known to be worth decoding and the slot is held, so neither a refusal
+// nor a busy answer costs anything.
+func (s *Service) withDecoded(ctx context.Context, data []byte, maxSeconds float64, fn func(*audio.PCM, audio.Format) error) error {
+	pr, err := codec.ProbeBytes(data)
+	if err != nil {
+		return decodeError(ctx, pr.Format, err)
+	}
+	if maxSeconds > 0 && pr.Seconds > maxSeconds {
+		return s.tooLong(pr.Seconds)
+	}
+	release, err := s.admit(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := ChargeBudget(ctx); err != nil {
+		return err
+	}
+	free, err := s.decodeSlot(ctx, pr)
+	if err != nil {
+		return err
+	}
+	defer free()
+	pcm, format, err := codec.Decode(ctx, data)
+	if err != nil {
+		return decodeError(ctx, format, err)
+	}
+	if sec := pcm.Seconds(); maxSeconds > 0 && sec > maxSeconds {
+		return s.tooLong(sec)
+	}
+	return fn(pcm, format)
+}
+
+func (s *Service) tooLong(sec float64) error {
+	return Errorf(ETooLarge, "The recording is %.0f minutes long; at most %.0f minutes can be analysed. Upload 10 s to 5 minutes of speech.",
+		math.Ceil(sec/60), s.cfg.MaxUploadSeconds/60)
 }
 
 // readUpload reads the whole upload, refusing more than the limit.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/voxclone/voxclone/internal/watermark"
 )
@@ -28,6 +29,7 @@ type Service struct {
 	dummyHash []byte       // compared against on unknown emails, so login timing does not reveal them
 	lastPrune atomic.Int64 // Unix nanoseconds of the last rate pruning, see prune
 	wmKey     watermark.Key
+	decoding  *semaphore.Weighted // Config.DecodeBudget, in bytes
 }
 
 // NewService returns a Service. It fails when cfg.JWTSecret is shorter than
@@ -52,6 +54,7 @@ func NewService(cfg Config, deps Deps) (*Service, error) {
 	return &Service{
 		cfg: cfg, store: deps.Store, blobs: deps.Blobs, engine: deps.Engine, queue: deps.Queue, log: cfg.Logger,
 		profiles: newProfileCache(cfg.ProfileCacheSize), dummyHash: dummy, wmKey: wmKey,
+		decoding: semaphore.NewWeighted(cfg.DecodeBudget),
 	}, nil
 }
 

@@ -51,6 +51,7 @@ type Speech struct {
 	asked   int // the sample rate asked for, 0 for the engine's
 	bitrate int // kbit/s asked for, 0 for the format's default
 	used    atomic.Bool
+	release func() // gives back the engine slot StartSpeech took; nil when none
 }
 
 // SpeechPart is a stretch of a stream: one sentence, or part of a long
@@ -80,7 +81,9 @@ type WordTiming struct {
 }
 
 // StartSpeech validates a request to speak up to MaxStreamTextRunes
-// characters, resolves its voice (one of the user's ready models by
+// characters, takes one of the engine's slots (Config.Admission; when all
+// are busy it is EUnavailable with RetryAfter set, and nothing is charged),
+// resolves its voice (one of the user's ready models by
 // ModelID, or a built-in voice by Voice), reads the text and takes one unit
 // of the user's synthesize budget: the Budget ctx carries, or a fresh one
 // when it carries none. Nothing is rendered yet. Errors:
@@ -94,8 +97,14 @@ func (s *Service) StartSpeech(ctx context.Context, userID string, in SynthesizeI
 	if err != nil {
 		return nil, RateStatus{}, err
 	}
+	// The slot is taken before the charge, so a busy answer costs the
+	// user nothing; it is held until Stream (or Close) ends.
+	if sp.release, err = s.admit(ctx); err != nil {
+		return nil, RateStatus{}, err
+	}
 	st, err := s.charge(ctx, userID, ActionSynthesize)
 	if err != nil {
+		sp.Close()
 		return nil, st, err
 	}
 	s.Audit(ctx, Event{Kind: AuditSynthesis, UserID: userID, Subject: sp.syn.ID, Detail: speechDetail(sp.syn, "stream")})
@@ -193,11 +202,21 @@ var errStreamed = errors.New("app: a Speech streams only once")
 // the encoded bytes are written to w from the encoder's goroutine, so a
 // caller whose onPart writes to the same response must lock around both.
 func (sp *Speech) Stream(ctx context.Context, w io.Writer, onPart func(SpeechPart)) (Synthesis, error) {
+	defer sp.Close()
 	syn, err := sp.streamAndKeep(ctx, w, onPart)
 	if err != nil {
 		return Synthesis{}, err
 	}
 	return syn, sp.svc.record(ctx, syn)
+}
+
+// Close gives back the engine slot a Speech holds from StartSpeech until
+// Stream returns: a caller that decides not to stream calls it. Later
+// calls do nothing.
+func (sp *Speech) Close() {
+	if sp.release != nil {
+		sp.release()
+	}
 }
 
 // streamAndKeep is Stream without recording the history entry: the audio

@@ -26,6 +26,11 @@ func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeIn
 	if err != nil {
 		return Synthesis{}, nil, err
 	}
+	release, err := s.admit(ctx) // before the charge: a busy answer costs nothing
+	if err != nil {
+		return Synthesis{}, nil, err
+	}
+	defer release()
 	if err := ChargeBudget(ctx); err != nil {
 		return Synthesis{}, nil, err
 	}

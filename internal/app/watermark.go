@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/voxclone/voxclone/internal/audio"
-	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/voice"
 	"github.com/voxclone/voxclone/internal/watermark"
 )
@@ -69,17 +68,14 @@ func (s *Service) DetectWatermark(ctx context.Context, userID string, r io.Reade
 	if err != nil {
 		return Detection{}, err
 	}
-	if codec.Sniff(data) == audio.FormatUnknown {
-		return Detection{}, decodeError(ctx, audio.FormatUnknown, audio.ErrUnsupportedFormat)
-	}
-	if err := ChargeBudget(ctx); err != nil {
+	var res watermark.Result
+	err = s.withDecoded(ctx, data, 0, func(pcm *audio.PCM, _ audio.Format) error {
+		res = watermark.Detect(s.wmKey, pcm)
+		return nil
+	})
+	if err != nil {
 		return Detection{}, err
 	}
-	pcm, format, err := codec.Decode(ctx, data)
-	if err != nil {
-		return Detection{}, decodeError(ctx, format, err)
-	}
-	res := watermark.Detect(s.wmKey, pcm)
 	d := Detection{Watermarked: res.Watermarked, Confidence: res.Confidence}
 	if !res.Watermarked {
 		return d, nil

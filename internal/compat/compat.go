@@ -92,10 +92,10 @@ func humanCount(n int) string {
 }
 
 // Retryable returns how long to wait, in whole seconds rounded up, when err
-// is a rate-limit error that says; else 0.
+// is a rate-limit or busy error that says; else 0.
 func Retryable(err error) int {
 	var ae *app.Error
-	if errors.As(err, &ae) && ae.Code == app.ERateLimited && ae.RetryAfter > 0 {
+	if errors.As(err, &ae) && (ae.Code == app.ERateLimited || ae.Code == app.EUnavailable) && ae.RetryAfter > 0 {
 		return int(math.Ceil(ae.RetryAfter.Seconds()))
 	}
 	return 0

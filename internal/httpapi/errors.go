@@ -75,7 +75,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
 	}
 	var ae *app.Error
-	if errors.As(err, &ae) && ae.Code == app.ERateLimited && ae.RetryAfter > 0 {
+	if errors.As(err, &ae) && (ae.Code == app.ERateLimited || ae.Code == app.EUnavailable) && ae.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(respond.CeilSeconds(ae.RetryAfter)))
 	}
 	if status == http.StatusUnauthorized {

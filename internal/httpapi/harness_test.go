@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/voxclone/voxclone/internal/admission"
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/app/apptest"
 	"github.com/voxclone/voxclone/internal/audio"
@@ -80,6 +81,8 @@ type options struct {
 	blobs func(app.Blobs) app.Blobs
 	// idle leaves the task queue without a worker: tasks stay queued.
 	idle bool
+	// gate, when set, bounds the engine work (app.Config.Admission).
+	gate *admission.Gate
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -99,7 +102,7 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 	svc, err := app.NewService(app.Config{
 		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
 		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test", RegisterRate: opt.register,
-		JobHeartbeat: 50 * time.Millisecond,
+		JobHeartbeat: 50 * time.Millisecond, Admission: opt.gate,
 	}, app.Deps{Store: store, Blobs: bs, Engine: engine, Queue: q})
 	if err != nil {
 		t.Fatal(err)

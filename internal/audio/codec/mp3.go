@@ -23,18 +23,25 @@ func decodeMP3(data []byte) (p *audio.PCM, err error) {
 			p, err = nil, fmt.Errorf("mp3 decoder panic: %v: %w", r, audio.ErrCorrupt)
 		}
 	}()
+	// Frames of junk are refused before any is decoded, and the scan's
+	// sample count sizes the output exactly: a guess from the file size
+	// would reserve the whole limit for every upload.
+	pr, err := probeMP3(data)
+	if err != nil {
+		return nil, err
+	}
+	if pr.Samples >= MaxDecodedSamples {
+		return nil, fmt.Errorf("about %.0f s of audio, more than %d samples: %w", pr.Seconds, MaxDecodedSamples, audio.ErrTooLarge)
+	}
 	// Hand go-mp3 the data from the first frame on: it would allocate
 	// whatever size an ID3 tag header claims (up to 256 MB) to skip it.
 	off := firstFrame(data)
-	if off < 0 {
-		return nil, fmt.Errorf("no MPEG audio frame: %w", audio.ErrCorrupt)
-	}
 	d, err := mp3.NewDecoder(bytes.NewReader(data[off:]))
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", err, audio.ErrCorrupt)
 	}
 	mono := mp3IsMono(data)
-	out, err := readMP3(d, mono, min(MaxDecodedSamples, 16*len(data)))
+	out, err := readMP3(d, mono, int(pr.Samples)+4*1152)
 	if err != nil {
 		return nil, err
 	}
