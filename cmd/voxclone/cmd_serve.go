@@ -29,10 +29,15 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer d.close()
+	onMain, stopMetrics, err := openMetrics(cfg, d.metrics, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 
 	h := httpapi.NewHandler(httpapi.Config{
 		Service: d.svc, Logger: log, Web: web.Handler(), MaxUploadBytes: cfg.MaxUploadBytes,
-		TrustedProxies: cfg.trustedProxies(),
+		TrustedProxies: cfg.trustedProxies(), Metrics: onMain, Requests: d.metrics,
 	})
 	srv := httpapi.NewServer(cfg.Addr, h, log)
 	srv.ShutdownTimeout = cfg.ShutdownGrace

@@ -9,10 +9,11 @@ import (
 )
 
 // runWorker migrates the database and runs Config.Workers task workers,
-// with only the health route on Config.Addr, until ctx ends; then it
-// stops as serve does.
+// with only the health, readiness and metrics routes on Config.Addr
+// (metrics on Config.MetricsAddr when set), until ctx ends; then it stops
+// as serve does.
 func runWorker(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(env, "worker", "usage: voxclone worker\n\nRuns VOXCLONE_WORKERS task workers (voice cloning, long-form synthesis) without the API; health is served on VOXCLONE_ADDR. Configuration comes from the VOXCLONE_* environment variables (see README.md).")
+	fs := newFlags(env, "worker", "usage: voxclone worker\n\nRuns VOXCLONE_WORKERS task workers (voice cloning, long-form synthesis) without the API; health (/livez, /readyz, /api/voice/health) and metrics (/metrics, or on VOXCLONE_METRICS_ADDR) are served on VOXCLONE_ADDR. Configuration comes from the VOXCLONE_* environment variables (see README.md).")
 	if err := noArguments(fs, args); err != nil {
 		return err
 	}
@@ -29,7 +30,13 @@ func runWorker(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer d.close()
-	srv := httpapi.NewServer(cfg.Addr, httpapi.NewWorkerHandler(httpapi.Config{Service: d.svc, Logger: log}), log)
+	onMain, stopMetrics, err := openMetrics(cfg, d.metrics, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	srv := httpapi.NewServer(cfg.Addr, httpapi.NewWorkerHandler(httpapi.Config{Service: d.svc, Logger: log,
+		Metrics: onMain, Requests: d.metrics}), log)
 	srv.ShutdownTimeout = cfg.ShutdownGrace
 	if err := srv.Open(); err != nil {
 		return err

@@ -28,6 +28,7 @@ import (
 // below the composition root reads the environment.
 type Config struct {
 	Addr            string        // VOXCLONE_ADDR
+	MetricsAddr     string        // VOXCLONE_METRICS_ADDR; "" serves /metrics on Addr
 	DataDir         string        // VOXCLONE_DATA_DIR
 	DatabaseURL     string        // VOXCLONE_DATABASE_URL; "" means SQLite in DataDir
 	JWTSecret       string        // VOXCLONE_JWT_SECRET; "" means the file in DataDir
@@ -92,6 +93,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if v := getenv("VOXCLONE_ADDR"); v != "" {
 		c.Addr = v
 	}
+	c.MetricsAddr = getenv("VOXCLONE_METRICS_ADDR")
 	if v := getenv("VOXCLONE_DATA_DIR"); v != "" {
 		c.DataDir = v
 	}

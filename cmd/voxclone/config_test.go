@@ -56,11 +56,12 @@ func TestLoadConfig(t *testing.T) {
 			"VOXCLONE_BLOB_URL": "s3://vox/p?endpoint=http://minio:9000&path_style=true", "VOXCLONE_BLOB_GRACE": "2h",
 			"VOXCLONE_MAX_CONCURRENT": "3", "VOXCLONE_MAX_WAITING": "0", "VOXCLONE_MAX_WAIT": "500ms",
 			"VOXCLONE_MEMORY_LIMIT": "512MiB",
+			"VOXCLONE_METRICS_ADDR": "127.0.0.1:9100",
 		}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := Config{Addr: "127.0.0.1:9000", DataDir: "/srv/vox", DatabaseURL: "postgres://u@db/vox",
+		want := Config{Addr: "127.0.0.1:9000", MetricsAddr: "127.0.0.1:9100", DataDir: "/srv/vox", DatabaseURL: "postgres://u@db/vox",
 			JWTSecret: strings.Repeat("s", 32), RateLimit: app.Rate{Count: 5, Window: time.Minute}, MaxUploadBytes: 2048,
 			LogFormat: "json", LogLevel: slog.LevelDebug,
 			LoginRate: app.Rate{Count: 5, Window: time.Hour}, LoginClientRate: app.Rate{Count: 20, Window: 30 * time.Minute},

@@ -12,6 +12,7 @@ import (
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/blob/s3blob"
 	"github.com/voxclone/voxclone/internal/jobs"
+	"github.com/voxclone/voxclone/internal/metrics"
 	"github.com/voxclone/voxclone/internal/postgres"
 	"github.com/voxclone/voxclone/internal/sqlite"
 	"github.com/voxclone/voxclone/internal/voice"
@@ -28,13 +29,16 @@ type taskQueue interface {
 	Migrate(ctx context.Context) error
 	Start(r jobs.Runner) error
 	Stop(grace time.Duration) error
+	CountJobs(ctx context.Context, fn func(kind, state string, n int)) error
 }
 
-// deps is what serve and worker run: the Service and its task queue.
+// deps is what serve and worker run: the Service, its task queue and the
+// metrics of both.
 type deps struct {
-	svc   *app.Service
-	queue taskQueue
-	close func()
+	svc     *app.Service
+	queue   taskQueue
+	metrics *metrics.Metrics
+	close   func()
 }
 
 // openService opens and migrates the store and the task queue, opens the
@@ -56,7 +60,8 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 	var svc *app.Service
 	prune := jobs.Periodic{Name: "prune_audit", Interval: auditPruneEvery,
 		Run: func(ctx context.Context) error { return svc.PruneAudit(ctx) }}
-	db, q, err := openMigrated(ctx, cfg, log, sweeper(&svc, cfg.BlobGrace), prune)
+	m := metrics.New(metrics.Options{Logger: log})
+	db, q, err := openMigratedObserved(ctx, cfg, log, m.TaskEnded, sweeper(&svc, cfg.BlobGrace), prune)
 	if err != nil {
 		return deps{}, err
 	}
@@ -76,13 +81,17 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 		Version: version, Logger: log, AuditRetention: cfg.AuditRetention,
 	}
 	if err = cfg.Limits.apply(ctx, &ac, log); err == nil {
-		svc, err = app.NewService(ac, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{}), Queue: q})
+		svc, err = app.NewService(ac, app.Deps{Store: db, Blobs: m.WrapBlobs(blobs), Engine: voice.New(voice.Config{}), Queue: q, Observer: m})
 	}
 	if err != nil {
 		closeAll()
 		return deps{}, err
 	}
-	return deps{svc: svc, queue: q, close: closeAll}, nil
+	m.WatchJobs(q.CountJobs)
+	if ac.Admission != nil {
+		m.WatchSlots(ac.Admission)
+	}
+	return deps{svc: svc, queue: q, metrics: m, close: closeAll}, nil
 }
 
 // blobStore is the blob store as the commands need it.
@@ -116,11 +125,21 @@ func sweeper(svc **app.Service, grace time.Duration) jobs.Periodic {
 // openMigrated opens the store and its task queue and applies both
 // migrations: the store's tables and River's.
 func openMigrated(ctx context.Context, cfg Config, log *slog.Logger, periodic ...jobs.Periodic) (store, taskQueue, error) {
+	return openMigratedObserved(ctx, cfg, log, nil, periodic...)
+}
+
+// taskObserver hears of each task a worker ends: its kind and outcome,
+// how long it waited in the queue and how long it ran.
+type taskObserver func(kind, outcome string, wait, run time.Duration)
+
+// openMigratedObserved is openMigrated with obs, when not nil, told of
+// every task this process's workers end.
+func openMigratedObserved(ctx context.Context, cfg Config, log *slog.Logger, obs taskObserver, periodic ...jobs.Periodic) (store, taskQueue, error) {
 	db, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	q, err := openQueue(ctx, db, cfg, log, periodic)
+	q, err := openQueue(ctx, db, cfg, log, obs, periodic)
 	if err == nil {
 		err = db.Migrate(ctx)
 	}
@@ -136,8 +155,11 @@ func openMigrated(ctx context.Context, cfg Config, log *slog.Logger, periodic ..
 
 // openQueue builds the task queue on the store's own database, so that
 // tasks are enqueued in the store's transactions.
-func openQueue(ctx context.Context, db store, cfg Config, log *slog.Logger, periodic []jobs.Periodic) (taskQueue, error) {
+func openQueue(ctx context.Context, db store, cfg Config, log *slog.Logger, obs taskObserver, periodic []jobs.Periodic) (taskQueue, error) {
 	qc := jobs.Config{Workers: cfg.Workers, Timeout: cfg.JobTimeout, Logger: log, Periodic: periodic}
+	if obs != nil {
+		qc.Observe = func(ev jobs.Event) { obs(string(ev.Kind), string(ev.Outcome), ev.Wait, ev.Run) }
+	}
 	switch db := db.(type) {
 	case *sqlite.DB:
 		return jobs.NewSQLite(db.Writer(), qc)

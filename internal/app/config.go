@@ -102,7 +102,7 @@ func DefaultConfig() Config {
 	}
 }
 
-// Deps are the Service's collaborators; all are required.
+// Deps are the Service's collaborators; all but Observer are required.
 type Deps struct {
 	Store  Store
 	Blobs  Blobs
@@ -110,6 +110,9 @@ type Deps struct {
 	// Queue takes the tasks of cloning and long-form synthesis; it must
 	// accept the transactions of Store.
 	Queue Queue
+	// Observer hears of syntheses, clones and refused requests; nil
+	// observes nothing.
+	Observer Observer
 }
 
 // withDefaults validates c and fills its zero fields.

@@ -65,7 +65,7 @@ func (s *Service) speakJob(ctx context.Context, j Job, p *progress) (Synthesis, 
 	total := float64(max(sp.chars(), 1))
 	return sp.streamAndKeep(ctx, io.Discard, func(part SpeechPart) {
 		p.set(float64(part.TextStart+utf8.RuneCountInString(part.Text)) / total)
-	})
+	}, true)
 }
 
 // input is the synthesis request a job was made from.

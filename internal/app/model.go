@@ -74,20 +74,25 @@ func (s *Service) buildModel(ctx context.Context, userID, id string) error {
 	if err != nil {
 		return err
 	}
+	start := time.Now()
 	profile, err := s.cloneVoice(ctx, userID, m)
 	release()
 	var ae *Error
 	if errors.As(err, &ae) && ae.Code != EInternal {
+		s.obs.CloneDone(string(ModelFailed), time.Since(start))
 		err := s.finishModel(ctx, userID, id, ModelResult{Status: ModelFailed, Failure: truncate(ae.Message, maxFailureLen)})
 		return superseded(err)
 	} else if err != nil {
+		s.obs.CloneDone(cloneError, time.Since(start))
 		return err
 	}
 	key := "profiles/" + NewID() + ".vxp" // never another run's: see finishModel
 	n, err := s.blobs.Put(ctx, key, bytes.NewReader(profile))
 	if err != nil {
+		s.obs.CloneDone(cloneError, time.Since(start))
 		return err
 	}
+	s.obs.CloneDone(string(ModelReady), time.Since(start))
 	err = s.finishModel(ctx, userID, id, ModelResult{Status: ModelReady, ProfileKey: key, ProfileBytes: n})
 	if ErrorCode(err) == ENotFound {
 		// Another run finished the model first, or it was deleted: this

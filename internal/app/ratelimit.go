@@ -40,6 +40,7 @@ func (s *Service) take(ctx context.Context, subject string, action Action, r Rat
 	if d.Allowed {
 		return st, nil
 	}
+	s.obs.RateLimited(action)
 	retry := max(st.Reset, time.Second)
 	return st, &Error{
 		Code:       ERateLimited,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,7 @@ type Service struct {
 	blobs     Blobs
 	engine    Engine
 	queue     Queue
+	obs       Observer
 	log       *slog.Logger
 	profiles  *profileCache
 	dummyHash []byte       // compared against on unknown emails, so login timing does not reveal them
@@ -51,8 +53,12 @@ func NewService(cfg Config, deps Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	obs := deps.Observer
+	if obs == nil {
+		obs = nopObserver{}
+	}
 	return &Service{
-		cfg: cfg, store: deps.Store, blobs: deps.Blobs, engine: deps.Engine, queue: deps.Queue, log: cfg.Logger,
+		cfg: cfg, store: deps.Store, blobs: deps.Blobs, engine: deps.Engine, queue: deps.Queue, obs: obs, log: cfg.Logger,
 		profiles: newProfileCache(cfg.ProfileCacheSize), dummyHash: dummy, wmKey: wmKey,
 		decoding: semaphore.NewWeighted(cfg.DecodeBudget),
 	}, nil
@@ -94,6 +100,39 @@ func (s *Service) Health(ctx context.Context) Health {
 	}
 	h.OK = h.Database.OK && h.Storage.OK && h.Engine.OK
 	return h
+}
+
+// Readiness says which of the dependencies a process needs to serve
+// answered a readiness check.
+type Readiness struct {
+	Database bool `json:"database"`
+	Storage  bool `json:"storage"`
+}
+
+// OK reports whether every dependency answered.
+func (r Readiness) OK() bool { return r.Database && r.Storage }
+
+// Ready pings the database and the blob store, each within timeout, at
+// the same time; unlike Health it does nothing else, so that a load
+// balancer may call it often. Failures are logged.
+func (s *Service) Ready(ctx context.Context, timeout time.Duration) Readiness {
+	ping := func(what string, p Pinger, ok *bool) func() {
+		return func() {
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			if err := p.Ping(ctx); err != nil {
+				s.log.Warn("readiness check failed", slog.String("component", what), slog.Any("err", err))
+				return
+			}
+			*ok = true
+		}
+	}
+	var r Readiness
+	var wg sync.WaitGroup
+	wg.Go(ping("database", s.store, &r.Database))
+	wg.Go(ping("storage", s.blobs, &r.Storage))
+	wg.Wait()
+	return r
 }
 
 // lastSweep is the latest blob sweep, or nil when there was none or the

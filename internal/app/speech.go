@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/voxclone/voxclone/internal/audio"
@@ -203,7 +204,7 @@ var errStreamed = errors.New("app: a Speech streams only once")
 // caller whose onPart writes to the same response must lock around both.
 func (sp *Speech) Stream(ctx context.Context, w io.Writer, onPart func(SpeechPart)) (Synthesis, error) {
 	defer sp.Close()
-	syn, err := sp.streamAndKeep(ctx, w, onPart)
+	syn, err := sp.streamAndKeep(ctx, w, onPart, false)
 	if err != nil {
 		return Synthesis{}, err
 	}
@@ -221,8 +222,9 @@ func (sp *Speech) Close() {
 
 // streamAndKeep is Stream without recording the history entry: the audio
 // is stored under the entry's AudioKey and the entry returned, for the
-// caller to record (a job records it with its own outcome).
-func (sp *Speech) streamAndKeep(ctx context.Context, w io.Writer, onPart func(SpeechPart)) (Synthesis, error) {
+// caller to record (a job records it with its own outcome). job says
+// which of the two the Observer hears of.
+func (sp *Speech) streamAndKeep(ctx context.Context, w io.Writer, onPart func(SpeechPart), job bool) (Synthesis, error) {
 	if !sp.used.CompareAndSwap(false, true) {
 		return Synthesis{}, errStreamed
 	}
@@ -239,7 +241,8 @@ func (sp *Speech) streamAndKeep(ctx context.Context, w io.Writer, onPart func(Sp
 		pr.CloseWithError(fmt.Errorf("storing the audio: %w", errors.Join(err, io.ErrClosedPipe)))
 		done <- stored{n, err}
 	}()
-	dur, err := sp.encode(ctx, io.MultiWriter(w, pw), onPart)
+	fb := newFirstByte(w)
+	dur, err := sp.encode(ctx, io.MultiWriter(fb, pw), onPart)
 	if err != nil {
 		pw.CloseWithError(err)
 		<-done
@@ -252,6 +255,8 @@ func (sp *Speech) streamAndKeep(ctx context.Context, w io.Writer, onPart func(Sp
 		return Synthesis{}, res.err
 	}
 	syn.SizeBytes, syn.DurationSeconds = res.n, dur
+	s.obs.SynthesisDone(SynthesisStats{Job: job, Format: syn.Format, FirstByte: fb.elapsed(),
+		Took: time.Since(fb.start), AudioSeconds: dur})
 	return syn, nil
 }
 

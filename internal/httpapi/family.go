@@ -53,7 +53,8 @@ var (
 // familyOf returns the API family a path belongs to, or nil for the web
 // app's paths.
 func familyOf(path string) *family {
-	if path == "/openapi.json" {
+	switch path {
+	case "/openapi.json", "/livez", "/readyz", "/metrics":
 		return nativeAPI
 	}
 	for _, f := range families {

@@ -26,6 +26,7 @@ import (
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/httpapi"
 	"github.com/voxclone/voxclone/internal/jobs"
+	"github.com/voxclone/voxclone/internal/metrics"
 	"github.com/voxclone/voxclone/internal/postgres"
 	"github.com/voxclone/voxclone/internal/postgres/pgtest"
 	"github.com/voxclone/voxclone/internal/speechtest"
@@ -83,6 +84,9 @@ type options struct {
 	idle bool
 	// gate, when set, bounds the engine work (app.Config.Admission).
 	gate *admission.Gate
+	// metrics, when set, observes the service, its blob store, its queue
+	// and its requests, and is served at /metrics.
+	metrics *metrics.Metrics
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -97,13 +101,24 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 	if opt.blobs != nil {
 		bs = opt.blobs(blobs)
 	}
+	var observe func(jobs.Event)
+	var obs app.Observer
+	var scrape http.Handler
+	var requests httpapi.RequestObserver
+	if m := opt.metrics; m != nil {
+		bs, obs, scrape, requests = m.WrapBlobs(bs), m, m.Handler(), m
+		observe = func(ev jobs.Event) { m.TaskEnded(string(ev.Kind), string(ev.Outcome), ev.Wait, ev.Run) }
+	}
 	clk := apptest.NewClock(time.Now().UTC())
-	q := newQueue(t, store)
+	q := newQueue(t, store, observe)
+	if opt.metrics != nil {
+		opt.metrics.WatchJobs(q.CountJobs)
+	}
 	svc, err := app.NewService(app.Config{
 		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
 		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test", RegisterRate: opt.register,
 		JobHeartbeat: 50 * time.Millisecond, Admission: opt.gate,
-	}, app.Deps{Store: store, Blobs: bs, Engine: engine, Queue: q})
+	}, app.Deps{Store: store, Blobs: bs, Engine: engine, Queue: q, Observer: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +127,8 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload, TrustedProxies: opt.trusted}))
+	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload,
+		TrustedProxies: opt.trusted, Metrics: scrape, Requests: requests}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, url: srv.URL, clock: clk, blobs: dir}
 }
@@ -213,13 +229,14 @@ type queue interface {
 	app.Queue
 	Start(r jobs.Runner) error
 	Stop(grace time.Duration) error
+	CountJobs(ctx context.Context, fn func(kind, state string, n int)) error
 }
 
 // newQueue returns a migrated task queue on store's database, stopped when
 // the test ends.
-func newQueue(t *testing.T, store app.Store) queue {
+func newQueue(t *testing.T, store app.Store, observe func(jobs.Event)) queue {
 	t.Helper()
-	cfg := jobs.Config{Workers: 1, PollInterval: 100 * time.Millisecond, RetryDelay: 10 * time.Millisecond}
+	cfg := jobs.Config{Workers: 1, PollInterval: 100 * time.Millisecond, RetryDelay: 10 * time.Millisecond, Observe: observe}
 	var q interface {
 		queue
 		Migrate(ctx context.Context) error

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/compat/elevenlabs"
@@ -51,6 +52,7 @@ type Service interface {
 	ModelSummary(ctx context.Context, userID, id string) (*voice.Summary, error)
 	OpenHistoryAudio(ctx context.Context, userID, id string) (app.Synthesis, io.ReadSeekCloser, error)
 	Health(ctx context.Context) app.Health
+	Ready(ctx context.Context, timeout time.Duration) app.Readiness
 	DeleteAccount(ctx context.Context, userID, password string) (app.RateStatus, error)
 	ExportAccount(ctx context.Context, userID string, w io.Writer) error
 	ListAudit(ctx context.Context, userID string, limit int, cursor string) (app.AuditPage, error)
@@ -78,6 +80,18 @@ type Config struct {
 	// names the client for the login and registration limits. Empty (the
 	// default) ignores the header: anyone can write it.
 	TrustedProxies []netip.Prefix
+	// Metrics serves GET /metrics; nil answers 404 there, as when the
+	// metrics are served on another address (VOXCLONE_METRICS_ADDR).
+	Metrics http.Handler
+	// Requests, when not nil, hears of every request served.
+	Requests RequestObserver
+}
+
+// RequestObserver hears of each request served: its route pattern (or
+// "web" for the web app, "unmatched" for API paths no route serves), its
+// status and how long it took. internal/metrics implements it.
+type RequestObserver interface {
+	ObserveRequest(route string, status int, took time.Duration)
 }
 
 // handler holds the dependencies shared by every route.
@@ -89,6 +103,8 @@ type handler struct {
 	trusted   []netip.Prefix
 	api       *http.ServeMux
 	web       http.Handler
+	metrics   http.Handler
+	requests  RequestObserver
 
 	openai     *openai.Handler
 	elevenlabs *elevenlabs.Handler
@@ -101,7 +117,7 @@ func NewHandler(cfg Config) http.Handler {
 }
 
 // NewWorkerHandler returns the HTTP handler of a worker process: only the
-// routes marked for workers (health), with the same logging, recovery and
+// routes marked for workers (health, readiness, metrics), with the same logging, recovery and
 // security headers, and no web app.
 func NewWorkerHandler(cfg Config) http.Handler {
 	cfg.Web = nil
@@ -117,6 +133,8 @@ func newHandler(cfg Config, keep func(route) bool) http.Handler {
 		maxJSON:   cfg.MaxJSONBytes,
 		web:       cfg.Web,
 		trusted:   cfg.TrustedProxies,
+		metrics:   cfg.Metrics,
+		requests:  cfg.Requests,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)

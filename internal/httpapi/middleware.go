@@ -10,7 +10,8 @@ import (
 )
 
 // logRequests writes one log line per request: method, route pattern (not
-// the raw path, which may hold ids), status, duration and bytes written.
+// the raw path, which may hold ids), status, duration and bytes written,
+// and tells the RequestObserver, if any.
 func (h *handler) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -23,12 +24,16 @@ func (h *handler) logRequests(next http.Handler) http.Handler {
 				pattern = "unmatched"
 			}
 		}
+		took := time.Since(start)
+		if h.requests != nil {
+			h.requests.ObserveRequest(pattern, sw.status(), took)
+		}
 		h.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", app.RequestFrom(r.Context()).RequestID),
 			slog.String("method", r.Method),
 			slog.String("pattern", pattern),
 			slog.Int("status", sw.status()),
-			slog.Duration("duration", time.Since(start)),
+			slog.Duration("duration", took),
 			slog.Int64("bytes", sw.bytes),
 		)
 	})

@@ -23,12 +23,17 @@ type route struct {
 
 // routes is the complete list of API routes of every family; the OpenAPI
 // documents and the auth test walk it. Paths outside the families' prefixes
-// (/api, /v1, /elevenlabs) and /openapi.json go to the web app.
+// (/api, /v1, /elevenlabs), /openapi.json and the probes go to the web app.
 func (h *handler) routes() []route {
 	oa, el := h.openai, h.elevenlabs
 	return []route{
 		h.public("GET /openapi.json", serveDoc(nativeAPI.Doc)),
 		h.public("GET /api/voice/health", h.health).onWorkers(),
+		// Probes for orchestrators and load balancers, and Prometheus's
+		// scrape (404 when VOXCLONE_METRICS_ADDR serves it elsewhere).
+		h.public("GET /livez", h.livez).onWorkers(),
+		h.public("GET /readyz", h.readyz).onWorkers(),
+		h.public("GET /metrics", h.serveMetrics).onWorkers(),
 
 		h.public("POST /api/auth/register", h.register),
 		h.public("POST /api/auth/login", h.login),

@@ -335,7 +335,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 	types := map[string]any{
 		"User": app.User{}, "APIKey": app.APIKey{}, "Quality": app.Quality{}, "Sample": app.Sample{},
 		"Model": app.Model{}, "Synthesis": app.Synthesis{}, "HistoryPage": app.HistoryPage{},
-		"Health": app.Health{}, "Component": app.ComponentHealth{}, "SynthesizeRequest": synthesizeRequest{},
+		"Health": app.Health{}, "Readiness": readiness{}, "Component": app.ComponentHealth{}, "SynthesizeRequest": synthesizeRequest{},
 		"ModelSummary": voice.Summary{}, "PitchSummary": voice.PitchSummary{}, "BaseSummary": voice.BaseSummary{},
 		"PoolSummary": voice.PoolSummary{}, "PhoneSummary": voice.PhoneSummary{},
 		"JobRequest": speechRequest{}, "Job": app.Job{}, "JobPage": app.JobPage{}, "JobAnswer": jobBody{},

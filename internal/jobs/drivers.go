@@ -38,6 +38,7 @@ func NewSQLite(db *sql.DB, cfg Config) (*Queue[*sql.Tx], error) {
 		}
 		return err
 	}
+	q.count = countSQL(db)
 	return q, nil
 }
 
@@ -72,6 +73,7 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool, cfg Config) (*Queue[pg
 		defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, riverLockID)
 		return migrateRiver(ctx, drv, schema)
 	}
+	q.count = countPgx(pool, schema)
 	return q, nil
 }
 

@@ -113,6 +113,7 @@ type Queue[TTx any] struct {
 	client  *river.Client[TTx]
 	core    *core
 	migrate func(ctx context.Context) error
+	count   counter
 }
 
 var _ app.Queue = (*Queue[any])(nil)
