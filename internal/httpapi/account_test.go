@@ -97,10 +97,12 @@ func sqliteCount(t *testing.T, db *sqlite.DB, q string, args ...any) int {
 }
 
 // deletionRecords counts the audit log's records of the deletion of
-// account id, which name it as their subject and belong to no user.
+// account id, which name it as their subject, belong to no user, and keep
+// the client (the test's, 127.0.0.1) and the request id, as every event.
 func deletionRecords(t *testing.T, store app.Store, id string) int {
 	t.Helper()
-	const q = `SELECT count(*) FROM audit_events WHERE kind = 'account.deleted' AND user_id IS NULL AND subject = `
+	const q = `SELECT count(*) FROM audit_events WHERE kind = 'account.deleted' AND user_id IS NULL
+		AND client = '127.0.0.1' AND length(request_id) = 32 AND subject = `
 	switch db := store.(type) {
 	case *sqlite.DB:
 		return sqliteCount(t, db, q+`?`, id)
