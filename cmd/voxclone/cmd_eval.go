@@ -10,12 +10,14 @@ import (
 
 	"github.com/voxclone/voxclone/internal/eval"
 	"github.com/voxclone/voxclone/internal/voice"
+	"github.com/voxclone/voxclone/internal/watermark"
 )
 
 // evalFlags are the eval command's options.
 type evalFlags struct {
 	data, mode, sims, decoys string
 	asJSON, noWER, verbose   bool
+	watermark                bool
 	sentences, workers       int
 }
 
@@ -60,6 +62,7 @@ func parseEvalFlags(env *Env, args []string) (evalFlags, error) {
 	fs.IntVar(&f.sentences, "sentences", 0, "read only the first `n` fixed sentences (0 = all; quick checks only, not comparable)")
 	fs.IntVar(&f.workers, "workers", 0, "speakers processed at once (0 = number of CPUs)")
 	fs.BoolVar(&f.noWER, "no-wer", false, "skip speech recognition (no pocketsphinx needed)")
+	fs.BoolVar(&f.watermark, "watermark", false, "mark every synthesized sentence, as the service does, with a fixed test key before scoring")
 	fs.BoolVar(&f.verbose, "v", false, "log progress to stderr")
 	pos, err := fs.parse(args)
 	switch {
@@ -90,6 +93,9 @@ func evalConfig(ctx context.Context, env *Env, f evalFlags) (eval.Config, error)
 		Similarity: sims,
 		Workers:    f.workers,
 	}
+	if f.watermark {
+		cfg.Engine = eval.Watermarked(cfg.Engine, evalWatermarkKey)
+	}
 	if f.sentences > 0 {
 		all := eval.Sentences()
 		cfg.Sentences = all[:min(f.sentences, len(all))]
@@ -114,6 +120,10 @@ func evalConfig(ctx context.Context, env *Env, f evalFlags) (eval.Config, error)
 	}
 	return cfg, nil
 }
+
+// evalWatermarkKey is the fixed key of --watermark: where the mark falls
+// depends on the key, so every run uses the same one.
+var evalWatermarkKey, _ = watermark.KeyFrom([]byte("voxclone eval fixed test key"))
 
 // parseFloats parses "0.2,0.5,1" into settings in [0, 1].
 func parseFloats(s string) ([]float64, error) {

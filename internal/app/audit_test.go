@@ -1,11 +1,13 @@
 package app_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/voice"
 )
 
 // TestAudit records events with the request of the context, lists them a
@@ -100,5 +102,43 @@ func TestDeleteAccountLimits(t *testing.T) {
 		wantCode(t, err, app.ENotFound)
 		_, err = f.svc.Login(t.Context(), u.Email, "correct horse battery")
 		wantCode(t, err, app.EUnauthorized)
+	})
+}
+
+// TestAuditDetect: every detection is logged for the caller with the
+// request it came in, whether the file was marked, or why it could not be
+// read; the synthesis it names only for that synthesis's owner.
+func TestAuditDetect(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		f := newFixture(t, b.open(t), voice.New(voice.Config{}))
+		alice, _ := f.register(t, "alice@example.com")
+		bob, _ := f.register(t, "bob@example.com")
+		syn, marked, err := f.svc.Synthesize(t.Context(), alice.ID, app.SynthesizeInput{Voice: "slt",
+			Text: strings.Repeat(threeSentences+" ", 6), Format: "wav"})
+		must(t, err)
+		ctx := app.WithRequest(t.Context(), app.RequestInfo{Client: "203.0.113.5", RequestID: "req-detect"})
+		for _, c := range []struct {
+			user   app.User
+			audio  []byte
+			detail string
+		}{
+			{bob, marked, "watermarked=yes"},
+			{bob, speechWAV(t, "rms"), "watermarked=no"},
+			{bob, []byte("not audio at all"), "error=unsupported_media"},
+			{alice, marked, "watermarked=yes"},
+		} {
+			f.clock.Advance(time.Second)
+			d, _ := f.svc.DetectWatermark(ctx, c.user.ID, bytes.NewReader(c.audio))
+			page, err := f.svc.ListAudit(t.Context(), c.user.ID, 1, "")
+			must(t, err)
+			ev := page.Items[0]
+			if ev.Kind != app.AuditDetect || ev.Detail != c.detail || ev.Client != "203.0.113.5" ||
+				ev.RequestID != "req-detect" || ev.Subject != d.SynthesisID || !ev.CreatedAt.Equal(f.clock.Now()) {
+				t.Errorf("%s's detection %+v logged as %+v, want detail %q", c.user.Email, d, ev, c.detail)
+			}
+			if c.user == bob && ev.Subject != "" || c.user == alice && ev.Subject != "" && ev.Subject != syn.ID {
+				t.Errorf("%s's detection logged with subject %q (alice's synthesis is %s)", c.user.Email, ev.Subject, syn.ID)
+			}
+		}
 	})
 }

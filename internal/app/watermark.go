@@ -64,6 +64,24 @@ func markChunk(m *watermark.Embedder, c *audio.PCM) *audio.PCM {
 // upload decoders know). Whoever asks learns whether this instance made
 // it; only the owner of the synthesis learns which one it was.
 func (s *Service) DetectWatermark(ctx context.Context, userID string, r io.Reader) (Detection, error) {
+	d, err := s.detectWatermark(ctx, userID, r)
+	s.Audit(ctx, Event{Kind: AuditDetect, UserID: userID, Subject: d.SynthesisID, Detail: detectDetail(d, err)})
+	return d, err
+}
+
+// detectDetail notes a detection's outcome for the log: whether the file
+// was marked or why it could not be read, never anything of the audio.
+func detectDetail(d Detection, err error) string {
+	switch {
+	case err != nil:
+		return "error=" + ErrorCode(err)
+	case d.Watermarked:
+		return "watermarked=yes"
+	}
+	return "watermarked=no"
+}
+
+func (s *Service) detectWatermark(ctx context.Context, userID string, r io.Reader) (Detection, error) {
 	data, err := s.readUpload(r)
 	if err != nil {
 		return Detection{}, err

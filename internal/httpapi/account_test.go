@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"maps"
+	"mime/multipart"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -96,10 +97,12 @@ func sqliteCount(t *testing.T, db *sqlite.DB, q string, args ...any) int {
 }
 
 // deletionRecords counts the audit log's records of the deletion of
-// account id, which name it as their subject and belong to no user.
+// account id, which name it as their subject, belong to no user, and keep
+// the client (the test's, 127.0.0.1) and the request id, as every event.
 func deletionRecords(t *testing.T, store app.Store, id string) int {
 	t.Helper()
-	const q = `SELECT count(*) FROM audit_events WHERE kind = 'account.deleted' AND user_id IS NULL AND subject = `
+	const q = `SELECT count(*) FROM audit_events WHERE kind = 'account.deleted' AND user_id IS NULL
+		AND client = '127.0.0.1' AND length(request_id) = 32 AND subject = `
 	switch db := store.(type) {
 	case *sqlite.DB:
 		return sqliteCount(t, db, q+`?`, id)
@@ -392,8 +395,8 @@ func TestAuditLog(t *testing.T) {
 }
 
 // TestAuditBehindProxy: behind a trusted proxy the log keeps the client
-// the proxy names and the proxy's request id; from anyone else both
-// headers are ignored.
+// the proxy names and the proxy's request id, for a key's creation and a
+// detection alike; from anyone else both headers are ignored.
 func TestAuditBehindProxy(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store app.Store) {
 		for _, c := range []struct {
@@ -408,19 +411,35 @@ func TestAuditBehindProxy(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				e := newEnv(t, store, options{register: app.Rate{Count: 1000, Window: time.Hour}, trusted: c.trusted})
 				token := e.register("proxied-" + strings.ToLower(c.name) + "@example.com")
-				req, _ := http.NewRequestWithContext(context.Background(), "POST", e.url+"/api/auth/keys", strings.NewReader(`{"name":"k"}`))
-				req.Header.Set("Authorization", "Bearer "+token)
-				req.Header.Set("X-Forwarded-For", "203.0.113.9")
-				req.Header.Set("X-Request-Id", "edge-7f3a")
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil || resp.StatusCode != 201 {
-					t.Fatalf("create key: %v %v", resp, err)
-				}
-				resp.Body.Close()
-				ev := auditLog(t, e, token)[0]
-				answered := resp.Header.Get("X-Request-Id")
-				if ev.Client != c.client || ev.RequestID != answered || (answered == "edge-7f3a") != c.answeredWithID {
-					t.Errorf("event %+v, answered X-Request-Id %q; want client %s", ev, answered, c.client)
+				var form bytes.Buffer
+				mw := multipart.NewWriter(&form)
+				fw, _ := mw.CreateFormFile("audio", "clip.wav")
+				fw.Write(speechWAV(t))
+				mw.Close()
+				for _, r := range []struct {
+					kind, path, contentType string
+					body                    []byte
+					status                  int
+				}{
+					{app.AuditKeyCreated, "/api/auth/keys", "application/json", []byte(`{"name":"k"}`), 201},
+					{app.AuditDetect, "/api/voice/detect", mw.FormDataContentType(), form.Bytes(), 200},
+				} {
+					e.clock.Advance(time.Second)
+					req, _ := http.NewRequestWithContext(context.Background(), "POST", e.url+r.path, bytes.NewReader(r.body))
+					req.Header.Set("Authorization", "Bearer "+token)
+					req.Header.Set("Content-Type", r.contentType)
+					req.Header.Set("X-Forwarded-For", "203.0.113.9")
+					req.Header.Set("X-Request-Id", "edge-7f3a")
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil || resp.StatusCode != r.status {
+						t.Fatalf("POST %s: %v %v", r.path, resp, err)
+					}
+					resp.Body.Close()
+					ev := auditLog(t, e, token)[0]
+					answered := resp.Header.Get("X-Request-Id")
+					if ev.Kind != r.kind || ev.Client != c.client || ev.RequestID != answered || (answered == "edge-7f3a") != c.answeredWithID {
+						t.Errorf("POST %s: event %+v, answered X-Request-Id %q; want %s from client %s", r.path, ev, answered, r.kind, c.client)
+					}
 				}
 			})
 		}

@@ -24,7 +24,7 @@ func (p *page) deleteAccount(t *testing.T) {
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("account-email")))
 	p.waitJS(t, `idle() && location.pathname === "/account" && $("audit-list").children.length > 0`, 10*time.Second)
 	kinds := evalJS[string](t, p, `[...$("audit-list").children].map((li) => li.dataset.kind).join(" ")`)
-	for _, k := range []string{"clone", "synthesis", "key.created", "key.revoked"} {
+	for _, k := range []string{"clone", "synthesis", "key.created", "key.revoked", "detect"} {
 		if !strings.Contains(kinds, k) {
 			t.Errorf("recent activity %q lacks %s", kinds, k)
 		}

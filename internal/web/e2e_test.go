@@ -3,8 +3,9 @@ package web_test
 // TestBrowser drives the web app in headless Chromium against the real
 // voxclone binary: sign up, upload and record samples, create, rename and
 // delete a voice, speak, browse history, make an API key and run the SDK
-// code the page shows for it, check session expiry, export the account's
-// data and delete the account. It saves a screenshot of each main screen.
+// code the page shows for it, check audio for the watermark, check session
+// expiry, export the account's data and delete the account. It saves a
+// screenshot of each main screen.
 
 import (
 	"context"
@@ -66,6 +67,7 @@ func TestBrowser(t *testing.T) {
 		{"History", p.history},
 		{"PhoneLayout", p.phoneLayout},
 		{"APIKeys", p.apiKeys},
+		{"CheckAudio", p.checkAudio},
 		{"DeleteVoice", p.deleteVoice},
 		{"DeleteSample", p.deleteSample},
 		{"ExpiredSession", p.expiredSession},

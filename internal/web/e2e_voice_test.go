@@ -212,7 +212,7 @@ func (p *page) history(t *testing.T) {
 func (p *page) phoneLayout(t *testing.T) {
 	p.do(t, 10*time.Second, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
 	p.phoneVoiceDetails(t)
-	for _, path := range []string{"/samples", "/speak", "/keys", "/history"} {
+	for _, path := range []string{"/samples", "/speak", "/keys", "/history", "/check"} {
 		p.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`#nav a[href="`+path+`"]`)))
 		p.waitJS(t, `idle() && location.pathname === `+jsString(path), 5*time.Second)
 		if w := evalJS[float64](t, p, `document.documentElement.scrollWidth`); w > 390 {

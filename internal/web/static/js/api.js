@@ -168,6 +168,17 @@ export function uploadSample(file, name, transcript) {
   return request("POST", "/api/voice/upload", { body: fd });
 }
 
+/**
+ * detect asks whether a File or Blob carries this instance's watermark:
+ * {watermarked, confidence, synthesis_id?, created_at?} (the synthesis
+ * only when it is the caller's own).
+ */
+export function detect(file) {
+  const fd = new FormData();
+  fd.append("audio", file, file.name || "audio");
+  return request("POST", "/api/voice/detect", { body: fd });
+}
+
 export const listModels = async () => items(await request("GET", "/api/voice/models"));
 export const createModel = (name, description, sampleIds) =>
   request("POST", "/api/voice/clone", { json: { name, description, sample_ids: sampleIds } });

@@ -10,6 +10,7 @@ import * as speak from "./views/speak.js";
 import * as history from "./views/history.js";
 import * as keys from "./views/keys.js";
 import * as account from "./views/account.js";
+import * as check from "./views/check.js";
 
 // Each route names its section and the module that fills it. The server
 // answers every unknown path with index.html, so these survive a reload.
@@ -21,6 +22,7 @@ const routes = {
   "/speak": { view: "view-speak", mod: speak, title: "Speak" },
   "/history": { view: "view-history", mod: history, title: "History" },
   "/keys": { view: "view-keys", mod: keys, title: "API keys" },
+  "/check": { view: "view-check", mod: check, title: "Check audio" },
   "/account": { view: "view-account", mod: account, title: "Your account" },
 };
 
@@ -88,7 +90,7 @@ function boot() {
     showInfo("Your session has ended. Please sign in again.");
     navigate("/signin", true);
   });
-  for (const mod of [auth, samples, voices, speak, history, keys, account]) mod.init({ navigate });
+  for (const mod of [auth, samples, voices, speak, history, keys, check, account]) mod.init({ navigate });
   render();
 }
 
