@@ -26,8 +26,8 @@ const (
 
 // TestMemoryHostileMix starts the real binary with the default settings
 // and fires at once three syntheses of 5,000 characters and four uploads
-// of 9.6 MB of junk behind MP3 frame headers, the mix that once took one
-// process to 1.65 GB and left it at 1.2 GB idle. It samples the process's
+// of 9.6 MB of MP3 frame headers with junk or silence between them, the
+// mix that once took one process to 1.65 GB and left it at 1.2 GB idle. It samples the process's
 // VmRSS throughout and requires the peak under 300 MB and, within a
 // minute of the mix ending, the idle RSS under 100 MB. It is heavy, so it
 // runs only with VOXCLONE_TEST_MEMORY=1.
@@ -95,10 +95,11 @@ func memoryUnderMix(t *testing.T, bin string, extra ...string) {
 
 // hostileMix sends the requests at once and checks each answer: a
 // synthesis is spoken (200) or turned away (503 with Retry-After); junk
-// is refused (422). It returns the statuses seen, counted.
+// is refused (422 for junk, 413 for too long). It returns the statuses seen, counted.
 func hostileMix(t *testing.T, c *client) string {
 	text := proseOf(5000)
 	junk := speechtest.GarbageMP3(9_600_000, 7)
+	long := speechtest.SilentMP3(602)[:9_600_000]
 	var mu sync.Mutex
 	seen := map[string]int{}
 	note := func(what string, status int) {
@@ -119,13 +120,21 @@ func hostileMix(t *testing.T, c *client) string {
 			}
 		})
 	}
+	// Two kinds of hostile MP3: random bytes between frame headers, and
+	// valid frames of silence claiming ten minutes, which a decoder would
+	// expand to hundreds of MB.
+	uploads := []struct {
+		data []byte
+		want int
+	}{{junk, http.StatusUnprocessableEntity}, {long, http.StatusRequestEntityTooLarge}}
 	for i := range 4 {
 		wg.Go(func() {
-			form, ct := uploadForm(junk, fmt.Sprintf("junk%d.mp3", i), nil)
+			up := uploads[i%2]
+			form, ct := uploadForm(up.data, fmt.Sprintf("upload%d.mp3", i), nil)
 			status, _, body := c.do("POST", "/api/voice/upload", form, ct)
 			note("upload", status)
-			if status != http.StatusUnprocessableEntity {
-				t.Errorf("junk upload: %d %s, want 422", status, body)
+			if status != up.want {
+				t.Errorf("hostile upload %d: %d %s, want %d", i, status, body, up.want)
 			}
 		})
 	}

@@ -28,9 +28,12 @@ const (
 // and requires 10–300 s of speech (EUnprocessable). The original bytes are
 // kept, under a server-made key, with the metadata and quality report.
 // An empty name becomes "Recording <date>"; names are at most 100
-// characters and transcripts 5,000. The upload is charged to the budget in
-// ctx (ChargeBudget) once its container is recognised, before decoding and
-// analysis, which may take a second of CPU.
+// characters and transcripts 5,000. A file longer than
+// Config.MaxUploadSeconds is ETooLarge, MP3 frames of junk EUnprocessable,
+// both told before decoding; when the engine is busy it is EUnavailable
+// (ErrBusy). The upload is charged to the budget in ctx (ChargeBudget)
+// once it is worth decoding and holds an engine slot, before decoding and
+// analysis, which may take a second of CPU (see withDecoded).
 func (s *Service) UploadSample(ctx context.Context, userID string, in UploadInput) (Sample, error) {
 	now := s.now()
 	name, err := cleanName(in.Name, "Recording "+now.Format("2006-01-02 15:04"), "sample name", maxNameRunes)
