@@ -46,6 +46,7 @@ type Config struct {
 	BlobURL         string        // VOXCLONE_BLOB_URL, checked by blob.ParseURL; "" means DataDir/blobs
 	BlobGrace       time.Duration // VOXCLONE_BLOB_GRACE: age before the sweeper deletes an unreferenced blob
 	AuditRetention  time.Duration // VOXCLONE_AUDIT_RETENTION
+	RequireConsent  bool          // VOXCLONE_REQUIRE_CONSENT
 }
 
 // Defaults and names of the files the service keeps in its data directory.
@@ -75,6 +76,7 @@ func DefaultConfig() Config {
 		ShutdownGrace:   30 * time.Second,
 		BlobGrace:       app.DefaultBlobGrace,
 		AuditRetention:  app.DefaultAuditRetention,
+		RequireConsent:  true,
 	}
 }
 
@@ -129,6 +131,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("VOXCLONE_LOG_LEVEL: %q is not debug, info, warn or error", v)
 		}
+	}
+	if v := getenv("VOXCLONE_REQUIRE_CONSENT"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("VOXCLONE_REQUIRE_CONSENT: %q is neither true nor false", v)
+		}
+		c.RequireConsent = b
 	}
 	if err := c.loadBlobSettings(getenv); err != nil {
 		return c, err

@@ -36,6 +36,9 @@ func TestLoadConfig(t *testing.T) {
 		if loc := c.blobLocation(); loc.S3 != nil || loc.Dir != filepath.Join("data", "blobs") || c.BlobGrace != time.Hour {
 			t.Errorf("default blobs = %+v, grace %v", loc, c.BlobGrace)
 		}
+		if !c.RequireConsent {
+			t.Error("spoken consent is off by default; serve must require it")
+		}
 		if c.usesPostgres() || c.sqlitePath() != filepath.Join("data", "voxclone.db") {
 			t.Errorf("default database = %q", c.sqlitePath())
 		}
@@ -50,6 +53,7 @@ func TestLoadConfig(t *testing.T) {
 			"VOXCLONE_TRUSTED_PROXIES": "10.0.0.0/8,::1", "VOXCLONE_WORKERS": "0",
 			"VOXCLONE_JOB_TIMEOUT": "90s", "VOXCLONE_SHUTDOWN_GRACE": "5s", "VOXCLONE_AUDIT_RETENTION": "30d",
 			"VOXCLONE_BLOB_URL": "s3://vox/p?endpoint=http://minio:9000&path_style=true", "VOXCLONE_BLOB_GRACE": "2h",
+			"VOXCLONE_REQUIRE_CONSENT": "false",
 		}))
 		if err != nil {
 			t.Fatal(err)
@@ -60,7 +64,7 @@ func TestLoadConfig(t *testing.T) {
 			LoginRate: app.Rate{Count: 5, Window: time.Hour}, LoginClientRate: app.Rate{Count: 20, Window: 30 * time.Minute},
 			RegisterRate: app.Rate{Count: 2, Window: 24 * time.Hour}, TrustedProxies: "10.0.0.0/8,::1",
 			Workers: 0, JobTimeout: 90 * time.Second, ShutdownGrace: 5 * time.Second, AuditRetention: 30 * 24 * time.Hour,
-			BlobURL: "s3://vox/p?endpoint=http://minio:9000&path_style=true", BlobGrace: 2 * time.Hour}
+			BlobURL: "s3://vox/p?endpoint=http://minio:9000&path_style=true", BlobGrace: 2 * time.Hour, RequireConsent: false}
 		if loc := c.blobLocation(); loc.S3 == nil || loc.S3.Bucket != "vox" || loc.S3.Prefix != "p/" || !loc.S3.PathStyle {
 			t.Errorf("blob location %+v", loc.S3)
 		}
@@ -102,6 +106,7 @@ func TestLoadConfig(t *testing.T) {
 		{"ErrBlobGrace", "VOXCLONE_BLOB_GRACE", "1ms", `VOXCLONE_BLOB_GRACE: "1ms" is not a duration from 1s`},
 		{"ErrAuditRetention", "VOXCLONE_AUDIT_RETENTION", "forever", `VOXCLONE_AUDIT_RETENTION: "forever" is not a period from 1h to 3650d`},
 		{"ErrAuditRetentionDays", "VOXCLONE_AUDIT_RETENTION", "0d", `VOXCLONE_AUDIT_RETENTION: "0d" is not a number of days from 1d`},
+		{"ErrRequireConsent", "VOXCLONE_REQUIRE_CONSENT", "maybe", `VOXCLONE_REQUIRE_CONSENT: "maybe" is neither true nor false`},
 		{"ErrAuditRetentionShort", "VOXCLONE_AUDIT_RETENTION", "10m", `VOXCLONE_AUDIT_RETENTION: "10m" is not a period from 1h`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -74,6 +74,7 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 		JWTSecret: secret, WatermarkKey: wmKey, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
 		LoginRate: cfg.LoginRate, LoginClientRate: cfg.LoginClientRate, RegisterRate: cfg.RegisterRate,
 		Version: version, Logger: log, AuditRetention: cfg.AuditRetention,
+		RequireConsent: cfg.RequireConsent,
 	}, app.Deps{Store: db, Blobs: blobs, Engine: voice.New(voice.Config{}), Queue: q})
 	if err != nil {
 		closeAll()

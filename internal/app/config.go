@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/voxclone/voxclone/internal/consent"
 )
 
 // Defaults used when Config leaves a field zero.
@@ -70,6 +72,12 @@ type Config struct {
 	JobHeartbeat time.Duration
 	// AuditRetention is how long audit events are kept (PruneAudit).
 	AuditRetention time.Duration
+	// RequireConsent makes every clone need the user's verified spoken
+	// consent, in the voice of every sample (see consent.go).
+	RequireConsent bool
+	// ConsentChallenge, when set, replaces the random consent challenge:
+	// for tests, which read known speech aloud. Never set from outside.
+	ConsentChallenge func() consent.Challenge
 	// Version is reported by Health.
 	Version string
 	// Logger receives failures that do not reach the caller (cleaning up

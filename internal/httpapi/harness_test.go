@@ -80,6 +80,8 @@ type options struct {
 	blobs func(app.Blobs) app.Blobs
 	// idle leaves the task queue without a worker: tasks stay queued.
 	idle bool
+	// consent makes clones need spoken consent.
+	consent bool
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -99,7 +101,7 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 	svc, err := app.NewService(app.Config{
 		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
 		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test", RegisterRate: opt.register,
-		JobHeartbeat: 50 * time.Millisecond,
+		JobHeartbeat: 50 * time.Millisecond, RequireConsent: opt.consent,
 	}, app.Deps{Store: store, Blobs: bs, Engine: engine, Queue: q})
 	if err != nil {
 		t.Fatal(err)
