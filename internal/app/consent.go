@@ -165,7 +165,7 @@ func (s *Service) checkRecording(ctx context.Context, c Consent, pcm *audio.PCM)
 	res, err := consent.Verify(ctx, c.challenge(), pcm)
 	switch {
 	case errors.Is(err, consent.ErrNoSpeech), errors.Is(err, consent.ErrWrongWords), errors.Is(err, consent.ErrTooLong):
-		return nil, &Error{Code: EConsentRefused, Err: err, Message: sentenceCase(refusalText(err)) + ". Ask for a new phrase to try again."}
+		return nil, &Error{Code: EConsentRefused, Err: err, Message: sentenceCase(refusalText(err)) + ". Ask for a new phrase and record it again."}
 	case err != nil:
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

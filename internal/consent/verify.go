@@ -19,8 +19,8 @@ const MaxRecording = 60 // seconds
 // Reasons a recording is refused (tested with errors.Is). Each error's
 // text says what to do about it.
 var (
-	ErrNoSpeech   = errors.New("no speech was heard in the recording; record yourself reading the phrase aloud")
-	ErrWrongWords = errors.New("the recording does not say the phrase; read the whole phrase aloud, clearly, and record again")
+	ErrNoSpeech   = errors.New("no speech was heard in the recording; read the phrase aloud, close to the microphone")
+	ErrWrongWords = errors.New("the recording does not say the phrase; read all of it aloud, clearly")
 	ErrTooLong    = fmt.Errorf("the recording is longer than %d s; record just the phrase", MaxRecording)
 )
 
