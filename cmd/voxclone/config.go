@@ -48,6 +48,7 @@ type Config struct {
 	BlobGrace       time.Duration // VOXCLONE_BLOB_GRACE: age before the sweeper deletes an unreferenced blob
 	AuditRetention  time.Duration // VOXCLONE_AUDIT_RETENTION
 	Limits          Limits        // VOXCLONE_MAX_CONCURRENT, _MAX_WAITING, _MAX_WAIT, _MEMORY_LIMIT (limits.go)
+	RequireConsent  bool          // VOXCLONE_REQUIRE_CONSENT
 }
 
 // Defaults and names of the files the service keeps in its data directory.
@@ -78,6 +79,7 @@ func DefaultConfig() Config {
 		BlobGrace:       app.DefaultBlobGrace,
 		AuditRetention:  app.DefaultAuditRetention,
 		Limits:          defaultLimits(),
+		RequireConsent:  true,
 	}
 }
 
@@ -133,6 +135,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("VOXCLONE_LOG_LEVEL: %q is not debug, info, warn or error", v)
 		}
+	}
+	if v := getenv("VOXCLONE_REQUIRE_CONSENT"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("VOXCLONE_REQUIRE_CONSENT: %q is neither true nor false", v)
+		}
+		c.RequireConsent = b
 	}
 	if err := c.loadBlobSettings(getenv); err != nil {
 		return c, err

@@ -40,6 +40,9 @@ func TestLoadConfig(t *testing.T) {
 		if loc := c.blobLocation(); loc.S3 != nil || loc.Dir != filepath.Join("data", "blobs") || c.BlobGrace != time.Hour {
 			t.Errorf("default blobs = %+v, grace %v", loc, c.BlobGrace)
 		}
+		if !c.RequireConsent {
+			t.Error("spoken consent is off by default; serve must require it")
+		}
 		if c.usesPostgres() || c.sqlitePath() != filepath.Join("data", "voxclone.db") {
 			t.Errorf("default database = %q", c.sqlitePath())
 		}
@@ -55,8 +58,9 @@ func TestLoadConfig(t *testing.T) {
 			"VOXCLONE_JOB_TIMEOUT": "90s", "VOXCLONE_SHUTDOWN_GRACE": "5s", "VOXCLONE_AUDIT_RETENTION": "30d",
 			"VOXCLONE_BLOB_URL": "s3://vox/p?endpoint=http://minio:9000&path_style=true", "VOXCLONE_BLOB_GRACE": "2h",
 			"VOXCLONE_MAX_CONCURRENT": "3", "VOXCLONE_MAX_WAITING": "0", "VOXCLONE_MAX_WAIT": "500ms",
-			"VOXCLONE_MEMORY_LIMIT": "512MiB",
-			"VOXCLONE_METRICS_ADDR": "127.0.0.1:9100",
+			"VOXCLONE_MEMORY_LIMIT":    "512MiB",
+			"VOXCLONE_METRICS_ADDR":    "127.0.0.1:9100",
+			"VOXCLONE_REQUIRE_CONSENT": "false",
 		}))
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +72,7 @@ func TestLoadConfig(t *testing.T) {
 			RegisterRate: app.Rate{Count: 2, Window: 24 * time.Hour}, TrustedProxies: "10.0.0.0/8,::1",
 			Workers: 0, JobTimeout: 90 * time.Second, ShutdownGrace: 5 * time.Second, AuditRetention: 30 * 24 * time.Hour,
 			BlobURL: "s3://vox/p?endpoint=http://minio:9000&path_style=true", BlobGrace: 2 * time.Hour,
-			Limits: Limits{MaxConcurrent: 3, MaxWaiting: 0, MaxWait: 500 * time.Millisecond, MemoryLimit: "512MiB"}}
+			Limits: Limits{MaxConcurrent: 3, MaxWaiting: 0, MaxWait: 500 * time.Millisecond, MemoryLimit: "512MiB"}, RequireConsent: false}
 		if loc := c.blobLocation(); loc.S3 == nil || loc.S3.Bucket != "vox" || loc.S3.Prefix != "p/" || !loc.S3.PathStyle {
 			t.Errorf("blob location %+v", loc.S3)
 		}
@@ -115,6 +119,7 @@ func TestLoadConfig(t *testing.T) {
 		{"ErrMaxWait", "VOXCLONE_MAX_WAIT", "2", `VOXCLONE_MAX_WAIT: "2" is not a duration`},
 		{"ErrMemoryLimit", "VOXCLONE_MEMORY_LIMIT", "lots", `VOXCLONE_MEMORY_LIMIT: size "lots": want bytes`},
 		{"ErrMemoryLimitTiny", "VOXCLONE_MEMORY_LIMIT", "1MiB", `VOXCLONE_MEMORY_LIMIT: memory limit under 32 MiB`},
+		{"ErrRequireConsent", "VOXCLONE_REQUIRE_CONSENT", "maybe", `VOXCLONE_REQUIRE_CONSENT: "maybe" is neither true nor false`},
 		{"ErrAuditRetentionShort", "VOXCLONE_AUDIT_RETENTION", "10m", `VOXCLONE_AUDIT_RETENTION: "10m" is not a period from 1h`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

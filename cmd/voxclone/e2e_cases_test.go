@@ -220,3 +220,24 @@ func privateRoutesNeedAuth(t *testing.T, url string) {
 		t.Errorf("only %d private operations in the OpenAPI document", n)
 	}
 }
+
+// consentByDefault runs serve with VOXCLONE_REQUIRE_CONSENT unset (the
+// harness turns it off; an empty value is unset): a clone without spoken
+// consent is refused, and a consent phrase is issued.
+func consentByDefault(t *testing.T, bin string, wav []byte) {
+	s := startServer(t, bin, dataDir(t), "VOXCLONE_REQUIRE_CONSENT=")
+	c := register(t, s.URL, "consent@example.com")
+	form, ct := uploadForm(wav, "v.wav", nil)
+	var smp app.Sample
+	c.jsonCT("POST", "/api/voice/upload", form, ct, 201, &smp)
+	c.wantError("POST", "/api/voice/clone", map[string]any{"name": "V", "sample_ids": []string{smp.ID}}, 403, app.EConsentRequired)
+	var ch struct {
+		ID     string   `json:"id"`
+		Phrase string   `json:"phrase"`
+		Words  []string `json:"words"`
+	}
+	c.json("POST", "/api/voice/consent", nil, 201, &ch)
+	if ch.ID == "" || len(ch.Words) < 6 || !strings.Contains(ch.Phrase, ch.Words[0]) {
+		t.Errorf("consent challenge %+v", ch)
+	}
+}

@@ -63,23 +63,26 @@ func startServer(t *testing.T, bin, dataDir string, extra ...string) *server {
 }
 
 // startProcess runs `voxclone <command>` (serve or worker) as startServer
-// does.
+// does. Spoken consent is off, for tests that clone recordings of people
+// who cannot read a phrase for them; extra may turn it on again.
 func startProcess(t *testing.T, bin, command, dataDir string, extra ...string) *server {
 	t.Helper()
 	cmd := exec.Command(bin, command)
-	cmd.Env = append(serverEnv(), "VOXCLONE_ADDR=127.0.0.1:0", "VOXCLONE_DATA_DIR="+dataDir, "VOXCLONE_LOG_FORMAT=json")
+	cmd.Env = append(serverEnv(), "VOXCLONE_ADDR=127.0.0.1:0", "VOXCLONE_DATA_DIR="+dataDir, "VOXCLONE_LOG_FORMAT=json",
+		"VOXCLONE_REQUIRE_CONSENT=false")
 	cmd.Env = append(cmd.Env, extra...)
 	return launch(t, cmd, dataDir)
 }
 
 // startServerIn runs `voxclone serve` in dir with the default settings
-// but for a free loopback port (and JSON logs, to read the address), as
-// `make run` would there: the data goes to dir/data.
-func startServerIn(t *testing.T, bin, dir string) *server {
+// but for a free loopback port (and JSON logs, to read the address) and
+// the extra settings, as `make run` would there: the data goes to dir/data.
+func startServerIn(t *testing.T, bin, dir string, extra ...string) *server {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
 	cmd.Dir = dir
 	cmd.Env = append(serverEnv(), "VOXCLONE_ADDR=127.0.0.1:0", "VOXCLONE_LOG_FORMAT=json")
+	cmd.Env = append(cmd.Env, extra...)
 	return launch(t, cmd, filepath.Join(dir, "data"))
 }
 

@@ -39,7 +39,8 @@ func TestReadmeQuickStart(t *testing.T) {
 		t.Fatalf("go build in the clone: %v\n%s", err, out)
 	}
 	wav := readAloud(t, 40)
-	s := startServerIn(t, bin, clone)
+	// As the quick start says: consent off, to try voxclone out.
+	s := startServerIn(t, bin, clone, "VOXCLONE_REQUIRE_CONSENT=false")
 	runQuickStart(t, s, clone, wav)
 }
 

@@ -60,6 +60,10 @@ func TestEndToEnd(t *testing.T) {
 		t.Parallel()
 		workerHandsBack(t, bin)
 	})
+	t.Run("ConsentByDefault", func(t *testing.T) {
+		t.Parallel()
+		consentByDefault(t, bin, wav)
+	})
 	t.Run("Commands", func(t *testing.T) {
 		t.Parallel()
 		commandsStartAndRefuse(t, bin)

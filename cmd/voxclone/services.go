@@ -79,6 +79,7 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 		JWTSecret: secret, WatermarkKey: wmKey, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
 		LoginRate: cfg.LoginRate, LoginClientRate: cfg.LoginClientRate, RegisterRate: cfg.RegisterRate,
 		Version: version, Logger: log, AuditRetention: cfg.AuditRetention,
+		RequireConsent: cfg.RequireConsent,
 	}
 	if err = cfg.Limits.apply(ctx, &ac, log); err == nil {
 		svc, err = app.NewService(ac, app.Deps{Store: db, Blobs: m.WrapBlobs(blobs), Engine: voice.New(voice.Config{}), Queue: q, Observer: m})

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/voxclone/voxclone/internal/admission"
+	"github.com/voxclone/voxclone/internal/consent"
 )
 
 // Defaults used when Config leaves a field zero.
@@ -72,6 +73,12 @@ type Config struct {
 	JobHeartbeat time.Duration
 	// AuditRetention is how long audit events are kept (PruneAudit).
 	AuditRetention time.Duration
+	// RequireConsent makes every clone need the user's verified spoken
+	// consent, in the voice of every sample (see consent.go).
+	RequireConsent bool
+	// ConsentChallenge, when set, replaces the random consent challenge:
+	// for tests, which read known speech aloud. Never set from outside.
+	ConsentChallenge func() consent.Challenge
 	// Version is reported by Health.
 	Version string
 	// Admission bounds the engine work (synthesis, cloning, analysing

@@ -19,9 +19,11 @@ func TestImportDirection(t *testing.T) {
 		"postgres": {"net/http", mod + "sqlite", mod + "blob", mod + "httpapi", mod + "jobs"},
 		"blob":     {"net/http", "database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi", mod + "jobs"},
 		// S3 speaks HTTP through the SDK, but knows nothing of ours.
-		"blob/s3blob": {"database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi", mod + "jobs"},
-		"jobs":        {"net/http", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi"},
-		"watermark":   {"net/http", "database/sql", "encoding/json", mod + "app", mod + "voice"},
+		"blob/s3blob":   {"database/sql", mod + "sqlite", mod + "postgres", mod + "httpapi", mod + "jobs"},
+		"jobs":          {"net/http", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi"},
+		"consent":       {"net/http", "database/sql", "encoding/json", mod + "app", mod + "httpapi"},
+		"audio/speaker": {"net/http", "database/sql", "encoding/json", mod + "app", mod + "voice"},
+		"watermark":     {"net/http", "database/sql", "encoding/json", mod + "app", mod + "voice"},
 		// The compatible APIs translate to the service layer only.
 		"compat/openai":     {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", mod + "compat/elevenlabs"},
 		"compat/elevenlabs": {"database/sql", mod + "sqlite", mod + "postgres", mod + "blob", mod + "httpapi", mod + "jobs", mod + "compat/openai"},

@@ -18,8 +18,14 @@ const (
 	EUnsupported   = "unsupported_media" // 415: audio container not supported
 	EUnprocessable = "unprocessable"     // 422: well-formed but unusable (3 s of speech…)
 	ERateLimited   = "rate_limited"      // 429
-	EInternal      = "internal"          // 500
-	EUnavailable   = "unavailable"       // 503
+	// A clone without the user's verified spoken consent (403), or whose
+	// samples are not the consenting voice (403); a consent recording that
+	// was refused (422).
+	EConsentRequired = "consent_required"
+	EConsentMismatch = "consent_mismatch"
+	EConsentRefused  = "consent_refused"
+	EInternal        = "internal"    // 500
+	EUnavailable     = "unavailable" // 503
 )
 
 // Error is an application error carrying a machine code and a message safe

@@ -44,14 +44,30 @@ func (s *Service) CreateModel(ctx context.Context, userID string, in CreateModel
 	if err != nil {
 		return Model{}, err
 	}
-	if _, err := s.findSamples(ctx, userID, ids); err != nil {
+	samples, err := s.findSamples(ctx, userID, ids)
+	if err != nil {
 		return Model{}, err
 	}
 	if err := ChargeBudget(ctx); err != nil {
 		return Model{}, err
 	}
+	var consented Consent
+	if s.cfg.RequireConsent {
+		if consented, err = s.checkConsent(ctx, userID, samples); err != nil {
+			return Model{}, err
+		}
+	}
 	m := Model{ID: NewID(), UserID: userID, Name: name, Description: desc, Status: ModelPending,
 		SampleIDs: ids, Engine: s.engine.Name(), CreatedAt: now, UpdatedAt: now}
+	if consented.ID != "" {
+		// Used up before the model exists: a failure after this costs the
+		// user a new consent, never grants a second clone.
+		if err := s.store.UseConsent(ctx, userID, consented.ID, m.ID); ErrorCode(err) == ENotFound {
+			return Model{}, Errorf(EConsentRequired, "Your consent was just used for another clone. Record a new consent phrase, then clone again.")
+		} else if err != nil {
+			return Model{}, err
+		}
+	}
 	if err := s.store.CreateModel(ctx, m, s.enqueue(Task{Kind: TaskClone, UserID: userID, ID: m.ID})); err != nil {
 		return Model{}, err
 	}

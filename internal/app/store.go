@@ -26,6 +26,7 @@ type Store interface {
 	BlobRefStore
 	AuditStore
 	WatermarkStore
+	ConsentStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -153,7 +153,7 @@ func TestDeleteAccount(t *testing.T) {
 		a := newOwner(t, e)
 		speakCompat(t, e, a)
 		rows := userRows(t, store, a.id)
-		for _, tb := range []string{"users", "api_keys", "voice_samples", "voice_models", "voice_synthesis_history", "voice_jobs", "audit_events", "rate_events"} {
+		for _, tb := range []string{"users", "api_keys", "voice_samples", "voice_models", "voice_synthesis_history", "voice_jobs", "audit_events", "rate_events", "consent_challenges"} {
 			if rows[tb] == 0 {
 				t.Errorf("before deletion A has no rows in %s; the test would prove nothing: %v", tb, rows)
 			}

@@ -25,7 +25,7 @@ func StatusCode(code string) int {
 		return http.StatusBadRequest
 	case app.EUnauthorized:
 		return http.StatusUnauthorized
-	case app.EForbidden:
+	case app.EForbidden, app.EConsentRequired, app.EConsentMismatch:
 		return http.StatusForbidden
 	case app.ENotFound:
 		return http.StatusNotFound
@@ -37,7 +37,7 @@ func StatusCode(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case app.EUnsupported:
 		return http.StatusUnsupportedMediaType
-	case app.EUnprocessable:
+	case app.EUnprocessable, app.EConsentRefused:
 		return http.StatusUnprocessableEntity
 	case app.ERateLimited:
 		return http.StatusTooManyRequests

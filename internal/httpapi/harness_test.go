@@ -87,6 +87,8 @@ type options struct {
 	// metrics, when set, observes the service, its blob store, its queue
 	// and its requests, and is served at /metrics.
 	metrics *metrics.Metrics
+	// consent makes clones need spoken consent.
+	consent bool
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -117,7 +119,7 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 	svc, err := app.NewService(app.Config{
 		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
 		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test", RegisterRate: opt.register,
-		JobHeartbeat: 50 * time.Millisecond, Admission: opt.gate,
+		JobHeartbeat: 50 * time.Millisecond, Admission: opt.gate, RequireConsent: opt.consent,
 	}, app.Deps{Store: store, Blobs: bs, Engine: engine, Queue: q, Observer: obs})
 	if err != nil {
 		t.Fatal(err)

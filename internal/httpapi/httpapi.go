@@ -35,6 +35,9 @@ type Service interface {
 	NewBudget(userID string, action app.Action, notify func(app.RateStatus, error)) (*app.Budget, error)
 	UploadSample(ctx context.Context, userID string, in app.UploadInput) (app.Sample, error)
 	DetectWatermark(ctx context.Context, userID string, audio io.Reader) (app.Detection, error)
+	IssueConsent(ctx context.Context, userID string) (app.Consent, error)
+	GetConsent(ctx context.Context, userID, id string) (app.Consent, error)
+	VerifyConsent(ctx context.Context, userID, id string, audio io.Reader) (app.Consent, error)
 	ListSamples(ctx context.Context, userID string) ([]app.Sample, error)
 	DeleteSample(ctx context.Context, userID, id string) error
 	CreateModel(ctx context.Context, userID string, in app.CreateModelInput) (app.Model, error)

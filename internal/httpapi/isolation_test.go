@@ -58,6 +58,11 @@ var isolationFixtures = map[string]isoFixture{
 	"GET /api/voice/samples":         {status: http.StatusOK},
 	"DELETE /api/voice/samples/{id}": {id: func(a *owner) string { return a.sample.ID }},
 
+	"POST /api/voice/consent": {status: http.StatusCreated},
+	// B answers the owner's challenge with the owner's voice: not B's to use.
+	"POST /api/voice/consent/{id}": {id: consentID, body: func(t *testing.T, a *owner) reqBody { return formFile(speechWAV(t)) }},
+	"GET /api/voice/consent/{id}":  {id: consentID},
+
 	"POST /api/voice/clone": {body: func(t *testing.T, a *owner) reqBody {
 		return jsonBody(t, map[string]any{"name": "mine", "sample_ids": []string{a.sample.ID}})
 	}},
@@ -223,16 +228,18 @@ type owner struct {
 	cursor       string   // the history cursor after the newest entry
 	job          app.Job  // done; its history entry is the oldest
 	auditCursor  string   // the audit log cursor after the newest event
+	consentID    string   // an open consent challenge
 }
 
-func modelID(a *owner) string { return a.model.ID }
-func jobID(a *owner) string   { return a.job.ID }
+func modelID(a *owner) string   { return a.model.ID }
+func jobID(a *owner) string     { return a.job.ID }
+func consentID(a *owner) string { return a.consentID }
 
 // markers are strings only the owner's data contains: B's answers must
 // hold none of them (except what B itself sent).
 func (a *owner) markers() []string {
 	return append([]string{a.id, a.email, a.keyID, a.sample.ID, a.sample.Name, a.sample.Transcript,
-		a.model.ID, a.model.Name, a.model.Description, ownerKeyName, ownerText, a.job.ID}, a.synthesisIDs...)
+		a.model.ID, a.model.Name, a.model.Description, ownerKeyName, ownerText, a.job.ID, a.consentID}, a.synthesisIDs...)
 }
 
 // Private strings of the owner's data; distinctive, so that finding one in
@@ -500,6 +507,12 @@ func newOwnerAs(t *testing.T, e *env, email string) *owner {
 	e.expect(e.do("GET", "/api/voice/history?limit=1", a.token, nil), 200, &page)
 	a.cursor = page.NextCursor
 	var audit app.AuditPage
+	var challenge struct {
+		ID string `json:"id"`
+	}
+	e.expect(e.do("POST", "/api/voice/consent", a.token, nil), 201, &challenge)
+	a.consentID = challenge.ID
+	e.clock.Advance(time.Second)
 	e.expect(e.do("GET", "/api/auth/me/audit?limit=1", a.token, nil), 200, &audit)
 	a.auditCursor = audit.NextCursor
 	// Use the API key once now: its last_used_at is then fixed (the clock
@@ -546,6 +559,9 @@ func readOwner(t *testing.T, e *env, a *owner) map[string]string {
 				get(strings.ReplaceAll(p, "{id}", it.ID), a.token)
 			}
 		}
+	}
+	if a.consentID != "" {
+		get("/api/voice/consent/"+a.consentID, a.token)
 	}
 	// The owner's credentials still work.
 	get("/api/voice/models/"+a.model.ID, a.apiKey)

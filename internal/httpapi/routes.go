@@ -50,6 +50,11 @@ func (h *handler) routes() []route {
 		h.private("GET /api/voice/samples", "", h.listSamples),
 		h.private("DELETE /api/voice/samples/{id}", "", h.deleteSample),
 
+		// Spoken consent (before a clone when VOXCLONE_REQUIRE_CONSENT):
+		// both decode or prepare audio work, so they share the upload budget.
+		h.private("POST /api/voice/consent", app.ActionUpload, h.issueConsent),
+		h.private("POST /api/voice/consent/{id}", app.ActionUpload, h.verifyConsent),
+		h.private("GET /api/voice/consent/{id}", "", h.getConsent),
 		h.private("POST /api/voice/clone", app.ActionClone, h.clone),
 		h.private("GET /api/voice/models", "", h.listModels),
 		h.private("GET /api/voice/models/{id}", "", h.getModel),

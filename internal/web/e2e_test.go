@@ -61,6 +61,7 @@ func TestBrowser(t *testing.T) {
 		{"UploadSample", p.uploadSample},
 		{"RecordSample", p.recordSample},
 		{"CreateVoice", p.createVoice},
+		{"Consent", p.consent},
 		{"RenameVoice", p.renameVoice},
 		{"VoiceDetails", p.voiceDetails},
 		{"Speak", p.speak},

@@ -79,6 +79,36 @@ func (p *page) createVoice(t *testing.T) {
 	p.shot(t, "05-voices")
 }
 
+// consent gets a phrase on the Voices page and records the fake microphone
+// reading something else: the card must show the phrase as the server
+// issued it and, after the recording, the server's refusal word for word.
+// (The server under test has no way to set the phrase to what the fake
+// microphone says; internal/app tests a verified consent with real speech.)
+func (p *page) consent(t *testing.T) {
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("consent-new")))
+	p.waitJS(t, `!$("consent-phrase").hidden && !$("consent-rec-row").hidden`, 10*time.Second)
+	phrase := evalJS[string](t, p, `$("consent-phrase").textContent`)
+	words := strings.Fields(phrase)
+	if !strings.HasPrefix(phrase, "I agree that my voice may be cloned. ") || len(words) < 8+6 || len(words) > 8+8 {
+		t.Errorf("consent phrase %q, want the statement and 6–8 words", phrase)
+	}
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("consent-rec")))
+	p.waitJS(t, `$("consent-rec").getAttribute("aria-pressed") === "true"`, 10*time.Second)
+	p.waitJS(t, `$("consent-time").textContent === "0:06"`, 15*time.Second)
+	p.shot(t, "05c-consent-recording")
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("consent-rec")))
+	p.waitJS(t, `$("consent-status").dataset.state === "refused"`, 90*time.Second)
+	got := evalJS[string](t, p, `$("consent-status").textContent`)
+	want := "The recording does not say the phrase; read all of it aloud, clearly. Ask for a new phrase and record it again."
+	if got != want {
+		t.Errorf("consent status %q, want the server's message %q", got, want)
+	}
+	if !evalJS[bool](t, p, `$("consent-rec-row").hidden && $("consent-new").textContent === "Get a new phrase"`) {
+		t.Error("after an answer the card still offers to record the used phrase")
+	}
+	p.shot(t, "05d-consent-refused")
+}
+
 func (p *page) renameVoice(t *testing.T) {
 	p.clickIn(t, "voices-list", "Narrator", "Edit")
 	p.fill(t, "edit-name-"+p.voiceID, "Evening narrator")

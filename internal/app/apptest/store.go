@@ -34,6 +34,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"DeleteUser":   testDeleteUser,
 		"Audit":        testAudit,
 		"Watermarks":   testWatermarks,
+		"Consent":      testConsent,
 		"JobOnce": func(t *testing.T, s app.Store) {
 			u := newUser(t, s)
 			j := newJob(t, s, u, newModel(t, s, u, 0), 1, "Once.")

@@ -77,6 +77,10 @@ func statusOf(code string) (int, string) {
 		return http.StatusNotFound, "not_found"
 	case "method_not_allowed":
 		return http.StatusMethodNotAllowed, "method_not_allowed"
+	case app.EConsentRequired, app.EConsentMismatch:
+		// Adding a voice needs the speaker's spoken consent first, made
+		// with voxclone's own API (docs/trust.md).
+		return http.StatusForbidden, code
 	case app.EConflict:
 		return http.StatusConflict, "conflict"
 	case app.ETooLarge:

@@ -179,6 +179,16 @@ export function detect(file) {
   return request("POST", "/api/voice/detect", { body: fd });
 }
 
+/** issueConsent returns a new consent challenge: {id, phrase, words, expires_at}. */
+export const issueConsent = () => request("POST", "/api/voice/consent");
+
+/** verifyConsent uploads a recording of the challenge's phrase. */
+export function verifyConsent(id, blob) {
+  const fd = new FormData();
+  fd.append("audio", blob, "consent.wav");
+  return request("POST", `/api/voice/consent/${encodeURIComponent(id)}`, { body: fd });
+}
+
 export const listModels = async () => items(await request("GET", "/api/voice/models"));
 export const createModel = (name, description, sampleIds) =>
   request("POST", "/api/voice/clone", { json: { name, description, sample_ids: sampleIds } });

@@ -5,6 +5,7 @@
 // seconds and updates its row when it is ready or has failed.
 
 import * as api from "../api.js";
+import * as consent from "./consent.js";
 import { $, announce, busy, clearNotice, confirmDelete, el, fmtDate, fmtSeconds, loading, showError } from "../ui.js";
 
 let nav;
@@ -18,6 +19,7 @@ const POLL_MS = 1500;
 export function init({ navigate }) {
   nav = navigate;
   $("clone-form").addEventListener("submit", create);
+  consent.init();
 }
 
 /** show loads samples (for the checkboxes) and voices. */
@@ -31,6 +33,7 @@ export function show() {
 export function leave() {
   visible = false;
   clearTimeout(pollTimer);
+  consent.stopIfRunning();
 }
 
 function loadSamples() {

@@ -1,0 +1,97 @@
+package consent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/dsp"
+	"github.com/voxclone/voxclone/internal/audio/speaker"
+	"github.com/voxclone/voxclone/internal/voice/align"
+)
+
+// MaxRecording bounds a consent recording; reading the phrase takes about
+// ten seconds.
+const MaxRecording = 60 // seconds
+
+// Reasons a recording is refused (tested with errors.Is). Each error's
+// text says what to do about it.
+var (
+	ErrNoSpeech   = errors.New("no speech was heard in the recording; read the phrase aloud, close to the microphone")
+	ErrWrongWords = errors.New("the recording does not say the phrase; read all of it aloud, clearly")
+	ErrTooLong    = fmt.Errorf("the recording is longer than %d s; record just the phrase", MaxRecording)
+)
+
+// Result is a recording that passed: what was heard and the voice's print.
+type Result struct {
+	Words WordCheck
+	Print *speaker.Print
+}
+
+// Verify checks that pcm is speech saying c. A refusal is one of the
+// errors above, wrapped with the figures behind it; other errors are
+// failures of the recognizer itself.
+func Verify(ctx context.Context, c Challenge, pcm *audio.PCM) (Result, error) {
+	if pcm == nil || pcm.Frames() == 0 {
+		return Result{}, ErrNoSpeech
+	}
+	if pcm.Seconds() > MaxRecording {
+		return Result{}, ErrTooLong
+	}
+	m := pcm.Mono()
+	if m.Rate != align.Rate {
+		m = dsp.Resample(m, align.Rate)
+	}
+	pr, err := speaker.Extract(m)
+	if errors.Is(err, speaker.ErrTooLittleSpeech) {
+		return Result{}, ErrNoSpeech
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	words, weights := c.vocabulary()
+	heard, err := align.Spot(ctx, m, words, weights)
+	if err != nil {
+		return Result{}, err
+	}
+	wc := c.checkWords(heard)
+	if !wc.OK() {
+		return Result{Words: wc}, fmt.Errorf("%w (heard %d of %d words)", ErrWrongWords, wc.WordsFound, wc.Words)
+	}
+	return Result{Words: wc, Print: pr}, nil
+}
+
+// ErrMismatch is returned by MatchSamples when a sample is not the voice
+// that gave consent.
+var ErrMismatch = errors.New("voice does not match the consent recording")
+
+// MismatchError names the first sample (from 0) that is not the voice of
+// the consent; it is ErrMismatch.
+type MismatchError struct {
+	Sample   int
+	Distance float64 // +Inf when the sample had too little speech
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("sample %d: %v (distance %.2f, at most %.2f)", e.Sample+1, ErrMismatch, e.Distance, speaker.Threshold)
+}
+
+func (e *MismatchError) Is(target error) bool { return target == ErrMismatch }
+
+// MatchSamples checks that every sample is the voice of the consent print.
+// A sample with too little speech to compare counts as a mismatch: nothing
+// shows it is the consenting voice.
+func MatchSamples(consent *speaker.Print, samples []*audio.PCM) error {
+	for i, s := range samples {
+		pr, err := speaker.Extract(s)
+		if err != nil {
+			return &MismatchError{Sample: i, Distance: math.Inf(1)}
+		}
+		if d := speaker.Distance(consent, pr); d > speaker.Threshold {
+			return &MismatchError{Sample: i, Distance: d}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"bytes"
+	"net/http"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/consent"
+)
+
+// consentBody is a consent challenge as the API shows it.
+type consentBody struct {
+	ID string `json:"id"`
+	// Phrase is the text to read aloud: the statement, then the words.
+	Phrase      string     `json:"phrase"`
+	Statement   string     `json:"statement"`
+	Words       []string   `json:"words"`
+	Status      string     `json:"status"` // "pending", "answered" or "verified"
+	ExpiresAt   time.Time  `json:"expires_at"`
+	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
+	UsableUntil *time.Time `json:"usable_until,omitempty"`
+}
+
+func newConsentBody(c app.Consent) consentBody {
+	b := consentBody{ID: c.ID, Phrase: c.Phrase(), Statement: c.Statement, Words: c.Words,
+		Status: "pending", ExpiresAt: c.ExpiresAt, VerifiedAt: c.VerifiedAt}
+	if c.AnsweredAt != nil {
+		b.Status = "answered"
+	}
+	if c.VerifiedAt != nil {
+		b.Status = "verified"
+		until := c.VerifiedAt.Add(consent.ConsentTTL)
+		b.UsableUntil = &until
+	}
+	return b
+}
+
+// issueConsent draws a new consent phrase for the caller.
+func (h *handler) issueConsent(w http.ResponseWriter, r *http.Request, u app.User) {
+	c, err := h.svc.IssueConsent(r.Context(), u.ID)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, newConsentBody(c))
+}
+
+// verifyConsent checks a recording of the phrase (the upload form: an
+// "audio" part, limited like a sample).
+func (h *handler) verifyConsent(w http.ResponseWriter, r *http.Request, u app.User) {
+	if _, err := h.svc.GetConsent(r.Context(), u.ID, r.PathValue("id")); err != nil {
+		writeError(w, r, h.log, err) // another user's challenge: 404 before reading the body
+		return
+	}
+	limit := h.maxUpload + 2*maxFieldBytes + multipartSlack
+	if r.ContentLength > limit {
+		writeError(w, r, h.log, app.Errorf(app.ETooLarge, "Upload is larger than %s.", humanBytes(h.maxUpload)))
+		return
+	}
+	form, err := parseUpload(http.MaxBytesReader(w, r.Body, limit), r.Header.Get("Content-Type"), h.maxUpload)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	c, err := h.svc.VerifyConsent(r.Context(), u.ID, r.PathValue("id"), bytes.NewReader(form.Audio))
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newConsentBody(c))
+}
+
+// getConsent shows one of the caller's challenges.
+func (h *handler) getConsent(w http.ResponseWriter, r *http.Request, u app.User) {
+	c, err := h.svc.GetConsent(r.Context(), u.ID, r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newConsentBody(c))
+}

@@ -1,0 +1,86 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
+)
+
+// TestConsentAPI: with consent required a clone is 403 consent_required
+// with what to do; a phrase is issued; a silent recording of it is 422
+// consent_refused, and the phrase cannot be answered again (409). The
+// checks themselves are tested in internal/app and internal/consent.
+func TestConsentAPI(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{consent: true, register: app.Rate{Count: 100, Window: time.Hour}})
+		a := newAccount(t, e, "consent@example.com")
+		var smp app.Sample
+		e.expect(e.upload(a.token, speechWAV(t), "me.wav", nil), 201, &smp)
+		var refusal struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		e.expect(e.do("POST", "/api/voice/clone", a.token, map[string]any{"sample_ids": []string{smp.ID}}),
+			http.StatusForbidden, &refusal)
+		if refusal.Error.Code != app.EConsentRequired || !strings.Contains(refusal.Error.Message, "POST /api/voice/consent") {
+			t.Errorf("clone without consent: %+v, want consent_required saying what to do", refusal.Error)
+		}
+
+		var c struct {
+			ID, Phrase, Status string
+			Words              []string
+			ExpiresAt          time.Time `json:"expires_at"`
+		}
+		e.expect(e.do("POST", "/api/voice/consent", a.token, nil), http.StatusCreated, &c)
+		if c.ID == "" || c.Status != "pending" || len(c.Words) < 6 || len(c.Words) > 8 ||
+			!strings.HasSuffix(c.Phrase, strings.Join(c.Words, " ")) || c.ExpiresAt.IsZero() {
+			t.Fatalf("issued challenge %+v", c)
+		}
+		silence := make([]byte, 44+16000*2*6) // 6 s of 16 kHz silence
+		copy(silence, wavHeader(16000, 16000*2*6))
+		e.expectError(consentUpload(e, a.token, c.ID, silence), http.StatusUnprocessableEntity, app.EConsentRefused)
+		e.expectError(consentUpload(e, a.token, c.ID, silence), http.StatusConflict, app.EConflict)
+		e.expect(e.do("GET", "/api/voice/consent/"+c.ID, a.token, nil), 200, &c)
+		if c.Status != "answered" {
+			t.Errorf("status after a refusal = %q, want answered", c.Status)
+		}
+	})
+}
+
+func consentUpload(e *env, token, id string, data []byte) *http.Response {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("audio", "consent.wav")
+	fw.Write(data)
+	mw.Close()
+	return e.do("POST", "/api/voice/consent/"+id, token, buf.Bytes(), mw.FormDataContentType())
+}
+
+// wavHeader is the header of a 16-bit mono PCM WAV file.
+func wavHeader(rate, dataBytes int) []byte {
+	le := func(v, n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(v >> (8 * i))
+		}
+		return b
+	}
+	var h []byte
+	h = append(h, "RIFF"...)
+	h = append(h, le(36+dataBytes, 4)...)
+	h = append(h, "WAVEfmt "...)
+	h = append(h, le(16, 4)...)
+	h = append(h, le(1, 2)...)
+	h = append(h, le(1, 2)...)
+	h = append(h, le(rate, 4)...)
+	h = append(h, le(rate*2, 4)...)
+	h = append(h, le(2, 2)...)
+	h = append(h, le(16, 2)...)
+	h = append(h, "data"...)
+	h = append(h, le(dataBytes, 4)...)
+	return h
+}
