@@ -74,10 +74,11 @@ func (r *Recognizer) Check() error {
 
 // Transcribe decodes each utterance (16 kHz mono), returning one hypothesis
 // per utterance in order. The word loop is built from the words of
-// sentences; the open-vocabulary recognizer ignores them. The process gets
-// 20 s plus twice the audio's duration (the open vocabulary decodes at
-// about 0.5 CPU seconds per second on a loaded core); it is killed when ctx
-// ends.
+// sentences; the open-vocabulary recognizer ignores them. The open
+// vocabulary costs about 0.5 CPU seconds per second of audio, and a
+// machine busy with other work can stretch that tenfold in wall time, so
+// the process gets 60 s plus ten times the audio's duration before it is
+// taken to hang; it is killed when ctx ends.
 func (r *Recognizer) Transcribe(ctx context.Context, utts []*audio.PCM, sentences []string) ([]string, error) {
 	if len(utts) == 0 {
 		return nil, nil
@@ -110,7 +111,7 @@ func (r *Recognizer) Transcribe(ctx context.Context, utts []*audio.PCM, sentence
 	if err := os.WriteFile(filepath.Join(dir, "ctl"), []byte(ctl.String()), 0o600); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second+time.Duration(2*total*float64(time.Second)))
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second+time.Duration(10*total*float64(time.Second)))
 	defer cancel()
 	cmd := exec.CommandContext(ctx, r.Bin,
 		"-hmm", r.Model, "-lm", lm, "-dict", dict,
