@@ -76,9 +76,10 @@ func (r *Recognizer) Check() error {
 // per utterance in order. The word loop is built from the words of
 // sentences; the open-vocabulary recognizer ignores them. The open
 // vocabulary costs about 0.5 CPU seconds per second of audio, and a
-// machine busy with other work can stretch that tenfold in wall time, so
-// the process gets 60 s plus ten times the audio's duration before it is
-// taken to hang; it is killed when ctx ends.
+// machine busy with other work stretched that more than tenfold in wall
+// time (load 25 on 2 cores), so the process gets 2 minutes plus thirty
+// times the audio's duration before it is taken to hang; it is killed
+// when ctx ends.
 func (r *Recognizer) Transcribe(ctx context.Context, utts []*audio.PCM, sentences []string) ([]string, error) {
 	if len(utts) == 0 {
 		return nil, nil
@@ -111,7 +112,7 @@ func (r *Recognizer) Transcribe(ctx context.Context, utts []*audio.PCM, sentence
 	if err := os.WriteFile(filepath.Join(dir, "ctl"), []byte(ctl.String()), 0o600); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second+time.Duration(10*total*float64(time.Second)))
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute+time.Duration(30*total*float64(time.Second)))
 	defer cancel()
 	cmd := exec.CommandContext(ctx, r.Bin,
 		"-hmm", r.Model, "-lm", lm, "-dict", dict,
