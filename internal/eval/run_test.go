@@ -75,7 +75,8 @@ func TestRunEndToEnd(t *testing.T) {
 			t.Errorf("similarity %.2f: open WER %v, loop WER %v: want both, the loop's ≤ 0.35", p.Similarity, shown(p.WER), shown(p.LoopWER))
 		}
 	}
-	// All three speakers have transcribed held-out files.
+	// All three speakers have transcribed held-out files. Measured: the
+	// clone 0.400, the real recordings 0.567.
 	if o.HeldTexts != 3 || o.HeldWER == nil || o.RealWER == nil || *o.RealWER > 0.8 {
 		t.Errorf("held-out texts: %d, clone WER %v, real recordings' WER %v: want 3, both measured, the real ≤ 0.8",
 			o.HeldTexts, shown(o.HeldWER), shown(o.RealWER))
@@ -121,17 +122,19 @@ func checkWER(t *testing.T, o Scores) {
 	if *o.BaseLoopWER > 0.2 || *o.LoopWER > 0.35 {
 		t.Errorf("loop WER %.3f, base voice %.3f: want the clone's ≤ 0.35, the base's ≤ 0.2", *o.LoopWER, *o.BaseLoopWER)
 	}
-	// Open vocabulary, on these two sentences: measured base 0.XX, clone
-	// 0.XX. The margin allows the conversion's measured cost with room for
-	// load-independent but build-dependent wobble; a clone a listener
-	// could not follow would exceed it.
-	if *o.BaseWER > openBaseMax || *o.WER > *o.BaseWER+openMargin {
+	// Open vocabulary. With two sentences (54 words) measured: base voice
+	// 0.389, clone 0.426 (+0.037), similarity 0.5 0.407; synthesis and
+	// decoding are deterministic. The margin, 8 words, leaves room for
+	// engine changes that cost a little clarity and catches ones that cost
+	// much: speech a listener cannot follow scores ≥ 0.8. One sentence (the
+	// race detector's run) is too few words for a relative bound.
+	if *o.BaseWER > openBaseMax || !raceEnabled && *o.WER > *o.BaseWER+openMargin {
 		t.Errorf("open WER %.3f, base voice %.3f: want the base's ≤ %.2f and the clone's ≤ base + %.2f",
 			*o.WER, *o.BaseWER, openBaseMax, openMargin)
 	}
 }
 
-const openBaseMax, openMargin = 0.5, 0.35
+const openBaseMax, openMargin = 0.5, 0.15
 
 // shown is a measured value or "missing".
 func shown(v *float64) any {
