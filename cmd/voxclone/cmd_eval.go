@@ -19,6 +19,8 @@ type evalFlags struct {
 	asJSON, noWER, verbose   bool
 	watermark                bool
 	sentences, workers       int
+	realTexts                int
+	degrade                  string
 }
 
 // runEval measures the voice engine on a folder of real speakers; see
@@ -63,6 +65,9 @@ func parseEvalFlags(env *Env, args []string) (evalFlags, error) {
 	fs.IntVar(&f.workers, "workers", 0, "speakers processed at once (0 = number of CPUs)")
 	fs.BoolVar(&f.noWER, "no-wer", false, "skip speech recognition (no pocketsphinx needed)")
 	fs.BoolVar(&f.watermark, "watermark", false, "mark every synthesized sentence, as the service does, with a fixed test key before scoring")
+
+	fs.IntVar(&f.realTexts, "real-texts", 5, "per speaker, clone and real recordings of up to `n` transcribed held-out sentences are scored by the recognizer (0 = off)")
+	fs.StringVar(&f.degrade, "degrade", "", "comma-separated degradations of the references to clone from too: "+strings.Join(eval.DegradationNames(), ", "))
 	fs.BoolVar(&f.verbose, "v", false, "log progress to stderr")
 	pos, err := fs.parse(args)
 	switch {
@@ -74,8 +79,11 @@ func parseEvalFlags(env *Env, args []string) (evalFlags, error) {
 		return f, usagef("--data is required")
 	case f.mode != string(voice.ModeConvert) && f.mode != string(voice.ModeBaseline):
 		return f, usagef("unknown --mode %q: choose convert or baseline", f.mode)
-	case f.sentences < 0 || f.workers < 0:
-		return f, usagef("--sentences and --workers cannot be negative")
+	case f.sentences < 0 || f.workers < 0 || f.realTexts < 0:
+		return f, usagef("--sentences, --workers and --real-texts cannot be negative")
+	}
+	if _, err := eval.DegradationsNamed(splitList(f.degrade)...); err != nil {
+		return f, usagef("--degrade: %v", err)
 	}
 	if _, err := parseFloats(f.sims); err != nil {
 		return f, usagef("--similarity: %v", err)
@@ -87,11 +95,14 @@ func parseEvalFlags(env *Env, args []string) (evalFlags, error) {
 // parseEvalFlags has checked.
 func evalConfig(ctx context.Context, env *Env, f evalFlags) (eval.Config, error) {
 	sims, _ := parseFloats(f.sims)
+	degrade, _ := eval.DegradationsNamed(splitList(f.degrade)...)
 	cfg := eval.Config{
 		Engine:     voice.New(voice.Config{Mode: voice.Mode(f.mode)}),
 		Base:       eval.VoiceBase,
 		Similarity: sims,
 		Workers:    f.workers,
+		RealTexts:  f.realTexts,
+		Degrade:    degrade,
 	}
 	if f.watermark {
 		cfg.Engine = eval.Watermarked(cfg.Engine, evalWatermarkKey)
@@ -101,7 +112,7 @@ func evalConfig(ctx context.Context, env *Env, f evalFlags) (eval.Config, error)
 		cfg.Sentences = all[:min(f.sentences, len(all))]
 	}
 	if !f.noWER {
-		cfg.Recognizer = eval.DefaultRecognizer()
+		cfg.Recognizer, cfg.Loop = eval.DefaultRecognizer(), eval.LoopRecognizer()
 		if err := cfg.Recognizer.Check(); err != nil {
 			return cfg, fmt.Errorf("%w (or pass --no-wer)", err)
 		}
@@ -109,14 +120,12 @@ func evalConfig(ctx context.Context, env *Env, f evalFlags) (eval.Config, error)
 	if f.verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, nil))
 	}
-	for _, v := range strings.Split(f.decoys, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			d, err := eval.FliteDecoys(ctx, v)
-			if err != nil {
-				return cfg, err
-			}
-			cfg.Decoys = append(cfg.Decoys, d...)
+	for _, v := range splitList(f.decoys) {
+		d, err := eval.FliteDecoys(ctx, v)
+		if err != nil {
+			return cfg, err
 		}
+		cfg.Decoys = append(cfg.Decoys, d...)
 	}
 	return cfg, nil
 }
@@ -124,6 +133,17 @@ func evalConfig(ctx context.Context, env *Env, f evalFlags) (eval.Config, error)
 // evalWatermarkKey is the fixed key of --watermark: where the mark falls
 // depends on the key, so every run uses the same one.
 var evalWatermarkKey, _ = watermark.KeyFrom([]byte("voxclone eval fixed test key"))
+
+// splitList splits "a, b,,c" into its non-empty trimmed items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 // parseFloats parses "0.2,0.5,1" into settings in [0, 1].
 func parseFloats(s string) ([]float64, error) {

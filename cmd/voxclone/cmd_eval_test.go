@@ -16,6 +16,8 @@ func TestEvalFlagErrors(t *testing.T) {
 		{[]string{"eval"}, 2, "--data is required"},
 		{[]string{"eval", "--data", t.TempDir(), "--mode", "magic"}, 2, `unknown --mode "magic"`},
 		{[]string{"eval", "--data", t.TempDir(), "--similarity", "0.5,2"}, 2, "not a number between 0 and 1"},
+		{[]string{"eval", "--data", t.TempDir(), "--degrade", "phone,vinyl"}, 2, `unknown degradation "vinyl"`},
+		{[]string{"eval", "--data", t.TempDir(), "--real-texts", "-1"}, 2, "cannot be negative"},
 		{[]string{"eval", "--data", t.TempDir(), "--no-wer", "--decoys", ""}, 1, "need at least two speakers"},
 	} {
 		var stderr bytes.Buffer

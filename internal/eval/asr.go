@@ -18,30 +18,53 @@ import (
 	"github.com/voxclone/voxclone/internal/audio"
 )
 
-// Recognizer runs CMU PocketSphinx in batch mode over a closed vocabulary:
-// a unigram word loop built from the sentences being scored. A generic
-// language model would measure the language model more than the voice.
+// Recognizer runs CMU PocketSphinx in batch mode, either with a general
+// English language model (open vocabulary: any of the dictionary's words,
+// so it confuses real words the way a listener might) or with a unigram
+// word loop over the words of the sentences being scored (closed
+// vocabulary: it can only choose among those words, so it hides most
+// confusions).
 type Recognizer struct {
 	// Bin is the pocketsphinx_batch executable.
 	Bin string
 	// Model is the acoustic model directory and Dict the full
-	// pronunciation dictionary the vocabulary is taken from.
+	// pronunciation dictionary.
 	Model, Dict string
+	// LM is the general language model; empty means the word loop.
+	LM string
 }
 
-// DefaultRecognizer uses the Debian pocketsphinx and pocketsphinx-en-us
-// packages.
+const psModels = "/usr/share/pocketsphinx/model/en-us/"
+
+// DefaultRecognizer is the open-vocabulary recognizer of the Debian
+// pocketsphinx and pocketsphinx-en-us packages: the main intelligibility
+// figure.
 func DefaultRecognizer() *Recognizer {
+	r := LoopRecognizer()
+	r.LM = psModels + "en-us.lm.bin"
+	return r
+}
+
+// LoopRecognizer is the closed-vocabulary word-loop recognizer of the
+// same packages.
+func LoopRecognizer() *Recognizer {
 	return &Recognizer{
 		Bin:   "/usr/bin/pocketsphinx_batch",
-		Model: "/usr/share/pocketsphinx/model/en-us/en-us",
-		Dict:  "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict",
+		Model: psModels + "en-us",
+		Dict:  psModels + "cmudict-en-us.dict",
 	}
 }
 
+// Open reports whether r uses the general language model.
+func (r *Recognizer) Open() bool { return r.LM != "" }
+
 // Check reports whether the executable and model files exist.
 func (r *Recognizer) Check() error {
-	for _, p := range []string{r.Bin, r.Model, r.Dict} {
+	paths := []string{r.Bin, r.Model, r.Dict}
+	if r.Open() {
+		paths = append(paths, r.LM)
+	}
+	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("pocketsphinx: %w (install pocketsphinx and pocketsphinx-en-us)", err)
 		}
@@ -49,9 +72,14 @@ func (r *Recognizer) Check() error {
 	return nil
 }
 
-// Transcribe decodes each utterance (16 kHz mono) with a word loop over the
-// words of sentences, returning one hypothesis per utterance in order. The
-// process gets 20 s plus the audio's duration; it is killed when ctx ends.
+// Transcribe decodes each utterance (16 kHz mono), returning one hypothesis
+// per utterance in order. The word loop is built from the words of
+// sentences; the open-vocabulary recognizer ignores them. The open
+// vocabulary costs about 0.5 CPU seconds per second of audio, and a
+// machine busy with other work stretched that more than tenfold in wall
+// time (load 25 on 2 cores), so the process gets 2 minutes plus thirty
+// times the audio's duration before it is taken to hang; it is killed
+// when ctx ends.
 func (r *Recognizer) Transcribe(ctx context.Context, utts []*audio.PCM, sentences []string) ([]string, error) {
 	if len(utts) == 0 {
 		return nil, nil
@@ -61,8 +89,12 @@ func (r *Recognizer) Transcribe(ctx context.Context, utts []*audio.PCM, sentence
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	if err := r.writeModels(dir, sentences); err != nil {
-		return nil, err
+	lm, dict := r.LM, r.Dict
+	if !r.Open() {
+		if err := r.writeModels(dir, sentences); err != nil {
+			return nil, err
+		}
+		lm, dict = filepath.Join(dir, "lm.arpa"), filepath.Join(dir, "dict")
 	}
 	var ctl strings.Builder
 	var total float64
@@ -80,10 +112,10 @@ func (r *Recognizer) Transcribe(ctx context.Context, utts []*audio.PCM, sentence
 	if err := os.WriteFile(filepath.Join(dir, "ctl"), []byte(ctl.String()), 0o600); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second+time.Duration(total*float64(time.Second)))
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute+time.Duration(30*total*float64(time.Second)))
 	defer cancel()
 	cmd := exec.CommandContext(ctx, r.Bin,
-		"-hmm", r.Model, "-lm", filepath.Join(dir, "lm.arpa"), "-dict", filepath.Join(dir, "dict"),
+		"-hmm", r.Model, "-lm", lm, "-dict", dict,
 		"-ctl", filepath.Join(dir, "ctl"), "-cepdir", dir, "-cepext", ".raw", "-adcin", "yes",
 		"-samprate", "16000", "-hyp", filepath.Join(dir, "hyp"), "-logfn", filepath.Join(dir, "log"))
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -7,9 +7,12 @@
 // speech. A GMM-UBM speaker identifier trained on the held-out speech of all
 // speakers decides who each cloned sentence sounds like (with and without
 // per-utterance cepstral mean and variance normalization), a YIN pitch
-// tracker compares median F0, and PocketSphinx with a closed-vocabulary word
-// loop measures the word error rate of the clone and of the unconverted
-// base voice reading the same sentences.
+// tracker compares median F0, and PocketSphinx with its general English
+// language model (and, as a second figure, a closed word loop) measures the
+// word error rate of the clone, of the unconverted base voice reading the
+// same sentences, and of the clone and the real speaker reading held-out
+// transcripts. Clones from degraded copies of the references (telephone,
+// low-rate MP3, noise) measure robustness to what people upload.
 package eval
 
 import (

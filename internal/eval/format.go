@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -12,20 +13,20 @@ func WriteText(w io.Writer, rep *Report) error {
 		fmt.Fprintf(w, "engine %s\n\n", rep.Engine)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "speaker\tref\tid_acc\tid_acc_norm\tmargin\tmargin_norm\treal_id\treal_id_norm\tdecoy_win\tdecoy_norm\tf0_ref\tf0_real\tf0_clone\tf0_err_st\twer\tbase_wer\tclone_s\trtf\t")
+	fmt.Fprintln(tw, "speaker\tref\tid_acc\tid_acc_norm\tmargin\tmargin_norm\treal_id\treal_id_norm\tdecoy_win\tdecoy_norm\tf0_ref\tf0_real\tf0_clone\tf0_err_st\twer\tbase_wer\tloop_wer\tbase_loop\theld\theld_wer\treal_wer\tclone_s\trtf\t")
 	for _, s := range rep.Speakers {
-		fmt.Fprintf(tw, "%s\t%d/%.0fs\t%.2f\t%.2f\t%+.3f\t%+.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.3f\t\n",
+		fmt.Fprintf(tw, "%s\t%d/%.0fs\t%.2f\t%.2f\t%+.3f\t%+.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.3f\t\n",
 			s.Speaker, s.ReferenceUtts, s.ReferenceSeconds, s.IDAcc, s.IDAccNorm, s.Margin, s.MarginNorm,
 			opt(s.RealIDAcc, "%.2f"), opt(s.RealIDAccNorm, "%.2f"), opt(s.DecoyWin, "%.2f"), opt(s.DecoyWinNorm, "%.2f"),
 			opt(s.ReferenceF0Hz, "%.0f"),
 			opt(s.RealF0Hz, "%.0f"), opt(s.CloneF0Hz, "%.0f"),
-			opt(s.F0ErrorST, "%.2f"), opt(s.WER, "%.3f"), opt(s.BaseWER, "%.3f"), s.CloneSeconds, s.RTF)
+			opt(s.F0ErrorST, "%.2f"), werColumns(s.Scores), s.CloneSeconds, s.RTF)
 	}
 	o := rep.Overall
-	fmt.Fprintf(tw, "OVERALL\t\t%.2f\t%.2f\t%+.3f\t%+.3f\t%s\t%s\t%s\t%s\t\t\t\t%s\t%s\t%s\t%.2f\t%.3f\t\n",
+	fmt.Fprintf(tw, "OVERALL\t\t%.2f\t%.2f\t%+.3f\t%+.3f\t%s\t%s\t%s\t%s\t\t\t\t%s\t%s\t%.2f\t%.3f\t\n",
 		o.IDAcc, o.IDAccNorm, o.Margin, o.MarginNorm, opt(o.RealIDAcc, "%.2f"), opt(o.RealIDAccNorm, "%.2f"),
 		opt(o.DecoyWin, "%.2f"), opt(o.DecoyWinNorm, "%.2f"),
-		opt(o.F0ErrorST, "%.2f"), opt(o.WER, "%.3f"), opt(o.BaseWER, "%.3f"), o.CloneSeconds, o.RTF)
+		opt(o.F0ErrorST, "%.2f"), werColumns(o), o.CloneSeconds, o.RTF)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -38,19 +39,48 @@ func WriteText(w io.Writer, rep *Report) error {
 	if len(rep.Frontier) > 0 {
 		fmt.Fprintln(w, "\nsimilarity frontier:")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "similarity\tid_acc\tid_acc_norm\tmargin_norm\tdecoy_norm\tf0_err_st\twer\t")
+		fmt.Fprintln(tw, "similarity\tid_acc\tid_acc_norm\tmargin_norm\tdecoy_norm\tf0_err_st\twer\tloop_wer\t")
 		for _, p := range rep.Frontier {
-			fmt.Fprintf(tw, "%.2f\t%.2f\t%.2f\t%+.3f\t%s\t%s\t%s\t\n", p.Similarity, p.IDAcc, p.IDAccNorm,
-				p.MarginNorm, opt(p.DecoyWinNorm, "%.2f"), opt(p.F0ErrorST, "%.2f"), opt(p.WER, "%.3f"))
+			fmt.Fprintf(tw, "%.2f\t%.2f\t%.2f\t%+.3f\t%s\t%s\t%s\t%s\t\n", p.Similarity, p.IDAcc, p.IDAccNorm,
+				p.MarginNorm, opt(p.DecoyWinNorm, "%.2f"), opt(p.F0ErrorST, "%.2f"), opt(p.WER, "%.3f"), opt(p.LoopWER, "%.3f"))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 	}
+	if err := writeDegraded(w, rep); err != nil {
+		return err
+	}
 	p := rep.Phases
 	_, err := fmt.Fprintf(w, "evaluation time %.1f s (prepare %.1f, train %.1f, synthesize %.1f, identify %.1f, recognize %.1f)\n",
 		rep.RuntimeSeconds, p.Prepare, p.Train, p.Synthesize, p.Identify, p.Recognize)
 	return err
+}
+
+// werColumns are the word error rate columns of the speaker table.
+func werColumns(s Scores) string {
+	return opt(s.WER, "%.3f") + "\t" + opt(s.BaseWER, "%.3f") + "\t" + opt(s.LoopWER, "%.3f") + "\t" +
+		opt(s.BaseLoopWER, "%.3f") + "\t" + fmt.Sprint(s.HeldTexts) + "\t" + opt(s.HeldWER, "%.3f") + "\t" + opt(s.RealWER, "%.3f")
+}
+
+// writeDegraded writes the table of clones from degraded references.
+func writeDegraded(w io.Writer, rep *Report) error {
+	if len(rep.Degraded) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "\ncloned from degraded references (default setting):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "degradation\tid_acc\tid_acc_norm\tof_clean\tmargin_norm\tdecoy_norm\tf0_err_st\twer\twer_delta\tloop_wer\trejected\t")
+	for _, p := range rep.Degraded {
+		rejected := "-"
+		if len(p.Rejected) > 0 {
+			rejected = strings.Join(p.Rejected, ",")
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%s\t%+.3f\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Degradation, p.IDAcc, p.IDAccNorm,
+			opt(p.IDAccNormRatio, "%.2f"), p.MarginNorm, opt(p.DecoyWinNorm, "%.2f"), opt(p.F0ErrorST, "%.2f"),
+			opt(p.WER, "%.3f"), opt(p.WERDelta, "%+.3f"), opt(p.LoopWER, "%.3f"), rejected)
+	}
+	return tw.Flush()
 }
 
 func opt(v *float64, format string) string {

@@ -19,7 +19,9 @@ type Report struct {
 	// resampling speakers (their sentences are not independent).
 	IDAccNormCI [2]float64 `json:"id_acc_norm_ci95"`
 	// Frontier has one point per requested similarity setting.
-	Frontier       []FrontierPoint `json:"frontier,omitempty"`
+	Frontier []FrontierPoint `json:"frontier,omitempty"`
+	// Degraded has one point per degradation of the references.
+	Degraded       []DegradedPoint `json:"degraded,omitempty"`
 	Skipped        []string        `json:"skipped,omitempty"` // speakers with too few files
 	RuntimeSeconds float64         `json:"runtime_s"`
 	Phases         Phases          `json:"phases_s"`
@@ -51,8 +53,19 @@ type Scores struct {
 	// built from: the engine's own pitch error, without the speaker's
 	// drift between the halves. Diagnostic only.
 	F0RefErrorST *float64 `json:"f0_ref_error_st,omitempty"`
-	WER          *float64 `json:"wer,omitempty"`      // clone word error rate
-	BaseWER      *float64 `json:"base_wer,omitempty"` // unconverted base voice
+	// WER is the clone's word error rate on the fixed sentences with the
+	// main (open-vocabulary) recognizer, BaseWER the unconverted base
+	// voice's; LoopWER and BaseLoopWER are the same with the word loop.
+	WER         *float64 `json:"wer,omitempty"`
+	BaseWER     *float64 `json:"base_wer,omitempty"`
+	LoopWER     *float64 `json:"loop_wer,omitempty"`
+	BaseLoopWER *float64 `json:"base_loop_wer,omitempty"`
+	// HeldWER is the clone's WER reading transcribed held-out sentences
+	// of its speaker, RealWER the speaker's own recordings of the same
+	// sentences, by the same recognizer; HeldTexts counts the sentences.
+	HeldWER   *float64 `json:"held_wer,omitempty"`
+	RealWER   *float64 `json:"real_wer,omitempty"`
+	HeldTexts int      `json:"held_texts,omitempty"`
 	// RealIDAcc and RealIDAccNorm identify real utterances the identifier
 	// never saw (the reference half): the ceiling for IDAcc and IDAccNorm.
 	RealIDAcc     *float64 `json:"real_id_acc,omitempty"`
@@ -86,9 +99,31 @@ type FrontierPoint struct {
 	DecoyWinNorm *float64 `json:"decoy_win_norm,omitempty"`
 	F0ErrorST    *float64 `json:"f0_error_st,omitempty"`
 	WER          *float64 `json:"wer,omitempty"`
+	LoopWER      *float64 `json:"loop_wer,omitempty"`
 }
 
-func buildReport(speakers []Speaker, res []speakerResult, cfg Config) *Report {
+// DegradedPoint is the pooled outcome of cloning from degraded references,
+// read at the default setting and scored against the clean held-out speech.
+type DegradedPoint struct {
+	Degradation  string   `json:"degradation"`
+	IDAcc        float64  `json:"id_acc"`
+	IDAccNorm    float64  `json:"id_acc_norm"`
+	MarginNorm   float64  `json:"llr_margin_norm"`
+	DecoyWinNorm *float64 `json:"decoy_win_norm,omitempty"`
+	F0ErrorST    *float64 `json:"f0_error_st,omitempty"`
+	WER          *float64 `json:"wer,omitempty"`
+	LoopWER      *float64 `json:"loop_wer,omitempty"`
+	// IDAccNormRatio is IDAccNorm over the clean references' (absent when
+	// that is 0), WERDelta the WER minus theirs.
+	IDAccNormRatio *float64 `json:"id_acc_norm_ratio,omitempty"`
+	WERDelta       *float64 `json:"wer_delta,omitempty"`
+	// Rejected names the speakers whose degraded references the engine
+	// refused (too little voiced speech); they count as unidentified
+	// clones with every word missing.
+	Rejected []string `json:"rejected,omitempty"`
+}
+
+func buildReport(speakers []Speaker, res []speakerResult, syn []synthesis, cfg Config) *Report {
 	rep := &Report{Sentences: len(cfg.Sentences), Chance: 1 / float64(len(speakers))}
 	for s, spk := range speakers {
 		sr := SpeakerReport{Speaker: spk.Name, ReferenceUtts: len(spk.Reference), HeldOutUtts: len(spk.HeldOut)}
@@ -97,35 +132,63 @@ func buildReport(speakers []Speaker, res []speakerResult, cfg Config) *Report {
 		}
 		sr.RealF0Hz, sr.CloneF0Hz = positive(res[s].realF0), positive(res[s].conds[0].f0)
 		sr.ReferenceF0Hz = positive(res[s].refF0)
-		sr.Scores = pooledScores(res[s:s+1], 0, cfg)
+		sr.Scores = pooledScores(res[s:s+1], condition(0), cfg)
+		sr.HeldTexts = len(syn[s].heldClone)
 		rep.Speakers = append(rep.Speakers, sr)
 	}
-	rep.Overall = pooledScores(res, 0, cfg)
+	rep.Overall = pooledScores(res, condition(0), cfg)
+	for _, sr := range rep.Speakers {
+		rep.Overall.HeldTexts += sr.HeldTexts
+	}
 	rep.IDAccNormCI = bootstrapCI(res)
 	for i, sim := range cfg.Similarity {
-		sc := pooledScores(res, i+1, cfg)
+		sc := pooledScores(res, condition(i+1), cfg)
 		rep.Frontier = append(rep.Frontier, FrontierPoint{Similarity: sim, IDAcc: sc.IDAcc,
 			IDAccNorm: sc.IDAccNorm, MarginNorm: sc.MarginNorm, DecoyWinNorm: sc.DecoyWinNorm,
-			F0ErrorST: sc.F0ErrorST, WER: sc.WER})
+			F0ErrorST: sc.F0ErrorST, WER: sc.WER, LoopWER: sc.LoopWER})
+	}
+	for i, d := range cfg.Degrade {
+		sc := pooledScores(res, func(r speakerResult) condResult { return r.degraded[i] }, cfg)
+		p := DegradedPoint{Degradation: d.Name, IDAcc: sc.IDAcc, IDAccNorm: sc.IDAccNorm,
+			MarginNorm: sc.MarginNorm, DecoyWinNorm: sc.DecoyWinNorm, F0ErrorST: sc.F0ErrorST,
+			WER: sc.WER, LoopWER: sc.LoopWER}
+		if rep.Overall.IDAccNorm > 0 {
+			p.IDAccNormRatio = ptr(sc.IDAccNorm / rep.Overall.IDAccNorm)
+		}
+		if sc.WER != nil && rep.Overall.WER != nil {
+			p.WERDelta = ptr(*sc.WER - *rep.Overall.WER)
+		}
+		for s, r := range res {
+			if r.degraded[i].rejected {
+				p.Rejected = append(p.Rejected, speakers[s].Name)
+			}
+		}
+		rep.Degraded = append(rep.Degraded, p)
 	}
 	return rep
 }
 
-// pooledScores pools utterances over the given speakers in condition c;
-// F0 error and clone time are means over speakers.
-func pooledScores(res []speakerResult, c int, cfg Config) Scores {
+// condition picks a speaker's c-th similarity condition (0: the default).
+func condition(c int) func(speakerResult) condResult {
+	return func(r speakerResult) condResult { return r.conds[c] }
+}
+
+// pooledScores pools utterances over the given speakers in the condition
+// cond picks; F0 error and clone time are means over speakers.
+func pooledScores(res []speakerResult, cond func(speakerResult) condResult, cfg Config) Scores {
 	var (
 		n, right, rightNorm    int
 		decoy, decoyNorm       int
 		margin, marginNorm     float64
 		f0Sum, f0RefSum        float64
 		f0N, f0RefN            int
-		wer, base              ErrorCounts
+		wer, base, loop, bLoop ErrorCounts
+		held, heldReal         ErrorCounts
 		realN, realR, realRN   float64
 		cloneS, synthS, audioS float64
 	)
 	for _, r := range res {
-		cr := r.conds[c]
+		cr := cond(r)
 		n, right, rightNorm = n+cr.n, right+cr.right, rightNorm+cr.rightNorm
 		decoy, decoyNorm = decoy+cr.decoyWin, decoyNorm+cr.decoyWinNorm
 		margin, marginNorm = margin+cr.margin, marginNorm+cr.marginNorm
@@ -139,6 +202,10 @@ func pooledScores(res []speakerResult, c int, cfg Config) Scores {
 		}
 		wer.Add(cr.wer)
 		base.Add(r.base)
+		loop.Add(cr.loop)
+		bLoop.Add(r.baseLoop)
+		held.Add(r.heldClone)
+		heldReal.Add(r.heldReal)
 		realN, realR, realRN = realN+float64(r.real.n), realR+float64(r.real.right), realRN+float64(r.real.rightNorm)
 		cloneS, synthS, audioS = cloneS+r.cloneSeconds, synthS+r.synthSeconds, audioS+r.audioSeconds
 	}
@@ -157,11 +224,12 @@ func pooledScores(res []speakerResult, c int, cfg Config) Scores {
 	if f0RefN > 0 {
 		sc.F0RefErrorST = ptr(f0RefSum / float64(f0RefN))
 	}
-	if cfg.Recognizer != nil && wer.Ref > 0 {
-		sc.WER = ptr(wer.WER())
+	if cfg.Recognizer != nil {
+		sc.WER, sc.BaseWER = werOf(wer), werOf(base)
+		sc.HeldWER, sc.RealWER = werOf(held), werOf(heldReal)
 	}
-	if cfg.Recognizer != nil && base.Ref > 0 {
-		sc.BaseWER = ptr(base.WER())
+	if cfg.Loop != nil {
+		sc.LoopWER, sc.BaseLoopWER = werOf(loop), werOf(bLoop)
 	}
 	if realN > 0 {
 		sc.RealIDAcc, sc.RealIDAccNorm = ptr(realR/realN), ptr(realRN/realN)
@@ -193,6 +261,14 @@ func bootstrapCI(res []speakerResult) [2]float64 {
 }
 
 func ptr(v float64) *float64 { return &v }
+
+// werOf is the pooled rate, or nil when nothing was scored.
+func werOf(c ErrorCounts) *float64 {
+	if c.Ref == 0 {
+		return nil
+	}
+	return ptr(c.WER())
+}
 
 func positive(v float64) *float64 {
 	if v > 0 && !math.IsNaN(v) {

@@ -13,16 +13,18 @@ import (
 func TestPooledScores(t *testing.T) {
 	res := []speakerResult{
 		{conds: []condResult{{n: 10, right: 10, rightNorm: 5, margin: 10, f0: 200,
-			wer: ErrorCounts{Ref: 50, Substitutions: 5}}}, realF0: 100, refF0: 200,
-			base: ErrorCounts{Ref: 50}, real: condResult{n: 2, right: 2, rightNorm: 2},
+			wer: ErrorCounts{Ref: 50, Substitutions: 5}, loop: ErrorCounts{Ref: 50, Substitutions: 1}}},
+			realF0: 100, refF0: 200, base: ErrorCounts{Ref: 50}, baseLoop: ErrorCounts{Ref: 50},
+			heldClone: ErrorCounts{Ref: 20, Deletions: 4}, heldReal: ErrorCounts{Ref: 20, Substitutions: 2},
+			real:         condResult{n: 2, right: 2, rightNorm: 2},
 			cloneSeconds: 2, synthSeconds: 1, audioSeconds: 10},
 		{conds: []condResult{{n: 10, right: 0, rightNorm: 1, margin: -30, f0: 100,
 			wer: ErrorCounts{Ref: 50, Insertions: 5}}}, realF0: 100, refF0: 100,
 			base: ErrorCounts{Ref: 50, Deletions: 1}, real: condResult{n: 2, right: 1, rightNorm: 2},
 			cloneSeconds: 4, synthSeconds: 3, audioSeconds: 10},
 	}
-	cfg := Config{Recognizer: DefaultRecognizer(), Decoys: []Decoy{{Name: "x"}}}
-	sc := pooledScores(res, 0, cfg)
+	cfg := Config{Recognizer: DefaultRecognizer(), Loop: LoopRecognizer(), Decoys: []Decoy{{Name: "x"}}}
+	sc := pooledScores(res, condition(0), cfg)
 	check := func(name string, got, want float64) {
 		t.Helper()
 		if math.Abs(got-want) > 1e-12 {
@@ -36,6 +38,11 @@ func TestPooledScores(t *testing.T) {
 	check("f0_ref_error_st", *sc.F0RefErrorST, 0)
 	check("wer", *sc.WER, 0.1)
 	check("base_wer", *sc.BaseWER, 0.01)
+	check("loop_wer", *sc.LoopWER, 0.02) // the second speaker has none
+	check("base_loop_wer", *sc.BaseLoopWER, 0)
+	// Only the first speaker has held-out transcripts: pooled over it alone.
+	check("held_wer", *sc.HeldWER, 0.2)
+	check("real_wer", *sc.RealWER, 0.1)
 	check("real_id_acc", *sc.RealIDAcc, 0.75)
 	check("clone_s", sc.CloneSeconds, 3)
 	check("rtf", sc.RTF, 0.2)

@@ -29,8 +29,20 @@ type Config struct {
 	// Decoys are base voices scored alongside the speakers (FliteDecoys
 	// makes them); nil reports no decoy win rate.
 	Decoys []Decoy
-	// Recognizer measures word error rates; nil skips WER.
+	// Recognizer measures the main word error rates (DefaultRecognizer:
+	// open vocabulary); nil skips WER.
 	Recognizer *Recognizer
+	// Loop, when set, measures a second word error rate of the fixed
+	// sentences (LoopRecognizer: the closed word loop).
+	Loop *Recognizer
+	// RealTexts, when positive, makes each clone also read up to this many
+	// transcribed held-out sentences of its own speaker, and the
+	// recognizer score the speaker's real recordings of them: the
+	// clone's WER beside a real voice's on the same text.
+	RealTexts int
+	// Degrade lists damaged versions of the references to clone from too,
+	// each read at the default setting (robustness to uploads).
+	Degrade []Degradation
 	// Workers bounds how many speakers are processed at once; ≤0 means
 	// GOMAXPROCS.
 	Workers int
@@ -38,10 +50,10 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// clip is one synthesized sentence at 16 kHz.
+// clip is one spoken sentence at 16 kHz.
 type clip struct {
-	sentence int
-	audio    *audio.PCM
+	text  string
+	audio *audio.PCM
 }
 
 // synthesis is everything spoken for one speaker.
@@ -51,6 +63,10 @@ type synthesis struct {
 	audioSeconds float64  // their output duration
 	conds        [][]clip // per condition: 0 is the default, then cfg.Similarity
 	base         []clip
+	heldClone    []clip   // the clone reading held-out transcripts (cfg.RealTexts)
+	heldReal     []clip   // the speaker's own recordings of them
+	degraded     [][]clip // per cfg.Degrade, cloned from the damaged references
+	rejected     []bool   // per cfg.Degrade: the engine found no voice in them
 }
 
 // Run evaluates cfg.Engine on speakers (as loaded by LoadDataset).
@@ -168,7 +184,59 @@ func synthesizeSpeaker(ctx context.Context, spk Speaker, cfg Config) (synthesis,
 			return out, fmt.Errorf("base voice: %w", err)
 		}
 	}
+	if out.heldClone, out.heldReal, err = readHeldOut(ctx, cfg, profile, spk.HeldOut); err != nil {
+		return out, err
+	}
+	for _, d := range cfg.Degrade {
+		clips, err := readDegraded(ctx, cfg, d, refs)
+		rejected := errors.Is(err, voice.ErrNoSpeech)
+		if err != nil && !rejected {
+			return out, fmt.Errorf("%s: %w", d.Name, err)
+		}
+		out.degraded, out.rejected = append(out.degraded, clips), append(out.rejected, rejected)
+	}
 	return out, nil
+}
+
+// readHeldOut has the clone read up to cfg.RealTexts transcribed held-out
+// sentences and returns its clips beside the real recordings.
+func readHeldOut(ctx context.Context, cfg Config, profile []byte, heldOut []Utterance) (clone, real []clip, err error) {
+	var texts []string
+	for _, u := range heldOut {
+		if len(texts) == cfg.RealTexts {
+			break
+		}
+		if u.Transcript != "" && len(NormalizeWords(u.Transcript)) > 0 {
+			texts = append(texts, u.Transcript)
+			real = append(real, clip{text: u.Transcript, audio: to16k(u.Audio)})
+		}
+	}
+	if len(texts) == 0 {
+		return nil, nil, nil
+	}
+	if clone, _, err = readAll(ctx, cfg.Engine, profile, texts, voice.Options{}); err != nil {
+		return nil, nil, fmt.Errorf("held-out texts: %w", err)
+	}
+	return clone, real, nil
+}
+
+// readDegraded clones from degraded references and reads the sentences at
+// the default setting.
+func readDegraded(ctx context.Context, cfg Config, d Degradation, refs []voice.Reference) ([]clip, error) {
+	bad := make([]voice.Reference, len(refs))
+	for i, r := range refs {
+		a, err := d.Apply(ctx, r.Audio)
+		if err != nil {
+			return nil, err
+		}
+		bad[i] = voice.Reference{Audio: a, Transcript: r.Transcript}
+	}
+	profile, err := cfg.Engine.Clone(ctx, bad)
+	if err != nil {
+		return nil, fmt.Errorf("clone: %w", err)
+	}
+	clips, _, err := readAll(ctx, cfg.Engine, profile, cfg.Sentences, voice.Options{})
+	return clips, err
 }
 
 // baseReader adapts a base-voice function to readAll.
@@ -183,7 +251,7 @@ func (b baseReader) Synthesize(ctx context.Context, profile []byte, text string,
 func readAll(ctx context.Context, e synthesizer, profile []byte, sentences []string, opt voice.Options) ([]clip, float64, error) {
 	clips := make([]clip, 0, len(sentences))
 	var secs float64
-	for i, text := range sentences {
+	for _, text := range sentences {
 		pcm, err := e.Synthesize(ctx, profile, text, opt)
 		if err != nil {
 			return nil, 0, fmt.Errorf("synthesize %q: %w", text, err)
@@ -192,7 +260,7 @@ func readAll(ctx context.Context, e synthesizer, profile []byte, sentences []str
 			return nil, 0, fmt.Errorf("synthesize %q: %w", text, audio.ErrEmpty)
 		}
 		secs += pcm.Seconds()
-		clips = append(clips, clip{sentence: i, audio: to16k(pcm)})
+		clips = append(clips, clip{text: text, audio: to16k(pcm)})
 	}
 	return clips, secs, nil
 }

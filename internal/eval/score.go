@@ -13,16 +13,21 @@ type condResult struct {
 	decoyWin, decoyWinNorm int     // utterances whose speaker beat every decoy
 	margin, marginNorm     float64 // sums over utterances
 	f0                     float64 // robust median F0 of the clips, 0 if unvoiced
-	wer                    ErrorCounts
+	wer, loop              ErrorCounts
+	rejected               bool // the engine found no voice in the references
 }
 
 // speakerResult gathers one speaker's outcomes.
 type speakerResult struct {
 	conds        []condResult
+	degraded     []condResult // per cfg.Degrade
 	base         ErrorCounts
-	real         condResult // the reference half's real speech, identified
-	realF0       float64    // median F0 of the held-out half
-	refF0        float64    // and of the reference half the clone was built from
+	baseLoop     ErrorCounts
+	heldClone    ErrorCounts // the clone on held-out transcripts
+	heldReal     ErrorCounts // the real recordings of them
+	real         condResult  // the reference half's real speech, identified
+	realF0       float64     // median F0 of the held-out half
+	refF0        float64     // and of the reference half the clone was built from
 	cloneSeconds float64
 	synthSeconds float64
 	audioSeconds float64
@@ -41,6 +46,13 @@ func score(ctx context.Context, speakers []Speaker, real []realSpeech, ids ident
 		for _, clips := range syn[s].conds {
 			r.conds = append(r.conds, identify(ids, s, clips))
 		}
+		for d, clips := range syn[s].degraded {
+			c := identify(ids, s, clips)
+			if syn[s].rejected[d] {
+				c = rejectedClone(cfg)
+			}
+			r.degraded = append(r.degraded, c)
+		}
 		return nil
 	})
 	if err != nil {
@@ -53,7 +65,7 @@ func score(ctx context.Context, speakers []Speaker, real []realSpeech, ids ident
 		}
 	}
 	ph.Recognize = lap()
-	return buildReport(speakers, res, cfg), nil
+	return buildReport(speakers, res, syn, cfg), nil
 }
 
 // identify scores one speaker's clips in one condition.
@@ -68,6 +80,20 @@ func identify(ids identifiers, target int, clips []clip) condResult {
 	}
 	c := tally(ids, target, raw, norm)
 	c.f0 = medianF0(audio)
+	return c
+}
+
+// rejectedClone scores a clone the engine refused to build as what the
+// user gets: nothing identified, every word missing.
+func rejectedClone(cfg Config) condResult {
+	c := condResult{n: len(cfg.Sentences), rejected: true}
+	for _, t := range cfg.Sentences {
+		n := len(NormalizeWords(t))
+		c.wer.Ref, c.wer.Deletions = c.wer.Ref+n, c.wer.Deletions+n
+	}
+	if cfg.Loop != nil {
+		c.loop = c.wer
+	}
 	return c
 }
 
@@ -94,24 +120,69 @@ func tally(ids identifiers, target int, raw, norm [][][]float64) condResult {
 	return c
 }
 
-// recognize transcribes every clip with the closed-vocabulary recognizer,
-// in one batch per worker, and stores the error counts.
+// asrItem is one utterance to transcribe and where its errors go.
+type asrItem struct {
+	audio *audio.PCM
+	text  string
+	open  *ErrorCounts // main recognizer
+	loop  *ErrorCounts // word loop, nil when not scored with it
+}
+
+// recognize transcribes every clip and real held-out recording and stores
+// the error counts: all with the main recognizer, the fixed sentences also
+// with the word loop when cfg.Loop is set.
 func recognize(ctx context.Context, cfg Config, syn []synthesis, res []speakerResult) error {
-	type item struct {
-		speaker, cond int // cond -1 is the base voice
-		sentence      int
-		audio         *audio.PCM
+	var items []asrItem
+	add := func(clips []clip, open, loop *ErrorCounts) {
+		if cfg.Loop == nil {
+			loop = nil
+		}
+		for _, cl := range clips {
+			items = append(items, asrItem{cl.audio, cl.text, open, loop})
+		}
 	}
-	var items []item
 	for s, sy := range syn {
+		r := &res[s]
 		for c, clips := range sy.conds {
-			for _, cl := range clips {
-				items = append(items, item{s, c, cl.sentence, cl.audio})
-			}
+			add(clips, &r.conds[c].wer, &r.conds[c].loop)
 		}
-		for _, cl := range sy.base {
-			items = append(items, item{s, -1, cl.sentence, cl.audio})
+		for d, clips := range sy.degraded {
+			add(clips, &r.degraded[d].wer, &r.degraded[d].loop)
 		}
+		add(sy.base, &r.base, &r.baseLoop)
+		add(sy.heldClone, &r.heldClone, nil)
+		add(sy.heldReal, &r.heldReal, nil)
+	}
+	hyps, err := transcribeAll(ctx, cfg, cfg.Recognizer, items)
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
+		it.open.Add(CountErrors(NormalizeWords(it.text), NormalizeWords(hyps[i])))
+	}
+	if cfg.Loop == nil {
+		return nil
+	}
+	var loopItems []asrItem
+	for _, it := range items {
+		if it.loop != nil {
+			loopItems = append(loopItems, it)
+		}
+	}
+	if hyps, err = transcribeAll(ctx, cfg, cfg.Loop, loopItems); err != nil {
+		return err
+	}
+	for i, it := range loopItems {
+		it.loop.Add(CountErrors(NormalizeWords(it.text), NormalizeWords(hyps[i])))
+	}
+	return nil
+}
+
+// transcribeAll decodes items in one batch per worker, so each decoder
+// process loads its models once.
+func transcribeAll(ctx context.Context, cfg Config, rec *Recognizer, items []asrItem) ([]string, error) {
+	if len(items) == 0 {
+		return nil, nil
 	}
 	workers := cfg.Workers
 	if workers <= 0 {
@@ -125,22 +196,14 @@ func recognize(ctx context.Context, cfg Config, syn []synthesis, res []speakerRe
 		for _, it := range items[lo:hi] {
 			utts = append(utts, it.audio)
 		}
-		h, err := cfg.Recognizer.Transcribe(ctx, utts, cfg.Sentences)
+		h, err := rec.Transcribe(ctx, utts, cfg.Sentences)
 		copy(hyps[lo:hi], h)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("eval: %w", err)
+		return nil, fmt.Errorf("eval: %w", err)
 	}
-	for i, it := range items {
-		e := CountErrors(NormalizeWords(cfg.Sentences[it.sentence]), NormalizeWords(hyps[i]))
-		if it.cond < 0 {
-			res[it.speaker].base.Add(e)
-		} else {
-			res[it.speaker].conds[it.cond].wer.Add(e)
-		}
-	}
-	return nil
+	return hyps, nil
 }
 
 func b2i(b bool) int {
