@@ -18,14 +18,13 @@ func TestCompatMeasure(t *testing.T) {
 		t.Skip("set VOXCLONE_MEASURE=compat to measure the compatible routes (minutes)")
 	}
 	bin := buildBinary(t)
-	wav, transcript := speech(t, "vctk_p225", 25)
+	wav, transcript := realSpeech(t, "vctk_p225", 25)
 	s := startServer(t, bin, dataDir(t), "VOXCLONE_RATE_LIMIT=10000/h")
 	c := register(t, s.URL, "measure@example.com")
 	form, ct := uploadForm(wav, "me.wav", map[string]string{"transcript": transcript})
 	var sample struct{ ID string }
 	c.jsonCT("POST", "/api/voice/upload", form, ct, 201, &sample)
-	var m struct{ ID string }
-	c.json("POST", "/api/voice/clone", map[string]any{"name": "Me", "sample_ids": []string{sample.ID}}, 201, &m)
+	m := c.clone(map[string]any{"name": "Me", "sample_ids": []string{sample.ID}})
 	var key struct{ Secret string }
 	c.json("POST", "/api/auth/keys", map[string]string{"name": "measure"}, 201, &key)
 	bearer := map[string]string{"Authorization": "Bearer " + key.Secret}

@@ -98,7 +98,7 @@ func TestStreamMeasure(t *testing.T) {
 		t.Skip("set VOXCLONE_MEASURE=stream to measure streaming (minutes)")
 	}
 	bin := buildBinary(t)
-	wav, transcript := speech(t, "vctk_p225", 25)
+	wav, transcript := realSpeech(t, "vctk_p225", 25)
 	s := startServer(t, bin, dataDir(t), "VOXCLONE_RATE_LIMIT=10000/h")
 	if n := os.Getenv("VOXCLONE_MEASURE_NICE"); n != "" {
 		// On a machine shared with other work, a higher priority for the
@@ -111,8 +111,7 @@ func TestStreamMeasure(t *testing.T) {
 	form, ct := uploadForm(wav, "me.wav", map[string]string{"transcript": transcript})
 	var sample struct{ ID string }
 	c.jsonCT("POST", "/api/voice/upload", form, ct, 201, &sample)
-	var m struct{ ID string }
-	c.json("POST", "/api/voice/clone", map[string]any{"name": "Me", "sample_ids": []string{sample.ID}}, 201, &m)
+	m := c.clone(map[string]any{"name": "Me", "sample_ids": []string{sample.ID}})
 	timedSynthesis(t, c, map[string]any{"model_id": m.ID, "text": "Warm up.", "format": "wav"})
 
 	t.Logf("| characters | format | first byte (median of runs) | total | bytes |")

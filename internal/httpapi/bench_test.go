@@ -31,7 +31,7 @@ func BenchmarkListModels(b *testing.B) {
 	}
 	defer blobs.Close()
 	svc, err := app.NewService(app.Config{JWTSecret: testSecret, PasswordCost: bcrypt.MinCost},
-		app.Deps{Store: db, Blobs: blobs, Engine: engine})
+		app.Deps{Store: db, Blobs: blobs, Engine: engine, Queue: newQueue(b, db, nil)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -236,7 +236,7 @@ type queue interface {
 
 // newQueue returns a migrated task queue on store's database, stopped when
 // the test ends.
-func newQueue(t *testing.T, store app.Store, observe func(jobs.Event)) queue {
+func newQueue(t testing.TB, store app.Store, observe func(jobs.Event)) queue {
 	t.Helper()
 	cfg := jobs.Config{Workers: 1, PollInterval: 100 * time.Millisecond, RetryDelay: 10 * time.Millisecond, Observe: observe}
 	var q interface {

@@ -180,10 +180,21 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 	if err != nil {
 		return nil, nil, fmt.Errorf("voice: base synthesis: %w", err)
 	}
+	// A stream whose listener left cancels ctx; each stage below costs
+	// about a quarter of the sentence's CPU, so checking between them
+	// stops the work in a fraction of a sentence instead of a whole one
+	// (a long sentence is tenths of a second of CPU, seconds on a busy
+	// machine).
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
 	x := resampleTo(toFloat64(r.Audio.Samples), r.Audio.Rate, analysisRate)
 	par, err := analyzeBase(x, r.Phones)
 	if err != nil {
 		return nil, nil, fmt.Errorf("voice: analysing base voice: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
 	c := conv.forSentence()
 	periodic := periodicFrames(x, par.F0, analysisRate, synthHop)
@@ -192,6 +203,9 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 	par.Aperiodicity, err = world.Aperiodicity(x, analysisRate, par.F0, synthHop, par.FFTSize,
 		world.AperiodicityOptions{Mode: world.Template, TemplateDB: c.apDB})
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
 	y, err := world.Synthesize(par, world.SynthesisOptions{Seed: seed})
