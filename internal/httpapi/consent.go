@@ -53,14 +53,8 @@ func (h *handler) verifyConsent(w http.ResponseWriter, r *http.Request, u app.Us
 		writeError(w, r, h.log, err) // another user's challenge: 404 before reading the body
 		return
 	}
-	limit := h.maxUpload + 2*maxFieldBytes + multipartSlack
-	if r.ContentLength > limit {
-		writeError(w, r, h.log, app.Errorf(app.ETooLarge, "Upload is larger than %s.", humanBytes(h.maxUpload)))
-		return
-	}
-	form, err := parseUpload(http.MaxBytesReader(w, r.Body, limit), r.Header.Get("Content-Type"), h.maxUpload)
-	if err != nil {
-		writeError(w, r, h.log, err)
+	form, ok := h.readUpload(w, r)
+	if !ok {
 		return
 	}
 	c, err := h.svc.VerifyConsent(r.Context(), u.ID, r.PathValue("id"), bytes.NewReader(form.Audio))

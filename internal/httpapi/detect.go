@@ -19,14 +19,8 @@ type detection struct {
 // detect looks for this instance's watermark in an uploaded file (the
 // upload form: an "audio" part, limited like a sample).
 func (h *handler) detect(w http.ResponseWriter, r *http.Request, u app.User) {
-	limit := h.maxUpload + 2*maxFieldBytes + multipartSlack
-	if r.ContentLength > limit {
-		writeError(w, r, h.log, app.Errorf(app.ETooLarge, "Upload is larger than %s.", humanBytes(h.maxUpload)))
-		return
-	}
-	form, err := parseUpload(http.MaxBytesReader(w, r.Body, limit), r.Header.Get("Content-Type"), h.maxUpload)
-	if err != nil {
-		writeError(w, r, h.log, err)
+	form, ok := h.readUpload(w, r)
+	if !ok {
 		return
 	}
 	d, err := h.svc.DetectWatermark(r.Context(), u.ID, bytes.NewReader(form.Audio))
