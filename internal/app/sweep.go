@@ -13,6 +13,13 @@ import (
 // a young unreferenced blob may be about to get its row.
 const DefaultBlobGrace = time.Hour
 
+// TempSweeper is a blob store whose interrupted writes leave files behind
+// (a directory does; an S3 server discards an upload it never completes).
+// SweepBlobs has it delete those untouched for the grace period.
+type TempSweeper interface {
+	SweepTemp(ctx context.Context, before time.Time) (int, error)
+}
+
 // blobRefPage is how many referenced keys SweepBlobs reads at a time.
 const blobRefPage = 1000
 
@@ -48,6 +55,13 @@ func (s *Service) SweepBlobs(ctx context.Context, grace time.Duration) (BlobSwee
 	})
 	if err == nil {
 		err = s.sweepMissingBefore(ctx, refs, "", &res)
+	}
+	if ts, ok := s.blobs.(TempSweeper); ok && err == nil {
+		var n int
+		n, err = ts.SweepTemp(ctx, start.Add(-grace))
+		if n > 0 {
+			s.log.Info("deleted temporary files of interrupted writes", slog.Int("files", n))
+		}
 	}
 	if err != nil {
 		return res, fmt.Errorf("sweep blobs: %w", err)

@@ -22,6 +22,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
@@ -79,7 +80,7 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader) (int64, error)
 	}
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
-	tmp := path.Join(dir, ".tmp-"+hex.EncodeToString(rnd[:]))
+	tmp := path.Join(dir, tempPrefix+hex.EncodeToString(rnd[:]))
 	f, err := l.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return 0, fmt.Errorf("blob: put %s: %w", key, err)
@@ -167,6 +168,48 @@ func (l *Local) List(ctx context.Context, fn func(app.BlobInfo) error) error {
 		return fmt.Errorf("blob: list: %w", err)
 	}
 	return nil
+}
+
+// tempPrefix starts the name of a write's temporary file.
+const tempPrefix = ".tmp-"
+
+// SweepTemp deletes the temporary files of writes last touched before
+// before, and returns how many it deleted. A Put cut short by a crash or a
+// killed process leaves its temporary file behind, invisible to List and
+// to the blob sweep, and nothing else would ever remove it. A write in
+// progress touches its file with every buffer it copies, so only
+// abandoned ones grow old.
+func (l *Local) SweepTemp(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	err := fs.WalkDir(l.root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), tempPrefix) {
+			return nil
+		}
+		info, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // renamed into place meanwhile
+		} else if err != nil {
+			return err
+		}
+		if !info.ModTime().Before(before) {
+			return nil
+		}
+		if err := l.root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("blob: sweep temporary files: %w", err)
+	}
+	return n, nil
 }
 
 // Ping checks that the directory is still there and writable.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/app/apptest"
@@ -83,4 +84,43 @@ func FuzzValidKey(f *testing.F) {
 			t.Fatalf("ValidKey accepted %q", key)
 		}
 	})
+}
+
+// TestLocalSweepTemp leaves a write's temporary file behind, as a process
+// killed mid-Put does, and sweeps: an old one goes, one written to
+// recently stays (a write may be in progress), and blobs are untouched.
+func TestLocalSweepTemp(t *testing.T) {
+	dir := t.TempDir()
+	l := newLocal(t, dir)
+	id := app.NewID()
+	key := "audio/" + id + ".mp3"
+	if _, err := l.Put(t.Context(), key, strings.NewReader("ID3")); err != nil {
+		t.Fatal(err)
+	}
+	fan := filepath.Join(dir, "audio", id[:2])
+	stale, fresh := filepath.Join(fan, ".tmp-0011223344556677"), filepath.Join(fan, ".tmp-8899aabbccddeeff")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("half a file"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	if err := os.Chtimes(stale, now.Add(-2*time.Hour), now.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := l.SweepTemp(t.Context(), now.Add(-time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("SweepTemp = %d, %v; want 1 file deleted", n, err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("abandoned temporary file still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a recent temporary file was deleted: %v", err)
+	}
+	rc, err := l.Open(t.Context(), key)
+	if err != nil {
+		t.Fatalf("blob gone after the sweep: %v", err)
+	}
+	rc.Close()
 }

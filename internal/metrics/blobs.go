@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
@@ -31,6 +32,17 @@ func (c *countedBlobs) count(op string, err error) error {
 	}
 	c.m.blobErrors.WithLabelValues(op).Inc()
 	return err
+}
+
+// SweepTemp passes the sweep on to a store that leaves temporary files
+// behind; others have none.
+func (c *countedBlobs) SweepTemp(ctx context.Context, before time.Time) (int, error) {
+	ts, ok := c.b.(app.TempSweeper)
+	if !ok {
+		return 0, nil
+	}
+	n, err := ts.SweepTemp(ctx, before)
+	return n, c.count("sweep_temp", err)
 }
 
 func (c *countedBlobs) Put(ctx context.Context, key string, r io.Reader) (int64, error) {

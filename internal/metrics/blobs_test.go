@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -111,3 +112,31 @@ type gate struct{ inUse, waiting int }
 
 func (g *gate) InUse() int   { return g.inUse }
 func (g *gate) Waiting() int { return g.waiting }
+
+// TestWrapBlobsSweepsTemp: the service sees the directory only through the
+// wrapper, so the wrapper must pass the sweep of abandoned temporary files
+// on, or they would never be deleted.
+func TestWrapBlobsSweepsTemp(t *testing.T) {
+	dir := t.TempDir()
+	local, err := blob.NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	b := metrics.New(metrics.Options{}).WrapBlobs(local)
+	ts, ok := b.(app.TempSweeper)
+	if !ok {
+		t.Fatal("the wrapped directory is not an app.TempSweeper")
+	}
+	stale := filepath.Join(dir, ".tmp-0011223344556677")
+	if err := os.WriteFile(stale, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ts.SweepTemp(t.Context(), time.Now().Add(-time.Hour)); n != 1 || err != nil {
+		t.Fatalf("SweepTemp through the wrapper = %d, %v; want 1", n, err)
+	}
+}
