@@ -48,11 +48,16 @@ type Config struct {
 
 // Gate hands out a fixed number of slots. It is safe for concurrent use.
 type Gate struct {
-	cfg     Config
-	slots   chan struct{}
-	mu      sync.Mutex
-	waiting int // callers queued in Acquire
-	blocked int // callers queued in Wait, which no bound refuses
+	cfg   Config
+	slots chan struct{}
+	// background bounds the slots Wait callers hold to Slots−1 (at least
+	// one): background work may last many minutes (a 100,000-character
+	// job runs for a quarter of an hour), and if it held every slot, every
+	// request someone is waiting on would be turned away meanwhile.
+	background chan struct{}
+	mu         sync.Mutex
+	waiting    int // callers queued in Acquire
+	blocked    int // callers queued in Wait, which no bound refuses
 	activityClock
 }
 
@@ -70,7 +75,8 @@ func New(cfg Config) *Gate {
 	if cfg.MaxWait <= 0 {
 		cfg.MaxWait = DefaultMaxWait
 	}
-	return &Gate{cfg: cfg, slots: make(chan struct{}, cfg.Slots)}
+	return &Gate{cfg: cfg, slots: make(chan struct{}, cfg.Slots),
+		background: make(chan struct{}, max(1, cfg.Slots-1))}
 }
 
 // Config returns the gate's effective settings.
@@ -113,11 +119,18 @@ func (g *Gate) Acquire(ctx context.Context) (func(), error) {
 
 // Wait takes a slot, waiting as long as it takes (or until ctx ends): for
 // background work, such as a queued clone job, which has nobody to answer
-// "busy" to and would only be retried.
+// "busy" to and would only be retried. With more than one slot, Wait
+// callers together hold at most all but one, so a request someone is
+// waiting on always finds a slot free of background work.
 func (g *Gate) Wait(ctx context.Context) (func(), error) {
 	select {
-	case g.slots <- struct{}{}:
-		return g.releaser(), nil
+	case g.background <- struct{}{}:
+		select {
+		case g.slots <- struct{}{}:
+			return g.backgroundReleaser(), nil
+		default:
+			<-g.background // queue below like everyone else
+		}
 	default:
 	}
 	g.mu.Lock()
@@ -129,9 +142,15 @@ func (g *Gate) Wait(ctx context.Context) (func(), error) {
 		g.mu.Unlock()
 	}()
 	select {
-	case g.slots <- struct{}{}:
-		return g.releaser(), nil
+	case g.background <- struct{}{}:
 	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case g.slots <- struct{}{}:
+		return g.backgroundReleaser(), nil
+	case <-ctx.Done():
+		<-g.background
 		return nil, ctx.Err()
 	}
 }
@@ -156,4 +175,11 @@ func (g *Gate) busy() error {
 func (g *Gate) releaser() func() {
 	var once sync.Once
 	return func() { once.Do(func() { <-g.slots; g.record() }) }
+}
+
+// backgroundReleaser gives back a Wait caller's slot and its background
+// token.
+func (g *Gate) backgroundReleaser() func() {
+	var once sync.Once
+	return func() { once.Do(func() { <-g.slots; <-g.background; g.record() }) }
 }

@@ -118,6 +118,82 @@ func TestWaitOK(t *testing.T) {
 	}
 }
 
+// TestWaitLeavesASlotForRequests: background work (Wait) may hold every
+// slot but one, so a request is admitted at once however many background
+// tasks queue; with a single slot, background work may take it.
+func TestWaitLeavesASlotForRequests(t *testing.T) {
+	g := New(Config{Slots: 3, MaxWaiting: -1, MaxWait: 10 * time.Millisecond})
+	var held []func()
+	for range 2 {
+		r, err := g.Wait(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, r)
+	}
+	third := make(chan func(), 1)
+	go func() {
+		r, err := g.Wait(t.Context())
+		if err != nil {
+			t.Error(err)
+			r = func() {}
+		}
+		third <- r
+	}()
+	waitFor(t, func() bool { return g.Waiting() == 1 })
+	if g.InUse() != 2 {
+		t.Fatalf("InUse = %d with a third background task queued, want 2", g.InUse())
+	}
+	r, err := g.Acquire(t.Context())
+	if err != nil {
+		t.Fatalf("a request beside two background tasks: %v, want the free slot", err)
+	}
+	r()
+	held[0]()
+	held = append(held[1:], <-third)
+	if g.InUse() != 2 {
+		t.Errorf("InUse = %d after the queued task started, want 2", g.InUse())
+	}
+	for _, r := range held {
+		r()
+		r() // a second release must not free another token
+	}
+	if g.InUse() != 0 || g.Waiting() != 0 || len(g.background) != 0 {
+		t.Errorf("InUse %d, Waiting %d, background %d after all released", g.InUse(), g.Waiting(), len(g.background))
+	}
+
+	one := New(Config{Slots: 1})
+	r, err = one.Wait(t.Context())
+	if err != nil {
+		t.Fatalf("one slot: background work must still run: %v", err)
+	}
+	r()
+}
+
+// TestWaitCancelledGivesTokenBack: a background task whose context ends
+// while it waits for a slot leaves no token behind.
+func TestWaitCancelledGivesTokenBack(t *testing.T) {
+	g := New(Config{Slots: 2, MaxWaiting: -1, MaxWait: 10 * time.Millisecond})
+	r1, _ := g.Acquire(t.Context())
+	r2, _ := g.Acquire(t.Context())
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := g.Wait(ctx)
+		done <- err
+	}()
+	waitFor(t, func() bool { return g.Waiting() == 1 })
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait = %v, want context.Canceled", err)
+	}
+	r1()
+	r2()
+	if len(g.background) != 0 || g.Waiting() != 0 {
+		t.Errorf("background tokens %d, waiting %d after a cancelled Wait", len(g.background), g.Waiting())
+	}
+}
+
 func TestGateNeverExceedsSlots(t *testing.T) {
 	g := New(Config{Slots: 3, MaxWaiting: 100, MaxWait: 5 * time.Second})
 	var cur, peak atomic.Int32
