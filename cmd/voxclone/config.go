@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log"
 	"log/slog"
 	"net/netip"
 	"os"
@@ -302,10 +303,17 @@ func (c Config) sqlitePath() string {
 // newLogger builds the process's logger from the format and level.
 func (c Config) newLogger(w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	// Libraries that print to the standard logger go through the same
+	// handler at debug level: the FLAC decoder prints a line for every
+	// frame of a file with an uncommon sample rate, which one upload can
+	// repeat tens of thousands of times on stderr.
+	log.SetFlags(0)
+	log.SetOutput(slog.NewLogLogger(h, slog.LevelDebug).Writer())
+	return slog.New(h)
 }
 
 // jwtSecret returns the token signing key: VOXCLONE_JWT_SECRET when set,

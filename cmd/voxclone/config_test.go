@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"log"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -188,5 +191,26 @@ func TestEnvExampleIsDefaults(t *testing.T) {
 	c, err := LoadConfig(envMap(env))
 	if err != nil || c != DefaultConfig() {
 		t.Errorf(".env.example loads as %+v, %v; want the defaults %+v", c, err, DefaultConfig())
+	}
+}
+
+// TestLibraryLogIsDebug: what a library prints to the standard logger (the
+// FLAC decoder's per-frame notes) appears only at debug level, in the
+// configured format.
+func TestLibraryLogIsDebug(t *testing.T) {
+	defer log.SetOutput(os.Stderr)
+	defer log.SetFlags(log.LstdFlags)
+	const note = "frame.Frame.parseHeader: The flac library test cases do not yet include any audio files with sample rate 7"
+	var info, debug bytes.Buffer
+	Config{LogLevel: slog.LevelInfo, LogFormat: "json"}.newLogger(&info)
+	log.Print(note)
+	if info.Len() != 0 {
+		t.Errorf("at info level the library's line was written: %q", info.String())
+	}
+	Config{LogLevel: slog.LevelDebug, LogFormat: "json"}.newLogger(&debug)
+	log.Print(note)
+	var rec struct{ Level, Msg string }
+	if err := json.Unmarshal(debug.Bytes(), &rec); err != nil || rec.Level != "DEBUG" || rec.Msg != note {
+		t.Errorf("at debug level: %q (%v), want one JSON record at DEBUG with the line", debug.String(), err)
 	}
 }
