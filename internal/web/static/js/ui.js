@@ -168,3 +168,20 @@ export function saveBlob(blob, name) {
   // The download has started by now; revoke later so slow disks still get it.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** bindDrop makes zone accept a dropped file, highlighted while one is
+ * dragged over it, and hands the first file to onFile. */
+export function bindDrop(zone, onFile) {
+  for (const t of ["dragenter", "dragover"]) {
+    zone.addEventListener(t, (e) => {
+      e.preventDefault();
+      zone.classList.add("over");
+    });
+  }
+  for (const t of ["dragleave", "drop"]) zone.addEventListener(t, () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    const f = e.dataTransfer?.files?.[0];
+    if (f) onFile(f);
+  });
+}

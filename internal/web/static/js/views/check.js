@@ -3,7 +3,7 @@
 // the synthesis it came from, which one and when.
 
 import * as api from "../api.js";
-import { $, announce, busy, clearNotice, el, fmtBytes, fmtDate, showError } from "../ui.js";
+import { $, announce, bindDrop, busy, clearNotice, el, fmtBytes, fmtDate, showError } from "../ui.js";
 
 let pending = null; // the File waiting to be checked
 
@@ -14,19 +14,7 @@ export function init() {
     e.preventDefault();
     check();
   });
-  const zone = $("check-drop");
-  for (const t of ["dragenter", "dragover"]) {
-    zone.addEventListener(t, (e) => {
-      e.preventDefault();
-      zone.classList.add("over");
-    });
-  }
-  for (const t of ["dragleave", "drop"]) zone.addEventListener(t, () => zone.classList.remove("over"));
-  zone.addEventListener("drop", (e) => {
-    e.preventDefault();
-    const f = e.dataTransfer?.files?.[0];
-    if (f) choose(f);
-  });
+  bindDrop($("check-drop"), choose);
 }
 
 /** show starts afresh: no file, no verdict. */

@@ -3,7 +3,7 @@
 // beside the waveform; below, the list of the user's samples.
 
 import * as api from "../api.js";
-import { $, announce, busy, clearNotice, confirmDelete, el, fmtBytes, fmtDate, fmtSeconds, loading, showError } from "../ui.js";
+import { $, announce, bindDrop, busy, clearNotice, confirmDelete, el, fmtBytes, fmtDate, fmtSeconds, loading, showError } from "../ui.js";
 import { drawBlob } from "../waveform.js";
 import * as record from "./record.js";
 
@@ -13,7 +13,7 @@ let pending = null; // the File or recorded Blob waiting to be uploaded
 export function init() {
   $("upload-file").addEventListener("change", (e) => choose(e.target.files[0]));
   $("upload-form").addEventListener("submit", upload);
-  bindDrop($("dropzone"));
+  bindDrop($("dropzone"), (f) => choose(f));
   record.init((blob, seconds) => {
     const name = `recording-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}.wav`;
     choose(new File([blob], name, { type: "audio/wav" }), `Recording, ${fmtSeconds(seconds, true)}`);
@@ -29,21 +29,6 @@ export function show() {
 /** leave stops a recording still running when the user moves away. */
 export function leave() {
   record.stopIfRunning();
-}
-
-function bindDrop(zone) {
-  for (const t of ["dragenter", "dragover"]) {
-    zone.addEventListener(t, (e) => {
-      e.preventDefault();
-      zone.classList.add("over");
-    });
-  }
-  for (const t of ["dragleave", "drop"]) zone.addEventListener(t, () => zone.classList.remove("over"));
-  zone.addEventListener("drop", (e) => {
-    e.preventDefault();
-    const f = e.dataTransfer?.files?.[0];
-    if (f) choose(f);
-  });
 }
 
 function choose(file, label) {
