@@ -61,6 +61,8 @@ type ConsentStore interface {
 	// UseConsent records that the consent was used for a model; ENotFound
 	// when it was used already.
 	UseConsent(ctx context.Context, userID, id, modelID string) error
+	// ListConsents returns every challenge of the user, newest first.
+	ListConsents(ctx context.Context, userID string) ([]Consent, error)
 }
 
 // IssueConsent draws a new challenge for the user.

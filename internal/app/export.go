@@ -23,13 +23,14 @@ type accountData struct {
 	Jobs     []Job
 	Keys     []APIKey
 	Audit    []AuditEvent
+	Consents []exportedConsent
 	Exported time.Time
 }
 
 // ExportAccount writes a zip archive of everything the user has to w, as
 // it goes (nothing is held whole in memory): JSON metadata (account.json,
 // samples.json, models.json, history.json, jobs.json, api_keys.json
-// without secrets, audit.json) and the files (samples/, profiles/,
+// without secrets, audit.json, consents.json) and the files (samples/, profiles/,
 // history/, each named by its id). A blob that is missing is left out and
 // listed in account.json's "missing". The metadata is read before the
 // first byte is written, so an error then leaves w untouched; an error
@@ -66,6 +67,7 @@ func (s *Service) ExportAccount(ctx context.Context, userID string, w io.Writer)
 		}{d.User, d.Exported, missing}},
 		{"samples.json", d.Samples}, {"models.json", d.Models}, {"history.json", d.History},
 		{"jobs.json", d.Jobs}, {"api_keys.json", d.Keys}, {"audit.json", d.Audit},
+		{"consents.json", d.Consents},
 	}
 	for _, doc := range docs {
 		if err := zipJSON(z, doc.name, doc.v, d.Exported); err != nil {
@@ -101,11 +103,28 @@ func (s *Service) accountData(ctx context.Context, userID string) (accountData, 
 	}); err != nil {
 		return d, err
 	}
-	d.Audit, err = readAll(ctx, userID, s.store.ListAudit, func(v AuditEvent) HistoryCursor {
+	if d.Audit, err = readAll(ctx, userID, s.store.ListAudit, func(v AuditEvent) HistoryCursor {
 		return HistoryCursor{v.CreatedAt, v.ID}
-	})
+	}); err != nil {
+		return d, err
+	}
+	consents, err := s.store.ListConsents(ctx, userID)
+	d.Consents = []exportedConsent{}
+	for _, c := range consents {
+		d.Consents = append(d.Consents, exportedConsent{c, c.Phrase(), c.Print})
+	}
 	d.Samples, d.Models = orEmpty(d.Samples), orEmpty(d.Models)
 	return d, err
+}
+
+// exportedConsent is a consent challenge with what the API never shows:
+// the voice print kept from a verified recording (speaker.Print's binary
+// form, base64 in JSON). The recording itself is not kept, so there is no
+// file to export.
+type exportedConsent struct {
+	Consent
+	Phrase     string `json:"phrase"`
+	VoicePrint []byte `json:"voice_print,omitempty"`
 }
 
 // orEmpty makes a nil list encode as [] rather than null.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/consent"
 	"github.com/voxclone/voxclone/internal/postgres"
 	"github.com/voxclone/voxclone/internal/sqlite"
 )
@@ -224,7 +225,7 @@ func TestExportAccount(t *testing.T) {
 			t.Errorf("Content-Length %d, Content-Disposition %q; want a streamed attachment", resp.ContentLength, resp.Header.Get("Content-Disposition"))
 		}
 		// Both owners' names and texts are alike; their ids are not.
-		bIDs := append([]string{b.id, b.email, b.keyID, b.sample.ID, b.model.ID, b.job.ID}, b.synthesisIDs...)
+		bIDs := append([]string{b.id, b.email, b.keyID, b.sample.ID, b.model.ID, b.job.ID, b.consentID}, b.synthesisIDs...)
 		for _, m := range append(bIDs, b.apiKey, a.apiKey) {
 			if bytes.Contains(raw, []byte(m)) {
 				t.Errorf("the archive holds %q (B's data or a secret)", m)
@@ -276,6 +277,14 @@ func TestExportAccount(t *testing.T) {
 		decodeFile(t, files, "audit.json", &audit)
 		if !slices.ContainsFunc(audit, func(ev app.AuditEvent) bool { return ev.Kind == app.AuditClone && ev.Subject == a.model.ID }) {
 			t.Errorf("audit.json has no clone of A's model: %+v", audit)
+		}
+		// A's open consent challenge; a verified one, with its voice print,
+		// is TestConsentExportAndAudit's.
+		var consents []exportedConsent
+		decodeFile(t, files, "consents.json", &consents)
+		if len(consents) != 1 || consents[0].ID != a.consentID || len(consents[0].Words) < consent.MinWords ||
+			consents[0].AnsweredAt != nil || consents[0].VerifiedAt != nil || len(consents[0].VoicePrint) != 0 {
+			t.Errorf("consents.json %+v, want A's one open challenge", consents)
 		}
 	})
 }

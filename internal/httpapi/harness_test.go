@@ -24,6 +24,7 @@ import (
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/blob"
+	"github.com/voxclone/voxclone/internal/consent"
 	"github.com/voxclone/voxclone/internal/httpapi"
 	"github.com/voxclone/voxclone/internal/jobs"
 	"github.com/voxclone/voxclone/internal/metrics"
@@ -89,6 +90,9 @@ type options struct {
 	metrics *metrics.Metrics
 	// consent makes clones need spoken consent.
 	consent bool
+	// challenge, when set, replaces the random consent phrase, so that a
+	// real recording can answer it (app.Config.ConsentChallenge).
+	challenge func() consent.Challenge
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -120,6 +124,7 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
 		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test", RegisterRate: opt.register,
 		JobHeartbeat: 50 * time.Millisecond, Admission: opt.gate, RequireConsent: opt.consent,
+		ConsentChallenge: opt.challenge,
 	}, app.Deps{Store: store, Blobs: bs, Engine: engine, Queue: q, Observer: obs})
 	if err != nil {
 		t.Fatal(err)

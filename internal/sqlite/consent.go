@@ -94,3 +94,22 @@ func (db *DB) UseConsent(ctx context.Context, userID, id, modelID string) error 
 		return affected(res, "consent")
 	})
 }
+
+// ListConsents returns the user's challenges, newest first.
+func (db *DB) ListConsents(ctx context.Context, userID string) ([]app.Consent, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+consentColumns+`
+		FROM consent_challenges WHERE user_id = ? ORDER BY created_at DESC, id DESC`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Consent
+	for rows.Next() {
+		c, err := scanConsent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -74,8 +74,35 @@ func testConsent(t *testing.T, s app.Store) {
 	must(t, s.CreateConsent(ctx, old))
 	wantCode(t, s.AnswerConsent(ctx, alice.ID, old.ID, T0.Add(10*time.Minute)), app.ENotFound)
 
+	// The export lists a user's challenges, whatever became of them, and
+	// only theirs.
+	bobs := app.Consent{ID: app.NewID(), UserID: bob.ID, Statement: "I agree", Words: []string{"pear"},
+		CreatedAt: T0.Add(time.Hour), ExpiresAt: T0.Add(time.Hour + 10*time.Minute)}
+	must(t, s.CreateConsent(ctx, bobs))
+	list, err := s.ListConsents(ctx, alice.ID)
+	must(t, err)
+	want := map[string]bool{c.ID: true, c2.ID: true, old.ID: true}
+	for _, got := range list {
+		if !want[got.ID] || got.UserID != alice.ID {
+			t.Errorf("ListConsents(alice) holds %+v", got)
+		}
+		delete(want, got.ID)
+		if got.ID == c2.ID && (got.UsedFor != "m1" || string(got.Print) != "print2" || got.VerifiedAt == nil) {
+			t.Errorf("ListConsents: the used consent reads back as %+v", got)
+		}
+	}
+	if len(want) != 0 || len(list) != 3 {
+		t.Errorf("ListConsents(alice) = %d challenges, missing %v", len(list), want)
+	}
+	if list, err := s.ListConsents(ctx, bob.ID); err != nil || len(list) != 1 || list[0].ID != bobs.ID {
+		t.Errorf("ListConsents(bob) = %+v, %v", list, err)
+	}
+
 	_, err = s.DeleteUser(ctx, alice.ID)
 	must(t, err)
 	_, err = s.FindConsent(ctx, alice.ID, c.ID)
 	wantCode(t, err, app.ENotFound)
+	if list, err := s.ListConsents(ctx, alice.ID); err != nil || len(list) != 0 {
+		t.Errorf("after deleting the account, ListConsents = %+v, %v", list, err)
+	}
 }

@@ -185,7 +185,7 @@ export const issueConsent = () => request("POST", "/api/voice/consent");
 /** verifyConsent uploads a recording of the challenge's phrase. */
 export function verifyConsent(id, blob) {
   const fd = new FormData();
-  fd.append("audio", blob, "consent.wav");
+  fd.append("audio", blob, blob.name || "consent.wav");
   return request("POST", `/api/voice/consent/${encodeURIComponent(id)}`, { body: fd });
 }
 

@@ -1,6 +1,7 @@
 // views/consent.js is the spoken-consent card of the Voices page: get a
-// phrase, record it being read, and show whether the server verified it
-// (or, in its own words, why not). A phrase is answered once.
+// phrase, record it being read (or pick a recording of it made elsewhere,
+// for a browser without a microphone), and show whether the server
+// verified it (or, in its own words, why not). A phrase is answered once.
 
 import * as api from "../api.js";
 import { Recorder } from "../recorder.js";
@@ -16,6 +17,11 @@ let rec = null;
 export function init() {
   $("consent-new").addEventListener("click", newPhrase);
   $("consent-rec").addEventListener("click", () => (rec ? stop() : start()));
+  $("consent-file").addEventListener("change", (e) => {
+    const file = e.target.files[0];
+    e.target.value = "";
+    if (file && !rec) send(file);
+  });
 }
 
 /** stopIfRunning drops a recording in progress when the page is left. */
@@ -77,11 +83,16 @@ async function stop() {
   rec = null;
   setRecording(false);
   const take = await r.stop();
+  await send(take.blob);
+}
+
+// send answers the phrase with a recording.
+async function send(audio) {
   const id = challenge.id;
   // The phrase is used up by this answer, whatever the outcome.
   $("consent-rec-row").hidden = true;
   try {
-    const c = await busy($("consent-new"), "Checking…", () => api.verifyConsent(id, take.blob));
+    const c = await busy($("consent-new"), "Checking…", () => api.verifyConsent(id, audio));
     setStatus(`Verified. You may create one voice in this voice until ${fmtDate(c.usable_until)}.`, "verified");
   } catch (err) {
     setStatus(errorMessage(err), "refused");
