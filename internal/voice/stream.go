@@ -113,13 +113,25 @@ func (e *Engine) Stream(ctx context.Context, sp Speaker, s *Script, opt Options,
 
 // dispatch starts rendering chunks in order, each when a look-ahead slot
 // and one of the engine's workers are free, until all are started or ctx
-// ends.
+// ends. The second chunk starts once the first is rendered: the first
+// chunk is what the listener waits for, and its analysis spreads over the
+// free cores (world.Envelope, F0), which a second render beside it would
+// take. Rendering runs many times faster than speech, so the rest of the
+// stream loses nothing by the wait.
 func (e *Engine) dispatch(ctx context.Context, wg *sync.WaitGroup, r *renderer, ahead chan struct{}, results []chan rendered) {
+	firstDone := make(chan struct{}, 1)
 	for i := range results {
 		select {
 		case ahead <- struct{}{}:
 		case <-ctx.Done():
 			return
+		}
+		if i == 1 {
+			select {
+			case <-firstDone:
+			case <-ctx.Done():
+				return
+			}
 		}
 		select {
 		case e.slots <- struct{}{}:
@@ -131,6 +143,9 @@ func (e *Engine) dispatch(ctx context.Context, wg *sync.WaitGroup, r *renderer, 
 			defer wg.Done()
 			res := r.render(ctx, i)
 			<-e.slots
+			if i == 0 {
+				firstDone <- struct{}{}
+			}
 			results[i] <- res
 		}()
 	}

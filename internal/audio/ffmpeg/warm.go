@@ -54,12 +54,15 @@ func (w *Warm) Start(ctx context.Context, stdin []byte, args ...string) (io.Read
 
 // StartStream implements StreamRunner: a spare for args when there is one,
 // else a process started now; either way a spare for the next stream of
-// this kind is started in the background.
+// this kind is started in the background. The replacement for a spare
+// taken starts once the stream's first output is read (or the stream is
+// closed): loading ffmpeg costs 50–150 ms of CPU, which started now would
+// compete with producing the stream's first audio for a core.
 func (w *Warm) StartStream(ctx context.Context, stdin io.Reader, args ...string) (io.ReadCloser, error) {
 	key := keyOf(args)
 	sp := w.take(key)
-	go w.refill(key, args)
 	if sp == nil {
+		go w.refill(key, args)
 		return w.Exec.StartStream(ctx, stdin, args...)
 	}
 	// The spare runs under its own context: the request's ends it from
@@ -69,7 +72,9 @@ func (w *Warm) StartStream(ctx context.Context, stdin io.Reader, args ...string)
 		_, err := io.Copy(sp.feed, stdin)
 		sp.feed.CloseWithError(err)
 	}()
-	return &warmStream{stream: sp.rc, in: sp.in, stop: stop}, nil
+	ws := &warmStream{stream: sp.rc, in: sp.in, stop: stop}
+	ws.refill = func() { ws.once.Do(func() { go w.refill(key, args) }) }
+	return ws, nil
 }
 
 func keyOf(args []string) string { return strings.Join(args, "\x00") }
@@ -179,8 +184,19 @@ func (sp *spare) kill() {
 // warmStream is a taken spare's output.
 type warmStream struct {
 	*stream
-	in   *io.PipeReader
-	stop func() bool
+	in     *io.PipeReader
+	stop   func() bool
+	once   sync.Once
+	refill func() // starts the spare's replacement, once
+}
+
+// Read starts the replacement spare with the first output.
+func (s *warmStream) Read(p []byte) (int, error) {
+	n, err := s.stream.Read(p)
+	if n > 0 || err != nil {
+		s.refill()
+	}
+	return n, err
 }
 
 // Close waits for the process as stream.Close does. The spare's input
@@ -188,6 +204,7 @@ type warmStream struct {
 // process from it, which a producer that never ends would otherwise hold
 // forever. A stream read to its end has had its whole input already.
 func (s *warmStream) Close() error {
+	s.refill()
 	s.in.CloseWithError(errSpareClosed)
 	err := s.stream.Close()
 	s.stop()

@@ -73,6 +73,34 @@ func TestWarmStreamsThroughSpare(t *testing.T) {
 	}
 }
 
+// TestWarmRefillAfterFirstOutput: taking a spare starts its replacement
+// only once the stream's first output is read, so loading ffmpeg does not
+// compete with producing the first audio.
+func TestWarmRefillAfterFirstOutput(t *testing.T) {
+	w := newWarm(t)
+	w.refill(keyOf(passThrough), passThrough)
+	waitSpare(t, w, passThrough)
+	in, feed := io.Pipe()
+	rc, err := w.StartStream(context.Background(), in, passThrough...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	time.Sleep(time.Second) // far longer than ffmpeg takes to start here
+	w.mu.Lock()
+	early := w.spares[keyOf(passThrough)]
+	w.mu.Unlock()
+	if early != nil {
+		t.Fatal("a replacement spare started before the stream's first output")
+	}
+	go feed.Write(make([]byte, 4096))
+	if _, err := rc.Read(make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	waitSpare(t, w, passThrough)
+	feed.Close()
+}
+
 // TestWarmCancel: cancelling the request stops a spare it took, as it
 // stops a process started for it.
 func TestWarmCancel(t *testing.T) {

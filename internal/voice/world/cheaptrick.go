@@ -48,15 +48,18 @@ func Envelope(x []float64, fs int, f0 []float64, framePeriod float64, opt Envelo
 	if q1 == 0 {
 		q1 = DefaultQ1
 	}
-	c := newCheapTrick(fs, opt.fftSize(fs), q1)
 	out := make([][]float64, len(f0))
-	for i, f := range f0 {
-		out[i] = make([]float64, c.fft.n/2+1)
-		if f <= c.floor || math.IsNaN(f) {
-			f = unvoicedF0
+	forSpans(len(f0), func(lo, hi int) {
+		c := newCheapTrick(fs, opt.fftSize(fs), q1)
+		for i := lo; i < hi; i++ {
+			f := f0[i]
+			out[i] = make([]float64, c.fft.n/2+1)
+			if f <= c.floor || math.IsNaN(f) {
+				f = unvoicedF0
+			}
+			c.frame(x, float64(i)*framePeriod/1000, f, out[i])
 		}
-		c.frame(x, float64(i)*framePeriod/1000, f, out[i])
-	}
+	})
 	return out, nil
 }
 

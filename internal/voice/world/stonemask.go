@@ -6,13 +6,14 @@ import "math"
 // frequencies of its first harmonics, measured on a Blackman window of
 // three periods and its time derivative (WORLD's StoneMask).
 func stoneMask(x []float64, fs int, framePeriod float64, f0 []float64) {
-	s := &stoneMasker{x: x, fs: float64(fs), ffts: fftCache{}}
-	for i, f := range f0 {
-		if f <= 0 {
-			continue
+	forSpans(len(f0), func(lo, hi int) {
+		s := &stoneMasker{x: x, fs: float64(fs), ffts: fftCache{}}
+		for i := lo; i < hi; i++ {
+			if f := f0[i]; f > 0 {
+				f0[i] = s.refine(float64(i)*framePeriod/1000, f)
+			}
 		}
-		f0[i] = s.refine(float64(i)*framePeriod/1000, f)
-	}
+	})
 }
 
 type stoneMasker struct {
