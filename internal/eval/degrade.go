@@ -30,11 +30,11 @@ const (
 	DegradePhone   = "phone"   // 8 kHz G.711 μ-law, a telephone line
 	DegradeMP3     = "mp3_32"  // MP3 at 32 kbit/s (LAME), decoded as uploads are
 	DegradeNoise20 = "noise20" // white noise 20 dB below the speech
-	// DegradeMP3FF is the same MP3 decoded by ffmpeg. At 32 kbit/s LAME
-	// writes 22.05 kHz MPEG-2 files, which the upload decoder (go-mp3)
-	// garbles (correlation 0.3 with ffmpeg's decode of the same file;
-	// 32 kHz MPEG-1 files decode identically): this one separates the
-	// codec's damage from the decoder's.
+	// DegradeMP3FF is the same MP3 decoded by ffmpeg directly. At 32
+	// kbit/s LAME writes 22.05 kHz MPEG-2 files, which go-mp3 garbled
+	// (correlation 0.3 with ffmpeg's decode) until the upload decoder
+	// sent MPEG-2 to ffmpeg too: the two should now agree, and this one
+	// checks that the upload path adds no damage of its own.
 	DegradeMP3FF = "mp3_32_ffdec"
 )
 

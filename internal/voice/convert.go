@@ -28,6 +28,9 @@ type conversion struct {
 	apDB                   []float64 // voiced band aperiodicity for the template
 	conv                   *mcep.Converter
 	phones                 *phoneShift // phone-aware shift; nil without a pool
+	// band is the per-bin share of the speaker's corrections kept: nil
+	// for a full-band reference, else 0 above its bandwidth (bandwidth.go).
+	band []float64
 	// allVoiced centres sentences on all their voiced frames, as profiles
 	// measured before pitch statistics kept to periodic frames expect.
 	allVoiced bool
@@ -58,6 +61,10 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 		}
 		c.eq[k] = c.conv.ToEnvelope(nil, d)
 	}
+	cutoff := ltasBandwidth(p.Spectrum.LTAS)
+	c.band = bandWeights(bins, cutoff)
+	limitBand(c.eq[0], c.band)
+	limitBand(c.eq[1], c.band)
 	bs, err := bases()
 	base := bs[p.Base.Voice]
 	if base != nil {
@@ -66,7 +73,7 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 	c.apDB = make([]float64, world.NumBands(analysisRate))
 	for i := range c.apDB {
 		if err == nil && base != nil && i < len(base.Aperiodicity) && i < len(p.Base.ApOffset) {
-			c.apDB[i] = base.Aperiodicity[i] + sim*float64(p.Base.ApOffset[i])
+			c.apDB[i] = base.Aperiodicity[i] + sim*apBandWeight(i, cutoff)*float64(p.Base.ApOffset[i])
 		} else if i < len(p.Source.Aperiodicity) {
 			c.apDB[i] = float64(p.Source.Aperiodicity[i])
 		}

@@ -69,7 +69,7 @@ func (c *Codec) Decode(ctx context.Context, data []byte) (*audio.PCM, audio.Form
 	case audio.FormatWAV:
 		p, err = wav.DecodeBytes(data, MaxDecodedSamples)
 	case audio.FormatMP3:
-		p, err = decodeMP3(data)
+		p, err = c.decodeMPEG(ctx, data)
 	case audio.FormatFLAC:
 		p, err = decodeFLAC(data)
 	case audio.FormatOGG, audio.FormatOpus, audio.FormatWebM, audio.FormatM4A, audio.FormatAAC:
@@ -94,18 +94,26 @@ func (c *Codec) decodeFFmpeg(ctx context.Context, data []byte, f audio.Format) (
 		return nil, fmt.Errorf("no ffmpeg configured for %s: %w", f, audio.ErrUnsupportedFormat)
 	}
 	in, stdin := "pipe:0", data
-	if f == audio.FormatM4A {
+	if f == audio.FormatM4A || f == audio.FormatMP3 {
 		// MP4 files usually keep their index (moov) after the audio, which
-		// ffmpeg cannot reach through a pipe: give it a seekable file.
-		path, cleanup, err := tempFile(data, "in.m4a")
+		// ffmpeg cannot reach through a pipe, and ffmpeg drops an MP3's
+		// end padding (from the LAME tag) only when it can seek: give it a
+		// seekable file.
+		path, cleanup, err := tempFile(data, "in."+string(f))
 		if err != nil {
 			return nil, err
 		}
 		defer cleanup()
 		in, stdin = path, nil
 	}
-	rc, err := c.FFmpeg.Start(ctx, stdin,
-		"-i", in, "-map", "0:a:0", "-vn", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1")
+	var args []string
+	if f == audio.FormatMP3 {
+		// The caller has already found MPEG frames: ffmpeg's own probe
+		// could take a file with a long ID3 tag for something else.
+		args = []string{"-f", "mp3"}
+	}
+	rc, err := c.FFmpeg.Start(ctx, stdin, append(args,
+		"-i", in, "-map", "0:a:0", "-vn", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1")...)
 	if err != nil {
 		return nil, err
 	}

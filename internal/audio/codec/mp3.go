@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -151,4 +152,31 @@ func trimGapless(s []float32, ch int, data []byte) []float32 {
 		return s
 	}
 	return s[start:end]
+}
+
+// decodeMPEG decodes MPEG-1 layer III with go-mp3 and the MPEG-2 and 2.5
+// "low sampling frequency" kinds (8 to 24 kHz, what LAME writes at 32
+// kbit/s and below) with ffmpeg: go-mp3 garbles those (its output
+// correlates about 0.3 with ffmpeg's; hajimehoshi/go-mp3 issue 39). The
+// frame scan runs first either way, so junk is refused as corrupt and an
+// over-long file as too large before any decoder starts.
+func (c *Codec) decodeMPEG(ctx context.Context, data []byte) (*audio.PCM, error) {
+	if c.FFmpeg == nil || mp3IsMPEG1(data) {
+		return decodeMP3(data)
+	}
+	pr, err := probeMP3(data)
+	if err != nil {
+		return nil, err
+	}
+	if pr.Samples >= MaxDecodedSamples {
+		return nil, fmt.Errorf("about %.0f s of audio, more than %d samples: %w", pr.Seconds, MaxDecodedSamples, audio.ErrTooLarge)
+	}
+	return c.decodeFFmpeg(ctx, data[firstFrame(data):], audio.FormatMP3)
+}
+
+// mp3IsMPEG1 reports whether the first frame is MPEG version 1 (32, 44.1
+// or 48 kHz); a file without frames counts as one, for go-mp3 to refuse.
+func mp3IsMPEG1(data []byte) bool {
+	off := firstFrame(data)
+	return off < 0 || (binary.BigEndian.Uint32(data[off:])>>19)&3 == 3
 }
