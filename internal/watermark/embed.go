@@ -117,32 +117,40 @@ func (e *Embedder) mark(x []float32) []float32 {
 
 // watermark returns the mark for host (at Rate), whose first sample is at
 // position pos of the mark, a multiple of hop: the mark's frames are the
-// periodic pilot's and data's frames, shaped by the host's envelope, with
-// the pilot bent per segment to cancel the host's own correlation with it.
+// periodic pilot's and data's frames, shaped per bin, with the pilot bent
+// per segment to cancel the host's own correlation with it as the detector
+// will measure it.
 func (e *Embedder) watermark(host []float64, pos int64) []float64 {
 	spec := analyze(host)
 	env := spec.envelope(1e-9)
+	gain := detectorGain(spec, env)
+	shape := markShape(env, gain)
 	pilot := e.seq.pilotFrames()
 	frame := func(t int) int { return int(((pos+int64(t*hop-hop))%Period+Period)%Period) / hop }
 	segOf := func(t int) int64 { return (pos + int64(t*hop)) / int64(segLen) }
-	// The host's correlation with the pilot, per segment, as the detector
-	// will see it (whitened): Σ over frames of <X/env, P> in the band.
+	// Per segment, the host's correlation with the pilot and the pilot's
+	// own, both through the detector's weights: their ratio is how much of
+	// the pilot the host already holds (or cancels).
 	first := segOf(0)
-	corr := make([]float64, (len(spec.frames)*hop)/segLen+2)
-	count := make([]float64, len(corr))
+	host_ := make([]float64, (len(spec.frames)*hop)/segLen+2)
+	self := make([]float64, len(host_))
 	for t, f := range spec.frames {
 		p := pilot[frame(t)]
-		var c float64
+		var c, s float64
 		for k := loBin; k <= hiBin; k++ {
-			c += (real(f[k])*real(p[k]) + imag(f[k])*imag(p[k])) / env[t][k]
+			c += gain[t][k] * (real(f[k])*real(p[k]) + imag(f[k])*imag(p[k]))
+			s += gain[t][k] * shape[t][k] * (real(p[k])*real(p[k]) + imag(p[k])*imag(p[k]))
 		}
-		corr[segOf(t)-first] += 2 * c / frameLen
-		count[segOf(t)-first] += hop
+		host_[segOf(t)-first] += c
+		self[segOf(t)-first] += s
 	}
 	ap, ad := pilotAmp*whiteLevel, dataAmp*whiteLevel
 	for t, f := range spec.frames {
 		si := segOf(t) - first
-		rho := corr[si] / (max(count[si], 1) * bandShare)
+		var rho float64
+		if self[si] > 0 {
+			rho = host_[si] / self[si]
+		}
 		a := complex(ap-max(-cancelCap*ap, min(cancelCap*ap, rho)), 0)
 		p, d := pilot[frame(t)], e.data[frame(t)]
 		for k := range f {
@@ -150,7 +158,7 @@ func (e *Embedder) watermark(host []float64, pos int64) []float64 {
 				f[k] = 0
 				continue
 			}
-			f[k] = complex(env[t][k], 0) * (a*p[k] + complex(ad, 0)*d[k])
+			f[k] = complex(shape[t][k], 0) * (a*p[k] + complex(ad, 0)*d[k])
 		}
 	}
 	return spec.synthesize()
