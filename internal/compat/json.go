@@ -7,10 +7,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // ReadJSON reads a request body of at most limit bytes holding one JSON
@@ -86,41 +86,7 @@ func jsonError(err error) error {
 		return &app.Error{Code: app.EInvalid, Message: "Malformed JSON: the body ends early.", Err: err}
 	case errors.As(err, &typ) && typ.Field != "":
 		return &FieldError{Field: typ.Field, Err: &app.Error{Code: app.EInvalid, Err: err,
-			Message: "'" + typ.Field + "' must be " + jsonKind(typ.Type.Kind().String()) + "."}}
+			Message: "'" + typ.Field + "' must be " + respond.JSONKind(typ.Type.Kind().String()) + "."}}
 	}
 	return &app.Error{Code: app.EInvalid, Message: "Malformed JSON.", Err: err}
-}
-
-// jsonKind names a Go kind the way a JSON client thinks of it.
-func jsonKind(kind string) string {
-	switch {
-	case kind == "string":
-		return "a string"
-	case kind == "bool":
-		return "true or false"
-	case kind == "slice" || kind == "array":
-		return "an array"
-	case kind == "struct" || kind == "map":
-		return "an object"
-	case strings.HasPrefix(kind, "int") || strings.HasPrefix(kind, "uint") || strings.HasPrefix(kind, "float"):
-		return "a number"
-	}
-	return "of another type"
-}
-
-// WriteJSON answers status with v as JSON. v is encoded first, so a
-// failure still yields a clean 500 (with the body fallback).
-func WriteJSON(w http.ResponseWriter, status int, v any, fallback string) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString(fallback + "\n")
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
 }

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -15,6 +14,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // readJSON decodes the request body, at most limit bytes holding exactly
@@ -77,7 +77,7 @@ func jsonError(err error) error {
 	case errors.As(err, &sem) && errors.Is(err, jsonv2.ErrUnknownName):
 		msg = "Unknown field " + fieldName(sem.JSONPointer) + "."
 	case errors.As(err, &sem) && sem.GoType != nil && sem.JSONPointer != "":
-		msg = "Field " + fieldName(sem.JSONPointer) + " must be " + jsonType(sem.GoType.Kind().String()) + "."
+		msg = "Field " + fieldName(sem.JSONPointer) + " must be " + respond.JSONKind(sem.GoType.Kind().String()) + "."
 	}
 	return &app.Error{Code: app.EInvalid, Message: msg, Err: err}
 }
@@ -87,37 +87,8 @@ func fieldName(p jsontext.Pointer) string {
 	return strconv.Quote(strings.TrimPrefix(string(p), "/"))
 }
 
-// jsonType names a Go kind the way a JSON client thinks of it.
-func jsonType(kind string) string {
-	switch {
-	case kind == "string":
-		return "a string"
-	case kind == "bool":
-		return "true or false"
-	case kind == "slice" || kind == "array":
-		return "an array"
-	case kind == "struct" || kind == "map":
-		return "an object"
-	case strings.HasPrefix(kind, "int") || strings.HasPrefix(kind, "uint") || strings.HasPrefix(kind, "float"):
-		return "a number"
-	default:
-		return "of another type"
-	}
-}
-
 // writeJSON answers with status and v as JSON. v is encoded before anything
 // is sent, so an encoding failure still yields a clean 500.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // API clients, not HTML pages, read these
-	if err := enc.Encode(v); err != nil {
-		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString(`{"error":{"code":"internal","message":"` + internalMessage + `"}}` + "\n")
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	respond.JSON(w, status, v, `{"error":{"code":"internal","message":"`+internalMessage+`"}}`)
 }

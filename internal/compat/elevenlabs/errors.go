@@ -8,6 +8,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/compat"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // errorBody is ElevenLabs' error shape, {"detail":{"status","message"}}.
@@ -49,7 +50,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if s := compat.Retryable(err); s > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(s))
 	}
-	compat.WriteJSON(w, status, body, `{"detail":{"status":"internal_error","message":"`+internalMessage+`"}}`)
+	respond.JSON(w, status, body, `{"detail":{"status":"internal_error","message":"`+internalMessage+`"}}`)
 }
 
 // describe maps an error to its status and ElevenLabs error body.

@@ -7,6 +7,7 @@ import (
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/compat"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // Voice is ElevenLabs' voice object, for one of the caller's voice models
@@ -154,5 +155,5 @@ func voiceError(err error, r *http.Request) error {
 }
 
 func (h *Handler) writeJSON(w http.ResponseWriter, status int, v any) {
-	compat.WriteJSON(w, status, v, `{"detail":{"status":"internal_error","message":"`+internalMessage+`"}}`)
+	respond.JSON(w, status, v, `{"detail":{"status":"internal_error","message":"`+internalMessage+`"}}`)
 }

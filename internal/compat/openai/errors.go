@@ -8,6 +8,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/compat"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // errorBody is OpenAI's error shape. Param and Code are null when unknown,
@@ -43,7 +44,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if s := compat.Retryable(err); s > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(s))
 	}
-	compat.WriteJSON(w, status, body, `{"error":{"message":"`+internalMessage+`","type":"server_error","param":null,"code":null}}`)
+	respond.JSON(w, status, body, `{"error":{"message":"`+internalMessage+`","type":"server_error","param":null,"code":null}}`)
 }
 
 // describe maps an error to its status and OpenAI error body.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/compat"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // modelsCreated is the "created" time of every listed model: the day
@@ -89,5 +90,5 @@ func (h *Handler) ListVoices(w http.ResponseWriter, r *http.Request, u app.User)
 }
 
 func (h *Handler) writeJSON(w http.ResponseWriter, v any) {
-	compat.WriteJSON(w, http.StatusOK, v, `{"error":{"message":"`+internalMessage+`","type":"server_error","param":null,"code":null}}`)
+	respond.JSON(w, http.StatusOK, v, `{"error":{"message":"`+internalMessage+`","type":"server_error","param":null,"code":null}}`)
 }

@@ -1,6 +1,7 @@
 // Package respond holds what every HTTP API family of voxclone (its own
 // under /api and the compatible ones in internal/compat) writes the same
-// way, whatever its error shape: streamed bodies and rate-limit headers.
+// way, whatever its error shape: JSON and streamed bodies and rate-limit
+// headers.
 package respond
 
 import (
