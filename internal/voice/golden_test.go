@@ -10,8 +10,9 @@ import (
 
 // cloneGolden holds the SHA-256 of the profile cloned from the first 60 s
 // of each speaker, and of the sentence then synthesised from it, as built
-// before the enrolment speed-ups (docs/performance.md). Those changes
-// must not move a single byte. They depend on the installed pocketsphinx
+// after the strided analysis of unlabelled audio and D4C on every 8th
+// voiced frame (docs/performance.md, 2026-12-05). A speed-up that is not
+// meant to change the engine must not move a single byte. They depend on the installed pocketsphinx
 // and flite as well; VOXCLONE_GOLDEN=print logs fresh values when a
 // deliberate engine change moves them.
 var cloneGolden = map[string][2]string{
