@@ -167,7 +167,7 @@ func (c *conversion) applyGV(env [][]float64, f0 []float64) {
 	for i, e := range env {
 		if f0[i] > 0 {
 			mc := c.conv.FromEnvelope(nil, e)
-			mom.add(mc)
+			mom.add(mc, 1)
 			mcs, idx = append(mcs, mc), append(idx, i)
 		}
 	}
