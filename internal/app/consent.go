@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -47,7 +49,12 @@ func (c Consent) challenge() consent.Challenge {
 
 // ConsentStore keeps consent challenges.
 type ConsentStore interface {
-	CreateConsent(ctx context.Context, c Consent) error
+	// CreateConsent stores c unless its user already holds maxOpen open
+	// challenges (unanswered, expiring after c.CreatedAt); then it stores
+	// nothing and is ERateLimited with the time the first of them expires.
+	// It is atomic: concurrent callers, in any process, never together
+	// leave more than maxOpen open.
+	CreateConsent(ctx context.Context, c Consent, maxOpen int) (firstExpiry time.Time, err error)
 	FindConsent(ctx context.Context, userID, id string) (Consent, error)
 	// AnswerConsent marks the user's challenge answered at at, if it is
 	// neither answered nor expired then; ENotFound otherwise, so of two
@@ -63,9 +70,24 @@ type ConsentStore interface {
 	UseConsent(ctx context.Context, userID, id, modelID string) error
 	// ListConsents returns every challenge of the user, newest first.
 	ListConsents(ctx context.Context, userID string) ([]Consent, error)
+	// PruneConsents deletes every challenge created before before,
+	// whoever's, except those used for a model that still exists, and
+	// returns how many it deleted.
+	PruneConsents(ctx context.Context, before time.Time) (int64, error)
 }
 
-// IssueConsent draws a new challenge for the user.
+// MaxOpenConsents is how many challenges a user may hold unanswered and
+// unexpired at once. Reading one takes a minute; more open at once serve
+// only to fill the store.
+const MaxOpenConsents = 3
+
+// MinConsentRetention is the least time challenges are kept: pruning must
+// never take one that can still be answered or used (consent.ChallengeTTL,
+// then consent.ConsentTTL).
+const MinConsentRetention = 48 * time.Hour
+
+// IssueConsent draws a new challenge for the user. A user holding
+// MaxOpenConsents open ones is ERateLimited until the first expires.
 func (s *Service) IssueConsent(ctx context.Context, userID string) (Consent, error) {
 	if err := ChargeBudget(ctx); err != nil {
 		return Consent{}, err
@@ -74,11 +96,36 @@ func (s *Service) IssueConsent(ctx context.Context, userID string) (Consent, err
 	now := s.now()
 	c := Consent{ID: NewID(), UserID: userID, Statement: ch.Statement, Words: ch.Words,
 		CreatedAt: now, ExpiresAt: now.Add(consent.ChallengeTTL)}
-	if err := s.store.CreateConsent(ctx, c); err != nil {
+	if first, err := s.store.CreateConsent(ctx, c, MaxOpenConsents); ErrorCode(err) == ERateLimited {
+		return Consent{}, tooManyOpen(first.Sub(now))
+	} else if err != nil {
 		return Consent{}, err
 	}
 	s.Audit(ctx, Event{Kind: AuditConsentIssued, UserID: userID, Subject: c.ID})
 	return c, nil
+}
+
+func tooManyOpen(wait time.Duration) error {
+	wait = max(wait, time.Second)
+	minutes := "1 minute"
+	if n := int(math.Ceil(wait.Minutes())); n > 1 {
+		minutes = fmt.Sprintf("%d minutes", n)
+	}
+	return &Error{Code: ERateLimited, RetryAfter: wait, Message: fmt.Sprintf(
+		"You already have %d consent phrases waiting to be read. Record the newest one, or ask for a new phrase in %s, when the oldest expires.",
+		MaxOpenConsents, minutes)}
+}
+
+// PruneConsents deletes the challenges older than Config.AuditRetention
+// (the audit events naming them go then too), or MinConsentRetention when
+// that is longer, except those a voice that still exists was cloned
+// under: they stay as its record. The periodic audit prune calls it.
+func (s *Service) PruneConsents(ctx context.Context) error {
+	n, err := s.store.PruneConsents(ctx, s.now().Add(-max(s.cfg.AuditRetention, MinConsentRetention)))
+	if err == nil && n > 0 {
+		s.log.Info("pruned consent challenges", slog.Int64("deleted", n))
+	}
+	return err
 }
 
 func (s *Service) newChallenge() consent.Challenge {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +48,28 @@ func TestConsentAPI(t *testing.T) {
 		e.expect(e.do("GET", "/api/voice/consent/"+c.ID, a.token, nil), 200, &c)
 		if c.Status != "answered" {
 			t.Errorf("status after a refusal = %q, want answered", c.Status)
+		}
+	})
+}
+
+// TestConsentOpenAPI: a user holding app.MaxOpenConsents unanswered
+// phrases is 429 rate_limited with Retry-After until the oldest expires,
+// and the refusal spends nothing of the upload budget.
+func TestConsentOpenAPI(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{consent: true, rate: app.Rate{Count: 10, Window: time.Hour}})
+		a := newAccount(t, e, "open@example.com")
+		for range app.MaxOpenConsents {
+			e.expect(e.do("POST", "/api/voice/consent", a.token, nil), http.StatusCreated, nil)
+		}
+		resp := e.do("POST", "/api/voice/consent", a.token, nil)
+		retry, remaining := resp.Header.Get("Retry-After"), resp.Header.Get("RateLimit-Remaining")
+		e.expectError(resp, http.StatusTooManyRequests, app.ERateLimited)
+		if s, err := strconv.Atoi(retry); err != nil || s < 590 || s > 600 {
+			t.Errorf("Retry-After = %q, want the oldest phrase's 10 minutes", retry)
+		}
+		if want := strconv.Itoa(10 - app.MaxOpenConsents); remaining != want {
+			t.Errorf("RateLimit-Remaining = %q after the refusal, want %s: it costs nothing", remaining, want)
 		}
 	})
 }
