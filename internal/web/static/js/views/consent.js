@@ -39,11 +39,21 @@ function setStatus(text, state) {
   s.dataset.state = state;
 }
 
+/**
+ * showCloneRefusal puts a clone's consent_mismatch refusal on the card too,
+ * where its remedy is: a consent recorded by the person in the samples.
+ */
+export function showCloneRefusal(err) {
+  if (err?.code === "consent_mismatch") setStatus(errorMessage(err), "mismatch");
+}
+
 async function newPhrase() {
   try {
     challenge = await busy($("consent-new"), "Getting a phrase…", api.issueConsent);
   } catch (err) {
-    setStatus(errorMessage(err), "error");
+    // A 429 here may be too many phrases waiting rather than the upload
+    // budget: only the server's message tells which, and what to do.
+    setStatus(err?.status === 429 && err.serverMessage ? err.serverMessage : errorMessage(err), "error");
     return;
   }
   $("consent-phrase").textContent = challenge.phrase;
