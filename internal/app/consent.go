@@ -131,6 +131,17 @@ func (s *Service) newChallenge() consent.Challenge {
 	return consent.NewChallenge(rand.New(rand.NewChaCha8(seed)))
 }
 
+// OpenConsent returns one of the user's challenges if it can still be
+// answered, and EConflict saying why not otherwise: so that an answer to
+// a used or expired phrase is refused before its upload is read.
+func (s *Service) OpenConsent(ctx context.Context, userID, id string) (Consent, error) {
+	c, err := s.GetConsent(ctx, userID, id)
+	if err != nil {
+		return Consent{}, err
+	}
+	return c, s.answerable(c)
+}
+
 // GetConsent returns one of the user's challenges.
 func (s *Service) GetConsent(ctx context.Context, userID, id string) (Consent, error) {
 	if err := checkID(id, "consent challenge"); err != nil {

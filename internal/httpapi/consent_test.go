@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -49,6 +50,25 @@ func TestConsentAPI(t *testing.T) {
 		if c.Status != "answered" {
 			t.Errorf("status after a refusal = %q, want answered", c.Status)
 		}
+
+		// The used phrase is refused before its upload is read: a 10 MB
+		// body of which the client never sends a byte gets its answer.
+		stalled, never := io.Pipe()
+		defer never.Close()
+		// Were the body read, the request would wait for ever: end it.
+		defer time.AfterFunc(10*time.Second, func() { never.CloseWithError(io.ErrUnexpectedEOF) }).Stop()
+		req, err := http.NewRequestWithContext(t.Context(), "POST", e.url+"/api/voice/consent/"+c.ID, stalled)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.ContentLength = 10 << 20
+		req.Header.Set("Authorization", "Bearer "+a.token)
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("answering a used phrase with a stalled body: %v", err)
+		}
+		e.expectError(resp, http.StatusConflict, app.EConflict)
 	})
 }
 
