@@ -38,7 +38,8 @@ const (
 
 // TestBrowserConsent takes the consent card's paths with real readings of
 // the phrase, picked with the card's file input. A clone without consent
-// is refused with the server's advice. Another person's reading is
+// is refused with the server's advice. A file that is not audio leaves
+// the phrase open. Another person's reading is
 // verified (it says the phrase) but the clone is then refused as
 // consent_mismatch, on the banner and on the card, and makes no voice;
 // the samples' own speaker's reading is verified and the voice is made.
@@ -77,7 +78,19 @@ func TestBrowserConsent(t *testing.T) {
 	p.waitBanner(t, "Cloning needs your spoken consent first", 30*time.Second)
 	p.do(t, 5*time.Second, chromedp.Click(chromedp.ID("notice-close")))
 
-	p.answerConsent(t, other, transcript)
+	// A file that is not audio is refused before it is checked, and the
+	// phrase stays open for the recording.
+	notAudio := filepath.Join(tmp, "notes.wav")
+	if err := os.WriteFile(notAudio, []byte("not a recording"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p.consentPhrase(t, transcript)
+	p.do(t, 10*time.Second, chromedp.SetUploadFiles(chromedp.ID("consent-file"), []string{notAudio}))
+	p.waitJS(t, `$("consent-status").dataset.state === "error" && !$("consent-rec-row").hidden`, 30*time.Second)
+	if st := consentStatus(t, p); !strings.Contains(st["text"], "Unsupported audio format") {
+		t.Errorf("consent card shows %v for a file that is not audio", st)
+	}
+	p.sendConsent(t, other)
 	// The form kept the sample and the name from the refused attempt.
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("clone-submit")))
 	const mismatch = "does not sound like the voice in your consent recording"
@@ -106,16 +119,29 @@ func TestBrowserConsent(t *testing.T) {
 	}
 }
 
-// answerConsent gets a phrase on the consent card, checks it is the
-// transcript, and answers it with the recording file; the card must then
-// say it is verified and no longer offer to answer the phrase.
+// answerConsent gets a phrase on the consent card and answers it with the
+// recording file (see consentPhrase and sendConsent).
 func (p *page) answerConsent(t *testing.T, file, transcript string) {
+	t.Helper()
+	p.consentPhrase(t, transcript)
+	p.sendConsent(t, file)
+}
+
+// consentPhrase gets a phrase on the consent card and checks that it is
+// the transcript.
+func (p *page) consentPhrase(t *testing.T, transcript string) {
 	t.Helper()
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("consent-new")))
 	p.waitJS(t, `$("consent-status").dataset.state === "pending" && !$("consent-phrase").hidden && !$("consent-rec-row").hidden`, 10*time.Second)
 	if got := evalJS[string](t, p, `$("consent-phrase").textContent`); got != strings.Join(strings.Fields(transcript), " ") {
 		t.Errorf("consent phrase %q, want the reading's transcript %q", got, transcript)
 	}
+}
+
+// sendConsent answers the phrase shown with the recording file; the card
+// must then say it is verified and no longer offer to answer the phrase.
+func (p *page) sendConsent(t *testing.T, file string) {
+	t.Helper()
 	p.do(t, 10*time.Second, chromedp.SetUploadFiles(chromedp.ID("consent-file"), []string{file}))
 	p.waitJS(t, `["verified", "refused"].includes($("consent-status").dataset.state)`, 120*time.Second)
 	if st := consentStatus(t, p); st["state"] != "verified" || !strings.HasPrefix(st["text"], "Verified.") {

@@ -96,16 +96,24 @@ async function stop() {
   await send(take.blob);
 }
 
+/**
+ * STILL_OPEN are the errors of an answer refused before it was checked
+ * (not audio, too large, the server busy or the budget spent): the server
+ * left the phrase open, so it can be answered again.
+ */
+const STILL_OPEN = new Set(["unsupported_media", "unprocessable", "too_large", "unavailable", "rate_limited"]);
+
 // send answers the phrase with a recording.
 async function send(audio) {
   const id = challenge.id;
-  // The phrase is used up by this answer, whatever the outcome.
+  // A checked answer uses the phrase up, whatever the outcome.
   $("consent-rec-row").hidden = true;
   try {
     const c = await busy($("consent-new"), "Checking…", () => api.verifyConsent(id, audio));
     setStatus(`Verified. You may create one voice in this voice until ${fmtDate(c.usable_until)}.`, "verified");
   } catch (err) {
-    setStatus(errorMessage(err), "refused");
+    setStatus(errorMessage(err), STILL_OPEN.has(err?.code) ? "error" : "refused");
+    $("consent-rec-row").hidden = !STILL_OPEN.has(err?.code);
   }
   $("consent-new").textContent = "Get a new phrase";
 }
