@@ -31,11 +31,13 @@ func scanConsent(r pgx.Row) (app.Consent, error) {
 
 // CreateConsent inserts a challenge unless the user holds maxOpen open
 // ones. Locking the user's row first makes concurrent callers, in any
-// process, count and insert one after another.
+// process, count and insert one after another; NO KEY UPDATE leaves
+// inserts elsewhere that refer to the user (their foreign key checks take
+// KEY SHARE) unblocked.
 func (db *DB) CreateConsent(ctx context.Context, c app.Consent, maxOpen int) (time.Time, error) {
 	var first time.Time
 	err := db.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, c.UserID); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, c.UserID); err != nil {
 			return fmt.Errorf("postgres: consent lock: %w", err)
 		}
 		var (
