@@ -19,7 +19,8 @@ import (
 )
 
 // auditPruneEvery is how often a worker deletes audit events older than
-// VOXCLONE_AUDIT_RETENTION.
+// VOXCLONE_AUDIT_RETENTION, and the consent challenges as old that no
+// voice was cloned under.
 const auditPruneEvery = time.Hour
 
 // taskQueue is the task queue as the commands use it: a *jobs.Queue on
@@ -59,7 +60,7 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 	// reaches it through svc, set below, and runs only once workers start.
 	var svc *app.Service
 	prune := jobs.Periodic{Name: "prune_audit", Interval: auditPruneEvery,
-		Run: func(ctx context.Context) error { return svc.PruneAudit(ctx) }}
+		Run: func(ctx context.Context) error { return errors.Join(svc.PruneAudit(ctx), svc.PruneConsents(ctx)) }}
 	m := metrics.New(metrics.Options{Logger: log})
 	db, q, err := openMigratedObserved(ctx, cfg, log, m.TaskEnded, sweeper(&svc, cfg.BlobGrace), prune)
 	if err != nil {

@@ -26,6 +26,7 @@ type Budget struct {
 
 	mu      sync.Mutex
 	charged bool      // Charge has run
+	kept    bool      // Keep has run: Refund gives nothing back
 	at      time.Time // when the held slot was taken; zero when none is held
 	status  RateStatus
 	err     error
@@ -102,16 +103,28 @@ func (b *Budget) Charge(ctx context.Context) error {
 	return b.err
 }
 
+// Keep makes the charge final, so that Refund gives nothing back: for a
+// refusal that comes only after the work the budget bounds, which would
+// otherwise cost nothing to repeat. A nil Budget ignores it.
+func (b *Budget) Keep() {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.kept = true
+}
+
 // Refund gives back the slot Charge took, for a request that then failed,
-// and reports whether there was one to give back. A store failure is
-// logged: it costs the user one request, nothing more.
+// and reports whether there was one to give back (none after Keep). A
+// store failure is logged: it costs the user one request, nothing more.
 func (b *Budget) Refund(ctx context.Context) bool {
 	if b == nil {
 		return false
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.at.IsZero() {
+	if b.at.IsZero() || b.kept {
 		return false
 	}
 	if err := b.svc.store.ReleaseRate(context.WithoutCancel(ctx), b.userID, b.action, b.at); err != nil {

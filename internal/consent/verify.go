@@ -85,13 +85,24 @@ func (e *MismatchError) Is(target error) bool { return target == ErrMismatch }
 // shows it is the consenting voice.
 func MatchSamples(consent *speaker.Print, samples []*audio.PCM) error {
 	for i, s := range samples {
-		pr, err := speaker.Extract(s)
-		if err != nil {
-			return &MismatchError{Sample: i, Distance: math.Inf(1)}
+		if err := MatchSample(consent, i, s); err != nil {
+			return err
 		}
-		if d := speaker.Distance(consent, pr); d > speaker.Threshold {
-			return &MismatchError{Sample: i, Distance: d}
-		}
+	}
+	return nil
+}
+
+// MatchSample is MatchSamples for the sample numbered i (from 0), for a
+// caller that holds one decoded sample at a time.
+func MatchSample(consent *speaker.Print, i int, sample *audio.PCM) error {
+	pr, err := speaker.Extract(sample)
+	if err != nil {
+		return &MismatchError{Sample: i, Distance: math.Inf(1)}
+	}
+	// Written so that a NaN distance, which no print should give, is a
+	// mismatch too.
+	if d := speaker.Distance(consent, pr); !(d <= speaker.Threshold) {
+		return &MismatchError{Sample: i, Distance: d}
 	}
 	return nil
 }

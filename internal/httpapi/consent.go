@@ -49,8 +49,10 @@ func (h *handler) issueConsent(w http.ResponseWriter, r *http.Request, u app.Use
 // verifyConsent checks a recording of the phrase (the upload form: an
 // "audio" part, limited like a sample).
 func (h *handler) verifyConsent(w http.ResponseWriter, r *http.Request, u app.User) {
-	if _, err := h.svc.GetConsent(r.Context(), u.ID, r.PathValue("id")); err != nil {
-		writeError(w, r, h.log, err) // another user's challenge: 404 before reading the body
+	if _, err := h.svc.OpenConsent(r.Context(), u.ID, r.PathValue("id")); err != nil {
+		// Another user's challenge (404), or a used or expired one (409),
+		// is refused before the body is read.
+		writeError(w, r, h.log, err)
 		return
 	}
 	form, ok := h.readUpload(w, r)

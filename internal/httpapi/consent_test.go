@@ -2,8 +2,10 @@ package httpapi_test
 
 import (
 	"bytes"
+	"io"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +49,47 @@ func TestConsentAPI(t *testing.T) {
 		e.expect(e.do("GET", "/api/voice/consent/"+c.ID, a.token, nil), 200, &c)
 		if c.Status != "answered" {
 			t.Errorf("status after a refusal = %q, want answered", c.Status)
+		}
+
+		// The used phrase is refused before its upload is read: a 10 MB
+		// body of which the client never sends a byte gets its answer.
+		stalled, never := io.Pipe()
+		defer never.Close()
+		// Were the body read, the request would wait for ever: end it.
+		defer time.AfterFunc(10*time.Second, func() { never.CloseWithError(io.ErrUnexpectedEOF) }).Stop()
+		req, err := http.NewRequestWithContext(t.Context(), "POST", e.url+"/api/voice/consent/"+c.ID, stalled)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.ContentLength = 10 << 20
+		req.Header.Set("Authorization", "Bearer "+a.token)
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("answering a used phrase with a stalled body: %v", err)
+		}
+		e.expectError(resp, http.StatusConflict, app.EConflict)
+	})
+}
+
+// TestConsentOpenAPI: a user holding app.MaxOpenConsents unanswered
+// phrases is 429 rate_limited with Retry-After until the oldest expires,
+// and the refusal spends nothing of the upload budget.
+func TestConsentOpenAPI(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{consent: true, rate: app.Rate{Count: 10, Window: time.Hour}})
+		a := newAccount(t, e, "open@example.com")
+		for range app.MaxOpenConsents {
+			e.expect(e.do("POST", "/api/voice/consent", a.token, nil), http.StatusCreated, nil)
+		}
+		resp := e.do("POST", "/api/voice/consent", a.token, nil)
+		retry, remaining := resp.Header.Get("Retry-After"), resp.Header.Get("RateLimit-Remaining")
+		e.expectError(resp, http.StatusTooManyRequests, app.ERateLimited)
+		if s, err := strconv.Atoi(retry); err != nil || s < 590 || s > 600 {
+			t.Errorf("Retry-After = %q, want the oldest phrase's 10 minutes", retry)
+		}
+		if want := strconv.Itoa(10 - app.MaxOpenConsents); remaining != want {
+			t.Errorf("RateLimit-Remaining = %q after the refusal, want %s: it costs nothing", remaining, want)
 		}
 	})
 }

@@ -37,6 +37,7 @@ type Service interface {
 	DetectWatermark(ctx context.Context, userID string, audio io.Reader) (app.Detection, error)
 	IssueConsent(ctx context.Context, userID string) (app.Consent, error)
 	GetConsent(ctx context.Context, userID, id string) (app.Consent, error)
+	OpenConsent(ctx context.Context, userID, id string) (app.Consent, error)
 	VerifyConsent(ctx context.Context, userID, id string, audio io.Reader) (app.Consent, error)
 	ListSamples(ctx context.Context, userID string) ([]app.Sample, error)
 	DeleteSample(ctx context.Context, userID, id string) error

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -28,12 +29,38 @@ func scanConsent(r pgx.Row) (app.Consent, error) {
 	return c, err
 }
 
-// CreateConsent inserts a challenge.
-func (db *DB) CreateConsent(ctx context.Context, c app.Consent) error {
-	_, err := db.pool.Exec(ctx, `INSERT INTO consent_challenges (id, user_id, statement, words,
-		created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		c.ID, c.UserID, c.Statement, strings.Join(c.Words, " "), c.CreatedAt, c.ExpiresAt)
-	return mapErr(err, "consent challenge")
+// CreateConsent inserts a challenge unless the user holds maxOpen open
+// ones. Locking the user's row first makes concurrent callers, in any
+// process, count and insert one after another; NO KEY UPDATE leaves
+// inserts elsewhere that refer to the user (their foreign key checks take
+// KEY SHARE) unblocked.
+func (db *DB) CreateConsent(ctx context.Context, c app.Consent, maxOpen int) (time.Time, error) {
+	var first time.Time
+	err := db.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, c.UserID); err != nil {
+			return fmt.Errorf("postgres: consent lock: %w", err)
+		}
+		var (
+			open     int
+			earliest *time.Time
+		)
+		if err := tx.QueryRow(ctx, `SELECT count(*), min(expires_at) FROM consent_challenges
+			WHERE user_id = $1 AND answered_at IS NULL AND expires_at > $2`,
+			c.UserID, c.CreatedAt).Scan(&open, &earliest); err != nil {
+			return fmt.Errorf("postgres: open consents: %w", err)
+		}
+		if open >= maxOpen {
+			if earliest != nil {
+				first = earliest.UTC()
+			}
+			return app.Errorf(app.ERateLimited, "Too many consent phrases are waiting to be read.")
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO consent_challenges (id, user_id, statement, words,
+			created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			c.ID, c.UserID, c.Statement, strings.Join(c.Words, " "), c.CreatedAt, c.ExpiresAt)
+		return mapErr(err, "consent challenge")
+	})
+	return first, err
 }
 
 // FindConsent returns one of the user's challenges.
@@ -104,4 +131,15 @@ func (db *DB) ListConsents(ctx context.Context, userID string) ([]app.Consent, e
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// PruneConsents deletes the challenges created before before that no
+// existing model was cloned under.
+func (db *DB) PruneConsents(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM consent_challenges c WHERE c.created_at < $1
+		AND (c.used_for IS NULL OR NOT EXISTS (SELECT 1 FROM voice_models m WHERE m.id = c.used_for))`, before)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: prune consents: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }

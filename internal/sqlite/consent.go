@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -26,14 +27,33 @@ func scanConsent(r scanner) (app.Consent, error) {
 	return c, err
 }
 
-// CreateConsent inserts a challenge.
-func (db *DB) CreateConsent(ctx context.Context, c app.Consent) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+// CreateConsent inserts a challenge unless the user holds maxOpen open
+// ones. The single writer connection runs the count and the insert one
+// transaction after another, so no two callers both see a free slot.
+func (db *DB) CreateConsent(ctx context.Context, c app.Consent, maxOpen int) (time.Time, error) {
+	var first time.Time
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var (
+			open     int
+			earliest sql.NullInt64
+		)
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), min(expires_at) FROM consent_challenges
+			WHERE user_id = ? AND answered_at IS NULL AND expires_at > ?`,
+			c.UserID, micros(c.CreatedAt)).Scan(&open, &earliest); err != nil {
+			return fmt.Errorf("sqlite: open consents: %w", err)
+		}
+		if open >= maxOpen {
+			if earliest.Valid {
+				first = fromMicros(earliest.Int64)
+			}
+			return app.Errorf(app.ERateLimited, "Too many consent phrases are waiting to be read.")
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO consent_challenges (id, user_id, statement, words,
 			created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			c.ID, c.UserID, c.Statement, strings.Join(c.Words, " "), micros(c.CreatedAt), micros(c.ExpiresAt))
 		return mapErr(err, "consent challenge")
 	})
+	return first, err
 }
 
 // FindConsent returns one of the user's challenges.
@@ -112,4 +132,21 @@ func (db *DB) ListConsents(ctx context.Context, userID string) ([]app.Consent, e
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// PruneConsents deletes the challenges created before before that no
+// existing model was cloned under.
+func (db *DB) PruneConsents(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM consent_challenges WHERE created_at < ?
+			AND (used_for IS NULL OR NOT EXISTS (SELECT 1 FROM voice_models m WHERE m.id = consent_challenges.used_for))`,
+			micros(before))
+		if err != nil {
+			return fmt.Errorf("sqlite: prune consents: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
 }

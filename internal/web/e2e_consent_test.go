@@ -26,21 +26,30 @@ import (
 
 // The consent fixture is internal/app's: a VCTK speaker's third reading
 // answers the challenge (set to its transcript), the following readings
-// are the samples.
+// are the samples. Another VCTK speaker's third reading is the same
+// sentence in another voice.
 const (
 	consentSpeaker = "vctk_p225"
 	consentReading = 2
 	samplesFrom    = 3
 	samplesTo      = 10
+	otherSpeaker   = "vctk_p226"
 )
 
-// TestBrowserConsent takes the consent card's verified path: a real
-// person's reading of the phrase, picked with the card's file input, is
-// verified, and a voice is then made from samples of the same person.
-// Before it, a clone without consent is refused with the server's advice.
+// TestBrowserConsent takes the consent card's paths with real readings of
+// the phrase, picked with the card's file input. A clone without consent
+// is refused with the server's advice. A file that is not audio leaves
+// the phrase open. Another person's reading is
+// verified (it says the phrase) but the clone is then refused as
+// consent_mismatch, on the banner and on the card, and makes no voice;
+// the samples' own speaker's reading is verified and the voice is made.
 func TestBrowserConsent(t *testing.T) {
 	reading := speechtest.WAVs(t, consentSpeaker)[consentReading]
 	transcript := speechtest.Transcript(reading)
+	other := speechtest.WAVs(t, otherSpeaker)[consentReading]
+	if got := speechtest.Transcript(other); got != transcript {
+		t.Fatalf("%s reads %q, not the phrase %q", other, got, transcript)
+	}
 	exe := requireBrowser(t)
 	tmp := t.TempDir()
 	samples := writeJoined(t, filepath.Join(tmp, "my-readings.wav"), consentSpeaker, samplesFrom, samplesTo)
@@ -69,25 +78,83 @@ func TestBrowserConsent(t *testing.T) {
 	p.waitBanner(t, "Cloning needs your spoken consent first", 30*time.Second)
 	p.do(t, 5*time.Second, chromedp.Click(chromedp.ID("notice-close")))
 
+	// A file that is not audio is refused before it is checked, and the
+	// phrase stays open for the recording.
+	notAudio := filepath.Join(tmp, "notes.wav")
+	if err := os.WriteFile(notAudio, []byte("not a recording"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p.consentPhrase(t, transcript)
+	p.do(t, 10*time.Second, chromedp.SetUploadFiles(chromedp.ID("consent-file"), []string{notAudio}))
+	p.waitJS(t, `$("consent-status").dataset.state === "error" && !$("consent-rec-row").hidden`, 30*time.Second)
+	if st := consentStatus(t, p); !strings.Contains(st["text"], "Unsupported audio format") {
+		t.Errorf("consent card shows %v for a file that is not audio", st)
+	}
+	p.sendConsent(t, other)
+	// The form kept the sample and the name from the refused attempt.
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("clone-submit")))
+	const mismatch = "does not sound like the voice in your consent recording"
+	p.waitBanner(t, mismatch, 60*time.Second)
+	p.poll(t, `idle() && "ok"`, 10*time.Second) // waitJS would stop at the banner
+	p.shot(t, "05e-consent-mismatch")
+	if st := consentStatus(t, p); st["state"] != "mismatch" || !strings.Contains(st["text"], "Sample 1 of the clone "+mismatch) {
+		t.Errorf("consent card shows %v after the clone was refused, want the server's consent_mismatch message", st)
+	}
+	if n := evalJS[int](t, p, `$("voices-list").children.length`); n != 0 {
+		t.Errorf("%d voices after a refused clone, want none", n)
+	}
+	// The other voice's consent is still unused; the clone stays refused.
+	p.do(t, 5*time.Second, chromedp.Click(chromedp.ID("notice-close")))
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("clone-submit")))
+	p.waitBanner(t, mismatch, 60*time.Second)
+	p.do(t, 5*time.Second, chromedp.Click(chromedp.ID("notice-close")))
+
+	p.answerConsent(t, reading, transcript)
+	p.shot(t, "05f-consent-verified")
+	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("clone-submit")))
+	p.waitJS(t, `idle() && $("voices-list").textContent.includes("Consented") && $("voices-list").textContent.includes("Ready")`, 180*time.Second)
+	p.shot(t, "05g-consented-voice")
+	if n := evalJS[int](t, p, `$("voices-list").children.length`); n != 1 {
+		t.Errorf("%d voices, want the one consented", n)
+	}
+}
+
+// answerConsent gets a phrase on the consent card and answers it with the
+// recording file (see consentPhrase and sendConsent).
+func (p *page) answerConsent(t *testing.T, file, transcript string) {
+	t.Helper()
+	p.consentPhrase(t, transcript)
+	p.sendConsent(t, file)
+}
+
+// consentPhrase gets a phrase on the consent card and checks that it is
+// the transcript.
+func (p *page) consentPhrase(t *testing.T, transcript string) {
+	t.Helper()
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("consent-new")))
-	p.waitJS(t, `!$("consent-phrase").hidden && !$("consent-rec-row").hidden`, 10*time.Second)
+	p.waitJS(t, `$("consent-status").dataset.state === "pending" && !$("consent-phrase").hidden && !$("consent-rec-row").hidden`, 10*time.Second)
 	if got := evalJS[string](t, p, `$("consent-phrase").textContent`); got != strings.Join(strings.Fields(transcript), " ") {
 		t.Errorf("consent phrase %q, want the reading's transcript %q", got, transcript)
 	}
-	p.do(t, 10*time.Second, chromedp.SetUploadFiles(chromedp.ID("consent-file"), []string{reading}))
+}
+
+// sendConsent answers the phrase shown with the recording file; the card
+// must then say it is verified and no longer offer to answer the phrase.
+func (p *page) sendConsent(t *testing.T, file string) {
+	t.Helper()
+	p.do(t, 10*time.Second, chromedp.SetUploadFiles(chromedp.ID("consent-file"), []string{file}))
 	p.waitJS(t, `["verified", "refused"].includes($("consent-status").dataset.state)`, 120*time.Second)
-	p.shot(t, "05e-consent-verified")
-	if st := evalJS[map[string]string](t, p, `({state: $("consent-status").dataset.state, text: $("consent-status").textContent})`); st["state"] != "verified" || !strings.HasPrefix(st["text"], "Verified.") {
-		t.Fatalf("consent card shows %v after the speaker's reading of the phrase, want verified", st)
+	if st := consentStatus(t, p); st["state"] != "verified" || !strings.HasPrefix(st["text"], "Verified.") {
+		t.Fatalf("consent card shows %v after %s read the phrase, want verified", st, filepath.Base(file))
 	}
 	if !evalJS[bool](t, p, `$("consent-rec-row").hidden && $("consent-new").textContent === "Get a new phrase"`) {
 		t.Error("after an answer the card still offers to answer the used phrase")
 	}
+}
 
-	// The form kept the sample and the name from the refused attempt.
-	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("clone-submit")))
-	p.waitJS(t, `idle() && $("voices-list").textContent.includes("Consented") && $("voices-list").textContent.includes("Ready")`, 180*time.Second)
-	p.shot(t, "05f-consented-voice")
+func consentStatus(t *testing.T, p *page) map[string]string {
+	t.Helper()
+	return evalJS[map[string]string](t, p, `({state: $("consent-status").dataset.state, text: $("consent-status").textContent})`)
 }
 
 // startConsentServer serves the API and the web app in process, on

@@ -16,7 +16,7 @@ func testConsent(t *testing.T, s app.Store) {
 	alice, bob := newUser(t, s), newUser(t, s)
 	c := app.Consent{ID: app.NewID(), UserID: alice.ID, Statement: "I agree", Words: []string{"apple", "river"},
 		CreatedAt: T0, ExpiresAt: T0.Add(10 * time.Minute)}
-	must(t, s.CreateConsent(ctx, c))
+	createConsent(t, s, c)
 	got, err := s.FindConsent(ctx, alice.ID, c.ID)
 	must(t, err)
 	if !reflect.DeepEqual(got, c) {
@@ -52,7 +52,7 @@ func testConsent(t *testing.T, s app.Store) {
 	// A newer verified consent comes first.
 	c2 := app.Consent{ID: app.NewID(), UserID: alice.ID, Statement: "I agree", Words: []string{"lemon"},
 		CreatedAt: T0, ExpiresAt: T0.Add(10 * time.Minute)}
-	must(t, s.CreateConsent(ctx, c2))
+	createConsent(t, s, c2)
 	must(t, s.AnswerConsent(ctx, alice.ID, c2.ID, at.Add(time.Second)))
 	must(t, s.VerifyConsent(ctx, alice.ID, c2.ID, at.Add(time.Second), []byte("print2")))
 	if got, err := s.UsableConsent(ctx, alice.ID, T0); err != nil || got.ID != c2.ID {
@@ -71,14 +71,14 @@ func testConsent(t *testing.T, s app.Store) {
 	// An expired challenge cannot be answered.
 	old := app.Consent{ID: app.NewID(), UserID: alice.ID, Statement: "I agree", Words: []string{"x"},
 		CreatedAt: T0, ExpiresAt: T0.Add(10 * time.Minute)}
-	must(t, s.CreateConsent(ctx, old))
+	createConsent(t, s, old)
 	wantCode(t, s.AnswerConsent(ctx, alice.ID, old.ID, T0.Add(10*time.Minute)), app.ENotFound)
 
 	// The export lists a user's challenges, whatever became of them, and
 	// only theirs.
 	bobs := app.Consent{ID: app.NewID(), UserID: bob.ID, Statement: "I agree", Words: []string{"pear"},
 		CreatedAt: T0.Add(time.Hour), ExpiresAt: T0.Add(time.Hour + 10*time.Minute)}
-	must(t, s.CreateConsent(ctx, bobs))
+	createConsent(t, s, bobs)
 	list, err := s.ListConsents(ctx, alice.ID)
 	must(t, err)
 	want := map[string]bool{c.ID: true, c2.ID: true, old.ID: true}

@@ -86,12 +86,17 @@ func raceRate(t *testing.T, stores []app.Store, n, limit int) {
 
 // SharedStoreSuite checks what must hold between two app.Store values open
 // on the same database, as when several voxclone processes share it: rate
-// limits hold across them, and one sees what the other wrote. open2 must
+// limits and the bound on open consent challenges hold across them, and
+// one sees what the other wrote. open2 must
 // return two stores on one fresh, migrated database.
 func SharedStoreSuite(t *testing.T, open2 func(t *testing.T) (app.Store, app.Store)) {
 	t.Run("RateAcrossStores", func(t *testing.T) {
 		a, b := open2(t)
 		raceRate(t, []app.Store{a, b}, 40, 15)
+	})
+	t.Run("ConsentAcrossStores", func(t *testing.T) {
+		a, b := open2(t)
+		raceConsent(t, []app.Store{a, b}, 20, 3)
 	})
 	t.Run("JobOnceAcrossStores", func(t *testing.T) {
 		a, b := open2(t)

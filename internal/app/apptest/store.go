@@ -35,6 +35,9 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"Audit":        testAudit,
 		"Watermarks":   testWatermarks,
 		"Consent":      testConsent,
+		"ConsentOpen":  testConsentOpen,
+		"ConsentPrune": testConsentPrune,
+		"ConsentRace":  func(t *testing.T, s app.Store) { raceConsent(t, []app.Store{s}, 20, 3) },
 		"JobOnce": func(t *testing.T, s app.Store) {
 			u := newUser(t, s)
 			j := newJob(t, s, u, newModel(t, s, u, 0), 1, "Once.")

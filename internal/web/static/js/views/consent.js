@@ -39,11 +39,21 @@ function setStatus(text, state) {
   s.dataset.state = state;
 }
 
+/**
+ * showCloneRefusal puts a clone's consent_mismatch refusal on the card too,
+ * where its remedy is: a consent recorded by the person in the samples.
+ */
+export function showCloneRefusal(err) {
+  if (err?.code === "consent_mismatch") setStatus(errorMessage(err), "mismatch");
+}
+
 async function newPhrase() {
   try {
     challenge = await busy($("consent-new"), "Getting a phrase…", api.issueConsent);
   } catch (err) {
-    setStatus(errorMessage(err), "error");
+    // A 429 here may be too many phrases waiting rather than the upload
+    // budget: only the server's message tells which, and what to do.
+    setStatus(err?.status === 429 && err.serverMessage ? err.serverMessage : errorMessage(err), "error");
     return;
   }
   $("consent-phrase").textContent = challenge.phrase;
@@ -86,16 +96,24 @@ async function stop() {
   await send(take.blob);
 }
 
+/**
+ * STILL_OPEN are the errors of an answer refused before it was checked
+ * (not audio, too large, the server busy or the budget spent): the server
+ * left the phrase open, so it can be answered again.
+ */
+const STILL_OPEN = new Set(["unsupported_media", "unprocessable", "too_large", "unavailable", "rate_limited"]);
+
 // send answers the phrase with a recording.
 async function send(audio) {
   const id = challenge.id;
-  // The phrase is used up by this answer, whatever the outcome.
+  // A checked answer uses the phrase up, whatever the outcome.
   $("consent-rec-row").hidden = true;
   try {
     const c = await busy($("consent-new"), "Checking…", () => api.verifyConsent(id, audio));
     setStatus(`Verified. You may create one voice in this voice until ${fmtDate(c.usable_until)}.`, "verified");
   } catch (err) {
-    setStatus(errorMessage(err), "refused");
+    setStatus(errorMessage(err), STILL_OPEN.has(err?.code) ? "error" : "refused");
+    $("consent-rec-row").hidden = !STILL_OPEN.has(err?.code);
   }
   $("consent-new").textContent = "Get a new phrase";
 }

@@ -73,6 +73,7 @@ async function create(e) {
       api.createModel(name, $("clone-description").value.trim(), ids));
   } catch (err) {
     showError(err);
+    consent.showCloneRefusal(err);
     return;
   }
   $("clone-name").value = "";
