@@ -95,6 +95,14 @@ func (c *conversion) forSentence() *conversion {
 	return &s
 }
 
+// shareable drops what only newConversion itself needed, the mel-cepstral
+// converter (≈ 340 KB of warping matrices), from a conversion kept between
+// streams: forSentence gives each sentence its own.
+func (c *conversion) shareable() *conversion {
+	c.conv = nil
+	return c
+}
+
 // minUttVoiced is the least voiced frames (5 ms) a sentence needs for its
 // own log-F0 median to replace the base voice's global one.
 const minUttVoiced = 40
