@@ -54,8 +54,8 @@ func (v *Voice) load() (*Profile, error) {
 }
 
 // conversion returns the conversion for (sim, pitch), derived on first use
-// and kept. Conversions are read-only once made (each sentence works on
-// forSentence's copy), so streams may share one.
+// and kept. Conversions are read-only once made (mapping frames uses
+// workers' copies), so streams may share one.
 func (v *Voice) conversion(p *Profile, sim, pitch float64) *conversion {
 	v.mu.Lock()
 	for i, c := range v.convs {

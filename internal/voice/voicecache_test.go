@@ -15,10 +15,7 @@ func TestVoiceSameAudio(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("slow")
 	}
-	prof, err := New(Config{}).Clone(context.Background(), firstSeconds(loadRefs(t, "vctk_p225", 25), 25))
-	if err != nil {
-		t.Fatal(err)
-	}
+	prof := clonedForTest(t)
 	const text = "The morning train was late again, so Anna walked the last two miles. She counted the boats."
 	sim := 0.6
 	v := NewVoice(prof)
@@ -83,6 +80,24 @@ func TestVoiceBadProfile(t *testing.T) {
 			t.Fatalf("err = %v, want ErrBadProfile", err)
 		}
 	}
+}
+
+var (
+	testCloneOnce sync.Once
+	testClone     []byte
+	testCloneErr  error
+)
+
+// clonedForTest is a profile cloned from 25 s of vctk_p225, made once per
+// test binary.
+func clonedForTest(t *testing.T) []byte {
+	t.Helper()
+	refs := firstSeconds(loadRefs(t, "vctk_p225", 25), 25)
+	testCloneOnce.Do(func() { testClone, testCloneErr = New(Config{}).Clone(context.Background(), refs) })
+	if testCloneErr != nil {
+		t.Fatal(testCloneErr)
+	}
+	return testClone
 }
 
 func mustPrepare(t *testing.T, text string) *Script {
