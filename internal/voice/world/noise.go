@@ -17,18 +17,24 @@ func (s *synth) aperiodic(y []float64) {
 	}
 	half := s.n / 2
 	segments := (len(y)+h-1)/h + 1 // centres 0, h, … while c-h < len(y)
-	// The noise is drawn here, in order, so that it does not depend on
-	// which worker filters which segment.
-	noise := make([]float64, segments*2*h)
-	for i := range noise {
-		noise[i] = win[i%(2*h)] * s.rng.NormFloat64()
+	// Each batch's noise is drawn before it is filtered, in segment order,
+	// so that it does not depend on which worker filters which segment.
+	var noise []float64
+	first := 0
+	draw := func(lo, hi int) {
+		noise, first = noise[:0], lo
+		for range hi - lo {
+			for _, w := range win {
+				noise = append(noise, w*s.rng.NormFloat64())
+			}
+		}
 	}
-	s.renderInOrder(segments, func(w *synthWorker, k int, out []float64) (float64, bool) {
+	s.renderInOrder(segments, draw, func(w *synthWorker, k int, out []float64) (float64, bool) {
 		c := k * h
 		w.s.noiseAmplitude(w.amp, c)
 		buf := w.fft.buf
 		clear(buf)
-		copy(buf[half-h:], noise[k*2*h:(k+1)*2*h])
+		copy(buf[half-h:], noise[(k-first)*2*h:(k-first+1)*2*h])
 		w.fft.forward()
 		for j, a := range w.amp {
 			w.fft.spec[j] *= complex(a/float64(s.n), 0)

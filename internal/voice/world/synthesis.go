@@ -150,7 +150,7 @@ type pulseAt struct {
 // the running phase of the F0 contour wraps, with sub-sample timing.
 func (s *synth) periodic(y []float64) {
 	pulses := s.pulseTimes(len(y))
-	s.renderInOrder(len(pulses), func(w *synthWorker, k int, out []float64) (float64, bool) {
+	s.renderInOrder(len(pulses), nil, func(w *synthWorker, k int, out []float64) (float64, bool) {
 		pl := pulses[k]
 		return w.pulse(out, pl.i, pl.frac, pl.f)
 	}, func(k int, out []float64, dc float64) {
