@@ -16,7 +16,7 @@ func TestProfileCache(t *testing.T) {
 		t.Error("least recently used entry 1 survived an insert over capacity")
 	}
 	for _, id := range []string{"0", "2", "3"} {
-		if p, ok := c.get(id); !ok || fmt.Sprint(p[0]) != id {
+		if p, ok := c.get(id); !ok || fmt.Sprint(p.Bytes()[0]) != id {
 			t.Errorf("get(%s) = %v, %v", id, p, ok)
 		}
 	}
@@ -25,7 +25,7 @@ func TestProfileCache(t *testing.T) {
 		t.Errorf("after remove: len %d", c.len())
 	}
 	c.put("0", []byte{9})
-	if p, _ := c.get("0"); p[0] != 9 || c.len() != 2 {
+	if p, _ := c.get("0"); p.Bytes()[0] != 9 || c.len() != 2 {
 		t.Errorf("replace: %v, len %d", p, c.len())
 	}
 	off := newProfileCache(0)

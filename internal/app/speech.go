@@ -174,11 +174,11 @@ func (s *Service) speaker(ctx context.Context, userID string, in *SynthesizeInpu
 	if m.Status != ModelReady {
 		return voice.Speaker{}, Errorf(EUnprocessable, "This voice model cannot speak: %s", m.Failure)
 	}
-	profile, err := s.profile(ctx, m)
+	v, err := s.voice(ctx, m)
 	if err != nil {
 		return voice.Speaker{}, err
 	}
-	return voice.Speaker{Profile: profile}, nil
+	return voice.Speaker{Voice: v}, nil
 }
 
 // Synthesis returns the history entry the stream will record: its id,

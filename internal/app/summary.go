@@ -19,12 +19,12 @@ func (s *Service) ModelSummary(ctx context.Context, userID, id string) (*voice.S
 	if m.Status != ModelReady {
 		return nil, Errorf(EUnprocessable, "This voice model has no profile to describe: %s", m.Failure)
 	}
-	b, err := s.profile(ctx, m)
+	v, err := s.voice(ctx, m)
 	if err != nil {
 		return nil, err
 	}
 	var p voice.Profile
-	if err := p.UnmarshalBinary(b); errors.Is(err, voice.ErrBadProfile) {
+	if err := p.UnmarshalBinary(v.Bytes()); errors.Is(err, voice.ErrBadProfile) {
 		// The same bytes would fail synthesis too; the user's way out is
 		// to clone again, which an internal error would not tell them.
 		return nil, &Error{Code: EUnprocessable, Err: err,

@@ -157,10 +157,10 @@ func outputRate(pcm *audio.PCM, f audio.Format, asked int) int {
 	return pcm.Rate
 }
 
-// profile returns a model's voice profile, from the cache or the blob store.
-func (s *Service) profile(ctx context.Context, m Model) ([]byte, error) {
-	if p, ok := s.profiles.get(m.ID); ok {
-		return p, nil
+// voice returns a model's voice, from the cache or the blob store.
+func (s *Service) voice(ctx context.Context, m Model) (*voice.Voice, error) {
+	if v, ok := s.profiles.get(m.ID); ok {
+		return v, nil
 	}
 	p, err := s.readBlob(ctx, m.ProfileKey, maxStoredBlob)
 	if ErrorCode(err) == ENotFound {
@@ -168,8 +168,7 @@ func (s *Service) profile(ctx context.Context, m Model) ([]byte, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	s.profiles.put(m.ID, p)
-	return p, nil
+	return s.profiles.put(m.ID, p), nil
 }
 
 // ListHistory returns a page of the user's syntheses, newest first. limit

@@ -24,6 +24,8 @@ type fakeEngine struct {
 	speak func(ctx context.Context, text string) error
 	// chunk, when set, runs before chunk i is emitted.
 	chunk func(ctx context.Context, i int) error
+	// speaker, when set, is told each stream's speaker.
+	speaker func(voice.Speaker)
 }
 
 var _ app.Engine = fakeEngine{}
@@ -38,7 +40,10 @@ func (e fakeEngine) Clone(ctx context.Context, refs []voice.Reference) ([]byte, 
 }
 
 // Stream emits a chunk of silence for each sentence (each ". ").
-func (e fakeEngine) Stream(ctx context.Context, _ voice.Speaker, s *voice.Script, _ voice.Options, emit func(voice.Chunk) error) error {
+func (e fakeEngine) Stream(ctx context.Context, sp voice.Speaker, s *voice.Script, _ voice.Options, emit func(voice.Chunk) error) error {
+	if e.speaker != nil {
+		e.speaker(sp)
+	}
 	if e.speak != nil {
 		if err := e.speak(ctx, s.Text()); err != nil {
 			return err

@@ -2,6 +2,7 @@ package voice
 
 import (
 	"math"
+	"sync"
 
 	"github.com/voxclone/voxclone/internal/tts/flite"
 	"github.com/voxclone/voxclone/internal/voice/mcep"
@@ -49,7 +50,7 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 		shift: pitch * math.Ln2 / 12,
 		warp:  newWarpMap(bins, math.Pow(float64(p.Base.Warp), sim)),
 		gv:    f64s(p.Spectrum.GV), gvStrength: sim,
-		conv:      mcep.NewConverter(bins, mcepOrder, mcepAlpha),
+		conv:      newMcepConverter(),
 		allVoiced: allVoicedPitch(p.ParamsHash),
 	}
 	for k, eq := range [][]float32{p.Base.EQVoiced, p.Base.EQUnvoiced} {
@@ -81,18 +82,36 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 	return c
 }
 
-// forSentence returns a copy of c for one sentence: the mapping (EQ,
-// phone shifts, targets) is shared read-only, while the mel-cepstral
-// converter and the warp's scratch row are the copy's own, so sentences
-// may run at once. Deriving the phone shifts costs ≈4 ms, so it is done
-// once per text, not per sentence.
-func (c *conversion) forSentence() *conversion {
+// worker returns a copy of c for one goroutine: the mapping (EQ, phone
+// shifts, targets) is shared read-only, while the mel-cepstral converter
+// and the warp's scratch row are the copy's own. Deriving the mapping
+// (the phone shifts alone cost ≈4 ms) is done once per voice and
+// settings, not per sentence or goroutine.
+func (c *conversion) worker() *conversion {
 	s := *c
-	s.conv = mcep.NewConverter(len(c.eq[0]), mcepOrder, mcepAlpha)
+	s.conv = newMcepConverter()
 	w := *c.warp
 	w.logs = make([]float64, len(w.logs))
 	s.warp = &w
 	return &s
+}
+
+// mcepTables is the engine's mel-cepstral converter, whose warping tables
+// every other converter shares (mcep.Converter.Clone).
+var mcepTables = sync.OnceValue(func() *mcep.Converter {
+	return mcep.NewConverter(world.FFTSizeFor(analysisRate, 0)/2+1, mcepOrder, mcepAlpha)
+})
+
+// newMcepConverter returns a converter of the engine's shape for one
+// goroutine.
+func newMcepConverter() *mcep.Converter { return mcepTables().Clone() }
+
+// shareable drops what only newConversion itself needed, the mel-cepstral
+// converter, from a conversion kept between streams: each goroutine that
+// maps frames makes its own (worker).
+func (c *conversion) shareable() *conversion {
+	c.conv = nil
+	return c
 }
 
 // minUttVoiced is the least voiced frames (5 ms) a sentence needs for its
@@ -134,11 +153,17 @@ func allVoicedPitch(hash uint32) bool {
 // mapEnvelopes warps and equalises every frame in place, shifts each phone
 // toward the speaker's version of it (labels: the base voice's phone per
 // frame; nil skips it), then restores the speaker's global variance over
-// the voiced frames.
+// the voiced frames. c is only read, so streams may share it. The frames
+// are split over the free cores (world.ForSpans), each span with its own
+// worker; every frame gets the same operations in the same order as in
+// one loop, so the result does not depend on the split.
 func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64, labels []string) {
-	for i, e := range env {
-		c.warpAndEQ(e, voicing(f0[i]))
-	}
+	world.ForSpans(len(env), func(lo, hi int) {
+		w := c.worker()
+		for i := lo; i < hi; i++ {
+			w.warpAndEQ(env[i], voicing(f0[i]))
+		}
+	})
 	if c.phones != nil && len(labels) == len(env) && len(env) > 0 {
 		c.phones.apply(c, env, f0, labels)
 	}
@@ -146,7 +171,8 @@ func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64, labels []string
 }
 
 // warpAndEQ applies Engine A's warp and the EQ of a voicing class (1
-// voiced, 0 unvoiced) to one power envelope, in place.
+// voiced, 0 unvoiced) to one power envelope, in place. It uses c's
+// scratch: one goroutine per conversion (worker).
 func (c *conversion) warpAndEQ(e []float64, voiced int) {
 	c.warp.apply(e, e)
 	eq := c.eq[1-voiced] // eq holds voiced, then unvoiced
@@ -157,18 +183,25 @@ func (c *conversion) warpAndEQ(e []float64, voiced int) {
 
 // applyGV scales each mel-cepstral coefficient's deviation from the
 // utterance mean toward the speaker's global variance (voiced frames).
+// The frames' mel-cepstra and corrections are computed in parallel; the
+// statistics are summed in frame order.
 func (c *conversion) applyGV(env [][]float64, f0 []float64) {
 	if len(c.gv) != mcepOrder+1 || c.gvStrength == 0 {
 		return
 	}
-	var mcs [][]float64
-	var idx []int
+	mcs := make([][]float64, len(env)) // nil for unvoiced frames
+	world.ForSpans(len(env), func(lo, hi int) {
+		conv := newMcepConverter()
+		for i := lo; i < hi; i++ {
+			if f0[i] > 0 {
+				mcs[i] = conv.FromEnvelope(nil, env[i])
+			}
+		}
+	})
 	mom := newMoments(mcepOrder + 1)
-	for i, e := range env {
-		if f0[i] > 0 {
-			mc := c.conv.FromEnvelope(nil, e)
+	for _, mc := range mcs {
+		if mc != nil {
 			mom.add(mc, 1)
-			mcs, idx = append(mcs, mc), append(idx, i)
 		}
 	}
 	if mom.n < 20 {
@@ -180,18 +213,23 @@ func (c *conversion) applyGV(env [][]float64, f0 []float64) {
 		g := clamp(math.Sqrt(c.gv[m]/math.Max(vr[m], 1e-12)), minGVGain, maxGVGain)
 		gain[m] = math.Pow(g, c.gvStrength) - 1
 	}
-	d := make([]float64, len(mu))
-	mult := make([]float64, len(env[0]))
-	for k, mc := range mcs {
-		for m := 1; m < len(d); m++ {
-			d[m] = gain[m] * (mc[m] - mu[m])
+	world.ForSpans(len(env), func(lo, hi int) {
+		conv := newMcepConverter()
+		d := make([]float64, len(mu))
+		mult := make([]float64, len(env[0]))
+		for i := lo; i < hi; i++ {
+			if mcs[i] == nil {
+				continue
+			}
+			for m := 1; m < len(d); m++ {
+				d[m] = gain[m] * (mcs[i][m] - mu[m])
+			}
+			conv.ToEnvelope(mult, d)
+			for j := range env[i] {
+				env[i][j] *= mult[j]
+			}
 		}
-		c.conv.ToEnvelope(mult, d)
-		e := env[idx[k]]
-		for j := range e {
-			e[j] *= mult[j]
-		}
-	}
+	})
 }
 
 // unvoicedPhones are flite phones spoken without voicing; frames inside

@@ -144,7 +144,7 @@ func (e *Engine) speakAll(ctx context.Context, p *Profile, chunks []string, opt 
 	parts := make([]*audio.PCM, len(chunks))
 	errs := make([]error, len(chunks))
 	sem := make(chan struct{}, e.workers)
-	var conv *conversion // one mapping for the whole text; each sentence copies it
+	var conv *conversion // one mapping for the whole text, shared by the sentences
 	if e.mode != ModeBaseline {
 		conv = newConversion(p, similarity(opt.Similarity), opt.Pitch)
 	}
@@ -165,7 +165,8 @@ func (e *Engine) speakAll(ctx context.Context, p *Profile, chunks []string, opt 
 	return parts, errors.Join(errs...)
 }
 
-// speak renders one sentence with a copy of conv (nil in baseline mode).
+// speak renders one sentence with conv (nil in baseline mode), which it
+// only reads.
 // It also returns the base synthesizer's result, whose phone and token
 // times hold for the rendered audio.
 func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text string, opt Options, seed uint64) (*audio.PCM, *flite.Result, error) {
@@ -196,12 +197,11 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	c := conv.forSentence()
 	periodic := periodicFrames(x, par.F0, analysisRate, synthHop)
-	c.mapEnvelopes(par.Envelope, par.F0, frameLabels(r.Phones, synthHop, len(par.F0)))
-	c.mapF0(par.F0, periodic)
+	conv.mapEnvelopes(par.Envelope, par.F0, frameLabels(r.Phones, synthHop, len(par.F0)))
+	conv.mapF0(par.F0, periodic)
 	par.Aperiodicity, err = world.Aperiodicity(x, analysisRate, par.F0, synthHop, par.FFTSize,
-		world.AperiodicityOptions{Mode: world.Template, TemplateDB: c.apDB})
+		world.AperiodicityOptions{Mode: world.Template, TemplateDB: conv.apDB})
 	if err != nil {
 		return nil, nil, err
 	}

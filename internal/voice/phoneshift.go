@@ -3,6 +3,7 @@ package voice
 import (
 	"github.com/voxclone/voxclone/internal/tts/flite"
 	"github.com/voxclone/voxclone/internal/voice/align"
+	"github.com/voxclone/voxclone/internal/voice/world"
 )
 
 // Phone-aware spectral shift (docs/engine.md, "Voice likeness"): every
@@ -86,7 +87,9 @@ func (s *phoneShift) at(phone string, voiced int) []float64 {
 }
 
 // apply shifts every frame of env (already warped and equalised) in place.
-// labels are the base voice's phones per frame; f0 gives voicing.
+// labels are the base voice's phones per frame; f0 gives voicing. The
+// frames are shifted in parallel, each by the same operations as in one
+// loop.
 func (s *phoneShift) apply(c *conversion, env [][]float64, f0 []float64, labels []string) {
 	delta := make([][]float64, len(env))
 	for i := range env {
@@ -97,14 +100,18 @@ func (s *phoneShift) apply(c *conversion, env [][]float64, f0 []float64, labels 
 			}
 		}
 	}
-	mult := make([]float64, len(env[0]))
-	for i, d := range smoothFrames(delta, smoothHalf) {
-		c.conv.ToEnvelope(mult, d)
-		limitBand(mult, c.band)
-		for j := range env[i] {
-			env[i][j] *= mult[j]
+	smooth := smoothFrames(delta, smoothHalf)
+	world.ForSpans(len(env), func(lo, hi int) {
+		conv := newMcepConverter()
+		mult := make([]float64, len(env[0]))
+		for i := lo; i < hi; i++ {
+			conv.ToEnvelope(mult, smooth[i])
+			limitBand(mult, c.band)
+			for j := range env[i] {
+				env[i][j] *= mult[j]
+			}
 		}
-	}
+	})
 }
 
 // baseAfterEngineA passes a base-voice mean mel-cepstrum through the warp

@@ -9,9 +9,12 @@ import (
 	"github.com/voxclone/voxclone/internal/tts/flite"
 )
 
-// Speaker is the voice a Stream speaks in: a cloned voice's profile (from
-// Clone), or, when Profile is nil, the built-in voice named Builtin.
+// Speaker is the voice a Stream speaks in: a cloned voice, as a Voice
+// kept between streams or as its profile (from Clone), or, when both are
+// nil, the built-in voice named Builtin.
 type Speaker struct {
+	// Voice, when set, is the cloned voice, and Profile is not read.
+	Voice   *Voice
 	Profile []byte
 	Builtin string
 }
@@ -165,7 +168,7 @@ type renderer struct {
 
 func (e *Engine) newRenderer(sp Speaker, s *Script, opt Options) (*renderer, error) {
 	r := &renderer{e: e, script: s, opt: opt}
-	if sp.Profile == nil {
+	if sp.Voice == nil && sp.Profile == nil {
 		b, ok := builtinByID(sp.Builtin)
 		if !ok {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownVoice, sp.Builtin)
@@ -174,13 +177,17 @@ func (e *Engine) newRenderer(sp Speaker, s *Script, opt Options) (*renderer, err
 		r.pauses = newPauses(0, opt.Speed)
 		return r, nil
 	}
-	var p Profile
-	if err := p.UnmarshalBinary(sp.Profile); err != nil {
+	v := sp.Voice
+	if v == nil {
+		v = NewVoice(sp.Profile) // for this stream only
+	}
+	p, err := v.load()
+	if err != nil {
 		return nil, err
 	}
-	r.profile = &p
+	r.profile = p
 	if e.mode != ModeBaseline {
-		r.conv = newConversion(&p, similarity(opt.Similarity), opt.Pitch)
+		r.conv = v.conversion(p, similarity(opt.Similarity), opt.Pitch)
 	}
 	r.pauses = newPauses(float64(p.Prosody.PauseMedian), opt.Speed)
 	return r, nil

@@ -77,6 +77,15 @@ func NewConverter(bins, order int, alpha float64) *Converter {
 	}
 }
 
+// Clone returns a converter of the same shape for another goroutine: it
+// shares c's warping tables, which never change, and has its own buffers,
+// so it costs a fraction of NewConverter and gives the same results.
+func (c *Converter) Clone() *Converter {
+	d := *c
+	d.dct, d.buf = fourier.NewDCT(c.bins), make([]float64, c.bins)
+	return &d
+}
+
 // Order returns the mel-cepstral order M (vectors have M+1 values).
 func (c *Converter) Order() int { return c.order }
 

@@ -49,7 +49,7 @@ func Envelope(x []float64, fs int, f0 []float64, framePeriod float64, opt Envelo
 		q1 = DefaultQ1
 	}
 	out := make([][]float64, len(f0))
-	forSpans(len(f0), func(lo, hi int) {
+	ForSpans(len(f0), func(lo, hi int) {
 		c := newCheapTrick(fs, opt.fftSize(fs), q1)
 		for i := lo; i < hi; i++ {
 			f := f0[i]

@@ -15,26 +15,40 @@ func (s *synth) aperiodic(y []float64) {
 	for i := range win {
 		win[i] = math.Sin(math.Pi * (float64(i) + 0.5) / float64(2*h))
 	}
-	amp := make([]float64, s.n/2+1)
 	half := s.n / 2
-	for c := 0; c-h < len(y); c += h {
-		s.noiseAmplitude(amp, c)
-		buf := s.fft.buf
-		clear(buf)
-		for i, w := range win {
-			buf[half-h+i] = w * s.rng.NormFloat64()
-		}
-		s.fft.forward()
-		for k, a := range amp {
-			s.fft.spec[k] *= complex(a/float64(s.n), 0)
-		}
-		s.fft.inverse()
-		for j, v := range buf {
-			if k := c - half + j; k >= 0 && k < len(y) {
-				y[k] += v
+	segments := (len(y)+h-1)/h + 1 // centres 0, h, … while c-h < len(y)
+	// Each batch's noise is drawn before it is filtered, in segment order,
+	// so that it does not depend on which worker filters which segment.
+	var noise []float64
+	first := 0
+	draw := func(lo, hi int) {
+		noise, first = noise[:0], lo
+		for range hi - lo {
+			for _, w := range win {
+				noise = append(noise, w*s.rng.NormFloat64())
 			}
 		}
 	}
+	s.renderInOrder(segments, draw, func(w *synthWorker, k int, out []float64) (float64, bool) {
+		c := k * h
+		w.s.noiseAmplitude(w.amp, c)
+		buf := w.fft.buf
+		clear(buf)
+		copy(buf[half-h:], noise[(k-first)*2*h:(k-first+1)*2*h])
+		w.fft.forward()
+		for j, a := range w.amp {
+			w.fft.spec[j] *= complex(a/float64(s.n), 0)
+		}
+		w.fft.plan.Sequence(out, w.fft.spec) // inverse, into out
+		return 0, true
+	}, func(k int, out []float64, _ float64) {
+		c := k * h
+		for j, v := range out {
+			if i := c - half + j; i >= 0 && i < len(y) {
+				y[i] += v
+			}
+		}
+	})
 }
 
 // noiseAmplitude fills amp with sqrt(env·ap²) (sqrt(env) when unvoiced)

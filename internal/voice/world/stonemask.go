@@ -6,7 +6,7 @@ import "math"
 // frequencies of its first harmonics, measured on a Blackman window of
 // three periods and its time derivative (WORLD's StoneMask).
 func stoneMask(x []float64, fs int, framePeriod float64, f0 []float64) {
-	forSpans(len(f0), func(lo, hi int) {
+	ForSpans(len(f0), func(lo, hi int) {
 		s := &stoneMasker{x: x, fs: float64(fs), ffts: fftCache{}}
 		for i := lo; i < hi; i++ {
 			if f := f0[i]; f > 0 {

@@ -45,20 +45,20 @@ func Synthesize(p *Params, opt SynthesisOptions) ([]float64, error) {
 	return y, nil
 }
 
+// synth holds what every part of one synthesis reads; the transforms
+// and caches of each goroutine rendering pulses or noise are a
+// synthWorker's.
 type synth struct {
-	p      *Params
-	ap     [][]float64
-	fs     float64
-	hop    float64 // frame period in samples
-	n      int     // FFT size
-	fft    *realFFT
-	dct    *fourier.DCT
-	rng    *rand.Rand
-	f0     []float64 // per-sample F0, 0 where unvoiced
-	dcRem  []float64 // unit-sum Hann, circular around index 0
-	cepIdx [2]int
-	cep    [2][]float64
-	tmp    []float64
+	p     *Params
+	ap    [][]float64
+	fs    float64
+	hop   float64 // frame period in samples
+	n     int     // FFT size
+	rng   *rand.Rand
+	f0    []float64 // per-sample F0, 0 where unvoiced
+	dcRem []float64 // unit-sum Hann, circular around index 0
+	// workers render pulses and noise (renderInOrder).
+	workers []*synthWorker
 }
 
 func newSynth(p *Params, ap [][]float64, seed uint64) *synth {
@@ -66,12 +66,8 @@ func newSynth(p *Params, ap [][]float64, seed uint64) *synth {
 	s := &synth{
 		p: p, ap: ap, fs: float64(p.Rate), n: n,
 		hop: p.FramePeriod / 1000 * float64(p.Rate),
-		fft: newRealFFT(n), dct: fourier.NewDCT(n/2 + 1),
-		rng:    rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)),
-		cepIdx: [2]int{-1, -1},
-		tmp:    make([]float64, n/2+1),
+		rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)),
 	}
-	s.cep[0], s.cep[1] = make([]float64, n/2+1), make([]float64, n/2+1)
 	s.dcRem = make([]float64, n)
 	var sum float64
 	for i := range n {
@@ -83,6 +79,22 @@ func newSynth(p *Params, ap [][]float64, seed uint64) *synth {
 		s.dcRem[i] /= sum
 	}
 	return s
+}
+
+// synthWorker is one goroutine's FFT, DCT and cepstrum cache.
+type synthWorker struct {
+	s      *synth
+	fft    *realFFT
+	dct    *fourier.DCT
+	cepIdx [2]int
+	cep    [2][]float64
+	amp    []float64
+}
+
+func (s *synth) newWorker() *synthWorker {
+	h := s.n/2 + 1
+	return &synthWorker{s: s, fft: newRealFFT(s.n), dct: fourier.NewDCT(h), cepIdx: [2]int{-1, -1},
+		cep: [2][]float64{make([]float64, h), make([]float64, h)}, amp: make([]float64, h)}
 }
 
 // voicing interpolates F0 to the sample rate. A sample is voiced when the
@@ -128,11 +140,29 @@ func b2f(b bool) float64 {
 	return 0
 }
 
+// pulseAt is one glottal pulse: at sample i+frac, at F0 f.
+type pulseAt struct {
+	i       int
+	frac, f float64
+}
+
 // periodic adds one pulse response per glottal period: pulses fall where
 // the running phase of the F0 contour wraps, with sub-sample timing.
 func (s *synth) periodic(y []float64) {
+	pulses := s.pulseTimes(len(y))
+	s.renderInOrder(len(pulses), nil, func(w *synthWorker, k int, out []float64) (float64, bool) {
+		pl := pulses[k]
+		return w.pulse(out, pl.i, pl.frac, pl.f)
+	}, func(k int, out []float64, dc float64) {
+		s.overlapAdd(y, pulses[k].i, out, dc)
+	})
+}
+
+// pulseTimes finds the pulses of a signal of n samples.
+func (s *synth) pulseTimes(n int) []pulseAt {
+	var pulses []pulseAt
 	phase := 0.0
-	for i := 0; i < len(y)-1; i++ {
+	for i := 0; i < n-1; i++ {
 		f := s.f0[i]
 		if f <= 0 {
 			phase = 0.999 // the next voiced sample starts a period
@@ -145,45 +175,49 @@ func (s *synth) periodic(y []float64) {
 		}
 		frac := (1 - phase) / (next - phase) // crossing between i and i+1
 		phase = next - 1
-		s.pulse(y, i, frac, f)
+		pulses = append(pulses, pulseAt{i, frac, f})
 	}
+	return pulses
 }
 
-// pulse adds the minimum-phase response for the envelope at sample i+frac.
-func (s *synth) pulse(y []float64, i int, frac, f0 float64) {
+// pulse writes to out the minimum-phase response for the envelope at
+// sample i+frac, and returns its sum; false when the frame has nothing
+// periodic to add.
+func (w *synthWorker) pulse(out []float64, i int, frac, f0 float64) (float64, bool) {
+	s := w.s
 	u := (float64(i) + frac) / s.hop
 	last := len(s.p.F0) - 1
 	a := min(int(u), last)
 	b := min(a+1, last)
-	w := u - float64(a)
+	wt := u - float64(a)
 	if s.p.F0[b] <= 0 || a == b {
-		w = 0
+		wt = 0
 	} else if s.p.F0[a] <= 0 {
-		w = 1
+		wt = 1
 	}
-	if s.ap[a][0] > 0.999 && (w == 0 || s.ap[b][0] > 0.999) {
-		return // all noise (D4C rejected the frame): nothing periodic to add
+	if s.ap[a][0] > 0.999 && (wt == 0 || s.ap[b][0] > 0.999) {
+		return 0, false // all noise (D4C rejected the frame): nothing periodic to add
 	}
-	ca, cb := s.cepstrum(a), s.cepstrum(b)
-	buf := s.fft.buf
+	ca, cb := w.cepstrum(a), w.cepstrum(b)
+	buf := w.fft.buf
 	clear(buf)
 	for k := range ca {
-		buf[k] = (1-w)*ca[k] + w*cb[k]
+		buf[k] = (1-wt)*ca[k] + wt*cb[k]
 	}
-	s.fft.forward()
+	w.fft.forward()
 	gain := math.Sqrt(s.fs/f0) / float64(s.n)
 	step := -2 * math.Pi * frac / float64(s.n)
-	for k, c := range s.fft.spec {
+	for k, c := range w.fft.spec {
 		sn, cs := math.Sincos(imag(c) + step*float64(k))
 		m := math.Exp(real(c)) * gain
-		s.fft.spec[k] = complex(m*cs, m*sn)
+		w.fft.spec[k] = complex(m*cs, m*sn)
 	}
-	s.fft.inverse()
+	w.fft.plan.Sequence(out, w.fft.spec) // inverse, into out
 	var dc float64
-	for _, v := range buf {
+	for _, v := range out {
 		dc += v
 	}
-	s.overlapAdd(y, i, buf, dc)
+	return dc, true
 }
 
 // overlapAdd adds the circular response buf (time 0 at index 0) at y[i],
@@ -203,30 +237,31 @@ func (s *synth) overlapAdd(y []float64, i int, buf []float64, dc float64) {
 
 // cepstrum returns the folded (minimum-phase) cepstrum of the periodic
 // amplitude spectrum of frame k, caching the last two frames used.
-func (s *synth) cepstrum(k int) []float64 {
+func (w *synthWorker) cepstrum(k int) []float64 {
+	s := w.s
 	for j := range 2 {
-		if s.cepIdx[j] == k {
-			return s.cep[j]
+		if w.cepIdx[j] == k {
+			return w.cep[j]
 		}
 	}
 	slot := 0
-	if s.cepIdx[0] >= 0 && (s.cepIdx[1] < 0 || s.cepIdx[1] < s.cepIdx[0]) {
+	if w.cepIdx[0] >= 0 && (w.cepIdx[1] < 0 || w.cepIdx[1] < w.cepIdx[0]) {
 		slot = 1
 	}
-	c := s.cep[slot]
+	c := w.cep[slot]
 	env, ap := s.p.Envelope[k], s.ap[k]
 	for j := range c {
 		a := safeAp(ap[j])
 		c[j] = 0.5 * math.Log(math.Max(env[j]*(1-a*a), 1e-30))
 	}
-	s.dct.Transform(c, c)
+	w.dct.Transform(c, c)
 	last := len(c) - 1
 	c[0] /= float64(s.n)
 	for j := 1; j < last; j++ {
 		c[j] *= 2 / float64(s.n)
 	}
 	c[last] /= float64(s.n)
-	s.cepIdx[slot] = k
+	w.cepIdx[slot] = k
 	return c
 }
 
