@@ -152,40 +152,38 @@ func decide(k Key, f []float64) Result {
 	defer pilotFFTs.Put(fft2)
 	g, e2 := fold2(f)
 	short := bestLag(fft2, sp[0], fft2.Coefficients(nil, g), e2)
-	hit, rule := short, shortRule
+	hit, rule, places := short, shortRule, Period/PilotPeriod
 	if legacy.margin(legacyRule) > short.margin(shortRule) {
-		hit, rule = legacy, legacyRule
+		hit, rule, places = legacy, legacyRule, 1
 	}
 	r := Result{Score: hit.score, Watermarked: hit.score >= rule.threshold, Confidence: confidence(hit.score, rule)}
 	if hit.half {
 		f = shiftHalf(fft, fc)
 	}
-	lags := []int{hit.lag}
-	if hit == short {
-		// The data repeat every Period: the short pilot leaves
-		// Period/PilotPeriod places for them; the one whose bits check, or
-		// else stand out most, is read.
-		lags = lags[:0]
-		for l := hit.lag; l < Period; l += PilotPeriod {
-			lags = append(lags, l)
-		}
-	}
-	bestE := -1.0
-	for _, l := range lags {
-		soft := softBits(s, f, l)
-		p, ok := fromSoft(soft)
+	r.Soft, r.Lag = readData(s, f, hit.lag, places)
+	r.Payload, r.PayloadOK = fromSoft(r.Soft)
+	return r
+}
+
+// readData returns the data bits' soft values at the best of places
+// lags PilotPeriod apart from lag, and that lag. The data repeat every
+// Period, so the short pilot leaves Period/PilotPeriod places for them:
+// the one where the bits stand out most is read (where the bits can be
+// read at all, the right place stands out by far).
+func readData(s *sequences, f []float64, lag, places int) (soft []float64, at int) {
+	best := -1.0
+	for i := range places {
+		l := lag + i*PilotPeriod
+		c := softBits(s, f, l)
 		var e float64
-		for _, v := range soft {
+		for _, v := range c {
 			e += v * v
 		}
-		if ok {
-			e += 1e9
-		}
-		if e > bestE {
-			bestE, r.Soft, r.Payload, r.PayloadOK, r.Lag = e, soft, p, ok, l
+		if e > best {
+			best, soft, at = e, c, l
 		}
 	}
-	return r
+	return soft, at
 }
 
 // lagHit is a pilot's best lag in a folded signal.
