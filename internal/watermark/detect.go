@@ -17,7 +17,8 @@ type Result struct {
 	// excerpts of unmarked speech, a lower threshold with the CRC let one
 	// window in a thousand through.)
 	Watermarked bool
-	// Score is the pilot's best correlation in standard deviations of
+	// Score is the best correlation of the pilot that stands out more
+	// (the current one or the legacy one), in standard deviations of
 	// what unmarked audio gives at one lag.
 	Score float64
 	// Confidence maps Score to [0, 1]: 0 at or below what unmarked audio
@@ -33,21 +34,44 @@ type Result struct {
 	Lag int
 }
 
-// threshold on Score, set from the null distribution measured in
-// TestFalsePositives: the best of 2·Period lags on 3-s windows of
-// unmarked speech reached 5.19 (real) and 5.25 (engine) at the 99.9th
-// percentile and 5.35 at most; in theory the chance of passing 5.6 is
-// about 2·10⁻⁴ per window. floor is the median of that null.
-const (
-	threshold = 5.6
-	floor     = 3.9
+// A pilot's thresholds on Score, set from the null distribution measured
+// in TestFalsePositives, and floor, the median of that null.
+type pilotRule struct{ threshold, floor float64 }
+
+var (
+	// shortRule is for the pilot that repeats every PilotPeriod: the best
+	// of 2·PilotPeriod lags. Unmarked 3-s windows reached 4.93 (real) and
+	// 5.10 (engine) at the 99.9th percentile and 5.22 at most; in theory
+	// (4,096 lags × the normal tail) the chance of passing 5.3 is about
+	// 2·10⁻⁴ per window, as much again as the legacy pilot's.
+	shortRule = pilotRule{threshold: 5.3, floor: 3.5}
+	// legacyRule is for marks made before the pilot repeated within the
+	// period (the best of 2·Period lags): unmarked 3-s windows reached
+	// 5.17 (real) and 5.14 (engine) at the 99.9th percentile and 5.44 at
+	// most; in theory the chance of passing 5.6 is about 2·10⁻⁴ per window.
+	legacyRule = pilotRule{threshold: 5.6, floor: 3.9}
 )
 
-// periodFFTs holds FFT plans of Period points; a plan has work buffers, so
+// FFT plans of Period and PilotPeriod points; a plan has work buffers, so
 // each detection takes its own.
-var periodFFTs = sync.Pool{New: func() any { return fourier.NewFFT(Period) }}
+var (
+	periodFFTs = sync.Pool{New: func() any { return fourier.NewFFT(Period) }}
+	pilotFFTs  = sync.Pool{New: func() any { return fourier.NewFFT(PilotPeriod) }}
+)
 
-var pilotSpectra sync.Map // Key → []complex128
+// pilotSpectra caches, per key, the spectra of the short pilot's first
+// period and of the legacy pilot.
+var pilotSpectra sync.Map // Key → *[2][]complex128
+
+func spectraFor(k Key, s *sequences) *[2][]complex128 {
+	if v, ok := pilotSpectra.Load(k); ok {
+		return v.(*[2][]complex128)
+	}
+	short := fourier.NewFFT(PilotPeriod).Coefficients(nil, s.pilot[:PilotPeriod])
+	legacy := fourier.NewFFT(Period).Coefficients(nil, s.legacy[:])
+	v, _ := pilotSpectra.LoadOrStore(k, &[2][]complex128{short, legacy})
+	return v.(*[2][]complex128)
+}
 
 // Detect looks for k's mark in pcm, of any rate and channel count.
 func Detect(k Key, pcm *audio.PCM) Result {
@@ -108,8 +132,8 @@ func fold(z []float64) []float64 {
 	return f
 }
 
-// decide finds the pilot's best lag in the folded signal and reads the
-// payload there.
+// decide looks for both pilots in the folded signal and, for the one that
+// stands out more, reads the payload at its lag.
 func decide(k Key, f []float64) Result {
 	var energy float64
 	for _, v := range f {
@@ -119,35 +143,93 @@ func decide(k Key, f []float64) Result {
 		return Result{}
 	}
 	s := sequencesFor(k)
+	sp := spectraFor(k, s)
 	fft := periodFFTs.Get().(*fourier.FFT)
 	defer periodFFTs.Put(fft)
 	fc := fft.Coefficients(nil, f)
-	lag, half, best := 0, false, math.Inf(-1)
-	// An excerpt may start between two samples of the mark's grid (an odd
-	// sample at 16 kHz): the pilot is also tried half a sample later.
-	for _, h := range []bool{false, true} {
-		for l, v := range correlate(fft, k, s, fc, h) {
-			if v > best {
-				lag, half, best = l, h, v
+	legacy := bestLag(fft, sp[1], fc, energy)
+	fft2 := pilotFFTs.Get().(*fourier.FFT)
+	defer pilotFFTs.Put(fft2)
+	g, e2 := fold2(f)
+	short := bestLag(fft2, sp[0], fft2.Coefficients(nil, g), e2)
+	hit, rule, places := short, shortRule, Period/PilotPeriod
+	if legacy.margin(legacyRule) > short.margin(shortRule) {
+		hit, rule, places = legacy, legacyRule, 1
+	}
+	r := Result{Score: hit.score, Watermarked: hit.score >= rule.threshold, Confidence: confidence(hit.score, rule)}
+	if hit.half {
+		f = shiftHalf(fft, fc)
+	}
+	r.Soft, r.Lag = readData(s, f, hit.lag, places)
+	r.Payload, r.PayloadOK = fromSoft(r.Soft)
+	return r
+}
+
+// readData returns the data bits' soft values at the best of places
+// lags PilotPeriod apart from lag, and that lag. The data repeat every
+// Period, so the short pilot leaves Period/PilotPeriod places for them:
+// the one where the bits stand out most is read (where the bits can be
+// read at all, the right place stands out by far).
+func readData(s *sequences, f []float64, lag, places int) (soft []float64, at int) {
+	best := -1.0
+	for i := range places {
+		l := lag + i*PilotPeriod
+		c := softBits(s, f, l)
+		var e float64
+		for _, v := range c {
+			e += v * v
+		}
+		if e > best {
+			best, soft, at = e, c, l
+		}
+	}
+	return soft, at
+}
+
+// lagHit is a pilot's best lag in a folded signal.
+type lagHit struct {
+	lag   int
+	half  bool
+	score float64
+}
+
+func (h lagHit) margin(r pilotRule) float64 { return (h.score - r.threshold) / (r.threshold - r.floor) }
+
+// fold2 folds a Period-long signal modulo PilotPeriod and returns it with
+// its energy.
+func fold2(f []float64) (g []float64, energy float64) {
+	g = make([]float64, PilotPeriod)
+	for i, v := range f {
+		g[i%PilotPeriod] += v
+	}
+	for _, v := range g {
+		energy += v * v
+	}
+	return g, energy
+}
+
+// bestLag correlates the folded signal, given by its spectrum fc, with the pilot whose spectrum is pc at
+// every lag, whole and half a sample (an excerpt may start between two
+// samples of the mark's grid, an odd sample at 16 kHz), and returns the
+// best in standard deviations of what unmarked audio gives at one lag.
+func bestLag(fft *fourier.FFT, pc, fc []complex128, energy float64) lagHit {
+	h := lagHit{score: math.Inf(-1)}
+	for _, half := range []bool{false, true} {
+		for l, v := range correlate(fft, fc, pc, half) {
+			if v > h.score {
+				h = lagHit{lag: l, half: half, score: v}
 			}
 		}
 	}
-	r := Result{Score: best / math.Sqrt(energy), Lag: lag}
-	if half {
-		f = shiftHalf(fft, fc)
-	}
-	r.Soft = softBits(s, f, lag)
-	r.Payload, r.PayloadOK = fromSoft(r.Soft)
-	r.Watermarked = r.Score >= threshold
-	r.Confidence = confidence(r.Score)
-	return r
+	h.score /= math.Sqrt(energy)
+	return h
 }
 
 // confidence maps a score to [0, 1]: 0 at the null's median, 0.5 at the
 // threshold, 1 at twice the threshold's distance from the median.
-func confidence(score float64) float64 {
-	c := 0.5 * (score - floor) / (threshold - floor)
-	if score >= threshold {
+func confidence(score float64, r pilotRule) float64 {
+	c := 0.5 * (score - r.floor) / (r.threshold - r.floor)
+	if score >= r.threshold {
 		c = max(c, 0.5)
 	} else {
 		c = min(c, 0.49)
@@ -155,43 +237,41 @@ func confidence(score float64) float64 {
 	return max(0, min(1, c))
 }
 
-// correlate returns, for every lag l, Σ f[i]·pilot[(i+l) mod Period] (with
-// half, the pilot delayed by half a sample), given f's spectrum.
-func correlate(fft *fourier.FFT, k Key, s *sequences, fc []complex128, half bool) []float64 {
-	ps, ok := pilotSpectra.Load(k)
-	if !ok {
-		ps, _ = pilotSpectra.LoadOrStore(k, fft.Coefficients(nil, s.pilot[:]))
-	}
-	pc := ps.([]complex128)
+// correlate returns, for every lag l, Σ f[i]·pilot[(i+l) mod n] (with
+// half, the pilot delayed by half a sample), given the spectra of f and of
+// the pilot.
+func correlate(fft *fourier.FFT, fc, pc []complex128, half bool) []float64 {
+	n := fft.Len()
 	prod := make([]complex128, len(fc))
 	for i := range fc {
 		prod[i] = cmplx.Conj(fc[i]) * pc[i]
 		if half {
-			prod[i] *= halfShift(i)
+			prod[i] *= halfShift(i, n)
 		}
 	}
 	c := fft.Sequence(nil, prod)
 	for i := range c {
-		c[i] /= Period
+		c[i] /= float64(n)
 	}
 	return c
 }
 
-// halfShift is the phase of bin i of a half-sample delay over Period.
-func halfShift(i int) complex128 {
-	return cmplx.Exp(complex(0, -math.Pi*float64(i)/Period))
+// halfShift is the phase of bin i of a half-sample delay over n samples.
+func halfShift(i, n int) complex128 {
+	return cmplx.Exp(complex(0, -math.Pi*float64(i)/float64(n)))
 }
 
 // shiftHalf returns the signal whose spectrum is fc, moved half a sample
 // earlier, so that it lines up with a pilot delayed by half a sample.
 func shiftHalf(fft *fourier.FFT, fc []complex128) []float64 {
+	n := fft.Len()
 	g := make([]complex128, len(fc))
 	for i, v := range fc {
-		g[i] = v * cmplx.Conj(halfShift(i))
+		g[i] = v * cmplx.Conj(halfShift(i, n))
 	}
 	f := fft.Sequence(nil, g)
 	for i := range f {
-		f[i] /= Period
+		f[i] /= float64(n)
 	}
 	return f
 }

@@ -54,7 +54,8 @@ func TestInaudible(t *testing.T) {
 	}
 	var report strings.Builder
 	worst := math.Inf(-1)
-	for i, v := range engineCorpus(t) {
+	corpus := engineCorpus(t)
+	for i, v := range corpus {
 		marked := markInPieces(v.pcm, Payload(i))
 		diff := &audio.PCM{Rate: v.pcm.Rate, Channels: 1, Samples: make([]float32, len(v.pcm.Samples))}
 		for j := range diff.Samples {
@@ -74,6 +75,37 @@ func TestInaudible(t *testing.T) {
 		fmt.Fprintf(&report, "   frames over −30 dB: %.1f%%\n", 100*loudFramesOver(hf, wf))
 	}
 	t.Logf("watermark-to-speech ratio per band (dB), bands %v Hz; worst %.1f dB\n%s", wsrBands, worst, report.String())
+	// The mark's spectra depend on the key; every key must keep the bound.
+	var keys []string
+	for n := range 8 {
+		k, _ := KeyFrom(fmt.Appendf(nil, "another key that is long enough %d", n))
+		w := worstBand(k, corpus)
+		keys = append(keys, fmt.Sprintf("%.2f", w))
+		if w > -30 {
+			t.Errorf("key %d: watermark %.1f dB below the speech in its loudest band, want ≥ 30", n, -w)
+		}
+	}
+	t.Logf("worst band with eight other keys (dB): %s", strings.Join(keys, " "))
+}
+
+// worstBand is the highest watermark-to-speech ratio of any band and voice
+// with key k (in dB).
+func worstBand(k Key, corpus []engineVoice) float64 {
+	worst := math.Inf(-1)
+	for i, v := range corpus {
+		e := NewEmbedder(k, Payload(i), v.pcm.Rate)
+		m := append(e.Write(v.pcm.Samples), e.Flush()...)
+		diff := make([]float32, len(v.pcm.Samples))
+		for j := range diff {
+			diff[j] = m[j] - v.pcm.Samples[j]
+		}
+		hs, _ := bandEnergies(v.pcm.Samples, v.pcm.Rate)
+		ws, _ := bandEnergies(diff, v.pcm.Rate)
+		for b := range wsrBands {
+			worst = max(worst, 10*math.Log10(ws[b]/hs[b]))
+		}
+	}
+	return worst
 }
 
 // loudFramesOver is the share of (frame, band) cells of speech frames

@@ -10,9 +10,10 @@ import (
 
 // sequences are a key's chip sequences, one period long.
 type sequences struct {
-	pilot [Period]float64 // ±1
-	data  [Period]float64 // ±1
-	bitOf [Period]uint8   // which data bit each data chip carries
+	pilot  [Period]float64 // ±1, repeating every PilotPeriod
+	legacy [Period]float64 // ±1, the pilot of marks made before it repeated
+	data   [Period]float64 // ±1
+	bitOf  [Period]uint8   // which data bit each data chip carries
 
 	pilotOnce sync.Once
 	pilotSpec [Period / hop][]complex128 // the pilot's frames, see frames
@@ -62,7 +63,11 @@ func sequencesFor(k Key) *sequences {
 			dst[i] = float64(int(r.Uint32()&1)*2 - 1)
 		}
 	}
-	chips("pilot", s.pilot[:])
+	chips("pilot", s.legacy[:])
+	chips("pilot/short", s.pilot[:PilotPeriod])
+	for i := PilotPeriod; i < Period; i++ {
+		s.pilot[i] = s.pilot[i-PilotPeriod]
+	}
 	chips("data", s.data[:])
 	r := rand.New(rand.NewChaCha8(sha256.Sum256(append(k[:], "bits"...))))
 	for i := range s.bitOf {

@@ -2,10 +2,9 @@ package watermark
 
 import "math"
 
-// detectorGain is, per frame and bin of the band, how much the detector
-// (weigh) multiplies a small change of that bin by: env·w/(|X|²+floor·env²),
-// with w its noise-floor weight. The mark is cancelled and shaped through
-// it so that the embedder sees what the detector will.
+// detectorGain is, per frame and bin of the band, how much the whitening
+// alone (before bandScale) multiplies a small change of that bin by:
+// env·w/(|X|²+floor·env²), with w its noise-floor weight.
 func detectorGain(s *spectrum, env [][hiBin + 1]float64) [][hiBin + 1]float64 {
 	noise := noiseFloor(env)
 	g := make([][hiBin + 1]float64, len(s.frames))
@@ -23,35 +22,36 @@ func detectorGain(s *spectrum, env [][hiBin + 1]float64) [][hiBin + 1]float64 {
 // shapeBands are the bins' groups (about a third of an octave each, as the
 // mark's level is judged) in which markShape keeps the mark's energy what
 // the envelope gives it.
-var shapeBands = [...]int{loBin, 13, 16, 20, 26, 32, 40, 51, 64, 80, 101, hiBin + 1}
+var shapeBands = [...]int{loBin, 26, 32, 40, 52, 64, 80, 102, 128, 160, 202, hiBin + 1}
 
-// valleyShape moves the mark, within each band, towards the bins the
-// detector listens to most (between harmonics) at the same energy; false
-// shapes it by the envelope alone.
-var valleyShape = true
-
-// markShape returns the mark's magnitude per frame and bin: the envelope
-// (the mark a fixed distance below the speech), or, with valleyShape, the
-// detector's gain scaled so that every band of a frame holds the energy the
-// envelope would give it. For a detector that weighs bin k by g_k, the mark
-// that scores most for a given energy is ∝ g_k.
-func markShape(env, gain [][hiBin + 1]float64) [][hiBin + 1]float64 {
-	if !valleyShape {
-		return env
+// bandScale is, for frame t and band b, the factor that gives the mark,
+// shaped as the gain, the energy the envelope gives that band; 0 where the
+// gain is nil.
+func bandScale(env, gain [][hiBin + 1]float64, t, b int) float64 {
+	var num, den float64
+	for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
+		num += env[t][j] * env[t][j]
+		den += gain[t][j] * gain[t][j]
 	}
+	if den == 0 {
+		return 0
+	}
+	return math.Sqrt(num / den)
+}
+
+// markShape returns the mark's magnitude per frame and bin: the detector's
+// gain, scaled so that every band of a frame holds the energy the envelope
+// gives it (the mark a fixed distance below the speech). Within a band the
+// mark goes towards the bins the detector listens to most (between
+// harmonics): for a detector that weighs bin k by g_k, the mark that
+// scores most for a given energy is ∝ g_k.
+func markShape(env, gain [][hiBin + 1]float64) [][hiBin + 1]float64 {
 	out := make([][hiBin + 1]float64, len(env))
 	for t := range env {
 		for b := 0; b+1 < len(shapeBands); b++ {
-			var num, den float64
+			c := bandScale(env, gain, t, b)
 			for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
-				num += env[t][j] * env[t][j]
-				den += gain[t][j] * gain[t][j]
-			}
-			if den == 0 {
-				continue
-			}
-			for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
-				out[t][j] = gain[t][j] * math.Sqrt(num/den)
+				out[t][j] = gain[t][j] * c
 			}
 		}
 	}

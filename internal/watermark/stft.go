@@ -8,16 +8,19 @@ import (
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
-// The short-time spectrum the mark is shaped and whitened in: 32 ms
+// The short-time spectrum the mark is shaped and whitened in: 64 ms
 // frames, half overlapping, with a square-root Hann window on analysis and
-// on synthesis so that an unmodified spectrum resynthesises exactly.
+// on synthesis so that an unmodified spectrum resynthesises exactly. 64 ms
+// resolve the harmonics of low voices, between which the mark sits: with
+// 32 ms frames the mark was found in half the 3-s excerpts (no transform)
+// at the same loudness, with 64 ms in 70%, with 128 ms in 53%.
 const (
-	frameLen = 256
+	frameLen = 512
 	hop      = frameLen / 2
 	nBins    = frameLen/2 + 1
-	loBin    = 10  // 312.5 Hz
-	hiBin    = 108 // 3,375 Hz
-	smoothR  = 2   // the envelope averages 2·smoothR+1 bins
+	loBin    = 20  // 312.5 Hz
+	hiBin    = 216 // 3,375 Hz
+	smoothR  = 4   // the envelope averages 2·smoothR+1 bins
 )
 
 var window = func() [frameLen]float64 {
@@ -119,26 +122,30 @@ func (s *spectrum) shape(env [][hiBin + 1]float64, divide bool) {
 // wienerFloor keeps weigh from dividing by almost nothing.
 const wienerFloor = 0.1
 
-// weigh replaces each bin of the band by Y·env/(|Y|²+floor·env²): the
-// mark, shaped by the smooth envelope, stands out most where the speech
-// dips between harmonics, so those bins count more. Each bin also weighs
-// by the cube of the share of its envelope that stands above the bin's
-// noise floor (the quietest fifth of the frames): where noise fills a band
-// or a pause there is no mark to find. (The cube found the mark in 3-s
-// excerpts with noise at 20 dB SNR 91% of the time, the plain share 76%.)
+// weigh whitens the band for detection. Each bin Y becomes Y·g·√(g·c/env),
+// with g = w·env/(|Y|²+floor·env²) the whitening (detectorGain: bins
+// between harmonics count more, w the cube of the share of the envelope
+// above the bin's noise floor, so that bins of noise or pauses count
+// little) and c the embedder's scale for the bin's band (bandScale). The
+// mark the embedder puts in a bin is ∝ g·c; over the host's power there
+// (∝ env/g) that is the weight a matched detector would give it. The
+// square root tempers the estimate, which rests on one frame: the full
+// weight found the mark less often (3-s excerpts, no transform: 63% against
+// 71%, plain g 70%).
 func (s *spectrum) weigh(env [][hiBin + 1]float64) {
-	noise := noiseFloor(env)
+	gain := detectorGain(s, env)
 	for t, f := range s.frames {
 		for k := range f {
 			if k < loBin || k > hiBin {
 				f[k] = 0
-				continue
 			}
-			e := env[t][k]
-			p := real(f[k])*real(f[k]) + imag(f[k])*imag(f[k])
-			w := max(0, 1-noise[k]/(e*e))
-			w *= w * w
-			f[k] *= complex(w*e/(p+wienerFloor*e*e), 0)
+		}
+		for b := 0; b+1 < len(shapeBands); b++ {
+			c := bandScale(env, gain, t, b)
+			for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
+				g := gain[t][j]
+				f[j] *= complex(g*math.Sqrt(g*c/env[t][j]), 0)
+			}
 		}
 	}
 }

@@ -10,17 +10,18 @@
 // every band and vanishes in silence), repeating every Period samples so
 // that any excerpt of a few seconds holds whole copies of it:
 //
-//   - a pilot sequence, the same in every period, that the detector
-//     correlates against at every lag to find the mark and its alignment;
-//     the embedder also cancels, per half second, the host speech's own
-//     correlation with the pilot (informed spread spectrum);
+//   - a pilot sequence, repeating every PilotPeriod samples, that the
+//     detector correlates against at every lag to find the mark and its
+//     alignment;
 //   - a data sequence whose chips are shared out among the payload's 40
 //     bits (32 of payload and a CRC-8) by a keyed permutation, signed by
 //     each bit.
 //
 // Detection whitens the input by its own smoothed spectrum, folds it modulo
 // the period, cross-correlates with the pilot through one FFT and, at the
-// best lag, reads the bits and checks the CRC. How much audio that takes
+// best lag, reads the bits and checks the CRC. It also looks for the
+// pilot of marks made before the pilot repeated within the period (one
+// 8,192-chip pilot), so that those are still found. How much audio that takes
 // depends on the mark's strength; docs/trust.md has the measurements.
 package watermark
 
@@ -35,6 +36,11 @@ const Rate = 8000
 
 // Period is the length, in samples at Rate, after which the mark repeats.
 const Period = 8192
+
+// PilotPeriod is the length after which the pilot repeats. The detector
+// tries every lag of the pilot; the fewer lags, the lower the best score
+// unmarked audio reaches by chance, and the lower the threshold can be.
+const PilotPeriod = 2048
 
 // KeySize is the size of a Key in bytes.
 const KeySize = 32
