@@ -116,7 +116,7 @@ func bandWeights(bins int, cutoff float64) []float64 {
 // band-limited reference they carry the dark band's deficit as a boost
 // of everything below it: cutting the dark part away would leave that
 // boost, and the base voice's upper band 20–30 dB too quiet beside the
-// speaker's lower one (TestPhoneReferenceUpperBand). The multiplier is
+// speaker's lower one (TestPhoneReferenceUpperBand). The EQ uses it. The multiplier is
 // therefore anchored at 1–3 kHz first: the reference tells the
 // spectrum's shape there, not its level against a band it never had.
 // This drops the unvoiced EQ's level against the voiced one too, which
@@ -140,6 +140,20 @@ func limitBand(mult, weights, fillDB []float64) {
 			l += (1 - w) * fillDB[j] * math.Ln10 / 10
 		}
 		mult[j] = math.Exp(l)
+	}
+}
+
+// fadeBand takes a per-bin power multiplier to 1 above the reference's
+// band, in place, without anchoring its level. The phone shifts use it:
+// anchored like the EQ, they brought the telephone clones' spectrum
+// closer still to the full-band clones' but cost likeness under CMVN
+// (docs/engine.md, "Telephone references").
+func fadeBand(mult, weights []float64) {
+	if weights == nil {
+		return
+	}
+	for j := range mult {
+		mult[j] = math.Pow(mult[j], weights[j])
 	}
 }
 

@@ -53,11 +53,11 @@ func TestBandwidthOfPhoneReference(t *testing.T) {
 // and from the same recordings through an 8 kHz μ-law line, and compares
 // the clones' long-term spectra. Below the line's band the telephone
 // clone must match the full-band one; above it, where the engine fills in
-// from speechUpperBand, it must stay near it. Before limitBand anchored
-// the level, the telephone clones were 10–45 dB short from 4 to 8 kHz
-// (RMS 28 and 21 dB over three sentences); anchoring alone left 14 and
-// 13 dB (too bright from 4.5 to 6.5 kHz), the fill from speechUpperBand
-// 5.4 and 8.3 dB here.
+// from speechUpperBand, it must stay nearer than it did. Before limitBand
+// anchored the EQ's level, the telephone clones were 10–45 dB short from
+// 4 to 8 kHz (RMS 28 and 21 dB over three sentences); with the anchored
+// EQ and the fill 14.6 and 10.1 dB here (5.4 and 8.3 dB with the phone
+// shifts anchored too, which cost likeness: fadeBand).
 func TestPhoneReferenceUpperBand(t *testing.T) {
 	if raceEnabled {
 		t.Skip("numbers only; slow under the race detector")
@@ -81,8 +81,8 @@ func TestPhoneReferenceUpperBand(t *testing.T) {
 		}
 		lo, hi := rmsDiff(lt[0], lt[1], 1, 34), rmsDiff(lt[0], lt[1], 40, 80)
 		t.Logf("%s: telephone clone against full-band clone, RMS dB: 0.1–3.4 kHz %.2f, 4–8 kHz %.2f", sp, lo, hi)
-		if lo > 2 || hi > 10 {
-			t.Errorf("%s: spectra %.2f dB (0.1–3.4 kHz, want ≤ 2) and %.2f dB (4–8 kHz, want ≤ 10) apart", sp, lo, hi)
+		if lo > 2 || hi > 16 {
+			t.Errorf("%s: spectra %.2f dB (0.1–3.4 kHz, want ≤ 2) and %.2f dB (4–8 kHz, want ≤ 16) apart", sp, lo, hi)
 		}
 	}
 }

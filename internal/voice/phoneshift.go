@@ -100,7 +100,7 @@ func (s *phoneShift) apply(c *conversion, env [][]float64, f0 []float64, labels 
 	mult := make([]float64, len(env[0]))
 	for i, d := range smoothFrames(delta, smoothHalf) {
 		c.conv.ToEnvelope(mult, d)
-		limitBand(mult, c.band, nil)
+		fadeBand(mult, c.band)
 		for j := range env[i] {
 			env[i][j] *= mult[j]
 		}
