@@ -62,12 +62,11 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 		}
 		c.eq[k] = c.conv.ToEnvelope(nil, d)
 	}
-	cutoff := ltasBandwidth(p.Spectrum.LTAS)
-	c.band = bandWeights(bins, cutoff)
-	limitBand(c.eq[0], c.band)
-	limitBand(c.eq[1], c.band)
 	bs, err := bases()
 	base := bs[p.Base.Voice]
+	cutoff := ltasBandwidth(p.Spectrum.LTAS)
+	c.band = bandWeights(bins, cutoff)
+	c.limitEQ(base, sim)
 	if base != nil {
 		c.phones = newPhoneShift(c, p.Pool, base.Phones, sim)
 	}
@@ -80,6 +79,26 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 		}
 	}
 	return c
+}
+
+// limitEQ keeps the EQ to a band-limited reference's band (nothing for
+// a full-band one). Above it, the EQ moves the base voice's mean
+// envelope of each voicing class to speech's (speechUpperBand).
+func (c *conversion) limitEQ(base *speakerStats, sim float64) {
+	if c.band == nil {
+		return
+	}
+	for k := range c.eq {
+		var fill []float64
+		if base != nil {
+			mean := [][]float64{base.VoicedMean, base.UnvoicedMean}[k]
+			fill = upperBandFill(c.warp.apply(nil, c.conv.ToEnvelope(nil, mean)), 1-k)
+			for j := range fill {
+				fill[j] *= sim
+			}
+		}
+		limitBand(c.eq[k], c.band, fill)
+	}
 }
 
 // worker returns a copy of c for one goroutine: the mapping (EQ, phone

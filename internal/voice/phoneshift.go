@@ -106,7 +106,7 @@ func (s *phoneShift) apply(c *conversion, env [][]float64, f0 []float64, labels 
 		mult := make([]float64, len(env[0]))
 		for i := lo; i < hi; i++ {
 			conv.ToEnvelope(mult, smooth[i])
-			limitBand(mult, c.band)
+			fadeBand(mult, c.band)
 			for j := range env[i] {
 				env[i][j] *= mult[j]
 			}
