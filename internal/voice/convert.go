@@ -158,7 +158,6 @@ func allVoicedPitch(hash uint32) bool {
 // worker; every frame gets the same operations in the same order as in
 // one loop, so the result does not depend on the split.
 func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64, labels []string) {
-	hold := holdObstruents(env, f0, labels)
 	world.ForSpans(len(env), func(lo, hi int) {
 		w := c.worker()
 		for i := lo; i < hi; i++ {
@@ -168,8 +167,7 @@ func (c *conversion) mapEnvelopes(env [][]float64, f0 []float64, labels []string
 	if c.phones != nil && len(labels) == len(env) && len(env) > 0 {
 		c.phones.apply(c, env, f0, labels)
 	}
-	c.applyGV(env, gvVoicing(f0, labels))
-	hold.restore(env)
+	c.applyGV(env, f0)
 }
 
 // warpAndEQ applies Engine A's warp and the EQ of a voicing class (1

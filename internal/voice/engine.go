@@ -199,9 +199,9 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 	}
 	periodic := periodicFrames(x, par.F0, analysisRate, synthHop)
 	conv.mapEnvelopes(par.Envelope, par.F0, frameLabels(r.Phones, synthHop, len(par.F0)))
-	baseF0 := append([]float64(nil), par.F0...)
 	conv.mapF0(par.F0, periodic)
-	par.Aperiodicity, err = conv.voicedAperiodicity(x, baseF0, par.F0, par.FFTSize)
+	par.Aperiodicity, err = world.Aperiodicity(x, analysisRate, par.F0, synthHop, par.FFTSize,
+		world.AperiodicityOptions{Mode: world.Template, TemplateDB: conv.apDB})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -94,7 +94,7 @@ func (s *phoneShift) apply(c *conversion, env [][]float64, f0 []float64, labels 
 	delta := make([][]float64, len(env))
 	for i := range env {
 		delta[i] = make([]float64, s.dim)
-		if d := s.at(labels[i], voicing(f0[i])); d != nil && !skipPhoneShift(labels[i]) {
+		if d := s.at(labels[i], voicing(f0[i])); d != nil {
 			for m := 1; m < s.dim; m++ {
 				delta[i][m] = s.weight * d[m]
 			}
