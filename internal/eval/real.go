@@ -72,6 +72,9 @@ func forEach(parent context.Context, n, workers int, fn func(i int) error) error
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if ctx.Err() != nil {
+					continue // handed out just before the cancel: drain, do not start
+				}
 				if err := fn(i); err != nil {
 					mu.Lock()
 					if firstErr == nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestPooledScores(t *testing.T) {
@@ -54,21 +55,33 @@ func TestPooledScores(t *testing.T) {
 }
 
 func TestForEachStopsOnError(t *testing.T) {
-	var ran atomic.Int32
 	boom := errors.New("boom")
-	err := forEach(context.Background(), 1000, 2, func(i int) error {
-		ran.Add(1)
-		if i == 3 {
-			return boom
+	// With one worker the bound is exact: the worker cancels before it
+	// takes another item, and the feeder may have one more in flight.
+	// With two, the other worker runs on until the failing one has
+	// cancelled; its items take a millisecond each so that window holds
+	// a few of them, not the whole list, even under the race detector.
+	for _, tc := range []struct {
+		workers int
+		work    time.Duration
+		max     int32
+	}{{1, 0, 5}, {2, time.Millisecond, 50}} {
+		var ran atomic.Int32
+		err := forEach(context.Background(), 1000, tc.workers, func(i int) error {
+			ran.Add(1)
+			if i == 3 {
+				return boom
+			}
+			time.Sleep(tc.work)
+			return nil
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("workers=%d: err = %v, want boom", tc.workers, err)
 		}
-		return nil
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("err = %v, want boom", err)
-	}
-	// Items already handed out finish; the rest of the 1000 never start.
-	if n := ran.Load(); n > 50 {
-		t.Errorf("%d items ran after the error", n)
+		// Items already handed out finish; the rest of the 1000 never start.
+		if n := ran.Load(); n > tc.max {
+			t.Errorf("workers=%d: %d items ran, want at most %d", tc.workers, n, tc.max)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
