@@ -23,8 +23,8 @@ func (s *Service) ModelSummary(ctx context.Context, userID, id string) (*voice.S
 	if err != nil {
 		return nil, err
 	}
-	var p voice.Profile
-	if err := p.UnmarshalBinary(v.Bytes()); errors.Is(err, voice.ErrBadProfile) {
+	p, err := v.Profile()
+	if errors.Is(err, voice.ErrBadProfile) {
 		// The same bytes would fail synthesis too; the user's way out is
 		// to clone again, which an internal error would not tell them.
 		return nil, &Error{Code: EUnprocessable, Err: err,

@@ -181,7 +181,7 @@ func (e *Engine) newRenderer(sp Speaker, s *Script, opt Options) (*renderer, err
 	if v == nil {
 		v = NewVoice(sp.Profile) // for this stream only
 	}
-	p, err := v.load()
+	p, err := v.Profile()
 	if err != nil {
 		return nil, err
 	}

@@ -41,9 +41,10 @@ func NewVoice(profile []byte) *Voice { return &Voice{profile: profile} }
 // change it.
 func (v *Voice) Bytes() []byte { return v.profile }
 
-// load parses the profile, once. The result is shared: nothing writes to a
-// Profile once parsed.
-func (v *Voice) load() (*Profile, error) {
+// Profile returns the parsed profile, parsing it on first use. The result
+// is shared: callers must not change it (nothing writes to a Profile once
+// parsed).
+func (v *Voice) Profile() (*Profile, error) {
 	v.once.Do(func() {
 		var p Profile
 		if v.err = p.UnmarshalBinary(v.profile); v.err == nil {
