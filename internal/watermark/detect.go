@@ -79,7 +79,7 @@ func Detect(k Key, pcm *audio.PCM) Result {
 		return Result{}
 	}
 	m := dsp.Resample(finite(pcm.Mono()), Rate).Samples
-	folded := fold(whiten(m))
+	folded := fold(whiten(m), Period)
 	return decide(k, folded)
 }
 
@@ -123,22 +123,27 @@ func whiten(m []float32) []float64 {
 	return z
 }
 
-// fold sums the signal modulo Period.
-func fold(z []float64) []float64 {
-	f := make([]float64, Period)
+// fold sums the signal modulo n: Period for the data and the legacy
+// pilot, then PilotPeriod for the short pilot.
+func fold(z []float64, n int) []float64 {
+	f := make([]float64, n)
 	for i, v := range z {
-		f[i%Period] += v
+		f[i%n] += v
 	}
 	return f
+}
+
+func energyOf(f []float64) (e float64) {
+	for _, v := range f {
+		e += v * v
+	}
+	return e
 }
 
 // decide looks for both pilots in the folded signal and, for the one that
 // stands out more, reads the payload at its lag.
 func decide(k Key, f []float64) Result {
-	var energy float64
-	for _, v := range f {
-		energy += v * v
-	}
+	energy := energyOf(f)
 	if energy == 0 {
 		return Result{}
 	}
@@ -150,8 +155,8 @@ func decide(k Key, f []float64) Result {
 	legacy := bestLag(fft, sp[1], fc, energy)
 	fft2 := pilotFFTs.Get().(*fourier.FFT)
 	defer pilotFFTs.Put(fft2)
-	g, e2 := fold2(f)
-	short := bestLag(fft2, sp[0], fft2.Coefficients(nil, g), e2)
+	g := fold(f, PilotPeriod)
+	short := bestLag(fft2, sp[0], fft2.Coefficients(nil, g), energyOf(g))
 	hit, rule, places := short, shortRule, Period/PilotPeriod
 	if legacy.margin(legacyRule) > short.margin(shortRule) {
 		hit, rule, places = legacy, legacyRule, 1
@@ -175,11 +180,7 @@ func readData(s *sequences, f []float64, lag, places int) (soft []float64, at in
 	for i := range places {
 		l := lag + i*PilotPeriod
 		c := softBits(s, f, l)
-		var e float64
-		for _, v := range c {
-			e += v * v
-		}
-		if e > best {
+		if e := energyOf(c); e > best {
 			best, soft, at = e, c, l
 		}
 	}
@@ -195,23 +196,11 @@ type lagHit struct {
 
 func (h lagHit) margin(r pilotRule) float64 { return (h.score - r.threshold) / (r.threshold - r.floor) }
 
-// fold2 folds a Period-long signal modulo PilotPeriod and returns it with
-// its energy.
-func fold2(f []float64) (g []float64, energy float64) {
-	g = make([]float64, PilotPeriod)
-	for i, v := range f {
-		g[i%PilotPeriod] += v
-	}
-	for _, v := range g {
-		energy += v * v
-	}
-	return g, energy
-}
-
-// bestLag correlates the folded signal, given by its spectrum fc, with the pilot whose spectrum is pc at
-// every lag, whole and half a sample (an excerpt may start between two
-// samples of the mark's grid, an odd sample at 16 kHz), and returns the
-// best in standard deviations of what unmarked audio gives at one lag.
+// bestLag correlates the folded signal, given by its spectrum fc, with
+// the pilot whose spectrum is pc at every lag, whole and half a sample (an
+// excerpt may start between two samples of the mark's grid, an odd sample
+// at 16 kHz), and returns the best in standard deviations of what
+// unmarked audio gives at one lag.
 func bestLag(fft *fourier.FFT, pc, fc []complex128, energy float64) lagHit {
 	h := lagHit{score: math.Inf(-1)}
 	for _, half := range []bool{false, true} {
