@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -194,6 +195,17 @@ func TestConsentRefused(t *testing.T) {
 			t.Errorf("expired challenge refused as %q", app.ErrorMessage(err))
 		}
 
+		// Expired while its recording was being uploaded: told so, not
+		// that the phrase was used.
+		c, err = cf.svc.IssueConsent(t.Context(), cf.user.ID)
+		must(t, err)
+		slow := &advancingReader{r: bytes.NewReader(cf.reading), advance: func() { cf.clock.Advance(consent.ChallengeTTL) }}
+		_, err = cf.svc.VerifyConsent(t.Context(), cf.user.ID, c.ID, slow)
+		wantCode(t, err, app.EConflict)
+		if msg := app.ErrorMessage(err); !strings.Contains(msg, "expired") || strings.Contains(msg, "used") {
+			t.Errorf("challenge expired during its upload refused as %q", msg)
+		}
+
 		// Another user's challenge does not exist for them.
 		c, err = cf.svc.IssueConsent(t.Context(), cf.user.ID)
 		must(t, err)
@@ -216,4 +228,19 @@ func TestConsentRefused(t *testing.T) {
 			t.Errorf("%d consent.refused events, want 4", refused)
 		}
 	})
+}
+
+// advancingReader calls advance once, when it is first read: time passing
+// while an upload arrives.
+type advancingReader struct {
+	r       io.Reader
+	advance func()
+}
+
+func (a *advancingReader) Read(p []byte) (int, error) {
+	if a.advance != nil {
+		a.advance()
+		a.advance = nil
+	}
+	return a.r.Read(p)
 }

@@ -72,7 +72,13 @@ func (s *Service) checkAnswer(ctx context.Context, c *Consent, data []byte, pr c
 func (s *Service) answer(ctx context.Context, c *Consent, check func() error) error {
 	now := s.now()
 	if err := s.store.AnswerConsent(ctx, c.UserID, c.ID, now); ErrorCode(err) == ENotFound {
-		return s.answerable(Consent{AnsweredAt: &now, ExpiresAt: c.ExpiresAt})
+		// Either another answer won, or the phrase expired while this
+		// recording was uploaded and decoded: say which.
+		gone := Consent{ExpiresAt: c.ExpiresAt}
+		if now.Before(c.ExpiresAt) {
+			gone.AnsweredAt = &now
+		}
+		return s.answerable(gone)
 	} else if err != nil {
 		return err
 	}
