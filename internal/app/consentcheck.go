@@ -17,7 +17,7 @@ import (
 // VerifyConsent checks a recording of the challenge id read aloud. Any
 // answer that is audio uses the challenge up; a refusal is
 // EConsentRefused with a message saying what to do. The recording is
-// decoded and checked within the bounds uploads have (see withDecoded),
+// decoded and checked within the bounds uploads have (see withProbed),
 // and one longer than consent.MaxRecording by its headers is refused
 // without being decoded.
 func (s *Service) VerifyConsent(ctx context.Context, userID, id string, r io.Reader) (Consent, error) {
@@ -58,7 +58,7 @@ func (s *Service) checkAnswer(ctx context.Context, c *Consent, data []byte, pr c
 		return nil, s.answer(ctx, c, func() error { return refusal(consent.ErrTooLong) })
 	}
 	var print []byte
-	err := s.withDecoded(ctx, data, 0, func(pcm *audio.PCM, _ audio.Format) error {
+	err := s.withProbed(ctx, data, pr, 0, func(pcm *audio.PCM, _ audio.Format) error {
 		return s.answer(ctx, c, func() (err error) {
 			print, err = s.checkRecording(ctx, *c, pcm)
 			return err
@@ -197,15 +197,11 @@ func (s *Service) matchSample(ctx context.Context, pr *speaker.Print, i int, smp
 	if err != nil {
 		return decodeError(ctx, probe.Format, err)
 	}
-	free, err := s.decodeSlot(ctx, probe)
+	pcm, _, free, err := s.decodeProbed(ctx, data, probe)
 	if err != nil {
 		return err
 	}
 	defer free()
-	pcm, _, err := codec.Decode(ctx, data)
-	if err != nil {
-		return decodeError(ctx, "", err)
-	}
 	return consent.MatchSample(pr, i, pcm)
 }
 

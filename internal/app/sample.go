@@ -104,6 +104,11 @@ func (s *Service) withDecoded(ctx context.Context, data []byte, maxSeconds float
 	if err != nil {
 		return decodeError(ctx, pr.Format, err)
 	}
+	return s.withProbed(ctx, data, pr, maxSeconds, fn)
+}
+
+// withProbed is withDecoded for data already probed as pr.
+func (s *Service) withProbed(ctx context.Context, data []byte, pr codec.Probe, maxSeconds float64, fn func(*audio.PCM, audio.Format) error) error {
 	if maxSeconds > 0 && pr.Seconds > maxSeconds {
 		return s.tooLong(pr.Seconds)
 	}
@@ -115,19 +120,31 @@ func (s *Service) withDecoded(ctx context.Context, data []byte, maxSeconds float
 	if err := ChargeBudget(ctx); err != nil {
 		return err
 	}
-	free, err := s.decodeSlot(ctx, pr)
+	pcm, format, free, err := s.decodeProbed(ctx, data, pr)
 	if err != nil {
 		return err
 	}
 	defer free()
-	pcm, format, err := codec.Decode(ctx, data)
-	if err != nil {
-		return decodeError(ctx, format, err)
-	}
 	if sec := pcm.Seconds(); maxSeconds > 0 && sec > maxSeconds {
 		return s.tooLong(sec)
 	}
 	return fn(pcm, format)
+}
+
+// decodeProbed decodes data, probed as pr, once the decoding budget has
+// room for its decoded size; the caller holds that room until it calls
+// free.
+func (s *Service) decodeProbed(ctx context.Context, data []byte, pr codec.Probe) (*audio.PCM, audio.Format, func(), error) {
+	free, err := s.decodeSlot(ctx, pr)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	pcm, format, err := codec.Decode(ctx, data)
+	if err != nil {
+		free()
+		return nil, "", nil, decodeError(ctx, format, err)
+	}
+	return pcm, format, free, nil
 }
 
 func (s *Service) tooLong(sec float64) error {
