@@ -119,7 +119,7 @@ func (s *Service) buildModel(ctx context.Context, userID, id string) error {
 	} else if err != nil {
 		return err
 	}
-	s.profiles.put(id, profile)
+	s.profiles.put(id, key, profile)
 	return nil
 }
 

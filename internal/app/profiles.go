@@ -11,9 +11,11 @@ import (
 // model id, so repeated syntheses skip the blob read and, through
 // voice.Voice, parsing the profile and deriving its conversion: 3–12 ms
 // of CPU before each stream's first chunk could start. It is bounded by
-// entry count and safe for concurrent use. Profiles never change once
-// built; rebuilding a model replaces its entry and deleting one removes
-// it, so a deleted voice is not kept in memory.
+// entry count and safe for concurrent use. An entry counts only for the
+// profile blob it was read from: every build writes a new blob, so a
+// model built again, by this process or another sharing the store, is
+// never served its old voice. Deleting a model removes its entry, so a
+// deleted voice is not kept in memory.
 type profileCache struct {
 	mu    sync.Mutex
 	max   int
@@ -22,28 +24,29 @@ type profileCache struct {
 }
 
 type profileEntry struct {
-	id    string
-	voice *voice.Voice
+	id, key string // model id, profile blob key
+	voice   *voice.Voice
 }
 
 func newProfileCache(max int) *profileCache {
 	return &profileCache{max: max, order: list.New(), byID: map[string]*list.Element{}}
 }
 
-func (c *profileCache) get(id string) (*voice.Voice, bool) {
+// get returns model id's voice if it was read from the blob key.
+func (c *profileCache) get(id, key string) (*voice.Voice, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.byID[id]
-	if !ok {
+	if !ok || e.Value.(*profileEntry).key != key {
 		return nil, false
 	}
 	c.order.MoveToFront(e)
 	return e.Value.(*profileEntry).voice, true
 }
 
-// put keeps profile as id's voice and returns it (uncached when the cache
-// is off).
-func (c *profileCache) put(id string, profile []byte) *voice.Voice {
+// put keeps profile, read from the blob key, as model id's voice and
+// returns it (uncached when the cache is off).
+func (c *profileCache) put(id, key string, profile []byte) *voice.Voice {
 	v := voice.NewVoice(profile)
 	if c.max <= 0 {
 		return v
@@ -51,11 +54,11 @@ func (c *profileCache) put(id string, profile []byte) *voice.Voice {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.byID[id]; ok {
-		e.Value.(*profileEntry).voice = v
+		*e.Value.(*profileEntry) = profileEntry{id: id, key: key, voice: v}
 		c.order.MoveToFront(e)
 		return v
 	}
-	c.byID[id] = c.order.PushFront(&profileEntry{id: id, voice: v})
+	c.byID[id] = c.order.PushFront(&profileEntry{id: id, key: key, voice: v})
 	for c.order.Len() > c.max {
 		old := c.order.Back()
 		c.order.Remove(old)

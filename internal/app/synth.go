@@ -159,7 +159,7 @@ func outputRate(pcm *audio.PCM, f audio.Format, asked int) int {
 
 // voice returns a model's voice, from the cache or the blob store.
 func (s *Service) voice(ctx context.Context, m Model) (*voice.Voice, error) {
-	if v, ok := s.profiles.get(m.ID); ok {
+	if v, ok := s.profiles.get(m.ID, m.ProfileKey); ok {
 		return v, nil
 	}
 	p, err := s.readBlob(ctx, m.ProfileKey, maxStoredBlob)
@@ -168,7 +168,7 @@ func (s *Service) voice(ctx context.Context, m Model) (*voice.Voice, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	return s.profiles.put(m.ID, p), nil
+	return s.profiles.put(m.ID, m.ProfileKey, p), nil
 }
 
 // ListHistory returns a page of the user's syntheses, newest first. limit
