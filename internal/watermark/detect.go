@@ -95,8 +95,8 @@ func finite(p *audio.PCM) *audio.PCM {
 	return out
 }
 
-// whiten divides the signal's short-time spectrum by its own envelope in
-// the band, so that every frame and band weighs alike whatever the gain,
+// whiten divides the signal's short-time spectrum (detectFraming) by its
+// own envelope in the band, so that every frame and band weighs alike whatever the gain,
 // then clips the rare outliers that voiced pulses leave.
 func whiten(m []float32) []float64 {
 	x := make([]float64, len(m))
@@ -108,7 +108,7 @@ func whiten(m []float32) []float64 {
 	if peak == 0 {
 		return nil
 	}
-	spec := analyze(x)
+	spec := analyzeWith(x, detectFraming)
 	env := spec.envelope(peak * 1e-4)
 	spec.weigh(env)
 	z := spec.synthesize()
