@@ -96,7 +96,7 @@ func finite(p *audio.PCM) *audio.PCM {
 }
 
 // whiten divides the signal's short-time spectrum (detectFraming) by its
-// own envelope in the band, so that every frame and band weighs alike whatever the gain,
+// own envelope in the band (smoothed over neighbouring frames too), so that every frame and band weighs alike whatever the gain,
 // then clips the rare outliers that voiced pulses leave.
 func whiten(m []float32) []float64 {
 	x := make([]float64, len(m))
@@ -109,7 +109,7 @@ func whiten(m []float32) []float64 {
 		return nil
 	}
 	spec := analyzeWith(x, detectFraming)
-	env := spec.envelope(peak * 1e-4)
+	env := smoothTime(spec.envelope(peak * 1e-4))
 	spec.weigh(env)
 	z := spec.synthesize()
 	var e float64

@@ -144,6 +144,34 @@ func (s *spectrum) envelope(floor float64) [][hiBin + 1]float64 {
 	return env
 }
 
+// timeTaps weigh a frame's envelope and its neighbours' in smoothTime.
+var timeTaps = [...]float64{1, 2, 3, 2, 1}
+
+// smoothTime averages the detector's envelope over five frames (±32 ms
+// at its hop). One frame's envelope is a noisy estimate of the speech's
+// level, and the whitening divides by it. On 3-s excerpts with no
+// transform / Opus 24 kbps / noise 20 dB SNR: 92.4% / 72.6% / 48.9%
+// found with one frame, 94.6% / 75.8% / 52.0% with three (1, 2, 1),
+// 95.5% / 75.8% / 52.5% with these five, 96.0% / 76.2% / 50.2% with
+// seven (1, 2, 3, 4, 3, 2, 1).
+func smoothTime(env [][hiBin + 1]float64) [][hiBin + 1]float64 {
+	out := make([][hiBin + 1]float64, len(env))
+	var total float64
+	for _, w := range timeTaps {
+		total += w
+	}
+	h := len(timeTaps) / 2
+	for t := range env {
+		for i, w := range timeTaps {
+			e := &env[max(0, min(len(env)-1, t+i-h))]
+			for k := loBin; k <= hiBin; k++ {
+				out[t][k] += w / total * e[k]
+			}
+		}
+	}
+	return out
+}
+
 // shape multiplies (or, with divide, divides) every frame by env inside
 // the band and clears it outside.
 func (s *spectrum) shape(env [][hiBin + 1]float64, divide bool) {
