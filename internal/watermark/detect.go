@@ -40,14 +40,14 @@ type pilotRule struct{ threshold, floor float64 }
 
 var (
 	// shortRule is for the pilot that repeats every PilotPeriod: the best
-	// of 2·PilotPeriod lags. Unmarked 3-s windows reached 4.93 (real) and
-	// 5.10 (engine) at the 99.9th percentile and 5.22 at most; in theory
+	// of 2·PilotPeriod lags. Unmarked 3-s windows reached 4.69 (real and
+	// engine) at the 99.9th percentile and 4.76 at most; in theory
 	// (4,096 lags × the normal tail) the chance of passing 5.3 is about
 	// 2·10⁻⁴ per window, as much again as the legacy pilot's.
 	shortRule = pilotRule{threshold: 5.3, floor: 3.5}
 	// legacyRule is for marks made before the pilot repeated within the
 	// period (the best of 2·Period lags): unmarked 3-s windows reached
-	// 5.17 (real) and 5.14 (engine) at the 99.9th percentile and 5.44 at
+	// 5.09 (real) and 5.27 (engine) at the 99.9th percentile and 5.44 at
 	// most; in theory the chance of passing 5.6 is about 2·10⁻⁴ per window.
 	legacyRule = pilotRule{threshold: 5.6, floor: 3.9}
 )
