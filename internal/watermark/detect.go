@@ -96,8 +96,9 @@ func finite(p *audio.PCM) *audio.PCM {
 }
 
 // whiten divides the signal's short-time spectrum (detectFraming) by its
-// own envelope in the band (smoothed over neighbouring frames too), so that every frame and band weighs alike whatever the gain,
-// then clips the rare outliers that voiced pulses leave.
+// own envelope in the band (smoothed over neighbouring frames too), so
+// that every frame and band weighs alike whatever the gain, then clips
+// the rare outliers that voiced pulses leave.
 func whiten(m []float32) []float64 {
 	x := make([]float64, len(m))
 	var peak float64

@@ -26,9 +26,10 @@ func nullWindows(p *audio.PCM, step float64) (scores []float64, marked int) {
 
 // TestFalsePositives runs the detector on unmarked audio: every 3-s window
 // (one starting every 0.4 s, so neighbours overlap) of the real
-// recordings (at the engine's output rate), and of the engine's unmarked output for ten voices (one
-// every 0.2 s). At most 0.1% may be called watermarked. The scores'
-// upper quantiles are what the thresholds in detect.go were set from.
+// recordings (at the engine's output rate), and of the engine's unmarked
+// output for ten voices (one every 0.2 s). At most 0.1% may be called
+// watermarked. The scores' upper quantiles are what the thresholds in
+// detect.go were set from.
 func TestFalsePositives(t *testing.T) {
 	if raceEnabled {
 		t.Skip("measurement; too slow under -race")
