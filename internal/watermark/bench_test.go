@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/voice"
 )
 
 // noiseSpeech is 10 s of noise at rate, enough to time the DSP.
@@ -17,12 +18,12 @@ func noiseSpeech(rate int) *audio.PCM {
 	return p
 }
 
-// BenchmarkEmbed10s marks 10 s at the engine's 16 kHz in sentence-sized
+// BenchmarkEmbed10s marks 10 s at the engine's output rate in sentence-sized
 // pieces, as a stream does.
 func BenchmarkEmbed10s(b *testing.B) {
-	p := noiseSpeech(16000)
+	p := noiseSpeech(voice.OutputRate)
 	for b.Loop() {
-		e := NewEmbedder(testKey, 1, 16000)
+		e := NewEmbedder(testKey, 1, voice.OutputRate)
 		for i := 0; i < len(p.Samples); i += 40000 {
 			e.Write(p.Samples[i:min(i+40000, len(p.Samples))])
 		}
@@ -30,9 +31,9 @@ func BenchmarkEmbed10s(b *testing.B) {
 	}
 }
 
-// BenchmarkDetect10s looks for the mark in 10 s at 16 kHz.
+// BenchmarkDetect10s looks for the mark in 10 s at the engine's output rate.
 func BenchmarkDetect10s(b *testing.B) {
-	p := Embed(testKey, 1, noiseSpeech(16000))
+	p := Embed(testKey, 1, noiseSpeech(voice.OutputRate))
 	for b.Loop() {
 		Detect(testKey, p)
 	}

@@ -3,6 +3,7 @@ package watermark
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -37,8 +38,8 @@ var (
 
 // engineCorpus returns the engine's output, unmarked, for the three
 // built-in voices and clones of seven real speakers. Rendering takes a
-// minute or two, so it is kept in the temporary directory between runs
-// (engine output only, never the recordings themselves).
+// minute or two, so it is kept in the temporary directory between runs,
+// per output rate (engine output only, never the recordings themselves).
 func engineCorpus(t *testing.T) []engineVoice {
 	t.Helper()
 	speakers := speechtest.Speakers(t)
@@ -53,7 +54,7 @@ func engineCorpus(t *testing.T) []engineVoice {
 }
 
 func buildCorpus(t *testing.T, speakers []string) ([]engineVoice, error) {
-	dir := filepath.Join(os.TempDir(), "voxclone-watermark-corpus-v1")
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("voxclone-watermark-corpus-v1-%d", voice.OutputRate))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}

@@ -40,14 +40,14 @@ type pilotRule struct{ threshold, floor float64 }
 
 var (
 	// shortRule is for the pilot that repeats every PilotPeriod: the best
-	// of 2·PilotPeriod lags. Unmarked 3-s windows reached 4.93 (real) and
-	// 5.10 (engine) at the 99.9th percentile and 5.22 at most; in theory
+	// of 2·PilotPeriod lags. Unmarked 3-s windows reached 4.69 (real and
+	// engine) at the 99.9th percentile and 4.76 at most; in theory
 	// (4,096 lags × the normal tail) the chance of passing 5.3 is about
 	// 2·10⁻⁴ per window, as much again as the legacy pilot's.
 	shortRule = pilotRule{threshold: 5.3, floor: 3.5}
 	// legacyRule is for marks made before the pilot repeated within the
 	// period (the best of 2·Period lags): unmarked 3-s windows reached
-	// 5.17 (real) and 5.14 (engine) at the 99.9th percentile and 5.44 at
+	// 5.09 (real) and 5.27 (engine) at the 99.9th percentile and 5.44 at
 	// most; in theory the chance of passing 5.6 is about 2·10⁻⁴ per window.
 	legacyRule = pilotRule{threshold: 5.6, floor: 3.9}
 )
@@ -95,9 +95,10 @@ func finite(p *audio.PCM) *audio.PCM {
 	return out
 }
 
-// whiten divides the signal's short-time spectrum by its own envelope in
-// the band, so that every frame and band weighs alike whatever the gain,
-// then clips the rare outliers that voiced pulses leave.
+// whiten divides the signal's short-time spectrum (detectFraming) by its
+// own envelope in the band (smoothed over neighbouring frames too), so
+// that every frame and band weighs alike whatever the gain, then clips
+// the rare outliers that voiced pulses leave.
 func whiten(m []float32) []float64 {
 	x := make([]float64, len(m))
 	var peak float64
@@ -108,8 +109,8 @@ func whiten(m []float32) []float64 {
 	if peak == 0 {
 		return nil
 	}
-	spec := analyze(x)
-	env := spec.envelope(peak * 1e-4)
+	spec := analyzeWith(x, detectFraming)
+	env := smoothTime(spec.envelope(peak * 1e-4))
 	spec.weigh(env)
 	z := spec.synthesize()
 	var e float64

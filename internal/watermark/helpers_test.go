@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os/exec"
@@ -23,9 +24,13 @@ type transform struct {
 	do   func(t testing.TB, p *audio.PCM) *audio.PCM
 }
 
-// ffmpegCodec encodes with real ffmpeg and decodes back.
+// ffmpegCodec encodes with real ffmpeg and decodes back at outRate (0: the
+// input's rate).
 func ffmpegCodec(t testing.TB, p *audio.PCM, outRate int, enc ...string) *audio.PCM {
 	t.Helper()
+	if outRate == 0 {
+		outRate = p.Rate
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	raw := make([]byte, 4*len(p.Samples))
@@ -53,8 +58,19 @@ func ffmpegCodec(t testing.TB, p *audio.PCM, outRate int, enc ...string) *audio.
 	return &audio.PCM{Rate: outRate, Channels: 1, Samples: s}
 }
 
-func codecT(name string, outRate int, enc ...string) transform {
-	return transform{name, func(t testing.TB, p *audio.PCM) *audio.PCM { return ffmpegCodec(t, p, outRate, enc...) }}
+// codecT encodes and decodes back at the input's rate, whatever the
+// engine's output rate is.
+func codecT(name string, enc ...string) transform {
+	return transform{name, func(t testing.TB, p *audio.PCM) *audio.PCM { return ffmpegCodec(t, p, 0, enc...) }}
+}
+
+// pitchT shifts the pitch by factor at the same tempo: played faster
+// (asetrate), resampled back to the input's rate, and stretched back.
+func pitchT(name string, factor float64) transform {
+	return transform{name, func(t testing.TB, p *audio.PCM) *audio.PCM {
+		af := fmt.Sprintf("asetrate=%d,aresample=%d,atempo=%.5f", int(math.Round(float64(p.Rate)*factor)), p.Rate, 1/factor)
+		return ffmpegCodec(t, p, 0, "-af", af, "-f", "wav")
+	}}
 }
 
 // gain scales by db; with clip, samples are then clipped to full scale,
@@ -100,10 +116,10 @@ func noise(snr float64, seed uint64) transform {
 
 var transforms = []transform{
 	{"none", func(_ testing.TB, p *audio.PCM) *audio.PCM { return p }},
-	codecT("mp3 64k", 16000, "-c:a", "libmp3lame", "-b:a", "64k", "-f", "mp3"),
-	codecT("opus 24k", 16000, "-c:a", "libopus", "-b:a", "24k", "-f", "ogg"),
-	codecT("aac 64k", 16000, "-c:a", "aac", "-b:a", "64k", "-f", "adts"),
-	codecT("ulaw 8k", 16000, "-ar", "8000", "-c:a", "pcm_mulaw", "-f", "wav"),
+	codecT("mp3 64k", "-c:a", "libmp3lame", "-b:a", "64k", "-f", "mp3"),
+	codecT("opus 24k", "-c:a", "libopus", "-b:a", "24k", "-f", "ogg"),
+	codecT("aac 64k", "-c:a", "aac", "-b:a", "64k", "-f", "adts"),
+	codecT("ulaw 8k", "-ar", "8000", "-c:a", "pcm_mulaw", "-f", "wav"),
 	resampleT(8000), resampleT(22050), resampleT(44100),
 	gain(10, false), gain(-10, false),
 	noise(20, 7),

@@ -8,6 +8,7 @@ import (
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/speechtest"
+	"github.com/voxclone/voxclone/internal/voice"
 )
 
 // nullWindows detects in every 3-s window of p (a new one every step
@@ -25,9 +26,10 @@ func nullWindows(p *audio.PCM, step float64) (scores []float64, marked int) {
 
 // TestFalsePositives runs the detector on unmarked audio: every 3-s window
 // (one starting every 0.4 s, so neighbours overlap) of the real
-// recordings, and of the engine's unmarked output for ten voices (one
-// every 0.2 s). At most 0.1% may be called watermarked. The scores'
-// upper quantiles are what the thresholds in detect.go were set from.
+// recordings (at the engine's output rate), and of the engine's unmarked
+// output for ten voices (one every 0.2 s). At most 0.1% may be called
+// watermarked. The scores' upper quantiles are what the thresholds in
+// detect.go were set from.
 func TestFalsePositives(t *testing.T) {
 	if raceEnabled {
 		t.Skip("measurement; too slow under -race")
@@ -36,7 +38,7 @@ func TestFalsePositives(t *testing.T) {
 	var humanFP, engineFP int
 	for _, sp := range speechtest.Speakers(t) {
 		for _, path := range speechtest.WAVs(t, sp) {
-			p := dsp.Resample(speechtest.Load(t, path).Mono(), 16000)
+			p := dsp.Resample(speechtest.Load(t, path).Mono(), voice.OutputRate)
 			s, fp := nullWindows(p, 0.4)
 			human, humanFP = append(human, s...), humanFP+fp
 		}

@@ -2,15 +2,15 @@ package watermark
 
 import (
 	"math"
-	"slices"
 	"sync"
 
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // The short-time spectrum the mark is shaped and whitened in: 64 ms
-// frames, half overlapping, with a square-root Hann window on analysis and
-// on synthesis so that an unmodified spectrum resynthesises exactly. 64 ms
+// frames. The embedder's overlap by half, with a square-root Hann window
+// on analysis and on synthesis so that an unmodified spectrum
+// resynthesises exactly; the detector's, see detectFraming. 64 ms
 // resolve the harmonics of low voices, between which the mark sits: with
 // 32 ms frames the mark was found in half the 3-s excerpts (no transform)
 // at the same loudness, with 64 ms in 70%, with 128 ms in 53%.
@@ -33,27 +33,69 @@ var window = func() [frameLen]float64 {
 
 var fftPool = sync.Pool{New: func() any { return fourier.NewFFT(frameLen) }}
 
+// framing is a window and hop for analysis and synthesis (the same window
+// for both).
+type framing struct {
+	win  *[frameLen]float64
+	step int
+	norm float64 // the overlap-added squared window, over frameLen
+}
+
+func newFraming(win *[frameLen]float64, step int) framing {
+	var e float64
+	for _, v := range win {
+		e += v * v
+	}
+	return framing{win: win, step: step, norm: e / float64(step) * frameLen}
+}
+
+// markFraming is the embedder's: sqrt-Hann at half overlap.
+var markFraming = newFraming(&window, hop)
+
+// detectFraming is the detector's whitening: Hann windows overlapping by
+// three quarters (also exact on resynthesis). Every sample is weighed by
+// four frames' estimates instead of two, and a Hann window leaks less of a
+// harmonic into the valleys beside it, where the mark is (its sidelobes
+// fall three times as fast as the square-root Hann's). Against the
+// embedder's own framing, on 3-s excerpts with no transform, 79.8% →
+// 92.4% found; half-overlapping Hann 83.0%; square-root Hann overlapping
+// by three quarters 89.7%; Hann by seven eighths 94.2% at twice the cost.
+var detectFraming = newFraming(&hannWindow, frameLen/4)
+
+var hannWindow = func() [frameLen]float64 {
+	var w [frameLen]float64
+	for i := range w {
+		w[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/frameLen)
+	}
+	return w
+}()
+
 // spectrum is the short-time spectrum of a signal of n samples: frame t
-// covers samples [t·hop−hop, t·hop−hop+frameLen).
+// covers samples [t·step−frameLen+step, t·step+step).
 type spectrum struct {
 	n      int
+	fr     framing
 	frames [][]complex128
 }
 
-func numFrames(n int) int { return (n+hop-1)/hop + 1 }
+func (fr framing) numFrames(n int) int { return (n-1+frameLen-fr.step)/fr.step + 1 }
 
-func analyze(x []float64) *spectrum {
+func (fr framing) start(t int) int { return t*fr.step - frameLen + fr.step }
+
+func analyze(x []float64) *spectrum { return analyzeWith(x, markFraming) }
+
+func analyzeWith(x []float64, fr framing) *spectrum {
 	fft := fftPool.Get().(*fourier.FFT)
 	defer fftPool.Put(fft)
-	s := &spectrum{n: len(x), frames: make([][]complex128, numFrames(len(x)))}
+	s := &spectrum{n: len(x), fr: fr, frames: make([][]complex128, fr.numFrames(len(x)))}
 	buf := make([]float64, frameLen)
 	back := make([]complex128, len(s.frames)*nBins)
 	for t := range s.frames {
-		start := t*hop - hop
+		start := fr.start(t)
 		for i := range buf {
 			j := start + i
 			if j >= 0 && j < len(x) {
-				buf[i] = x[j] * window[i]
+				buf[i] = x[j] * fr.win[i]
 			} else {
 				buf[i] = 0
 			}
@@ -71,11 +113,11 @@ func (s *spectrum) synthesize() []float64 {
 	buf := make([]float64, frameLen)
 	for t, f := range s.frames {
 		fft.Sequence(buf, f)
-		start := t*hop - hop
+		start := s.fr.start(t)
 		for i, v := range buf {
 			j := start + i
 			if j >= 0 && j < s.n {
-				out[j] += v * window[i] / frameLen
+				out[j] += v * s.fr.win[i] / s.fr.norm
 			}
 		}
 	}
@@ -100,6 +142,34 @@ func (s *spectrum) envelope(floor float64) [][hiBin + 1]float64 {
 		}
 	}
 	return env
+}
+
+// timeTaps weigh a frame's envelope and its neighbours' in smoothTime.
+var timeTaps = [...]float64{1, 2, 3, 2, 1}
+
+// smoothTime averages the detector's envelope over five frames (±32 ms
+// at its hop). One frame's envelope is a noisy estimate of the speech's
+// level, and the whitening divides by it. On 3-s excerpts with no
+// transform / Opus 24 kbps / noise 20 dB SNR: 92.4% / 72.6% / 48.9%
+// found with one frame, 94.6% / 75.8% / 52.0% with three (1, 2, 1),
+// 95.5% / 75.8% / 52.5% with these five, 96.0% / 76.2% / 50.2% with
+// seven (1, 2, 3, 4, 3, 2, 1).
+func smoothTime(env [][hiBin + 1]float64) [][hiBin + 1]float64 {
+	out := make([][hiBin + 1]float64, len(env))
+	var total float64
+	for _, w := range timeTaps {
+		total += w
+	}
+	h := len(timeTaps) / 2
+	for t := range env {
+		for i, w := range timeTaps {
+			e := &env[max(0, min(len(env)-1, t+i-h))]
+			for k := loBin; k <= hiBin; k++ {
+				out[t][k] += w / total * e[k]
+			}
+		}
+	}
+	return out
 }
 
 // shape multiplies (or, with divide, divides) every frame by env inside
@@ -159,8 +229,40 @@ func noiseFloor(env [][hiBin + 1]float64) [hiBin + 1]float64 {
 		for t := range env {
 			col[t] = env[t][k] * env[t][k]
 		}
-		slices.Sort(col)
-		floor[k] = col[len(col)/5]
+		floor[k] = nth(col, len(col)/5)
 	}
 	return floor
+}
+
+// nth returns the k-th smallest of x (which it reorders): the value
+// sorting would put at k, without sorting all of x, which dominated the
+// detector's time once its frames overlapped by three quarters.
+func nth(x []float64, k int) float64 {
+	lo, hi := 0, len(x)-1
+	for lo < hi {
+		p := x[(lo+hi)/2]
+		i, j := lo, hi
+		for i <= j {
+			for x[i] < p {
+				i++
+			}
+			for x[j] > p {
+				j--
+			}
+			if i <= j {
+				x[i], x[j] = x[j], x[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return x[k]
+		}
+	}
+	return x[k]
 }
