@@ -61,6 +61,9 @@ type speakerStats struct {
 	// Phones holds mean mel-cepstra per phone and class (base voices
 	// only, labelled by their exact phone times).
 	Phones *phoneTable `json:"phoneMeans,omitempty"`
+	// Activity predicts speaking time from phone durations (base voices
+	// only, rate.go).
+	Activity *phoneActivity `json:"activity,omitempty"`
 }
 
 // statsAcc accumulates speakerStats over utterances.

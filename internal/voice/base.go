@@ -47,7 +47,7 @@ func bases() (map[string]*speakerStats, error) {
 	baseOnce.Do(func() {
 		baseErr = json.Unmarshal(baseStatsJSON, &baseTable)
 		for _, v := range baseVoices {
-			if baseErr == nil && baseTable[v] == nil {
+			if baseErr == nil && (baseTable[v] == nil || baseTable[v].Activity == nil) {
 				baseErr = fmt.Errorf("voice: no statistics for base voice %s", v)
 			}
 		}
@@ -60,12 +60,14 @@ func bases() (map[string]*speakerStats, error) {
 func measureBase(ctx context.Context, voice string) (*speakerStats, error) {
 	acc := newStatsAcc()
 	acc.pool = newPoolAcc()
+	act := newActivityCounts()
 	for _, s := range splitSentences(calibrationText) {
 		r, err := flite.Synthesize(ctx, voice, s, flite.Options{})
 		if err != nil {
 			return nil, err
 		}
 		x := toFloat64(r.Audio.Samples)
+		act.add(x, r.Audio.Rate, r.Phones)
 		acc.labels = frameLabels(r.Phones, analysisPeriod, world.NumFrames(len(x), analysisRate, analysisPeriod))
 		acc.aligned = true
 		if err := acc.add(x, false); err != nil {
@@ -74,6 +76,7 @@ func measureBase(ctx context.Context, voice string) (*speakerStats, error) {
 	}
 	st := acc.finish()
 	st.Phones = phoneMeans(acc.pool.result())
+	st.Activity = act.result()
 	return st, nil
 }
 

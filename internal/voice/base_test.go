@@ -45,6 +45,9 @@ func TestBaseStatsCurrent(t *testing.T) {
 			!closeAll(a.Formants, b.Formants) || !closeAll(a.Aperiodicity, b.Aperiodicity) || !closeAll(a.GV, b.GV) {
 			t.Errorf("%s: basestats.json is stale; run go test -run TestBaseStatsCurrent -update", v)
 		}
+		if !close(a.Activity.Default, b.Activity.Default) || len(a.Activity.Share) != len(b.Activity.Share) {
+			t.Errorf("%s: speaking-time activity is stale; run go test -run TestBaseStatsCurrent -update", v)
+		}
 		if a.Phones == nil || b.Phones == nil || len(a.Phones.Phones) != len(b.Phones.Phones) {
 			t.Fatalf("%s: phone means missing or stale; run go test -run TestBaseStatsCurrent -update", v)
 		}

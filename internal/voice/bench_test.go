@@ -59,8 +59,8 @@ func BenchmarkClone(b *testing.B) {
 	b.ReportMetric(cpuSince(b)/float64(b.N), "cpu-s/op")
 }
 
-// BenchmarkCloneTranscribed adds the speaking-rate fit: the base voice
-// reads the transcripts of 60 s of references.
+// BenchmarkCloneTranscribed adds forced alignment and the speaking-rate
+// fit (flite times the transcripts of 60 s of references).
 func BenchmarkCloneTranscribed(b *testing.B) {
 	refs := firstSeconds(loadRefs(b, "vctk_p226", 60), 60)
 	e := New(Config{})

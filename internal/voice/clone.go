@@ -60,7 +60,7 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 	p.Spectrum = spectrumOf(st)
 	p.Source = Source{Aperiodicity: f32s(st.Aperiodicity)}
 	p.Base = fitBase(st, bs)
-	rr, err := fitRate(ctx, p.Base.Voice, rates)
+	rr, err := fitRate(ctx, p.Base.Voice, bs[p.Base.Voice].Activity, rates)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package flite
 #include <stdlib.h>
 #include <string.h>
 #include <flite/flite.h>
+#include <flite/cst_cg.h>
 
 cst_voice *register_cmu_us_slt(const char *voxdir);
 cst_voice *register_cmu_us_rms(const char *voxdir);
@@ -119,6 +120,101 @@ static int vc_synth(cst_voice *v, const char *text, float stretch,
 	return 0;
 }
 
+// vc_cg_state_dur is a clustergen HMM state's duration as cg_synth
+// predicts it: the mean of the duration trees' z-scores, scaled by the
+// state's statistics (the first entry for an unknown state name).
+static float vc_cg_state_dur(cst_item *s, cst_cg_db *db) {
+	float z = 0.0;
+	int m, i, x = 0;
+	for (m = 0; m < db->num_dur_models; m++)
+		z += val_float(cart_interpret(s, db->dur_cart[m]));
+	z /= m;
+	const char *name = item_feat_string(s, "name");
+	for (i = 0; db->dur_stats[0][i]; i++)
+		if (cst_streq(db->dur_stats[0][i]->phone, name)) { x = i; break; }
+	return z * db->dur_stats[0][x]->stddev + db->dur_stats[0][x]->mean;
+}
+
+// vc_cg_durations times the segments the way cg_synth does before it
+// renders anything: it builds the same HMM state relations (the duration
+// trees ask about them) and sums the states' durations, in float as flite
+// does, so the segment ends match a full synthesis exactly. Voices without
+// a clustergen database keep the ends their duration module gave.
+static cst_utterance *vc_cg_durations(cst_utterance *u) {
+	const cst_val *dbv = utt_feat_val(u, "cg_db");
+	if (dbv == NULL) return u;
+	cst_cg_db *db = val_cg_db(dbv);
+	cst_relation *states = utt_relation_create(u, "HMMstate");
+	cst_relation *segstate = utt_relation_create(u, "segstate");
+	cst_item *seg, *s;
+	for (seg = utt_rel_head(u, "Segment"); seg; seg = item_next(seg)) {
+		cst_item *ss = relation_append(segstate, seg);
+		const char *name = item_feat_string(seg, "name");
+		int p, sp;
+		for (p = 0; db->phone_states[p]; p++)
+			if (cst_streq(name, db->phone_states[p][0])) break;
+		if (db->phone_states[p] == NULL) p = 0;
+		for (sp = 1; db->phone_states[p][sp]; sp++) {
+			s = relation_append(states, NULL);
+			item_add_daughter(ss, s);
+			item_set_string(s, "name", db->phone_states[p][sp]);
+			item_set_int(s, "statepos", sp);
+		}
+	}
+	float start, end = 0.0, rdur, tok;
+	float stretch = get_param_float(u->features, "duration_stretch", 1.0);
+	for (s = utt_rel_head(u, "HMMstate"); s; s = item_next(s)) {
+		start = end;
+		tok = ffeature_float(s, "R:segstate.parent.R:SylStructure.parent.parent.R:Token.parent.local_duration_stretch");
+		if (tok == 0) tok = 1.0;
+		rdur = tok * stretch * vc_cg_state_dur(s, db);
+		end = start + (rdur < db->frame_advance ? db->frame_advance : rdur);
+		item_set_float(s, "end", end);
+	}
+	for (seg = utt_rel_head(u, "Segment"); seg; seg = item_next(seg))
+		item_set(seg, "end", ffeature(seg, "R:segstate.daughtern.end"));
+	return u;
+}
+
+// vc_text2durs runs flite's text pipeline up to the prosody models and
+// then times the segments, without predicting or rendering a waveform.
+static const cst_synth_module vc_durs_method[] = {
+	{ "tokenizer_func", default_tokenization },
+	{ "textanalysis_func", default_textanalysis },
+	{ "pos_tagger_func", default_pos_tagger },
+	{ "phrasing_func", default_phrasing },
+	{ "lexical_insertion_func", default_lexical_insertion },
+	{ "pause_insertion_func", default_pause_insertion },
+	{ "intonation_func", cart_intonation },
+	{ "postlex_func", NULL },
+	{ "duration_model_func", cart_duration },
+	{ "f0_model_func", NULL },
+	{ "vc_durations_func", vc_cg_durations },
+	{ NULL, NULL }
+};
+
+static int vc_durations(cst_voice *v, const char *text, float stretch, vc_result *out) {
+	feat_set_float(v->features, "duration_stretch", stretch);
+	cst_utterance *u = new_utterance();
+	utt_set_input_text(u, text);
+	utt_init(u, v);
+	if (apply_synth_method(u, vc_durs_method) == NULL) { delete_utterance(u); return -1; }
+	memset(out, 0, sizeof(*out));
+	int n = 0;
+	cst_item *s;
+	for (s = relation_head(utt_relation(u, "Segment")); s; s = item_next(s)) n++;
+	out->nphones = n;
+	out->names = malloc(sizeof(char *) * (n > 0 ? n : 1));
+	out->ends = malloc(sizeof(float) * (n > 0 ? n : 1));
+	int i = 0;
+	for (s = relation_head(utt_relation(u, "Segment")); s; s = item_next(s), i++) {
+		out->names[i] = strdup(item_feat_string(s, "name"));
+		out->ends[i] = item_feat_float(s, "end");
+	}
+	delete_utterance(u);
+	return 0;
+}
+
 static void vc_free(vc_result *r) {
 	for (int i = 0; i < r->nphones; i++) free(r->names[i]);
 	free(r->names);
@@ -209,6 +305,25 @@ func (v cVoice) synth(text string, stretch, f0mean, f0std float64) (rate int, sa
 		phones[i] = Phone{Name: C.GoString(C.vc_name(r.names, C.int(i))), End: float64(ends[i])}
 	}
 	return int(r.rate), samples, phones, cTokens(&r), nil
+}
+
+// durations runs flite's text analysis and duration model on text and
+// copies out the timed phone segments, without synthesizing audio.
+func (v cVoice) durations(text string, stretch float64) ([]Phone, error) {
+	stretch *= v.stretch
+	ct := C.CString(text)
+	defer C.free(unsafe.Pointer(ct))
+	var r C.vc_result
+	if C.vc_durations(v.p, ct, C.float(stretch), &r) != 0 {
+		return nil, errors.New("flite: text analysis failed")
+	}
+	defer C.vc_free(&r)
+	ends := unsafe.Slice((*C.float)(unsafe.Pointer(r.ends)), int(r.nphones))
+	phones := make([]Phone, int(r.nphones))
+	for i := range phones {
+		phones[i] = Phone{Name: C.GoString(C.vc_name(r.names, C.int(i))), End: float64(ends[i])}
+	}
+	return phones, nil
 }
 
 func cTokens(r *C.vc_result) []Token {

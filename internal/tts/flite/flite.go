@@ -156,3 +156,34 @@ func Synthesize(ctx context.Context, voice, text string, opt Options) (*Result, 
 	}
 	return &Result{Audio: &audio.PCM{Rate: rate, Channels: 1, Samples: samples}, Phones: phones, Tokens: tokens}, nil
 }
+
+// Durations returns the phones Synthesize would give for the same voice,
+// text and DurationStretch, timed by flite's duration model alone: nothing
+// is rendered, so it costs a small part of a synthesis. (F0 options do not
+// move phone times.) The last phone may end a little past the audio
+// Synthesize would return; Synthesize clips it.
+func Durations(ctx context.Context, voice, text string, opt Options) ([]Phone, error) {
+	if len(text) > MaxTextBytes {
+		return nil, ErrTextTooLong
+	}
+	s, err := slot(voice)
+	if err != nil {
+		return nil, err
+	}
+	text = strings.ReplaceAll(text, "\x00", " ")
+	stretch := opt.DurationStretch
+	if stretch <= 0 {
+		stretch = 1
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	select {
+	case sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	phones, err := s.v.durations(text, stretch)
+	<-sem
+	return phones, err
+}
