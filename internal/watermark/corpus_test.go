@@ -3,6 +3,7 @@ package watermark
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -53,7 +54,9 @@ func engineCorpus(t *testing.T) []engineVoice {
 }
 
 func buildCorpus(t *testing.T, speakers []string) ([]engineVoice, error) {
-	dir := filepath.Join(os.TempDir(), "voxclone-watermark-corpus-v1")
+	// Keyed by the engine's rate: a corpus kept from a 16 kHz engine must
+	// not stand in for 24 kHz output.
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("voxclone-watermark-corpus-v1-%d", voice.OutputRate))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
