@@ -74,13 +74,14 @@ func New(cfg Config) *Engine {
 
 // Name identifies the engine and its version; models record it. Version 2
 // measures pitch over periodic frames and shifts each phone toward the
-// speaker's (version 1 selected frames by nearest neighbour); version 1
-// profiles still load and speak.
+// speaker's (version 1 selected frames by nearest neighbour); version 3
+// renders at 24 kHz with the band above 8 kHz (baseline version 2: the
+// same rate). Profiles of every version still load and speak.
 func (e *Engine) Name() string {
 	if e.mode == ModeBaseline {
-		return "voxclone-baseline/1"
+		return "voxclone-baseline/2"
 	}
-	return "voxclone-a/2"
+	return "voxclone-a/3"
 }
 
 // Clone builds a voice profile from the speaker's reference samples, which
@@ -198,7 +199,8 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 		return nil, nil, err
 	}
 	periodic := periodicFrames(x, par.F0, analysisRate, synthHop)
-	conv.mapEnvelopes(par.Envelope, par.F0, frameLabels(r.Phones, synthHop, len(par.F0)))
+	labels := frameLabels(r.Phones, synthHop, len(par.F0))
+	conv.mapEnvelopes(par.Envelope, par.F0, labels)
 	conv.mapF0(par.F0, periodic)
 	par.Aperiodicity, err = world.Aperiodicity(x, analysisRate, par.F0, synthHop, par.FFTSize,
 		world.AperiodicityOptions{Mode: world.Template, TemplateDB: conv.apDB})
@@ -208,11 +210,11 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	y, err := world.Synthesize(par, world.SynthesisOptions{Seed: seed})
+	y, err := world.Synthesize(widen(par, labels, conv.highBand), world.SynthesisOptions{Seed: seed})
 	if err != nil {
 		return nil, nil, fmt.Errorf("voice: vocoder: %w", err)
 	}
-	return &audio.PCM{Rate: analysisRate, Channels: 1, Samples: f32s(y)}, r, nil
+	return &audio.PCM{Rate: OutputRate, Channels: 1, Samples: f32s(y)}, r, nil
 }
 
 // analyzeBase measures F0 and the envelope of clean base-voice audio. The
@@ -242,7 +244,7 @@ func speakBaseline(ctx context.Context, p *Profile, text string, opt Options) (*
 	if err != nil {
 		return nil, nil, fmt.Errorf("voice: base synthesis: %w", err)
 	}
-	return r.Audio, r, nil
+	return resampleChunk(r.Audio), r, nil
 }
 
 // DefaultSimilarity is the strength of the spectral conversion when the

@@ -56,12 +56,12 @@ func trimSpeech(pcm *audio.PCM, r *flite.Result, s *Script, c scriptChunk) rende
 }
 
 // resampleChunk brings a chunk to the engine's output rate (the built-in
-// voices speak at flite's own).
+// voices and the baseline speak at flite's own).
 func resampleChunk(p *audio.PCM) *audio.PCM {
-	if p.Rate == analysisRate {
+	if p.Rate == OutputRate {
 		return p
 	}
-	return dsp.Resample(p, analysisRate)
+	return dsp.Resample(p, OutputRate)
 }
 
 // speechSpan is where speech starts and ends, from the base voice's phones:
@@ -168,7 +168,7 @@ const (
 )
 
 func newJoiner(r *renderer, opt Options) *joiner {
-	return &joiner{r: r, meter: loudness.NewMeter(analysisRate, 1), target: sanitize(opt).LoudnessLUFS}
+	return &joiner{r: r, meter: loudness.NewMeter(OutputRate, 1), target: sanitize(opt).LoudnessLUFS}
 }
 
 // finish levels chunk i, appends its pause and returns it.

@@ -30,8 +30,11 @@ type Word struct {
 	Offset, Len int
 }
 
-// OutputRate is the sample rate of every chunk Stream emits.
-const OutputRate = analysisRate
+// OutputRate is the sample rate of every chunk Stream emits and of
+// Synthesize's result: the engine converts at 16 kHz and renders the
+// band above 8 kHz from a table (highband.go), so that 22.05–48 kHz
+// formats are resampled from a full band rather than from 16 kHz.
+const OutputRate = 24000
 
 // Chunk is one piece of a stream: a sentence or part of one, followed by
 // the pause that comes after it.

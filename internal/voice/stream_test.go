@@ -124,7 +124,7 @@ func TestStream(t *testing.T) {
 			b := streamAll(t, New(Config{Workers: 3}), sp, text, Options{Seed: 3})
 			at := 0.0
 			for i, c := range a {
-				if c.Index != i || math.Abs(c.Start-at) > 1e-9 || c.Audio.Rate != analysisRate {
+				if c.Index != i || math.Abs(c.Start-at) > 1e-9 || c.Audio.Rate != OutputRate {
 					t.Errorf("chunk %d: index %d, start %.3f (want %.3f), %d Hz", i, c.Index, c.Start, at, c.Audio.Rate)
 				}
 				at += c.Audio.Seconds()

@@ -54,6 +54,8 @@ func engineCorpus(t *testing.T) []engineVoice {
 }
 
 func buildCorpus(t *testing.T, speakers []string) ([]engineVoice, error) {
+	// Keyed by the engine's rate: a corpus kept from a 16 kHz engine must
+	// not stand in for 24 kHz output.
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("voxclone-watermark-corpus-v1-%d", voice.OutputRate))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
