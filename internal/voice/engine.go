@@ -198,6 +198,7 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 		return nil, nil, err
 	}
 	periodic := periodicFrames(x, par.F0, analysisRate, synthHop)
+	before := unvoicedEnvelopes(par.Envelope, par.F0)
 	conv.mapEnvelopes(par.Envelope, par.F0, frameLabels(r.Phones, synthHop, len(par.F0)))
 	conv.mapF0(par.F0, periodic)
 	par.Aperiodicity, err = world.Aperiodicity(x, analysisRate, par.F0, synthHop, par.FFTSize,
@@ -212,6 +213,9 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 	if err != nil {
 		return nil, nil, fmt.Errorf("voice: vocoder: %w", err)
 	}
+	// The vocoder's noise blurs consonants that flite's own waveform keeps
+	// (unvoiced.go).
+	keepUnvoiced(y, x, par.F0, before, par.Envelope, int(synthHop*analysisRate/1000))
 	return &audio.PCM{Rate: analysisRate, Channels: 1, Samples: f32s(y)}, r, nil
 }
 
