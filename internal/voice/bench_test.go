@@ -151,6 +151,25 @@ func BenchmarkStageSynthesis(b *testing.B) {
 	reportRTF(b, r.Audio.Seconds())
 }
 
+// BenchmarkStageUnvoiced is the base voice's own unvoiced frames put
+// back into the vocoder's output (unvoiced.go).
+func BenchmarkStageUnvoiced(b *testing.B) {
+	r, x, p := benchBase(b)
+	par, err := analyzeBase(x, r.Phones)
+	if err != nil {
+		b.Fatal(err)
+	}
+	before := unvoicedEnvelopes(par.Envelope, par.F0)
+	newConversion(p, 1, 0).mapEnvelopes(par.Envelope, par.F0, frameLabels(r.Phones, synthHop, len(par.F0)))
+	x24 := resampleTo(x, analysisRate, OutputRate)
+	y := make([]float64, len(x24))
+	startCPU(b)
+	for b.Loop() {
+		keepUnvoiced(y, x24, par.F0, unvoicedEnvelopes(before, par.F0), par.Envelope, OutputRate, int(synthHop*OutputRate/1000))
+	}
+	reportRTF(b, r.Audio.Seconds())
+}
+
 // BenchmarkSynthesize is the whole pipeline from text: a ten-word sentence.
 func BenchmarkSynthesize(b *testing.B) {
 	prof, _ := benchFixtures(b)

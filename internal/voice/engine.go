@@ -200,6 +200,7 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 	}
 	periodic := periodicFrames(x, par.F0, analysisRate, synthHop)
 	labels := frameLabels(r.Phones, synthHop, len(par.F0))
+	before := unvoicedEnvelopes(par.Envelope, par.F0)
 	conv.mapEnvelopes(par.Envelope, par.F0, labels)
 	conv.mapF0(par.F0, periodic)
 	par.Aperiodicity, err = world.Aperiodicity(x, analysisRate, par.F0, synthHop, par.FFTSize,
@@ -214,6 +215,10 @@ func (e *Engine) speak(ctx context.Context, p *Profile, conv *conversion, text s
 	if err != nil {
 		return nil, nil, fmt.Errorf("voice: vocoder: %w", err)
 	}
+	// The vocoder's noise blurs consonants that flite's own waveform keeps
+	// (unvoiced.go); above 8 kHz the vocoder's band from the table stays.
+	keepUnvoiced(y, resampleTo(x, analysisRate, OutputRate), par.F0, before, par.Envelope,
+		OutputRate, int(synthHop*OutputRate/1000))
 	return &audio.PCM{Rate: OutputRate, Channels: 1, Samples: f32s(y)}, r, nil
 }
 

@@ -14,7 +14,9 @@ import (
 // voiced frame (docs/performance.md, 2026-12-05), and since the rate fit
 // predicts the base voice's speaking time from flite's phone durations
 // (2026-12-06; that moved the two transcribed speakers whose rate is not
-// clamped, ljspeech_LJ and cmuarctic_axb). A speed-up that is not
+// clamped, ljspeech_LJ and cmuarctic_axb); the sentences since the output
+// became 24 kHz (highband.go) and flite's own unvoiced frames replaced the
+// vocoder's noise (unvoiced.go), both 2026-12-06. A speed-up that is not
 // meant to change the engine must not move a single byte. They depend on the installed pocketsphinx
 // and flite as well; VOXCLONE_GOLDEN=print logs fresh values when a
 // deliberate engine change moves them.
