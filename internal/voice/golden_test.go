@@ -21,11 +21,11 @@ import (
 // and flite as well; VOXCLONE_GOLDEN=print logs fresh values when a
 // deliberate engine change moves them.
 var cloneGolden = map[string][2]string{
-	"librispeech_2033": {"0fbce8c236bad39ef1472a824212fafbc706b3b964c00521d31cca6ca7863e20", "6a7d7ca4fae04c2030c93fe534652dc66a4603f372c5d489ff72aaf89377bcdb"},
-	"vctk_p226":        {"823b93c5fe7db7b6e7114f8f306b636205a08790127b367f10153ed5851d410c", "0b01571a734dfbd0bc3012f4a72ae39a394d4c1db8f9621d9151a5e69d884c15"},
-	"ljspeech_LJ":      {"7e3ecdc91cbac1d7a7cadabafb4042658252cd0f0659f03cdc1bffdcea0aacf9", "4fdb77b3d713893132aaed4b39509cf0c042546bd46aa06ba79dd82a642c5c34"},
-	"cmuarctic_axb":    {"91664964f61feef3cc62cab826ccd0c37284671b160319c7be31c5ed601f381b", "4422d219a1be0d21bf410165ba03c7e9af5558b2ea97f62df62051d22e18d8b4"},
-	"librispeech_3080": {"792a85f1d59b8e4a3b7e216b2c35012f5064aa2a365656dba7a6d4b50cd4ac6f", "64a70fe277940e09717a72e53b23a9625c05533536c62ff950e33fd5ca71e6d0"},
+	"librispeech_2033": {"0fbce8c236bad39ef1472a824212fafbc706b3b964c00521d31cca6ca7863e20", "e420cd396e8435b6b8c5a946e54e739379b22a4e7b6ab09ca3ece97ae1ca4cbc"},
+	"vctk_p226":        {"823b93c5fe7db7b6e7114f8f306b636205a08790127b367f10153ed5851d410c", "db8dea64c71c8f7f8bd1a1ce279b266e18950788c9d7a8643480bcb2cf7cd612"},
+	"ljspeech_LJ":      {"7e3ecdc91cbac1d7a7cadabafb4042658252cd0f0659f03cdc1bffdcea0aacf9", "5b989f43a2b0fdf50119164ba0c57329e3ede74826e239dc1e1030b89ccc5f5c"},
+	"cmuarctic_axb":    {"91664964f61feef3cc62cab826ccd0c37284671b160319c7be31c5ed601f381b", "6ca5f9267dfc251996b35079c8a97a5ea20af19bac76b53b8793440957d013f1"},
+	"librispeech_3080": {"792a85f1d59b8e4a3b7e216b2c35012f5064aa2a365656dba7a6d4b50cd4ac6f", "962f80568898c99abafd92b993086b80dae07ac36f1ac8d5e7561dc85d86019f"},
 }
 
 func TestCloneGolden(t *testing.T) {
