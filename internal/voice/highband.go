@@ -19,9 +19,9 @@ const (
 	highBandFrom = 7000.0
 	// fadeFrom and fadeTo are where the carried-over envelope hands over
 	// to the table. Below 8 kHz is what a 16 kHz copy of the output keeps:
-	// handing over from 7 kHz instead took likeness (id_acc_norm 0.74 →
-	// 0.70, margin 0.24 → 0.20 in voxclone eval), as the speaker's
-	// converted 7–8 kHz gave way to speech in general.
+	// handing over from 7 kHz instead, the speaker's converted 7–8 kHz gave
+	// way to speech in general (voxclone eval margin_norm 0.197 against
+	// 0.215; docs/engine.md).
 	fadeFrom = 7700.0
 	fadeTo   = 8300.0
 	// highBandStep is the table's band width (Hz).
