@@ -106,9 +106,10 @@ func phoneRefs(t *testing.T, refs []Reference) []Reference {
 }
 
 // ltasDB is the mean log power (dB) of p's louder 32 ms frames per
-// 100 Hz band up to 8 kHz, against its mean over 100–3400 Hz.
+// 100 Hz band up to 8 kHz, against its mean over 100–3400 Hz, measured at
+// analysisRate whatever p's rate.
 func ltasDB(p *audio.PCM) []float64 {
-	x := p.Mono().Samples
+	x := dsp.Resample(p.Mono(), analysisRate).Samples
 	const n = 512
 	fft := fourier.NewFFT(n)
 	bands := make([]float64, 80)

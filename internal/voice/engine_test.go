@@ -69,7 +69,7 @@ func TestSynthesize(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := a.Seconds(); d < 2 || d > 6 || a.Rate != analysisRate {
+			if d := a.Seconds(); d < 2 || d > 6 || a.Rate != OutputRate {
 				t.Fatalf("%.2f s at %d Hz", d, a.Rate)
 			}
 			checkLevel(t, a, -16)

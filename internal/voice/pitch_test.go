@@ -39,7 +39,7 @@ func TestClonePitchMatchesSpeaker(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out = append(out, toFloat64(y.Samples))
+			out = append(out, resampleTo(toFloat64(y.Samples), y.Rate, analysisRate))
 		}
 		want, got := yinMedianF0(real...), yinMedianF0(out...)
 		d := 12 * math.Log2(got/want)
