@@ -23,9 +23,11 @@ func markInPieces(p *audio.PCM, payload Payload) *audio.PCM {
 // robustFloor is the share of 3-s and of 10-s excerpts the mark must
 // still be found in after each transform: regression guards about ten
 // points under what was measured at the shipped strength (docs/trust.md),
-// not the 99%-on-3-s targets, which that strength does not reach.
+// not the 99%-on-3-s targets, which that strength does not reach. Opus's
+// floor was 0.68 at the 16 kHz output; at 24 kHz, with the lowest band
+// trimmed to stay 30 dB down, Opus at 24 kbit/s leaves 64.7% (docs/trust.md).
 var robustFloor = map[string][2]float64{
-	"none": {0.85, 0.90}, "mp3 64k": {0.83, 0.90}, "opus 24k": {0.68, 0.90}, "aac 64k": {0.84, 0.90},
+	"none": {0.85, 0.90}, "mp3 64k": {0.83, 0.90}, "opus 24k": {0.58, 0.90}, "aac 64k": {0.84, 0.90},
 	"ulaw 8k": {0.80, 0.90}, "resample 8000": {0.85, 0.90}, "resample 22050": {0.84, 0.90},
 	"resample 44100": {0.86, 0.90}, "gain 10 dB": {0.85, 0.90}, "gain -10 dB": {0.85, 0.90},
 	"noise 20 dB SNR": {0.44, 0.87},
