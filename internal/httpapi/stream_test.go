@@ -16,6 +16,7 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/voice"
 )
 
 const streamText = "Good morning. The train leaves at 7:45 am from platform 3, so don't be late!\n\nIt costs $12.50."
@@ -113,7 +114,7 @@ func TestSynthesizeTimestamps(t *testing.T) {
 	}
 	e.expect(resp, 200, &got)
 	audio, err := base64.StdEncoding.DecodeString(got.Audio)
-	if err != nil || got.Format != "opus" || got.SampleRate != 16000 || got.ID != resp.Header.Get("X-Synthesis-Id") {
+	if err != nil || got.Format != "opus" || got.SampleRate != voice.OutputRate || got.ID != resp.Header.Get("X-Synthesis-Id") {
 		t.Fatalf("answer %s, %d Hz, id %s: %v", got.Format, got.SampleRate, got.ID, err)
 	}
 	pcm, _, err := codec.Decode(t.Context(), audio)
