@@ -128,15 +128,7 @@ func TestHighBandPerClass(t *testing.T) {
 	for _, sp := range speakers {
 		top := fullBandSpeakers[sp]
 		refs, held := heldBack(t, sp)
-		prof, err := e.Clone(context.Background(), refs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p Profile
-		if err := p.UnmarshalBinary(prof); err != nil {
-			t.Fatal(err)
-		}
-		conv := newConversion(&p, 1, 0)
+		p, conv := cloneConversion(t, e, refs)
 		var real, clone classEnergy
 		for i, path := range held {
 			pcm := speechtest.Load(t, path)
@@ -145,7 +137,7 @@ func TestHighBandPerClass(t *testing.T) {
 			if labels := alignedLabels(t, x, pcm.Rate, text, 0.01); labels != nil {
 				real.add(x, pcm.Rate, labels, top)
 			}
-			out, r, err := e.speak(context.Background(), &p, conv, text, sanitize(Options{}), uint64(i))
+			out, r, err := e.speak(context.Background(), p, conv, text, sanitize(Options{}), uint64(i))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -251,18 +243,10 @@ func TestFricativesReachHighBand(t *testing.T) {
 	}
 	ref, text := speechtest.Synthetic(t, "slt", 15)
 	e := New(Config{})
-	prof, err := e.Clone(context.Background(), []Reference{{Audio: ref, Transcript: text}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p Profile
-	if err := p.UnmarshalBinary(prof); err != nil {
-		t.Fatal(err)
-	}
-	conv := newConversion(&p, 1, 0)
+	p, conv := cloneConversion(t, e, []Reference{{Audio: ref, Transcript: text}})
 	var ce classEnergy
 	for i, s := range []string{"She sells sea shells by the seashore.", "Fifty six chefs fished for fresh fish."} {
-		out, r, err := e.speak(context.Background(), &p, conv, s, sanitize(Options{}), uint64(i))
+		out, r, err := e.speak(context.Background(), p, conv, s, sanitize(Options{}), uint64(i))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,4 +274,19 @@ func meanPower(db []float64) float64 {
 		s += math.Pow(10, v/10)
 	}
 	return s / float64(len(db))
+}
+
+// cloneConversion clones refs and returns the profile and its conversion
+// at full similarity.
+func cloneConversion(t *testing.T, e *Engine, refs []Reference) (*Profile, *conversion) {
+	t.Helper()
+	prof, err := e.Clone(context.Background(), refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := new(Profile)
+	if err := p.UnmarshalBinary(prof); err != nil {
+		t.Fatal(err)
+	}
+	return p, newConversion(p, 1, 0)
 }

@@ -83,6 +83,21 @@ static void vc_tokens(cst_utterance *u, vc_result *out) {
 	}
 }
 
+// vc_segments copies the utterance's phones and their end times.
+static void vc_segments(cst_utterance *u, vc_result *out) {
+	int n = 0;
+	cst_item *s;
+	for (s = relation_head(utt_relation(u, "Segment")); s; s = item_next(s)) n++;
+	out->nphones = n;
+	out->names = malloc(sizeof(char *) * (n > 0 ? n : 1));
+	out->ends = malloc(sizeof(float) * (n > 0 ? n : 1));
+	int i = 0;
+	for (s = relation_head(utt_relation(u, "Segment")); s; s = item_next(s), i++) {
+		out->names[i] = strdup(item_feat_string(s, "name"));
+		out->ends[i] = item_feat_float(s, "end");
+	}
+}
+
 static int vc_synth(cst_voice *v, const char *text, float stretch,
 		float f0mean, float f0std, vc_result *out) {
 	srand(1); // cg voices draw excitation noise from rand()
@@ -104,17 +119,7 @@ static int vc_synth(cst_voice *v, const char *text, float stretch,
 	out->nsamples = w->num_samples;
 	out->samples = malloc(sizeof(short) * (w->num_samples > 0 ? w->num_samples : 1));
 	memcpy(out->samples, w->samples, sizeof(short) * w->num_samples);
-	int n = 0;
-	cst_item *s;
-	for (s = relation_head(utt_relation(u, "Segment")); s; s = item_next(s)) n++;
-	out->nphones = n;
-	out->names = malloc(sizeof(char *) * (n > 0 ? n : 1));
-	out->ends = malloc(sizeof(float) * (n > 0 ? n : 1));
-	int i = 0;
-	for (s = relation_head(utt_relation(u, "Segment")); s; s = item_next(s), i++) {
-		out->names[i] = strdup(item_feat_string(s, "name"));
-		out->ends[i] = item_feat_float(s, "end");
-	}
+	vc_segments(u, out);
 	vc_tokens(u, out);
 	delete_utterance(u);
 	return 0;
@@ -200,17 +205,7 @@ static int vc_durations(cst_voice *v, const char *text, float stretch, vc_result
 	utt_init(u, v);
 	if (apply_synth_method(u, vc_durs_method) == NULL) { delete_utterance(u); return -1; }
 	memset(out, 0, sizeof(*out));
-	int n = 0;
-	cst_item *s;
-	for (s = relation_head(utt_relation(u, "Segment")); s; s = item_next(s)) n++;
-	out->nphones = n;
-	out->names = malloc(sizeof(char *) * (n > 0 ? n : 1));
-	out->ends = malloc(sizeof(float) * (n > 0 ? n : 1));
-	int i = 0;
-	for (s = relation_head(utt_relation(u, "Segment")); s; s = item_next(s), i++) {
-		out->names[i] = strdup(item_feat_string(s, "name"));
-		out->ends[i] = item_feat_float(s, "end");
-	}
+	vc_segments(u, out);
 	delete_utterance(u);
 	return 0;
 }

@@ -110,16 +110,17 @@ func slot(name string) (*voiceSlot, error) {
 // voice's pitch. rms draws its F0 from an accent model that ignores them.
 func F0Controllable(voice string) bool { return voice != "rms" }
 
-// Synthesize speaks text with the named voice. It waits for flite to be
-// free, giving up when ctx ends. Text that flite cannot speak (empty, or
-// only punctuation) gives a short, silent result rather than an error.
-func Synthesize(ctx context.Context, voice, text string, opt Options) (*Result, error) {
+// acquire checks text, finds the voice and waits for flite to be free,
+// giving up when ctx ends; the caller then holds a place in sem, which it
+// must give back. It returns the text as flite may read it and the
+// duration stretch to use.
+func acquire(ctx context.Context, voice, text string, opt Options) (*voiceSlot, string, float64, error) {
 	if len(text) > MaxTextBytes {
-		return nil, ErrTextTooLong
+		return nil, "", 0, ErrTextTooLong
 	}
 	s, err := slot(voice)
 	if err != nil {
-		return nil, err
+		return nil, "", 0, err
 	}
 	// flite reads C strings; an interior NUL would silently cut the text.
 	text = strings.ReplaceAll(text, "\x00", " ")
@@ -128,12 +129,23 @@ func Synthesize(ctx context.Context, voice, text string, opt Options) (*Result, 
 		stretch = 1
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, "", 0, err
 	}
 	select {
 	case sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, "", 0, ctx.Err()
+	}
+	return s, text, stretch, nil
+}
+
+// Synthesize speaks text with the named voice. It waits for flite to be
+// free, giving up when ctx ends. Text that flite cannot speak (empty, or
+// only punctuation) gives a short, silent result rather than an error.
+func Synthesize(ctx context.Context, voice, text string, opt Options) (*Result, error) {
+	s, text, stretch, err := acquire(ctx, voice, text, opt)
+	if err != nil {
+		return nil, err
 	}
 	rate, pcm16, phones, tokens, err := s.v.synth(text, stretch, opt.F0Mean, opt.F0Stddev)
 	<-sem
@@ -163,25 +175,9 @@ func Synthesize(ctx context.Context, voice, text string, opt Options) (*Result, 
 // move phone times.) The last phone may end a little past the audio
 // Synthesize would return; Synthesize clips it.
 func Durations(ctx context.Context, voice, text string, opt Options) ([]Phone, error) {
-	if len(text) > MaxTextBytes {
-		return nil, ErrTextTooLong
-	}
-	s, err := slot(voice)
+	s, text, stretch, err := acquire(ctx, voice, text, opt)
 	if err != nil {
 		return nil, err
-	}
-	text = strings.ReplaceAll(text, "\x00", " ")
-	stretch := opt.DurationStretch
-	if stretch <= 0 {
-		stretch = 1
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	select {
-	case sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
 	phones, err := s.v.durations(text, stretch)
 	<-sem
