@@ -69,8 +69,9 @@ type speakerStats struct {
 // statsAcc accumulates speakerStats over utterances.
 type statsAcc struct {
 	conv            *mcep.Converter
-	logF0           []float64 // voiced frames
-	strongF0        []float64 // clearly periodic voiced frames (pitch.go)
+	f0c             world.F0Cache // DIO's plans, kept across chunks
+	logF0           []float64     // voiced frames
+	strongF0        []float64     // clearly periodic voiced frames (pitch.go)
 	v, u            moments
 	gv              []float64
 	gvN             int
@@ -146,7 +147,7 @@ func (a *statsAcc) add(x []float64, noisy bool) error { return a.addStrided(x, n
 // envelope is subtracted from the rest.
 func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 	period := analysisPeriod * float64(stride)
-	f0, err := world.F0(x, analysisRate, world.F0Options{FramePeriod: period, Speed: 2})
+	f0, err := a.f0c.F0(x, analysisRate, world.F0Options{FramePeriod: period, Speed: 2})
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ type dio struct {
 	fs      float64 // decimated rate
 	y       []float64
 	fft     *realFFT
+	plan    *dioPlan
 	ySpec   []complex128
 	times   []float64
 	cands   [][]float64
@@ -19,7 +20,7 @@ type dio struct {
 	scratch []float64
 }
 
-func newDIO(x []float64, fs int, o F0Options) *dio {
+func newDIO(x []float64, fs int, o F0Options, c *F0Cache) *dio {
 	d := &dio{opt: o, fs: float64(fs) / float64(o.Speed)}
 	nb := 1 + int(math.Log2(o.Ceil/o.Floor)*o.ChannelsInOctave)
 	d.bands = make([]float64, nb)
@@ -29,7 +30,8 @@ func newDIO(x []float64, fs int, o F0Options) *dio {
 	d.y = decimate(x, o.Speed)
 	lowCut := round(d.fs / 50)
 	size := len(d.y) + 2*lowCut + 1 + 4*int(1+d.fs/d.bands[0]/2)
-	d.fft = newRealFFT(nextPow2(size))
+	d.plan = c.plan(nextPow2(size))
+	d.fft = d.plan.fft
 	d.spectrum(lowCut)
 	return d
 }
@@ -48,7 +50,15 @@ func (d *dio) spectrum(lowCut int) {
 	}
 	f.forward()
 	d.ySpec = append([]complex128(nil), f.spec...)
-	// High-pass = 1 − (normalised Hann lowpass), both zero-phase.
+	hp := d.plan.filter(-1-lowCut, func() { highPass(f, lowCut) })
+	for i := range d.ySpec {
+		d.ySpec[i] *= hp[i]
+	}
+}
+
+// highPass leaves in f.spec the spectrum of the zero-phase 50 Hz low-cut
+// filter: 1 − (normalised Hann lowpass of 2·lowCut+1 taps).
+func highPass(f *realFFT, lowCut int) {
 	n := 2*lowCut + 1
 	clear(f.buf)
 	var sum float64
@@ -65,9 +75,6 @@ func (d *dio) spectrum(lowCut int) {
 	}
 	f.buf[0]++
 	f.forward()
-	for i := range d.ySpec {
-		d.ySpec[i] *= f.spec[i]
-	}
 }
 
 // run returns the post-processed DIO contour for n frames.
@@ -137,10 +144,13 @@ func (d *dio) bandCandidates(boundary float64, cand, score []float64) {
 // compensates its delay; the result is valid for len(d.y) samples.
 func (d *dio) filtered(half int) []float64 {
 	f := d.fft
-	clear(f.buf)
-	nuttall(f.buf[:4*half])
-	f.forward()
+	w := d.plan.filter(half, func() {
+		clear(f.buf)
+		nuttall(f.buf[:4*half])
+		f.forward()
+	})
 	for i := range f.spec {
+		f.spec[i] = w[i]
 		f.spec[i] *= d.ySpec[i]
 	}
 	f.inverse()

@@ -74,6 +74,10 @@ func (o F0Options) withDefaults(fs int) F0Options {
 // copy, StoneMask refinement on the full-rate signal, then a periodicity
 // check that unvoices frames without a repeating waveform.
 func F0(x []float64, fs int, opt F0Options) ([]float64, error) {
+	return f0(x, fs, opt, nil)
+}
+
+func f0(x []float64, fs int, opt F0Options, c *F0Cache) ([]float64, error) {
 	if err := checkInput(x, fs); err != nil {
 		return nil, err
 	}
@@ -82,7 +86,7 @@ func F0(x []float64, fs int, opt F0Options) ([]float64, error) {
 		return []float64{}, nil
 	}
 	o := opt.withDefaults(fs)
-	d := newDIO(x, fs, o)
+	d := newDIO(x, fs, o, c)
 	f0 := d.run(n)
 	if !o.NoRefine {
 		stoneMask(x, fs, o.FramePeriod, f0)
