@@ -79,3 +79,29 @@ func benchStages(b *testing.B, secs float64) {
 
 func BenchmarkStages1s(b *testing.B)  { benchStages(b, 1) }
 func BenchmarkStages10s(b *testing.B) { benchStages(b, 10) }
+
+// BenchmarkF0Enrolment is enrolment's pitch tracking: a minute of speech
+// in 20 s chunks at 10 ms frames, without and with an F0Cache kept
+// across the chunks, at DIO's 8 kHz (Speed 2) and 4 kHz (Speed 4)
+// decimated rates.
+func BenchmarkF0Enrolment(b *testing.B) {
+	const secs, chunk = 60, 20 * 16000
+	x := benchSpeech(b, secs)
+	for _, c := range []struct {
+		name  string
+		speed int
+		cache bool
+	}{{"Speed2", 2, false}, {"Speed2Cache", 2, true}, {"Speed4Cache", 4, true}} {
+		b.Run(c.name, func(b *testing.B) {
+			stage(b, secs, func() {
+				var fc *F0Cache
+				if c.cache {
+					fc = new(F0Cache)
+				}
+				for s := 0; s < len(x); s += chunk {
+					fc.F0(x[s:min(s+chunk, len(x))], 16000, F0Options{FramePeriod: 10, Speed: c.speed})
+				}
+			})
+		})
+	}
+}
