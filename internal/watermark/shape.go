@@ -42,7 +42,7 @@ var shapeBands = [...]int{loBin, 26, 32, 40, 52, 64, 80, 102, 128, 160, 202, hiB
 // alone came within 28 dB of it (ljspeech_LJ's 300–400 Hz, beside the
 // loud second harmonic of a high voice). It binds only where a neighbour
 // is about 16 dB quieter than the band (4 left LJ's second band 50 dB
-// under and cost detection).
+// under).
 const (
 	hostCap = 0.42
 	edgeCap = 16
