@@ -34,9 +34,11 @@ test: deps test-deps vet ## every test: unit, PostgreSQL suite, end-to-end, brow
 	@test -z "$$(gofmt -l cmd internal scripts)" || { echo "gofmt needed:"; gofmt -l cmd internal scripts; exit 1; }
 	@mkdir -p bin
 	$(GO) test -race -count=1 -timeout 40m -json ./... | $(SUMMARY) -record bin/test-race.jsonl
-	@# The engine's measurement tests (likeness, pitch, MCD, golden hashes)
-	@# skip under the race detector's tenfold slowdown; run them plainly.
-	$(GO) test -count=1 -timeout 20m -json ./internal/voice/... ./internal/eval/... | $(SUMMARY) -record bin/test-plain.jsonl
+	@# The engine's and the watermark's measurement tests (likeness, pitch,
+	@# MCD, golden hashes; loudness of the mark, detection after codecs,
+	@# false positives) skip under the race detector's tenfold slowdown;
+	@# run them plainly.
+	$(GO) test -count=1 -timeout 20m -json ./internal/voice/... ./internal/eval/... ./internal/watermark/... | $(SUMMARY) -record bin/test-plain.jsonl
 	@$(SUMMARY) -skipped bin/test-race.jsonl bin/test-plain.jsonl
 
 bench: ## engine and hot-path benchmarks

@@ -24,16 +24,35 @@ func detectorGain(s *spectrum, env [][hiBin + 1]float64) [][hiBin + 1]float64 {
 // the envelope gives it.
 var shapeBands = [...]int{loBin, 26, 32, 40, 52, 64, 80, 102, 128, 160, 202, hiBin + 1}
 
-// bandTrim lowers the mark in its lowest band, under the first harmonics
-// of high voices, where it comes nearest the speech: 0.4 dB there keeps
-// every band 30 dB down at the 24 kHz output (TestInaudible) and costs
-// detection little, as the detector weighs that band least.
-var bandTrim = [len(shapeBands) - 1]float64{0.955, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
+// Caps on the energy bandScale gives a band (the envelope's is the
+// target), as fractions of the host's own energy in the frame. The
+// envelope averages magnitudes over neighbouring bins, so it can stand
+// well above a band's energy: where a strong harmonic lies just outside
+// the band, or the band is near-silent between louder ones.
+//
+// hostCap is relative to the band's own energy: with pilotAmp and dataAmp
+// it keeps the mark about 31 dB under the host in every frame's band,
+// while in frames whose harmonics stand clear of the valleys the
+// envelope's energy is the lower and the mark keeps it (0.5 left a band
+// 30.2 dB under, too near the bound).
+//
+// edgeCap is relative to each neighbouring band's: part of a band's mark
+// spills over its edges (a frame's spectrum, overlap-added and analysed
+// again, is smeared), and where the neighbour is much quieter that spill
+// alone came within 28 dB of it (ljspeech_LJ's 300–400 Hz, beside the
+// loud second harmonic of a high voice). It binds only where a neighbour
+// is about 16 dB quieter than the band (4 left LJ's second band 50 dB
+// under).
+const (
+	hostCap = 0.42
+	edgeCap = 16
+)
 
-// bandScale is, for frame t and band b, the factor that gives the mark,
-// shaped as the gain, the energy the envelope gives that band; 0 where the
-// gain is nil.
-func bandScale(env, gain [][hiBin + 1]float64, t, b int) float64 {
+// bandScale is, for frame f (frame t of the spectrum env and gain were
+// computed from) and band b, the factor that gives the mark, shaped as
+// the gain, the energy the envelope gives that band, within the caps;
+// 0 where the gain is nil.
+func bandScale(f []complex128, env, gain [][hiBin + 1]float64, t, b int) float64 {
 	var num, den float64
 	for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
 		num += env[t][j] * env[t][j]
@@ -42,7 +61,23 @@ func bandScale(env, gain [][hiBin + 1]float64, t, b int) float64 {
 	if den == 0 {
 		return 0
 	}
+	num = min(num, hostCap*bandPower(f, b))
+	if b > 0 {
+		num = min(num, edgeCap*bandPower(f, b-1))
+	}
+	if b+2 < len(shapeBands) {
+		num = min(num, edgeCap*bandPower(f, b+1))
+	}
 	return math.Sqrt(num / den)
+}
+
+// bandPower is the energy of frame f in band b.
+func bandPower(f []complex128, b int) float64 {
+	var e float64
+	for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
+		e += real(f[j])*real(f[j]) + imag(f[j])*imag(f[j])
+	}
+	return e
 }
 
 // markShape returns the mark's magnitude per frame and bin: the detector's
@@ -51,11 +86,11 @@ func bandScale(env, gain [][hiBin + 1]float64, t, b int) float64 {
 // mark goes towards the bins the detector listens to most (between
 // harmonics): for a detector that weighs bin k by g_k, the mark that
 // scores most for a given energy is ∝ g_k.
-func markShape(env, gain [][hiBin + 1]float64) [][hiBin + 1]float64 {
+func markShape(s *spectrum, env, gain [][hiBin + 1]float64) [][hiBin + 1]float64 {
 	out := make([][hiBin + 1]float64, len(env))
 	for t := range env {
 		for b := 0; b+1 < len(shapeBands); b++ {
-			c := bandScale(env, gain, t, b) * bandTrim[b]
+			c := bandScale(s.frames[t], env, gain, t, b)
 			for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
 				out[t][j] = gain[t][j] * c
 			}

@@ -210,8 +210,13 @@ func (s *spectrum) weigh(env [][hiBin + 1]float64) {
 				f[k] = 0
 			}
 		}
-		for b := 0; b+1 < len(shapeBands); b++ {
-			c := bandScale(env, gain, t, b)
+		// Every band's scale first: a band's depends on its neighbours'
+		// energies.
+		var cs [len(shapeBands) - 1]float64
+		for b := range cs {
+			cs[b] = bandScale(f, env, gain, t, b)
+		}
+		for b, c := range cs {
 			for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
 				g := gain[t][j]
 				f[j] *= complex(g*math.Sqrt(g*c/env[t][j]), 0)
