@@ -7,13 +7,14 @@ import (
 )
 
 // prepare cleans one reference for analysis: mono speech at analysisRate,
-// pauses shortened, at −23 LUFS. It also returns prep's quality report.
-func prepare(p *audio.PCM) ([]float64, prep.Report, error) {
-	clean, rep := prep.Prepare(p, prep.Options{Rate: analysisRate, TargetLUFS: -23})
+// pauses shortened, at −23 LUFS. It also returns prep's quality report and
+// the map onto the input's full band (nil when there is no output).
+func prepare(p *audio.PCM) ([]float64, prep.Report, *prep.Spans, error) {
+	clean, rep, spans := prep.PrepareSpans(p, prep.Options{Rate: analysisRate, TargetLUFS: -23})
 	if clean == nil || clean.Frames() == 0 {
-		return nil, rep, audio.ErrEmpty
+		return nil, rep, nil, audio.ErrEmpty
 	}
-	return toFloat64(clean.Samples), rep, nil
+	return toFloat64(clean.Samples), rep, spans, nil
 }
 
 // resampleTo converts mono x from rate in to rate out.

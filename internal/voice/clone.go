@@ -11,13 +11,15 @@ import (
 // paramsHash names the analysis settings of this engine version; it changes
 // when a change makes old profiles measure something else.
 // 4: phone-labelled frame pool; 5: pitch statistics over periodic frames
-// (allVoicedPitch names the versions before).
-const paramsHash = 0x5643_0005
+// (allVoicedPitch names the versions before); 6: the speaker's band above
+// 8 kHz from wide-band references (HBND; older profiles keep the default).
+const paramsHash = 0x5643_0006
 
 // buildProfile cleans the references and measures the speaker.
 func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, error) {
 	acc := newStatsAcc()
 	acc.pool = newPoolAcc()
+	upper := newUpperBandAcc()
 	budget := labelSeconds
 	var rates []rateSample
 	var speech, snr float64
@@ -29,7 +31,7 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		if r.Audio == nil || r.Audio.Frames() == 0 {
 			continue
 		}
-		x, rep, err := prepare(r.Audio)
+		x, rep, spans, err := prepare(r.Audio)
 		if err != nil {
 			continue // no speech in this one; the total decides below
 		}
@@ -42,9 +44,12 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		if speakable(r.Transcript) {
 			rates = append(rates, rateSample{r.Transcript, speakingTime(x, analysisRate)})
 		}
-		if err := acc.addReference(ctx, x, r.Transcript, rep.SNRDB < noisySNR, &budget); err != nil {
+		noisy := rep.SNRDB < noisySNR
+		labels, err := acc.addReference(ctx, x, r.Transcript, noisy, &budget)
+		if err != nil {
 			return nil, fmt.Errorf("voice: reference %d: %w", i+1, err)
 		}
+		upper.add(spans, labels, noisy)
 	}
 	if float64(acc.voicedN)*analysisPeriod/1000 < minVoicedSeconds {
 		return nil, ErrNoSpeech
@@ -66,17 +71,18 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 	}
 	p.Base.RateRatio = float32(rr)
 	p.Pool = acc.pool.result()
+	p.UpperBand = upper.result()
 	return p, nil
 }
 
 // addReference labels a prepared reference (within the labelling budget)
-// and analyses it.
-func (a *statsAcc) addReference(ctx context.Context, x []float64, transcript string, noisy bool, budget *float64) error {
+// and analyses it. It returns the labels (nil when none).
+func (a *statsAcc) addReference(ctx context.Context, x []float64, transcript string, noisy bool, budget *float64) ([]string, error) {
 	labels, aligned, err := labelFrames(ctx, x, transcript, budget)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return a.addLong(ctx, x, noisy, labels, aligned)
+	return labels, a.addLong(ctx, x, noisy, labels, aligned)
 }
 
 func prosodyOf(st *speakerStats) Prosody {

@@ -32,7 +32,8 @@ type conversion struct {
 	// band is the per-bin share of the speaker's corrections kept: nil
 	// for a full-band reference, else 0 above its bandwidth (bandwidth.go).
 	band []float64
-	// highBand is the upper band's table (highband.go).
+	// highBand is the upper band's table: the profile's, else the default
+	// (highband.go).
 	highBand *highBandTable
 	// allVoiced centres sentences on all their voiced frames, as profiles
 	// measured before pitch statistics kept to periodic frames expect.
@@ -54,7 +55,7 @@ func newConversion(p *Profile, sim, pitch float64) *conversion {
 		gv:    f64s(p.Spectrum.GV), gvStrength: sim,
 		conv:      newMcepConverter(),
 		allVoiced: allVoicedPitch(p.ParamsHash),
-		highBand:  &defaultHighBand,
+		highBand:  p.UpperBand.table(),
 	}
 	for k, eq := range [][]float32{p.Base.EQVoiced, p.Base.EQUnvoiced} {
 		d := make([]float64, mcepOrder+1)

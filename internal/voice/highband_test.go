@@ -115,21 +115,35 @@ func heldBack(t *testing.T, speaker string) (refs []Reference, held []string) {
 }
 
 // TestHighBandPerClass compares, per phone class, the clone's 8–12 kHz
-// level against 1–4 kHz with the real speaker's on held-back recordings
-// of the speakers recorded above 16 kHz.
+// level against 1–4 kHz with the real speaker's, on the references the
+// clone learned its upper band from and on held-back recordings, for the
+// speakers recorded above 16 kHz.
 func TestHighBandPerClass(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("slow; real speech")
 	}
 	speechtest.Dir(t)
 	e := New(Config{})
-	var sum [hbClasses]float64
+	var sumHeld, sumRefs [hbClasses]float64
+	var absHeld, absSpread float64
 	speakers := []string{"vctk_p225", "vctk_p226", "ljspeech_LJ"}
 	for _, sp := range speakers {
 		top := fullBandSpeakers[sp]
 		refs, held := heldBack(t, sp)
 		p, conv := cloneConversion(t, e, refs)
-		var real, clone classEnergy
+		if p.UpperBand == nil {
+			t.Fatalf("%s: no upper band learned from references at %d Hz", sp, refs[0].Audio.Rate)
+		}
+		var own, real, clone classEnergy
+		for _, r := range refs {
+			if r.Transcript == "" {
+				continue
+			}
+			x := toFloat64(r.Audio.Samples)
+			if labels := alignedLabels(t, x, r.Audio.Rate, r.Transcript, 0.01); labels != nil {
+				own.add(x, r.Audio.Rate, labels, top)
+			}
+		}
 		for i, path := range held {
 			pcm := speechtest.Load(t, path)
 			x := toFloat64(pcm.Samples)
@@ -144,26 +158,47 @@ func TestHighBandPerClass(t *testing.T) {
 			y := toFloat64(out.Samples)
 			clone.add(y, out.Rate, frameLabels(r.Phones, 10, int(float64(len(y))/float64(out.Rate)*100)+1), top)
 		}
-		rr, cr := real.ratios(), clone.ratios()
+		or, rr, cr := own.ratios(), real.ratios(), clone.ratios()
 		var line strings.Builder
 		for k := range hbClasses {
-			fmt.Fprintf(&line, " %s %.1f/%.1f (%+.1f)", hbClassNames[k], cr[k], rr[k], cr[k]-rr[k])
-			sum[k] += (cr[k] - rr[k]) / float64(len(speakers))
+			fmt.Fprintf(&line, " %s %.1f/%.1f/%.1f (%+.1f, refs %+.1f)", hbClassNames[k], cr[k], rr[k], or[k], cr[k]-rr[k], cr[k]-or[k])
+			sumHeld[k] += (cr[k] - rr[k]) / float64(len(speakers))
+			sumRefs[k] += (cr[k] - or[k]) / float64(len(speakers))
+			absHeld += math.Abs(cr[k]-rr[k]) / float64(len(speakers)*hbClasses)
+			absSpread += math.Abs(rr[k]-or[k]) / float64(len(speakers)*hbClasses)
+			// The clone renders what it learned from the references: each
+			// class must land near their level (measured here on all of
+			// them, learned from the labelled first 30 s, blended toward
+			// the default by frames seen: 2026-12-06, within ±3.3 dB).
+			// Stops are short, and the aligner's stop frames hold more of
+			// the burst than flite's (−1.2 to −5.0 dB).
+			lim := 3.5
+			if k == hbStop {
+				lim = 5.5
+			}
+			if d := cr[k] - or[k]; math.Abs(d) > lim {
+				t.Errorf("%s: %s's upper band is %+.1f dB from the references', want within ±%.1f", sp, hbClassNames[k], d, lim)
+			}
 		}
-		t.Logf("%s: 8–%.0f kHz re 1–4 kHz, clone/real dB:%s", sp, top/1000, line.String())
+		t.Logf("%s: 8–%.0f kHz re 1–4 kHz, clone/held-back/references dB:%s", sp, top/1000, line.String())
 	}
-	// The default table is one for all voices, and the speakers' own
-	// levels lie up to ±12 dB from it (docs/engine.md): on average over
-	// them, each class must come out right. Short stops come out low (the
-	// aligner's stop frames hold more of the burst than flite's).
+	for k := range hbClasses {
+		t.Logf("%s: clone − held-back %+.1f dB, clone − references %+.1f dB on average", hbClassNames[k], sumHeld[k], sumRefs[k])
+	}
+	// Held-back recordings differ from the references of the same speaker
+	// by several dB per class (other sentences, other sessions): that
+	// spread bounds what any profile can reach on them.
+	t.Logf("mean |clone − held-back| %.1f dB; mean |held-back − references| %.1f dB", absHeld, absSpread)
+	if absHeld > 4.5 {
+		t.Errorf("the clones' upper band is %.1f dB from held-back speech on average over speakers and classes, want ≤ 4.5", absHeld)
+	}
 	for k := range hbClasses {
 		lim := 3.0
 		if k == hbStop {
 			lim = 6
 		}
-		t.Logf("%s: clone − real %+.1f dB on average", hbClassNames[k], sum[k])
-		if math.Abs(sum[k]) > lim {
-			t.Errorf("%s: the upper band is %+.1f dB from the real speakers' on average, want within ±%.0f", hbClassNames[k], sum[k], lim)
+		if math.Abs(sumHeld[k]) > lim {
+			t.Errorf("%s: the upper band is %+.1f dB from the real speakers' held-back speech on average, want within ±%.0f", hbClassNames[k], sumHeld[k], lim)
 		}
 	}
 }

@@ -20,6 +20,19 @@ type Profile struct {
 	// Pool holds the labelled speech frames for phone-aware selection;
 	// nil when no reference could be labelled (Engine A alone then).
 	Pool *Pool
+	// UpperBand is the speaker's band above 8 kHz, learned from references
+	// recorded at 22.05 kHz and above; nil: the default table of speech.
+	UpperBand *UpperBand
+}
+
+// UpperBand is the level of the band above 8 kHz the engine renders, per
+// phone class (vowel, sonorant, fricative, stop, silence: highband.go):
+// the power density (dB) of each 500 Hz band from 7 kHz up against that
+// of 1–4 kHz, as measured on the speaker and blended toward the default
+// table by how much of each class was heard.
+type UpperBand struct {
+	Seconds float32 // labelled wide-band speech it was learned from
+	Levels  [hbClasses][]float32
 }
 
 // Prosody holds the speaker's pitch and timing statistics.

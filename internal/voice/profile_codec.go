@@ -39,6 +39,7 @@ var (
 	tagSrc  = [4]byte{'S', 'R', 'C', 'E'}
 	tagBase = [4]byte{'B', 'A', 'S', 'E'}
 	tagPool = [4]byte{'P', 'O', 'O', 'L'}
+	tagHBnd = [4]byte{'H', 'B', 'N', 'D'}
 )
 
 // MarshalBinary encodes the profile in the versioned section format.
@@ -48,6 +49,9 @@ func (p *Profile) MarshalBinary() ([]byte, error) {
 	w.u16(profileVersion)
 	sections := uint16(5)
 	if p.Pool != nil {
+		sections++
+	}
+	if p.UpperBand != nil {
 		sections++
 	}
 	w.u16(sections)
@@ -79,6 +83,9 @@ func (p *Profile) MarshalBinary() ([]byte, error) {
 	})
 	if p.Pool != nil {
 		w.section(tagPool, p.Pool.write)
+	}
+	if p.UpperBand != nil {
+		w.section(tagHBnd, p.UpperBand.write)
 	}
 	if w.err != nil {
 		return nil, w.err
@@ -148,6 +155,12 @@ func (p *Profile) readSection(tag [4]byte, r *preader) {
 			r.err = err
 		}
 		p.Pool = pool
+	case tagHBnd:
+		ub, err := readUpperBand(r)
+		if err != nil && r.err == nil {
+			r.err = err
+		}
+		p.UpperBand = ub
 	}
 }
 

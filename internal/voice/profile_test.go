@@ -67,6 +67,11 @@ func FuzzProfile(f *testing.F) {
 	bp, _ := withPool.MarshalBinary()
 	f.Add(bp, false)
 	f.Add(bp[:len(bp)-30], true)
+	withBand := sampleProfile()
+	withBand.UpperBand = sampleUpperBand()
+	bb, _ := withBand.MarshalBinary()
+	f.Add(bb, false)
+	f.Add(bb[:len(bb)-30], true)
 	f.Add(b[:20], true)
 	f.Add([]byte("VXCP\x01\x00\x01\x00POOL\xff\xff\xff\x7f"), true)
 	f.Fuzz(func(t *testing.T, in []byte, fixCRC bool) {
@@ -85,7 +90,7 @@ func FuzzProfile(f *testing.F) {
 		if err := q.UnmarshalBinary(out); err != nil {
 			t.Fatalf("re-encoded profile rejected: %v", err)
 		}
-		if s := p.Summary(); s.Hints == nil || (p.Pool != nil) != (s.Pool != nil) {
+		if s := p.Summary(); s.Hints == nil || (p.Pool != nil) != (s.Pool != nil) || (p.UpperBand != nil) != (s.UpperBand == "learned") {
 			t.Fatalf("summary %+v of profile %+v", s, p)
 		}
 	})

@@ -25,7 +25,10 @@ type Summary struct {
 	Pitch         PitchSummary `json:"pitch"`
 	Base          BaseSummary  `json:"base"`
 	FormantsHz    [4]float64   `json:"formants_hz"` // median F1–F4, 0 when not found
-	Pool          *PoolSummary `json:"pool"`        // nil: no frame pool, Engine A alone
+	// UpperBand says where the band above 8 kHz comes from: "learned"
+	// from references recorded at 22.05 kHz or more, else "default".
+	UpperBand string       `json:"upper_band"`
+	Pool      *PoolSummary `json:"pool"` // nil: no frame pool, Engine A alone
 }
 
 // PitchSummary is the speaker's pitch in Hz and semitones.
@@ -109,7 +112,10 @@ func (p *Profile) Summary() *Summary {
 			MedianHz: hz(q.LogF0Median), SpreadSemitones: round(semitones(float64(q.LogF0SD)), 2),
 			P05Hz: hz(q.LogF0P05), P95Hz: hz(q.LogF0P95), VoicedRatio: round(float64(q.VoicedRatio), 2),
 		},
-		Base: p.baseSummary(),
+		Base: p.baseSummary(), UpperBand: "default",
+	}
+	if p.UpperBand != nil {
+		s.UpperBand = "learned"
 	}
 	for i, f := range p.Spectrum.Formants {
 		s.FormantsHz[i] = round(float64(f), 0)

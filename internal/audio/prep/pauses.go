@@ -23,21 +23,34 @@ func ShortenPauses(x []float32, rate int, segs []Segment) []float32 {
 	if len(segs) == 0 {
 		return x
 	}
-	edge, half := int(edgeSec*float64(rate)), int(keepPauseSec*float64(rate))/2
-	maxGap, fade := int(maxPauseSec*float64(rate)), max(1, int(fadeSec*float64(rate)))
+	fade := fadeSamples(rate)
 	out := make([]float32, 0, len(x))
+	for _, k := range keptParts(len(x), rate, segs) {
+		out = appendFaded(out, x[k.Start:k.End], fade)
+	}
+	return out
+}
+
+// keptParts are the stretches of an n-sample signal ShortenPauses keeps, in
+// order; each after the first overlaps its predecessor's last fade samples
+// in the output (appendFaded).
+func keptParts(n, rate int, segs []Segment) []Segment {
+	edge, half := int(edgeSec*float64(rate)), int(keepPauseSec*float64(rate))/2
+	maxGap, fade := int(maxPauseSec*float64(rate)), fadeSamples(rate)
+	var parts []Segment
 	start := max(0, segs[0].Start-edge)
 	for i := 1; i < len(segs); i++ {
 		prev, next := segs[i-1], segs[i]
 		if next.Start-prev.End <= maxGap {
 			continue
 		}
-		out = appendFaded(out, x[start:prev.End+half+fade], fade)
+		parts = append(parts, Segment{start, prev.End + half + fade})
 		start = next.Start - half - fade
 	}
-	end := min(len(x), segs[len(segs)-1].End+edge)
-	return appendFaded(out, x[start:end], fade)
+	return append(parts, Segment{start, min(n, segs[len(segs)-1].End+edge)})
 }
+
+func fadeSamples(rate int) int { return max(1, int(fadeSec*float64(rate))) }
 
 // appendFaded appends part to out, crossfading out's last fade samples with
 // part's first fade samples (equal-power, as the two sides are unrelated

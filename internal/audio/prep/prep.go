@@ -106,14 +106,21 @@ func Prepare(p *audio.PCM, opt Options) (*audio.PCM, Report) {
 	if p == nil || p.Frames() == 0 || p.Rate <= 0 {
 		return &audio.PCM{Rate: opt.Rate, Channels: 1}, emptyReport(p)
 	}
-	a := analyze(p, opt.Rate)
+	out, a, _ := prepare(p, opt)
+	return out, a.report
+}
+
+// prepare is Prepare on a non-empty input; denoised tells whether noise
+// reduction ran.
+func prepare(p *audio.PCM, opt Options) (out *audio.PCM, a *analysis, denoised bool) {
+	a = analyze(p, opt.Rate)
 	x := a.x
-	if a.report.SNRDB < denoiseBelow && len(a.segs) > 0 {
+	if denoised = a.report.SNRDB < denoiseBelow && len(a.segs) > 0; denoised {
 		x = Denoise(x, a.rate, a.frames.speech, a.frames.hop)
 	}
 	x = ShortenPauses(x, a.rate, a.segs)
-	out := loudness.Normalize(&audio.PCM{Rate: a.rate, Channels: 1, Samples: x}, opt.TargetLUFS, outputCeiling)
-	return out, a.report
+	out = loudness.Normalize(&audio.PCM{Rate: a.rate, Channels: 1, Samples: x}, opt.TargetLUFS, outputCeiling)
+	return out, a, denoised
 }
 
 func emptyReport(p *audio.PCM) Report {
