@@ -2,7 +2,6 @@ package voice
 
 import (
 	"math"
-	"slices"
 
 	"github.com/voxclone/voxclone/internal/voice/align"
 	"github.com/voxclone/voxclone/internal/voice/world"
@@ -95,7 +94,7 @@ func widen(p *world.Params, labels []string, tab *highBandTable) *world.Params {
 	// A power envelope is scaled to white noise of unit variance at its own
 	// rate: the same sound has rate/2 times the density per bin.
 	gainDB := 10 * math.Log10(float64(OutputRate)/float64(p.Rate))
-	target := highBandTargets(p.Envelope, p.F0, labels, tab, srcHz)
+	target := highBandTargets(p.Envelope, labels, tab, srcHz)
 	out := &world.Params{Rate: OutputRate, FramePeriod: p.FramePeriod, FFTSize: n, F0: p.F0,
 		Envelope: make([][]float64, len(p.F0)), Aperiodicity: make([][]float64, len(p.F0))}
 	if p.Samples > 0 {
@@ -139,167 +138,40 @@ func widen(p *world.Params, labels []string, tab *highBandTable) *world.Params {
 
 func dB(v float64) float64 { return 10 * math.Log10(math.Max(v, 1e-30)) }
 
-// passthroughDB is how far (dB) the base voice's waveform kept in
-// unvoiced frames (keepUnvoiced) comes out under the vocoder's rendering
-// of the same envelope in 1–4 kHz: 1.0–1.2 dB in fricatives and stops on
-// both base voices (slt, rms). The upper band is set against what is
-// heard.
-const passthroughDB = 1.0
-
 // highBandTargets is, per frame and table band, the level (dB) the band
-// gets: the frame's mean 1–4 kHz power (as rendered: passthroughDB less
-// in unvoiced frames) plus its class's row, averaged over highBandSmooth
-// frames either side, the rows first corrected so that each class
-// measures as the table says (highBandCorrect).
-func highBandTargets(env [][]float64, f0 []float64, labels []string, tab *highBandTable, hz float64) [][]float64 {
-	ref, conv := make([]float64, len(env)), make([]float64, len(env))
-	class := make([]int, len(env))
-	lo, hi := int(math.Ceil(1000/hz)), int(4000/hz)
+// gets: the frame's mean 1–4 kHz power plus its class's table row,
+// averaged over highBandSmooth frames either side. Each frame so has the
+// table's ratio, and so has the sum over a class's frames.
+func highBandTargets(env [][]float64, labels []string, tab *highBandTable, hz float64) [][]float64 {
+	raw := make([][]float64, len(env))
 	for i, e := range env {
 		var sum float64
+		lo, hi := int(math.Ceil(1000/hz)), int(4000/hz)
 		for k := lo; k <= hi; k++ {
 			sum += e[k]
 		}
-		ref[i] = dB(sum / float64(hi-lo+1))
-		conv[i] = dB(e[len(e)-1])
-		class[i] = hbVowel
+		ref := dB(sum / float64(hi-lo+1))
+		c := hbVowel
 		if i < len(labels) {
-			class[i] = hbClass(labels[i])
+			c = hbClass(labels[i])
 		}
-		if i < len(f0) && f0[i] <= 0 && class[i] != hbSilence {
-			// What is heard below the hand-over there is the base
-			// voice's own waveform (unvoiced.go), not the envelope.
-			// Silence is left as it was (highBandCorrect).
-			ref[i] -= passthroughDB
-			conv[i] -= passthroughDB
+		raw[i] = make([]float64, len(tab[c]))
+		for b, v := range tab[c] {
+			raw[i][b] = ref + v
 		}
 	}
-	rows := highBandCorrect(ref, conv, class, tab)
 	out := make([][]float64, len(env))
-	smoothTargets(out, ref, class, rows)
-	return out
-}
-
-// smoothTargets fills out with each frame's 1–4 kHz level plus its
-// class's row, averaged in dB over highBandSmooth frames either side: a
-// phone boundary so fades over ±5 ms instead of switching in one frame.
-func smoothTargets(out [][]float64, ref []float64, class []int, rows *highBandTable) {
-	for i := range out {
-		lo, hi := max(0, i-highBandSmooth), min(len(ref)-1, i+highBandSmooth)
-		if out[i] == nil {
-			out[i] = make([]float64, len(rows[class[i]]))
-		}
+	for i := range raw {
+		lo, hi := max(0, i-highBandSmooth), min(len(raw)-1, i+highBandSmooth)
+		out[i] = make([]float64, len(raw[i]))
 		for b := range out[i] {
-			var s float64
 			for k := lo; k <= hi; k++ {
-				s += ref[k] + rows[class[k]][b]
+				out[i][b] += raw[k][b]
 			}
-			out[i][b] = s / float64(hi-lo+1)
+			out[i][b] /= float64(hi - lo + 1)
 		}
 	}
-}
-
-// measureWeights are the power weights of the 5 ms frames around a
-// frame's centre in a 25 ms Hann window (how the table is measured:
-// TestHighBandTable, highband_learn.go): cos²(π·t/25 ms) at t = 0, ±5,
-// ±10 ms.
-var measureWeights = [...]float64{0.0955, 0.6545, 1, 0.6545, 0.0955}
-
-const (
-	// highBandPasses is how many times highBandCorrect re-measures.
-	highBandPasses = 3
-	// maxHighBandCorrection bounds a class's correction (dB): a class
-	// of a few frames between loud neighbours measures mostly theirs.
-	maxHighBandCorrection = 6.0
-)
-
-// highBandCorrect returns the rows to render so that, per class and band
-// from 8 kHz up, the sentence's band measured as the table is measured
-// (25 ms windows over the frames' 1–4 kHz and band levels, summed over the
-// class's frames) lands on tab. ref and conv are each frame's 1–4 kHz
-// level and the level of its envelope's top bin (what the hand-over fades
-// from), in dB. Three things take the rendered band under its row: the
-// smoothing and the window's reach into neighbouring phones (most for a
-// class between louder neighbours: a stop's burst before a vowel), the
-// hand-over, which takes most of 8.0–8.3 kHz from the loudest band of the
-// 8–12 kHz, and the interpolation between band centres, which rounds off
-// that band's peak. Together 0.6–1.5 dB, measured on the base voice
-// (TestHighBandRendersTable). Silence keeps the table's rows: its frames
-// hold nothing of the base voice's own, what is measured there is the
-// neighbouring phones' edges, and correcting it took slt's silence from
-// +0.6 to −2.1 dB of the table.
-func highBandCorrect(ref, conv []float64, class []int, tab *highBandTable) *highBandTable {
-	rows := new(highBandTable)
-	for c := range hbClasses {
-		rows[c] = slices.Clone(tab[c])
-	}
-	n := len(ref)
-	if n == 0 {
-		return rows
-	}
-	bands := len(tab[0])
-	first := int((8000 - highBandFrom) / highBandStep) // bands below the hand-over's end keep the table
-	pRef := make([]float64, n)
-	for i, v := range ref {
-		pRef[i] = math.Pow(10, v/10)
-	}
-	// Each class's 1–4 kHz as measured (windows that fit the sentence):
-	// fixed.
-	var lo [hbClasses]float64
-	h := len(measureWeights) / 2
-	for i := h; i < n-h; i++ {
-		for k, w := range measureWeights {
-			lo[class[i]] += w * pRef[i+k-h]
-		}
-	}
-	targets := make([][]float64, n)
-	p := make([][]float64, n)
-	for i := range p {
-		p[i] = make([]float64, bands)
-	}
-	for range highBandPasses {
-		smoothTargets(targets, ref, class, rows)
-		for i := range n {
-			for b := first; b < bands; b++ {
-				p[i][b] = renderedBand(targets[i], conv[i], b)
-			}
-		}
-		for b := first; b < bands; b++ {
-			var hi [hbClasses]float64
-			for i := h; i < n-h; i++ {
-				for k, w := range measureWeights {
-					hi[class[i]] += w * p[i+k-h][b]
-				}
-			}
-			for c := range hbSilence {
-				if lo[c] <= 0 || hi[c] <= 0 {
-					continue
-				}
-				got := 10 * math.Log10(hi[c]/lo[c])
-				rows[c][b] = clamp(rows[c][b]+tab[c][b]-got, tab[c][b]-maxHighBandCorrection, tab[c][b]+maxHighBandCorrection)
-			}
-		}
-	}
-	return rows
-}
-
-// renderedBand is the mean power of band b of row as widen renders it
-// (interpolated between band centres, handed over from conv dB below
-// fadeTo), sampled every highBandStep/5.
-func renderedBand(row []float64, conv float64, b int) float64 {
-	const points = 5
-	var s float64
-	for k := range points {
-		f := highBandFrom + (float64(b)+(float64(k)+0.5)/points)*highBandStep
-		l := bandAt(row, f)
-		if f < fadeTo {
-			g := clamp((f-fadeFrom)/(fadeTo-fadeFrom), 0, 1)
-			g = 0.5 - 0.5*math.Cos(math.Pi*g)
-			l = (1-g)*conv + g*l
-		}
-		s += math.Pow(10, l/10)
-	}
-	return s / points
+	return out
 }
 
 // bandAt interpolates a row of band levels (centres highBandFrom +
