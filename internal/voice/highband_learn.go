@@ -63,8 +63,15 @@ func (u *upperBandAcc) add(s *prep.Spans, labels []string, noisy bool) {
 		return
 	}
 	rate := s.InputRate()
-	x := s.Denoised()
 	win := int(0.025 * float64(rate))
+	hop := analysisRate * analysisPeriod / 1000
+	// Only the span the labelled frames cover is read (the first 30 s of
+	// references, however long they are).
+	end := 0
+	for i := range labels {
+		end = max(end, s.InputAt(int(float64(i)*hop))+win)
+	}
+	x := s.Denoised(end)
 	n := 1
 	for n < win {
 		n *= 2
@@ -89,7 +96,6 @@ func (u *upperBandAcc) add(s *prep.Spans, labels []string, noisy bool) {
 	var ltasLo float64
 	buf := make([]float64, n)
 	var coef []complex128
-	hop := analysisRate * analysisPeriod / 1000
 	for i, l := range labels {
 		c := s.InputAt(int(float64(i) * hop))
 		if c < 0 || c-win/2 < 0 || c-win/2+win > len(x) {

@@ -64,27 +64,34 @@ func (s *Spans) InputAt(i int) int {
 	return min(s.input.Frames()-1, int(math.Round(float64(at)*float64(s.inRate)/float64(s.rate))))
 }
 
-// Denoised returns the input as mono at its own rate, high-passed and,
-// when Prepare denoised its output, denoised the same way (the same
-// speech frames give the noise), but neither trimmed nor normalised: its
-// level is the input's. It is computed on first use and kept; do not
-// modify it.
-func (s *Spans) Denoised() []float32 {
-	if s.full != nil {
-		return s.full
+// Denoised returns the first n samples (at most all) of the input as mono
+// at its own rate, high-passed and, when Prepare denoised its output,
+// denoised the same way (the same speech frames give the noise, those of
+// the n samples), but neither trimmed nor normalised: its level is the
+// input's. Only what is asked for is kept: an analysis of the first 30 s
+// of a long recording holds 30 s of it, not the whole (a copy of a mono
+// input is made of the n samples alone; a stereo one is mixed down whole,
+// the mix being set by all of it, and cut). High-passing is causal, so
+// without noise reduction the samples are those of the whole input's
+// copy. It is computed on first use and kept for calls that ask no more;
+// do not modify it.
+func (s *Spans) Denoised(n int) []float32 {
+	n = min(max(n, 0), s.input.Frames())
+	if s.full != nil && len(s.full) >= n {
+		return s.full[:n]
 	}
-	m := Downmix(s.input)
-	x := m.Samples
-	if m == s.input {
-		x = slices.Clone(x)
+	var x []float32
+	if s.input.Channels == 1 {
+		x = slices.Clone(s.input.Samples[:n])
+	} else {
+		x = slices.Clone(Downmix(s.input).Samples[:n])
 	}
 	HighPass(x, s.inRate)
 	if s.denoise {
 		// The speech decision of frames at the input rate, hop ≈ the
 		// analysis hop, read from the nearest analysis frame.
 		hop := max(1, int(math.Round(float64(s.frames.hop)*float64(s.inRate)/float64(s.rate))))
-		n := len(x) / hop
-		speech := make([]bool, n)
+		speech := make([]bool, len(x)/hop)
 		for k := range speech {
 			c := int(float64(k*hop) * float64(s.rate) / float64(s.inRate) / float64(s.frames.hop))
 			speech[k] = c < len(s.frames.speech) && s.frames.speech[c]

@@ -29,7 +29,7 @@ func TestPrepareSpans(t *testing.T) {
 		if !slices.Equal(out.Samples, want.Samples) {
 			t.Fatalf("SNR %.0f: PrepareSpans's output differs from Prepare's", snr)
 		}
-		full := s.Denoised()
+		full := s.Denoised(noisy.Frames())
 		if s.InputRate() != rate || len(full) != noisy.Frames() {
 			t.Fatalf("SNR %.0f: Denoised has %d samples at %d Hz, want %d at %d", snr, len(full), s.InputRate(), noisy.Frames(), rate)
 		}
@@ -56,6 +56,28 @@ func TestPrepareSpans(t *testing.T) {
 		t.Logf("SNR %.0f (measured %.1f dB): %d of %d loud 20 ms windows correlate above 0.9", snr, rep.SNRDB, good, n)
 		if n < 100 || float64(good) < 0.95*float64(n) {
 			t.Errorf("SNR %.0f: %d of %d windows match the input where InputAt puts them", snr, good, n)
+		}
+	}
+}
+
+// TestDenoisedPrefix checks that Denoised(n) holds n samples and, without
+// noise reduction, the same ones as the whole input's copy: asking for a
+// prefix does not change what an analysis of it reads.
+func TestDenoisedPrefix(t *testing.T) {
+	clean := synthetic(t, "slt", 10, 48000)
+	for _, snr := range []float64{45, 15} {
+		noisy := addNoise(clean, snr, 3)
+		_, _, whole := PrepareSpans(noisy, DefaultOptions())
+		_, _, part := PrepareSpans(noisy, DefaultOptions())
+		all := whole.Denoised(noisy.Frames())
+		n := noisy.Frames() / 3
+		pre := part.Denoised(n)
+		if len(pre) != n || len(part.Denoised(2*noisy.Frames())) != noisy.Frames() {
+			t.Fatalf("SNR %.0f: Denoised(%d) has %d samples, Denoised of more than the input %d, want %d and %d",
+				snr, n, len(pre), len(part.Denoised(2*noisy.Frames())), n, noisy.Frames())
+		}
+		if snr > denoiseBelow && !slices.Equal(pre, all[:n]) {
+			t.Errorf("SNR %.0f: the first %d samples differ from the whole input's copy", snr, n)
 		}
 	}
 }
