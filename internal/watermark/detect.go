@@ -100,7 +100,8 @@ func finite(p *audio.PCM) *audio.PCM {
 	return out
 }
 
-// whiten divides the signal's short-time spectrum (detectFraming) by its
+// whiten divides the signal's short-time spectrum (detectFraming, or
+// fineFraming for a short excerpt) by its
 // own envelope in the band (smoothed over neighbouring frames too), so
 // that every frame and band weighs alike whatever the gain, then clips
 // the rare outliers that voiced pulses leave.
@@ -114,8 +115,12 @@ func whiten(m []float32) []float64 {
 	if peak == 0 {
 		return nil
 	}
-	spec := analyzeWith(x, detectFraming)
-	env := smoothTime(spec.envelope(peak * 1e-4))
+	fr, taps := detectFraming, timeTaps
+	if len(x) <= fineMax {
+		fr, taps = fineFraming, fineTaps
+	}
+	spec := analyzeWith(x, fr)
+	env := smoothTime(spec.envelope(peak*1e-4), taps)
 	spec.weigh(env)
 	z := spec.synthesize()
 	var e float64
