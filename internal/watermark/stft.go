@@ -62,6 +62,22 @@ var markFraming = newFraming(&window, hop)
 // by three quarters 89.7%; Hann by seven eighths 94.2% at twice the cost.
 var detectFraming = newFraming(&hannWindow, frameLen/4)
 
+// fineFraming is the detector's whitening for excerpts of at most
+// fineMax samples: Hann windows overlapping by seven eighths, the
+// envelope averaged over nine of them (fineTaps, the same ±32 ms as
+// timeTaps). It costs about twice as much per second as detectFraming
+// (45 ms of CPU for 10 s against 25 ms, over the 50-ms budget), so it is
+// only used where that matters: short excerpts, which it finds more
+// often (3-s excerpts, quarter-sample lags: no transform 98.3% → 98.3%,
+// Opus 24 kbps 69.8% → 71.6%, μ-law 91.4% → 94.0%, noise at 20 dB SNR
+// 70.7% → 75.9%; every mean score 2–3% higher), while 10 s are found
+// after every required transform either way.
+var fineFraming = newFraming(&hannWindow, frameLen/8)
+
+// fineMax is the longest excerpt (samples at Rate) whitened in
+// fineFraming: 6 s, which cost about 27 ms.
+const fineMax = 6 * Rate
+
 var hannWindow = func() [frameLen]float64 {
 	var w [frameLen]float64
 	for i := range w {
@@ -144,25 +160,30 @@ func (s *spectrum) envelope(floor float64) [][hiBin + 1]float64 {
 	return env
 }
 
-// timeTaps weigh a frame's envelope and its neighbours' in smoothTime.
-var timeTaps = [...]float64{1, 2, 3, 2, 1}
+// timeTaps weigh a frame's envelope and its neighbours' in smoothTime
+// in detectFraming, fineTaps in fineFraming.
+var (
+	timeTaps = []float64{1, 2, 3, 2, 1}
+	fineTaps = []float64{1, 2, 3, 4, 5, 4, 3, 2, 1}
+)
 
-// smoothTime averages the detector's envelope over five frames (±32 ms
-// at its hop). One frame's envelope is a noisy estimate of the speech's
-// level, and the whitening divides by it. On 3-s excerpts with no
+// smoothTime averages the detector's envelope over taps: five frames
+// (±32 ms at detectFraming's hop; nine at fineFraming's). One frame's
+// envelope is a noisy estimate of the speech's level, and the whitening
+// divides by it. On 3-s excerpts with no
 // transform / Opus 24 kbps / noise 20 dB SNR: 92.4% / 72.6% / 48.9%
 // found with one frame, 94.6% / 75.8% / 52.0% with three (1, 2, 1),
 // 95.5% / 75.8% / 52.5% with these five, 96.0% / 76.2% / 50.2% with
 // seven (1, 2, 3, 4, 3, 2, 1).
-func smoothTime(env [][hiBin + 1]float64) [][hiBin + 1]float64 {
+func smoothTime(env [][hiBin + 1]float64, taps []float64) [][hiBin + 1]float64 {
 	out := make([][hiBin + 1]float64, len(env))
 	var total float64
-	for _, w := range timeTaps {
+	for _, w := range taps {
 		total += w
 	}
-	h := len(timeTaps) / 2
+	h := len(taps) / 2
 	for t := range env {
-		for i, w := range timeTaps {
+		for i, w := range taps {
 			e := &env[max(0, min(len(env)-1, t+i-h))]
 			for k := loBin; k <= hiBin; k++ {
 				out[t][k] += w / total * e[k]
