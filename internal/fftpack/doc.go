@@ -2,10 +2,10 @@
 // Use of this source code is governed by a BSD-style
 // license that can be found in the LICENSE file.
 
-// Package fftpack is gonum's real FFT (gonum.org/v1/gonum v0.17.0,
-// dsp/fourier and its internal fftpack: rfft.go and helpers.go verbatim,
-// array.go and fft.go adapted), with one change: the Fortran-style array
-// helpers take pointer receivers.
+// Package fftpack is gonum's real FFT and DCT (gonum.org/v1/gonum
+// v0.17.0, dsp/fourier and its internal fftpack: rfft.go, cost.go and
+// helpers.go verbatim, array.go, fft.go and dct.go adapted), with one
+// change: the Fortran-style array helpers take pointer receivers.
 //
 // With value receivers the Go 1.26 compiler copies the 32-byte helper
 // struct to a stack temporary before every element access and reads its
@@ -15,5 +15,5 @@
 // docs/performance.md, "Enrolment speed (2026-12-06, night)"). With
 // pointer receivers the same transform takes ≈ 15 µs at every stack
 // offset. The arithmetic, and so every output bit, is unchanged:
-// TestSameAsGonum compares the two.
+// TestSameAsGonum and TestDCTSameAsGonum compare the two.
 package fftpack

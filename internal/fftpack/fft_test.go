@@ -36,6 +36,25 @@ func TestSameAsGonum(t *testing.T) {
 	}
 }
 
+// TestDCTSameAsGonum does the same for the DCT, at the sizes the engine
+// uses (FFT bins) and a few others.
+func TestDCTSameAsGonum(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	for _, n := range []int{2, 3, 4, 5, 9, 17, 25, 33, 65, 100, 129, 257, 513, 1025, 2049} {
+		src := make([]float64, n)
+		for i := range src {
+			src[i] = rng.NormFloat64()
+		}
+		want := fourier.NewDCT(n).Transform(nil, src)
+		got := NewDCT(n).Transform(nil, src)
+		for i := range want {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("n=%d: value %d is %v, gonum %v", n, i, got[i], want[i])
+			}
+		}
+	}
+}
+
 func BenchmarkFFT1024(b *testing.B) {
 	seq := make([]float64, 1024)
 	for i := range seq[:400] {
