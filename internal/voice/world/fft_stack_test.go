@@ -8,31 +8,41 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/voxclone/voxclone/internal/fftpack"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
-// TestFFTStackOffset times a 1,024-point gonum transform pair (as prep's
-// pitch check and CheapTrick use it) with the caller's frame at ≈ 540
-// stack offsets over 4 KiB, and logs the offsets where it runs more than
-// 1.3× the median. On the development machine (Intel Xeon, AVX-512) a few
-// windows of 10–50 bytes ran it 1.4–9× slower: perf puts the samples on
-// fftpack.radf4's reloads of its index structs from the stack, which
-// 4K-alias the stores into the page-aligned work arrays. A whole clone
-// costs 0.4–1.1 CPU-s more when its FFTs land there (docs/performance.md).
-// It is a diagnostic, not a check: VOXCLONE_STACKSCAN=1 runs it (≈ 40 s).
+// TestFFTStackOffset times a 1,024-point transform pair (as prep's pitch
+// check and CheapTrick use it) with the caller's frame at ≈ 540 stack
+// offsets over 4 KiB, for gonum's fourier.FFT and for internal/fftpack,
+// and logs the offsets where one runs more than 1.3× its median. On the
+// development machine (Intel Xeon, AVX-512) gonum's ran 4.5–9× slower in a
+// window of ≈ 50 bytes and 1.4–1.5× in another: perf puts the samples on
+// fftpack.radf4's reloads of the index struct it copies to the stack for
+// every element access, which 4K-alias the accesses to the page-aligned
+// work arrays. internal/fftpack (pointer receivers, no copies) ran at half
+// gonum's median everywhere. A whole clone cost 0.4–1.1 CPU-s more when
+// gonum's FFTs landed in a window (docs/performance.md).
+// It is a diagnostic, not a check: VOXCLONE_STACKSCAN=1 runs it (≈ 1 min of CPU).
 func TestFFTStackOffset(t *testing.T) {
 	if os.Getenv("VOXCLONE_STACKSCAN") == "" {
 		t.Skip("set VOXCLONE_STACKSCAN=1 to scan")
 	}
+	g, p := fourier.NewFFT(1024), fftpack.NewFFT(1024)
+	scanStackOffsets(t, "gonum", func(c []complex128, x []float64) ([]complex128, []float64) {
+		c = g.Coefficients(c, x)
+		return c, g.Sequence(x, c)
+	})
+	scanStackOffsets(t, "internal/fftpack", func(c []complex128, x []float64) ([]complex128, []float64) {
+		c = p.Coefficients(c, x)
+		return c, p.Sequence(x, c)
+	})
+}
+
+func scanStackOffsets(t *testing.T, name string, pair func([]complex128, []float64) ([]complex128, []float64)) {
 	const reps = 1500
-	fft := fourier.NewFFT(1024)
-	buf := make([]float64, 1024)
 	rng := rand.New(rand.NewSource(1))
-	for i := range buf[:400] {
-		buf[i] = rng.NormFloat64()
-	}
-	var coef []complex128
-	var seq []float64
+	buf := make([]float64, 1024)
 	type point struct {
 		off uintptr
 		us  float64
@@ -44,9 +54,13 @@ func TestFFTStackOffset(t *testing.T) {
 			c0 := cpuSeconds()
 			stackPad(depth, leaf, func(s uintptr) {
 				sp = s
+				var coef []complex128
 				for range reps {
-					coef = fft.Coefficients(coef, buf)
-					seq = fft.Sequence(seq, coef)
+					clear(buf)
+					for i := range buf[:400] {
+						buf[i] = rng.NormFloat64()
+					}
+					coef, buf = pair(coef, buf)
 				}
 			})
 			pts = append(pts, point{sp % 4096, (cpuSeconds() - c0) / reps * 1e6})
@@ -58,11 +72,11 @@ func TestFFTStackOffset(t *testing.T) {
 	}
 	slices.Sort(us)
 	med := us[len(us)/2]
-	t.Logf("%d offsets: median %.1f µs per transform pair, max %.1f µs", len(pts), med, us[len(us)-1])
+	t.Logf("%s: %d offsets, median %.1f µs per transform pair (with refilling the input), max %.1f µs", name, len(pts), med, us[len(us)-1])
 	slices.SortFunc(pts, func(a, b point) int { return int(a.off) - int(b.off) })
 	for _, p := range pts {
 		if p.us > 1.3*med {
-			t.Logf("offset %4d mod 4096: %.1f µs (%.1f×)", p.off, p.us, p.us/med)
+			t.Logf("%s: offset %4d mod 4096: %.1f µs (%.1f×)", name, p.off, p.us, p.us/med)
 		}
 	}
 }
