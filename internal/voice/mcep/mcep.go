@@ -17,7 +17,7 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // Defaults for 16 kHz speech.
@@ -55,7 +55,7 @@ type Converter struct {
 	order int
 	alpha float64
 	bins  int
-	dct   *fourier.DCT
+	dct   *fftpack.DCT
 	buf   []float64
 	fwd   [][]float64 // fwd[n]: warped image (order+1 values) of unit cepstrum e_n
 	inv   [][]float64 // inv[m]: unwarped image (bins values) of unit mel-cepstrum e_m
@@ -71,7 +71,7 @@ func NewConverter(bins, order int, alpha float64) *Converter {
 	}
 	return &Converter{
 		order: order, alpha: alpha, bins: bins,
-		dct: fourier.NewDCT(bins), buf: make([]float64, bins),
+		dct: fftpack.NewDCT(bins), buf: make([]float64, bins),
 		fwd: warpMatrix(bins, order+1, alpha),
 		inv: warpMatrix(order+1, bins, -alpha),
 	}
@@ -82,7 +82,7 @@ func NewConverter(bins, order int, alpha float64) *Converter {
 // so it costs a fraction of NewConverter and gives the same results.
 func (c *Converter) Clone() *Converter {
 	d := *c
-	d.dct, d.buf = fourier.NewDCT(c.bins), make([]float64, c.bins)
+	d.dct, d.buf = fftpack.NewDCT(c.bins), make([]float64, c.bins)
 	return &d
 }
 

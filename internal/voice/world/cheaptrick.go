@@ -3,7 +3,7 @@ package world
 import (
 	"math"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // Defaults for EnvelopeOptions.
@@ -68,7 +68,7 @@ type cheapTrick struct {
 	q1    float64
 	floor float64 // lowest F0 whose window fits the FFT
 	fft   *realFFT
-	dct   *fourier.DCT
+	dct   *fftpack.DCT
 	win   []float64
 	pow   []float64
 	tmp   []float64
@@ -78,7 +78,7 @@ type cheapTrick struct {
 func newCheapTrick(fs, size int, q1 float64) *cheapTrick {
 	return &cheapTrick{
 		fs: float64(fs), q1: q1, floor: 3 * float64(fs) / float64(size-3),
-		fft: newRealFFT(size), dct: fourier.NewDCT(size/2 + 1),
+		fft: newRealFFT(size), dct: fftpack.NewDCT(size/2 + 1),
 		pow: make([]float64, size/2+1), tmp: make([]float64, size/2+1),
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // SynthesisOptions tune Synthesize. The zero value means defaults.
@@ -85,7 +85,7 @@ func newSynth(p *Params, ap [][]float64, seed uint64) *synth {
 type synthWorker struct {
 	s      *synth
 	fft    *realFFT
-	dct    *fourier.DCT
+	dct    *fftpack.DCT
 	cepIdx [2]int
 	cep    [2][]float64
 	amp    []float64
@@ -93,7 +93,7 @@ type synthWorker struct {
 
 func (s *synth) newWorker() *synthWorker {
 	h := s.n/2 + 1
-	return &synthWorker{s: s, fft: newRealFFT(s.n), dct: fourier.NewDCT(h), cepIdx: [2]int{-1, -1},
+	return &synthWorker{s: s, fft: newRealFFT(s.n), dct: fftpack.NewDCT(h), cepIdx: [2]int{-1, -1},
 		cep: [2][]float64{make([]float64, h), make([]float64, h)}, amp: make([]float64, h)}
 }
 
