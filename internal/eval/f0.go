@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // F0 estimation for the median-pitch metric: YIN (de Cheveigné & Kawahara,
@@ -23,7 +23,7 @@ const (
 // pitchTracker holds the FFT plan and buffers of the YIN difference function.
 // It must not be used concurrently.
 type pitchTracker struct {
-	fft    *fourier.FFT
+	fft    *fftpack.FFT
 	a, b   []float64
 	fa, fb []complex128
 	r      []float64
@@ -32,7 +32,7 @@ type pitchTracker struct {
 
 func newPitchTracker() *pitchTracker {
 	return &pitchTracker{
-		fft: fourier.NewFFT(yinFFTSize),
+		fft: fftpack.NewFFT(yinFFTSize),
 		a:   make([]float64, yinFFTSize), b: make([]float64, yinFFTSize),
 		fa: make([]complex128, yinFFTSize/2+1), fb: make([]complex128, yinFFTSize/2+1),
 		r: make([]float64, yinFFTSize), d: make([]float64, yinFFTSize),

@@ -15,5 +15,8 @@
 // docs/performance.md, "Enrolment speed (2026-12-06, night)"). With
 // pointer receivers the same transform takes ≈ 15 µs at every stack
 // offset. The arithmetic, and so every output bit, is unchanged:
-// TestSameAsGonum and TestDCTSameAsGonum compare the two.
+// TestSameAsGonum and TestDCTSameAsGonum compare the two. Every FFT of
+// the service goes through it, so no stage can land in a slow window;
+// when gonum's helpers take pointer receivers, this package goes and the
+// callers return to gonum.org/v1/gonum/dsp/fourier.
 package fftpack

@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/voxclone/voxclone/internal/audio/prep"
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // The speaker's upper band (docs/engine.md, "The speaker's band above
@@ -42,11 +42,11 @@ type upperBandAcc struct {
 	lo     [hbClasses][]float64 // per band: 1–4 kHz density of the frames that hold it
 	hi     [hbClasses][]float64
 	frames [hbClasses]int
-	fft    map[int]*fourier.FFT
+	fft    map[int]*fftpack.FFT
 }
 
 func newUpperBandAcc() *upperBandAcc {
-	u := &upperBandAcc{fft: map[int]*fourier.FFT{}}
+	u := &upperBandAcc{fft: map[int]*fftpack.FFT{}}
 	rows := len(defaultHighBand[0])
 	for c := range hbClasses {
 		u.lo[c], u.hi[c] = make([]float64, rows), make([]float64, rows)
@@ -78,7 +78,7 @@ func (u *upperBandAcc) add(s *prep.Spans, labels []string, noisy bool) {
 	}
 	fft := u.fft[n]
 	if fft == nil {
-		fft = fourier.NewFFT(n)
+		fft = fftpack.NewFFT(n)
 		u.fft[n] = fft
 	}
 	hz := float64(rate) / float64(n)

@@ -4,7 +4,7 @@ import (
 	"math"
 	"math/bits"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // Unvoiced frames are not resynthesised: the vocoder's white-noise
@@ -65,7 +65,7 @@ func keepUnvoiced(y, x, f0 []float64, before, after [][]float64, rate, hop int) 
 	// The window plus room on each side for the gain's short response.
 	size := 1 << bits.Len(uint(len(win)+len(win)/2-1))
 	bin, keepY := passthroughBins(size, rate, len(after[0]))
-	fft := fourier.NewFFT(size)
+	fft := fftpack.NewFFT(size)
 	seg, segY, out := make([]float64, size), make([]float64, size), make([]float64, size)
 	spec, specY := make([]complex128, size/2+1), make([]complex128, size/2+1)
 	lo, hi := math.Pow(10, -uvMaxGainDB/20), math.Pow(10, uvMaxGainDB/20)

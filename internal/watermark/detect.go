@@ -7,7 +7,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/dsp"
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // Result is what Detect finds.
@@ -68,8 +68,8 @@ var (
 // FFT plans of Period and PilotPeriod points; a plan has work buffers, so
 // each detection takes its own.
 var (
-	periodFFTs = sync.Pool{New: func() any { return fourier.NewFFT(Period) }}
-	pilotFFTs  = sync.Pool{New: func() any { return fourier.NewFFT(PilotPeriod) }}
+	periodFFTs = sync.Pool{New: func() any { return fftpack.NewFFT(Period) }}
+	pilotFFTs  = sync.Pool{New: func() any { return fftpack.NewFFT(PilotPeriod) }}
 )
 
 // pilotSpectra caches, per key, the spectra of the short pilot's first
@@ -80,8 +80,8 @@ func spectraFor(k Key, s *sequences) *[2][]complex128 {
 	if v, ok := pilotSpectra.Load(k); ok {
 		return v.(*[2][]complex128)
 	}
-	short := fourier.NewFFT(PilotPeriod).Coefficients(nil, s.pilot[:PilotPeriod])
-	legacy := fourier.NewFFT(Period).Coefficients(nil, s.legacy[:])
+	short := fftpack.NewFFT(PilotPeriod).Coefficients(nil, s.pilot[:PilotPeriod])
+	legacy := fftpack.NewFFT(Period).Coefficients(nil, s.legacy[:])
 	v, _ := pilotSpectra.LoadOrStore(k, &[2][]complex128{short, legacy})
 	return v.(*[2][]complex128)
 }
@@ -167,7 +167,7 @@ func decide(k Key, f []float64) Result {
 	}
 	s := sequencesFor(k)
 	sp := spectraFor(k, s)
-	fft := periodFFTs.Get().(*fourier.FFT)
+	fft := periodFFTs.Get().(*fftpack.FFT)
 	defer periodFFTs.Put(fft)
 	fc := fft.Coefficients(nil, f)
 	f = bandLimit(fft, fc)
@@ -176,7 +176,7 @@ func decide(k Key, f []float64) Result {
 		return Result{}
 	}
 	legacy := bestLag(fft, sp[1], fc, energy, legacySteps)
-	fft2 := pilotFFTs.Get().(*fourier.FFT)
+	fft2 := pilotFFTs.Get().(*fftpack.FFT)
 	defer pilotFFTs.Put(fft2)
 	g := fold(f, PilotPeriod)
 	short := bestLag(fft2, sp[0], fft2.Coefficients(nil, g), energyOf(g), lagSteps)
@@ -201,7 +201,7 @@ func decide(k Key, f []float64) Result {
 // excerpts (one every 0.5 s, 464) with no transform / Opus 24 kbps /
 // μ-law / noise 20 dB SNR: 97.5% / 70.1% / 93.0% / 71.0% found →
 // 97.8% / 71.2% / 93.5% / 72.6%.
-func bandLimit(fft *fourier.FFT, fc []complex128) []float64 {
+func bandLimit(fft *fftpack.FFT, fc []complex128) []float64 {
 	n := fft.Len()
 	lo, hi := (loBin-1)*n/frameLen, (hiBin+1)*n/frameLen
 	for i := range fc {
@@ -261,7 +261,7 @@ const (
 // the pilot whose spectrum is pc at every lag, in steps of 1/steps of a
 // sample, and returns the best in standard deviations of what unmarked
 // audio gives at one lag.
-func bestLag(fft *fourier.FFT, pc, fc []complex128, energy float64, steps int) lagHit {
+func bestLag(fft *fftpack.FFT, pc, fc []complex128, energy float64, steps int) lagHit {
 	h := lagHit{score: math.Inf(-1)}
 	for i := range steps {
 		delay := float64(i) / float64(steps)
@@ -290,7 +290,7 @@ func confidence(score float64, r pilotRule) float64 {
 // correlate returns, for every lag l, Σ f[i]·pilot[(i+l) mod n] (the
 // pilot delayed by delay, a fraction of a sample), given the spectra of f
 // and of the pilot.
-func correlate(fft *fourier.FFT, fc, pc []complex128, delay float64) []float64 {
+func correlate(fft *fftpack.FFT, fc, pc []complex128, delay float64) []float64 {
 	n := fft.Len()
 	prod := make([]complex128, len(fc))
 	for i := range fc {
@@ -314,7 +314,7 @@ func fracShift(i, n int, delay float64) complex128 {
 
 // shiftFrac returns the signal whose spectrum is fc, moved delay samples
 // earlier, so that it lines up with a pilot delayed by as much.
-func shiftFrac(fft *fourier.FFT, fc []complex128, delay float64) []float64 {
+func shiftFrac(fft *fftpack.FFT, fc []complex128, delay float64) []float64 {
 	n := fft.Len()
 	g := make([]complex128, len(fc))
 	for i, v := range fc {

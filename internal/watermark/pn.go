@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // sequences are a key's chip sequences, one period long.
@@ -35,7 +35,7 @@ func (s *sequences) dataFrames(bits *[dataBits]float64) *[Period / hop][]complex
 // frames returns the windowed spectra of the periodic sequence chip, one
 // per frame position j (the frame starting at sample j·hop of the period).
 func frames(chip func(i int) float64) [Period / hop][]complex128 {
-	fft := fftPool.Get().(*fourier.FFT)
+	fft := fftPool.Get().(*fftpack.FFT)
 	defer fftPool.Put(fft)
 	var out [Period / hop][]complex128
 	buf := make([]float64, frameLen)

@@ -4,7 +4,7 @@ import (
 	"math"
 	"sync"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // The short-time spectrum the mark is shaped and whitened in: 64 ms
@@ -31,7 +31,7 @@ var window = func() [frameLen]float64 {
 	return w
 }()
 
-var fftPool = sync.Pool{New: func() any { return fourier.NewFFT(frameLen) }}
+var fftPool = sync.Pool{New: func() any { return fftpack.NewFFT(frameLen) }}
 
 // framing is a window and hop for analysis and synthesis (the same window
 // for both).
@@ -101,7 +101,7 @@ func (fr framing) start(t int) int { return t*fr.step - frameLen + fr.step }
 func analyze(x []float64) *spectrum { return analyzeWith(x, markFraming) }
 
 func analyzeWith(x []float64, fr framing) *spectrum {
-	fft := fftPool.Get().(*fourier.FFT)
+	fft := fftPool.Get().(*fftpack.FFT)
 	defer fftPool.Put(fft)
 	s := &spectrum{n: len(x), fr: fr, frames: make([][]complex128, fr.numFrames(len(x)))}
 	buf := make([]float64, frameLen)
@@ -123,7 +123,7 @@ func analyzeWith(x []float64, fr framing) *spectrum {
 
 // synthesize overlap-adds the (modified) frames back into n samples.
 func (s *spectrum) synthesize() []float64 {
-	fft := fftPool.Get().(*fourier.FFT)
+	fft := fftPool.Get().(*fftpack.FFT)
 	defer fftPool.Put(fft)
 	out := make([]float64, s.n)
 	buf := make([]float64, frameLen)

@@ -8,7 +8,7 @@ package mfcc
 import (
 	"math"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // Frames of 25 ms every 10 ms of 16 kHz audio, 40 mel bands from 20 Hz to
@@ -26,7 +26,7 @@ const (
 // because it follows the recording level, not the voice). It owns its FFT
 // plan and buffers, so one must not be used by two goroutines at once.
 type Extractor struct {
-	fft    *fourier.FFT
+	fft    *fftpack.FFT
 	window []float64
 	bank   [][]weight  // per band: the FFT bins and weights it sums
 	dct    [][]float64 // numCeps × MelBands, rows c1…cN
@@ -43,7 +43,7 @@ type weight struct {
 // New returns an extractor of numCeps cepstra per frame.
 func New(numCeps int) *Extractor {
 	e := &Extractor{
-		fft:    fourier.NewFFT(FFTSize),
+		fft:    fftpack.NewFFT(FFTSize),
 		window: make([]float64, FrameLen),
 		bank:   filterbank(MelBands, FFTSize, Rate, 20, Rate/2),
 		frame:  make([]float64, FFTSize),

@@ -4,7 +4,7 @@ import (
 	"math"
 	"slices"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // Noise reduction parameters: 32 ms sqrt-Hann frames at 75% overlap, the
@@ -59,14 +59,14 @@ func Denoise(x []float32, rate int, speech []bool, hop int) []float32 {
 // stft holds the transform, window and buffers for one frame size.
 type stft struct {
 	n, step int
-	fft     *fourier.FFT
+	fft     *fftpack.FFT
 	win     []float64
 	buf     []float64
 	coef    []complex128
 }
 
 func newSTFT(n, step int) *stft {
-	s := &stft{n: n, step: step, fft: fourier.NewFFT(n), win: make([]float64, n), buf: make([]float64, n)}
+	s := &stft{n: n, step: step, fft: fftpack.NewFFT(n), win: make([]float64, n), buf: make([]float64, n)}
 	for i := range s.win {
 		s.win[i] = math.Sqrt(0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n)))
 	}

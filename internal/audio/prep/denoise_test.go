@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 
 	"github.com/voxclone/voxclone/internal/audio"
 )
@@ -79,7 +79,7 @@ func stddev(x []float64) float64 {
 }
 
 func meanFlatness(x []float32) float64 {
-	fft, buf := fourier.NewFFT(512), make([]float64, 512)
+	fft, buf := fftpack.NewFFT(512), make([]float64, 512)
 	var coef []complex128
 	var sum float64
 	n := 0

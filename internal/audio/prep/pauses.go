@@ -3,7 +3,7 @@ package prep
 import (
 	"math"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // Pause handling (seconds): edges keep 100 ms of room tone, pauses longer
@@ -84,7 +84,7 @@ func bandwidth(x []float32, rate int, f *frames) float64 {
 		return float64(rate) / 2
 	}
 	step := max(1, len(idx)/400)
-	fft, buf := fourier.NewFFT(n), make([]float64, n)
+	fft, buf := fftpack.NewFFT(n), make([]float64, n)
 	var coef []complex128
 	ltas := make([]float64, n/2+1)
 	for k := 0; k < len(idx); k += step {

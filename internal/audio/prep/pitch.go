@@ -4,7 +4,7 @@ import (
 	"math"
 	"slices"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // Pitch analysis for the quality checks: normalised autocorrelation of
@@ -24,7 +24,7 @@ const (
 // pitchTracker holds the transform and window for one rate.
 type pitchTracker struct {
 	rate, size int
-	fft        *fourier.FFT
+	fft        *fftpack.FFT
 	win, winAC []float64
 	buf, ac    []float64
 	coef       []complex128
@@ -33,7 +33,7 @@ type pitchTracker struct {
 func newPitchTracker(rate int) *pitchTracker {
 	size := int(pitchFrameSec * float64(rate))
 	n := nextPow2(size + rate/pitchMinHz + 2) // no wrap-around up to the longest lag
-	t := &pitchTracker{rate: rate, size: size, fft: fourier.NewFFT(n), win: make([]float64, size), buf: make([]float64, n)}
+	t := &pitchTracker{rate: rate, size: size, fft: fftpack.NewFFT(n), win: make([]float64, size), buf: make([]float64, n)}
 	for i := range t.win {
 		t.win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(size))
 	}

@@ -4,7 +4,7 @@ import (
 	"math"
 	"slices"
 
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/voxclone/voxclone/internal/fftpack"
 
 	"github.com/voxclone/voxclone/internal/audio"
 )
@@ -93,7 +93,7 @@ func noiseFloor(e []float64) float64 {
 
 func (f *frames) classify(x []float32) {
 	f.speech = make([]bool, len(f.energy))
-	var fft *fourier.FFT
+	var fft *fftpack.FFT
 	var buf []float64
 	var coef []complex128
 	for i, e := range f.energy {
@@ -103,7 +103,7 @@ func (f *frames) classify(x []float32) {
 		case e > f.floor+maybeDB:
 			if fft == nil {
 				n := nextPow2(f.size)
-				fft, buf = fourier.NewFFT(n), make([]float64, n)
+				fft, buf = fftpack.NewFFT(n), make([]float64, n)
 			}
 			seg := x[i*f.hop : i*f.hop+f.size]
 			coef = spectrum(fft, buf, coef, seg)
@@ -113,7 +113,7 @@ func (f *frames) classify(x []float32) {
 }
 
 // spectrum returns the FFT of a Hann-windowed frame.
-func spectrum(fft *fourier.FFT, buf []float64, coef []complex128, seg []float32) []complex128 {
+func spectrum(fft *fftpack.FFT, buf []float64, coef []complex128, seg []float32) []complex128 {
 	clear(buf)
 	for j, v := range seg {
 		w := 0.5 - 0.5*math.Cos(2*math.Pi*float64(j)/float64(len(seg)))
