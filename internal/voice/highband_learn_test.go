@@ -30,15 +30,8 @@ func sampleUpperBand() *UpperBand {
 func TestProfileUpperBand(t *testing.T) {
 	p := sampleProfile()
 	p.UpperBand = sampleUpperBand()
-	b, err := p.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var q Profile
-	if err := q.UnmarshalBinary(b); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(p, &q) {
+	b, q := roundTrip(t, p)
+	if !reflect.DeepEqual(p, q) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", q.UpperBand, p.UpperBand)
 	}
 	plain, _ := sampleProfile().MarshalBinary()

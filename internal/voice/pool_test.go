@@ -26,15 +26,8 @@ func samplePool() *Pool {
 func TestProfileRoundTripWithPool(t *testing.T) {
 	p := sampleProfile()
 	p.Pool = samplePool()
-	b, err := p.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var q Profile
-	if err := q.UnmarshalBinary(b); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(p, &q) {
+	b, q := roundTrip(t, p)
+	if !reflect.DeepEqual(p, q) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", q.Pool, p.Pool)
 	}
 	noPool, _ := sampleProfile().MarshalBinary()

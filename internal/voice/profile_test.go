@@ -18,8 +18,10 @@ func sampleProfile() *Profile {
 	}
 }
 
-func TestProfileRoundTrip(t *testing.T) {
-	p := sampleProfile()
+// roundTrip encodes p and decodes it again, returning the bytes and the
+// decoded profile.
+func roundTrip(t *testing.T, p *Profile) ([]byte, *Profile) {
+	t.Helper()
 	b, err := p.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +30,13 @@ func TestProfileRoundTrip(t *testing.T) {
 	if err := q.UnmarshalBinary(b); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(p, &q) {
+	return b, &q
+}
+
+func TestProfileRoundTrip(t *testing.T) {
+	p := sampleProfile()
+	_, q := roundTrip(t, p)
+	if !reflect.DeepEqual(p, q) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", q, *p)
 	}
 }
