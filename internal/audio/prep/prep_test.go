@@ -118,15 +118,21 @@ func TestAnalyzeDegradations(t *testing.T) {
 	}
 }
 
-func TestPrepare(t *testing.T) {
-	clean := synthetic(t, "rms", 20, 48000)
-	// Two seconds of silence inside and 3 s at the ends must shrink.
+// withPauses is clean speech with 3 s of silence at each end and 2 s in
+// the middle.
+func withPauses(clean *audio.PCM) *audio.PCM {
 	rate := clean.Rate
 	in := &audio.PCM{Rate: rate, Channels: 1}
 	in.Samples = append(make([]float32, 3*rate), clean.Samples[:len(clean.Samples)/2]...)
 	in.Samples = append(in.Samples, make([]float32, 2*rate)...)
 	in.Samples = append(in.Samples, clean.Samples[len(clean.Samples)/2:]...)
 	in.Samples = append(in.Samples, make([]float32, 3*rate)...)
+	return in
+}
+
+func TestPrepare(t *testing.T) {
+	// Two seconds of silence inside and 3 s at the ends must shrink.
+	in := withPauses(synthetic(t, "rms", 20, 48000))
 	in = addNoise(in, 45, 2)
 	before := slices.Clone(in.Samples)
 	for _, opt := range []Options{DefaultOptions(), {Rate: 24000, TargetLUFS: -20}} {

@@ -15,13 +15,8 @@ import (
 // the output's rate, correlate at the mapped position, with pauses cut
 // from the input and with and without noise reduction.
 func TestPrepareSpans(t *testing.T) {
-	clean := synthetic(t, "slt", 20, 48000)
-	rate := clean.Rate
-	in := &audio.PCM{Rate: rate, Channels: 1}
-	in.Samples = append(make([]float32, 3*rate), clean.Samples[:len(clean.Samples)/2]...)
-	in.Samples = append(in.Samples, make([]float32, 2*rate)...)
-	in.Samples = append(in.Samples, clean.Samples[len(clean.Samples)/2:]...)
-	in.Samples = append(in.Samples, make([]float32, 3*rate)...)
+	in := withPauses(synthetic(t, "slt", 20, 48000))
+	rate := in.Rate
 	for _, snr := range []float64{45, 15} {
 		noisy := addNoise(in, snr, 3)
 		want, _ := Prepare(noisy, DefaultOptions())
