@@ -150,8 +150,7 @@ func (d *dio) filtered(half int) []float64 {
 		f.forward()
 	})
 	for i := range f.spec {
-		f.spec[i] = w[i]
-		f.spec[i] *= d.ySpec[i]
+		f.spec[i] = w[i] * d.ySpec[i]
 	}
 	f.inverse()
 	if cap(d.scratch) < len(d.y) {

@@ -38,8 +38,7 @@ func (c *F0Cache) plan(n int) *dioPlan {
 	if c == nil {
 		return &dioPlan{fft: newRealFFT(n)}
 	}
-	k := n
-	if p, ok := c.plans[k]; ok {
+	if p, ok := c.plans[n]; ok {
 		return p
 	}
 	if c.plans == nil {
@@ -50,8 +49,8 @@ func (c *F0Cache) plan(n int) *dioPlan {
 		c.order = c.order[1:]
 	}
 	p := &dioPlan{fft: newRealFFT(n), filters: map[int][]complex128{}}
-	c.plans[k] = p
-	c.order = append(c.order, k)
+	c.plans[n] = p
+	c.order = append(c.order, n)
 	return p
 }
 
