@@ -3,7 +3,7 @@ package watermark
 import "math"
 
 // detectorGain is, per frame and bin of the band, how much the whitening
-// alone (before bandScale) multiplies a small change of that bin by:
+// alone (before bandScales) multiplies a small change of that bin by:
 // env·w/(|X|²+floor·env²), with w its noise-floor weight.
 func detectorGain(s *spectrum, env [][hiBin + 1]float64) [][hiBin + 1]float64 {
 	noise := noiseFloor(env)
@@ -24,7 +24,7 @@ func detectorGain(s *spectrum, env [][hiBin + 1]float64) [][hiBin + 1]float64 {
 // the envelope gives it.
 var shapeBands = [...]int{loBin, 26, 32, 40, 52, 64, 80, 102, 128, 160, 202, hiBin + 1}
 
-// Caps on the energy bandScale gives a band (the envelope's is the
+// Caps on the energy bandScales gives a band (the envelope's is the
 // target), as fractions of the host's own energy in the frame. The
 // envelope averages magnitudes over neighbouring bins, so it can stand
 // well above a band's energy: where a strong harmonic lies just outside
@@ -48,36 +48,40 @@ const (
 	edgeCap = 16
 )
 
-// bandScale is, for frame f (frame t of the spectrum env and gain were
-// computed from) and band b, the factor that gives the mark, shaped as
-// the gain, the energy the envelope gives that band, within the caps;
-// 0 where the gain is nil.
-func bandScale(f []complex128, env, gain [][hiBin + 1]float64, t, b int) float64 {
-	var num, den float64
-	for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
-		num += env[t][j] * env[t][j]
-		den += gain[t][j] * gain[t][j]
-	}
-	if den == 0 {
-		return 0
-	}
-	num = min(num, hostCap*bandPower(f, b))
-	if b > 0 {
-		num = min(num, edgeCap*bandPower(f, b-1))
-	}
-	if b+2 < len(shapeBands) {
-		num = min(num, edgeCap*bandPower(f, b+1))
-	}
-	return math.Sqrt(num / den)
-}
+// nBands is the number of bands in shapeBands.
+const nBands = len(shapeBands) - 1
 
-// bandPower is the energy of frame f in band b.
-func bandPower(f []complex128, b int) float64 {
-	var e float64
-	for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
-		e += real(f[j])*real(f[j]) + imag(f[j])*imag(f[j])
+// bandScales is, for frame f (frame t of the spectrum env and gain were
+// computed from), each band's factor that gives the mark, shaped as the
+// gain, the energy the envelope gives that band, within the caps; 0 where
+// the gain is nil. The caps read the frame's energy in the band and its
+// neighbours, so every band's energy is taken once, before any scale.
+func bandScales(f []complex128, env, gain [][hiBin + 1]float64, t int) [nBands]float64 {
+	var power, scale [nBands]float64
+	for b := range power {
+		for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
+			power[b] += real(f[j])*real(f[j]) + imag(f[j])*imag(f[j])
+		}
 	}
-	return e
+	for b := range scale {
+		var num, den float64
+		for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
+			num += env[t][j] * env[t][j]
+			den += gain[t][j] * gain[t][j]
+		}
+		if den == 0 {
+			continue
+		}
+		num = min(num, hostCap*power[b])
+		if b > 0 {
+			num = min(num, edgeCap*power[b-1])
+		}
+		if b+1 < nBands {
+			num = min(num, edgeCap*power[b+1])
+		}
+		scale[b] = math.Sqrt(num / den)
+	}
+	return scale
 }
 
 // markShape returns the mark's magnitude per frame and bin: the detector's
@@ -89,8 +93,7 @@ func bandPower(f []complex128, b int) float64 {
 func markShape(s *spectrum, env, gain [][hiBin + 1]float64) [][hiBin + 1]float64 {
 	out := make([][hiBin + 1]float64, len(env))
 	for t := range env {
-		for b := 0; b+1 < len(shapeBands); b++ {
-			c := bandScale(s.frames[t], env, gain, t, b)
+		for b, c := range bandScales(s.frames[t], env, gain, t) {
 			for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
 				out[t][j] = gain[t][j] * c
 			}

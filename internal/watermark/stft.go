@@ -217,7 +217,7 @@ const wienerFloor = 0.1
 // with g = w·env/(|Y|²+floor·env²) the whitening (detectorGain: bins
 // between harmonics count more, w the cube of the share of the envelope
 // above the bin's noise floor, so that bins of noise or pauses count
-// little) and c the embedder's scale for the bin's band (bandScale). The
+// little) and c the embedder's scale for the bin's band (bandScales). The
 // mark the embedder puts in a bin is ∝ g·c; over the host's power there
 // (∝ env/g) that is the weight a matched detector would give it. The
 // square root tempers the estimate, which rests on one frame: the full
@@ -231,13 +231,7 @@ func (s *spectrum) weigh(env [][hiBin + 1]float64) {
 				f[k] = 0
 			}
 		}
-		// Every band's scale first: a band's depends on its neighbours'
-		// energies.
-		var cs [len(shapeBands) - 1]float64
-		for b := range cs {
-			cs[b] = bandScale(f, env, gain, t, b)
-		}
-		for b, c := range cs {
+		for b, c := range bandScales(f, env, gain, t) {
 			for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
 				g := gain[t][j]
 				f[j] *= complex(g*math.Sqrt(g*c/env[t][j]), 0)
