@@ -1,6 +1,8 @@
 package voice
 
 import (
+	"math"
+
 	"github.com/voxclone/voxclone/internal/tts/flite"
 	"github.com/voxclone/voxclone/internal/voice/align"
 	"github.com/voxclone/voxclone/internal/voice/world"
@@ -48,17 +50,60 @@ func newPhoneShift(c *conversion, pool *Pool, base *phoneTable, weight float64) 
 	s := &phoneShift{dim: mcepOrder + 1, phone: map[string][]float64{}, class: map[string][]float64{}, weight: weight}
 	for k, m := range spk.Classes {
 		if b, ok := base.Classes[k]; ok && b.N >= minBaseFrames {
-			s.class[k] = s.mapShift(m, c.baseAfterEngineA(b.Mean, k), nil)
+			bm := c.baseAfterEngineA(b.Mean, k)
+			s.class[k] = s.mapShift(c.fillDarkBand(m, bm), bm, nil)
 		}
 	}
 	for k, m := range spk.Phones {
 		name, v := splitKey(k)
 		ck := phoneKey(align.Class(name), v)
 		if b, ok := base.Phones[k]; ok && b.N >= minBaseFrames {
-			s.phone[k] = s.mapShift(m, c.baseAfterEngineA(b.Mean, k), s.class[ck])
+			bm := c.baseAfterEngineA(b.Mean, k)
+			s.phone[k] = s.mapShift(c.fillDarkBand(m, bm), bm, s.class[ck])
 		}
 	}
 	return s
+}
+
+// fillDarkBand returns the speaker's phone mean with the band above a
+// band-limited reference's cutoff taken from the base voice's mean of
+// the same phone (after Engine A, so already filled from
+// speechUpperBand), at the level the two means share from 1 to 3 kHz.
+// The shifts drop c0, so a mean whose upper band is dark carried that
+// band's deficit as a boost of its lower band, larger for the phones
+// loud up there (fricatives): about 17 dB in all, and each phone's level
+// against the others moved by what the line took from it
+// (TestPhoneReferencePhoneShifts). Filled, each phone keeps the
+// speaker's shape and balance below the cutoff and the base voice's
+// balance between its 1–3 kHz band and the band above. Full-band
+// references are returned as they are.
+func (c *conversion) fillDarkBand(spk phoneMean, base []float64) phoneMean {
+	if c.band == nil {
+		return spk
+	}
+	se := c.conv.ToEnvelope(nil, spk.Mean)
+	be := c.conv.ToEnvelope(nil, base)
+	for j := range se {
+		se[j], be[j] = math.Log(math.Max(se[j], 1e-30)), math.Log(math.Max(be[j], 1e-30))
+	}
+	off := logBandMean(se, 1000, 3000) - logBandMean(be, 1000, 3000)
+	for j, w := range c.band {
+		se[j] = math.Exp(w*se[j] + (1-w)*(be[j]+off))
+	}
+	return phoneMean{N: spk.N, Mean: c.conv.FromEnvelope(nil, se)}
+}
+
+// logBandMean is the mean of a log envelope from lo to hi Hz.
+func logBandMean(l []float64, lo, hi float64) float64 {
+	nyq := float64(analysisRate) / 2
+	var sum, n float64
+	for j, v := range l {
+		if f := float64(j) * nyq / float64(len(l)-1); f >= lo && f <= hi {
+			sum += v
+			n++
+		}
+	}
+	return sum / math.Max(n, 1)
 }
 
 // mapShift is the MAP estimate of speaker minus base: the observed
