@@ -87,6 +87,17 @@ type SpeakerReport struct {
 	ReferenceF0Hz *float64 `json:"reference_f0_hz,omitempty"`
 	CloneF0Hz     *float64 `json:"clone_f0_hz,omitempty"`
 	Scores
+	// Degraded has the speaker's clones from each degradation of its
+	// references (JSON only), to find which speakers lose most.
+	Degraded []SpeakerDegraded `json:"degraded,omitempty"`
+}
+
+// SpeakerDegraded is one speaker's outcome from degraded references.
+type SpeakerDegraded struct {
+	Degradation string   `json:"degradation"`
+	IDAccNorm   float64  `json:"id_acc_norm"`
+	MarginNorm  float64  `json:"llr_margin_norm"`
+	WER         *float64 `json:"wer,omitempty"`
 }
 
 // FrontierPoint is the pooled outcome at one similarity setting.
@@ -134,6 +145,11 @@ func buildReport(speakers []Speaker, res []speakerResult, syn []synthesis, cfg C
 		sr.ReferenceF0Hz = positive(res[s].refF0)
 		sr.Scores = pooledScores(res[s:s+1], condition(0), cfg)
 		sr.HeldTexts = len(syn[s].heldClone)
+		for i, d := range cfg.Degrade {
+			sc := pooledScores(res[s:s+1], func(r speakerResult) condResult { return r.degraded[i] }, cfg)
+			sr.Degraded = append(sr.Degraded, SpeakerDegraded{Degradation: d.Name, IDAccNorm: sc.IDAccNorm,
+				MarginNorm: sc.MarginNorm, WER: sc.WER})
+		}
 		rep.Speakers = append(rep.Speakers, sr)
 	}
 	rep.Overall = pooledScores(res, condition(0), cfg)
