@@ -84,6 +84,7 @@ type statsAcc struct {
 	gvN             int
 	ltas            []float64
 	ltasN           float64
+	ltasBand        []int // band of each envelope bin (addLTAS)
 	formants        [4][]float64
 	ap              []float64
 	apN             int
@@ -246,14 +247,26 @@ func (a *statsAcc) addAperiodicity(x, f0 []float64, loud []bool, bins, stride in
 
 // addLTAS adds a frame's power envelope on mel-spaced bands, weighted w.
 func (a *statsAcc) addLTAS(env []float64, w float64) {
-	nyqMel := hzToMel(analysisRate / 2)
-	bins := len(env)
+	// The band of each bin is fixed; taking its logarithm per frame cost
+	// ≈ 0.04 CPU-s of a 60 s clone.
+	if len(a.ltasBand) != len(env) {
+		a.ltasBand = ltasBandOf(len(env))
+	}
 	for j, p := range env {
-		f := float64(j) * analysisRate / 2 / float64(bins-1)
-		b := min(ltasBands-1, int(hzToMel(f)/nyqMel*ltasBands))
-		a.ltas[b] += w * p
+		a.ltas[a.ltasBand[j]] += w * p
 	}
 	a.ltasN += w
+}
+
+// ltasBandOf returns the LTAS band of each of bins envelope bins.
+func ltasBandOf(bins int) []int {
+	nyqMel := hzToMel(analysisRate / 2)
+	band := make([]int, bins)
+	for j := range band {
+		f := float64(j) * analysisRate / 2 / float64(bins-1)
+		band[j] = min(ltasBands-1, int(hzToMel(f)/nyqMel*ltasBands))
+	}
+	return band
 }
 
 func (a *statsAcc) addFormants(fs [4]float64) {

@@ -78,12 +78,9 @@ func ltasBandHz(b int) float64 {
 
 // ltasBinCounts is how many envelope bins addLTAS sums into each band.
 func ltasBinCounts() []float64 {
-	bins := world.FFTSizeFor(analysisRate, 0)/2 + 1
-	nyqMel := hzToMel(analysisRate / 2)
 	n := make([]float64, ltasBands)
-	for j := range bins {
-		f := float64(j) * analysisRate / 2 / float64(bins-1)
-		n[min(ltasBands-1, int(hzToMel(f)/nyqMel*ltasBands))]++
+	for _, b := range ltasBandOf(world.FFTSizeFor(analysisRate, 0)/2 + 1) {
+		n[b]++
 	}
 	return n
 }

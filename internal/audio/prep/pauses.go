@@ -84,12 +84,12 @@ func bandwidth(x []float32, rate int, f *frames) float64 {
 		return float64(rate) / 2
 	}
 	step := max(1, len(idx)/400)
-	fft, buf := fftpack.NewFFT(n), make([]float64, n)
+	fft, buf, win := fftpack.NewFFT(n), make([]float64, n), hann(n)
 	var coef []complex128
 	ltas := make([]float64, n/2+1)
 	for k := 0; k < len(idx); k += step {
 		s := min(idx[k]*f.hop, len(x)-n)
-		coef = spectrum(fft, buf, coef, x[s:s+n])
+		coef = spectrum(fft, buf, win, coef, x[s:s+n])
 		for j := range ltas {
 			ltas[j] += real(coef[j])*real(coef[j]) + imag(coef[j])*imag(coef[j])
 		}

@@ -94,7 +94,7 @@ func noiseFloor(e []float64) float64 {
 func (f *frames) classify(x []float32) {
 	f.speech = make([]bool, len(f.energy))
 	var fft *fftpack.FFT
-	var buf []float64
+	var buf, win []float64
 	var coef []complex128
 	for i, e := range f.energy {
 		switch {
@@ -103,23 +103,33 @@ func (f *frames) classify(x []float32) {
 		case e > f.floor+maybeDB:
 			if fft == nil {
 				n := nextPow2(f.size)
-				fft, buf = fftpack.NewFFT(n), make([]float64, n)
+				fft, buf, win = fftpack.NewFFT(n), make([]float64, n), hann(f.size)
 			}
 			seg := x[i*f.hop : i*f.hop+f.size]
-			coef = spectrum(fft, buf, coef, seg)
+			coef = spectrum(fft, buf, win, coef, seg)
 			f.speech[i] = flatness(coef, f.rate, len(buf)) < flatnessMax
 		}
 	}
 }
 
-// spectrum returns the FFT of a Hann-windowed frame.
-func spectrum(fft *fftpack.FFT, buf []float64, coef []complex128, seg []float32) []complex128 {
+// spectrum returns the FFT of seg windowed by win (hann(len(seg))).
+func spectrum(fft *fftpack.FFT, buf, win []float64, coef []complex128, seg []float32) []complex128 {
 	clear(buf)
 	for j, v := range seg {
-		w := 0.5 - 0.5*math.Cos(2*math.Pi*float64(j)/float64(len(seg)))
-		buf[j] = float64(v) * w
+		buf[j] = float64(v) * win[j]
 	}
 	return fft.Coefficients(coef, buf)
+}
+
+// hann returns the periodic Hann window of n points. Callers keep it for
+// all their frames: a cosine per sample per frame was ≈ 0.03 CPU-s of
+// preparing a minute of speech.
+func hann(n int) []float64 {
+	w := make([]float64, n)
+	for j := range w {
+		w[j] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(j)/float64(n))
+	}
+	return w
 }
 
 // flatness is the spectral flatness (geometric over arithmetic mean of the
