@@ -128,8 +128,8 @@ func whiten(m []float32) []float64 {
 		fr, taps = fineFraming, fineTaps
 	}
 	spec := analyzeWith(x, fr)
-	env := smoothTime(spec.envelope(peak*1e-4), taps)
-	spec.weigh(env)
+	env, wide := spec.envelope(peak * 1e-4)
+	spec.weigh(smoothTime(env, taps), smoothTime(wide, taps))
 	z := spec.synthesize()
 	var e float64
 	for _, v := range z {
