@@ -4,8 +4,9 @@ import "math"
 
 // detectorGain is, per frame and bin of the band, how much the whitening
 // alone (before bandScales) multiplies a small change of that bin by:
-// env·w/(|X|²+floor·env²), with w its noise-floor weight.
-func detectorGain(s *spectrum, env [][hiBin + 1]float64) [][hiBin + 1]float64 {
+// env·w/(|X|²+floor·env²), with w its noise-floor weight. The embedder
+// shapes the mark with wienerFloor; the detector whitens with whiteFloor.
+func detectorGain(s *spectrum, env [][hiBin + 1]float64, floor float64) [][hiBin + 1]float64 {
 	noise := noiseFloor(env)
 	g := make([][hiBin + 1]float64, len(s.frames))
 	for t, f := range s.frames {
@@ -13,7 +14,7 @@ func detectorGain(s *spectrum, env [][hiBin + 1]float64) [][hiBin + 1]float64 {
 			e := env[t][k]
 			p := real(f[k])*real(f[k]) + imag(f[k])*imag(f[k])
 			w := max(0, 1-noise[k]/(e*e))
-			g[t][k] = w * w * w * e / (p + wienerFloor*e*e)
+			g[t][k] = w * w * w * e / (p + floor*e*e)
 		}
 	}
 	return g

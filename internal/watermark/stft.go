@@ -21,6 +21,7 @@ const (
 	loBin    = 20  // 312.5 Hz
 	hiBin    = 216 // 3,375 Hz
 	smoothR  = 4   // the envelope averages 2·smoothR+1 bins
+	wideR    = 5   // the detector's whitening envelope, 2·wideR+1 bins
 )
 
 var window = func() [frameLen]float64 {
@@ -141,12 +142,15 @@ func (s *spectrum) synthesize() []float64 {
 }
 
 // envelope returns, per frame, the magnitude of the spectrum averaged over
-// neighbouring bins, for the bins of the band, never below floor.
-func (s *spectrum) envelope(floor float64) [][hiBin + 1]float64 {
-	env := make([][hiBin + 1]float64, len(s.frames))
+// neighbouring bins (smoothR either side), for the bins of the band, never
+// below floor; and wide, averaged over wideR either side, which the
+// detector whitens by (see weigh).
+func (s *spectrum) envelope(floor float64) (env, wide [][hiBin + 1]float64) {
+	env = make([][hiBin + 1]float64, len(s.frames))
+	wide = make([][hiBin + 1]float64, len(s.frames))
 	var mag [nBins]float64
 	for t, f := range s.frames {
-		for k := loBin - smoothR; k <= hiBin+smoothR; k++ {
+		for k := loBin - wideR; k <= hiBin+wideR; k++ {
 			mag[k] = math.Hypot(real(f[k]), imag(f[k]))
 		}
 		for k := loBin; k <= hiBin; k++ {
@@ -155,9 +159,13 @@ func (s *spectrum) envelope(floor float64) [][hiBin + 1]float64 {
 				sum += mag[j]
 			}
 			env[t][k] = max(sum/(2*smoothR+1), floor)
+			for j := smoothR + 1; j <= wideR; j++ {
+				sum += mag[k-j] + mag[k+j]
+			}
+			wide[t][k] = max(sum/(2*wideR+1), floor)
 		}
 	}
-	return env
+	return env, wide
 }
 
 // timeTaps weigh a frame's envelope and its neighbours' in smoothTime
@@ -210,21 +218,40 @@ func (s *spectrum) shape(env [][hiBin + 1]float64, divide bool) {
 	}
 }
 
-// wienerFloor keeps weigh from dividing by almost nothing.
-const wienerFloor = 0.1
+// wienerFloor keeps the embedder's model of the whitening (detectorGain)
+// from dividing by almost nothing; whiteFloor does so in the detector's
+// own whitening (see weigh).
+const (
+	wienerFloor = 0.1
+	whiteFloor  = 0.05
+)
 
-// weigh whitens the band for detection. Each bin Y becomes Y·g·√(g·c/env),
-// with g = w·env/(|Y|²+floor·env²) the whitening (detectorGain: bins
-// between harmonics count more, w the cube of the share of the envelope
-// above the bin's noise floor, so that bins of noise or pauses count
-// little) and c the embedder's scale for the bin's band (bandScales). The
-// mark the embedder puts in a bin is ∝ g·c; over the host's power there
-// (∝ env/g) that is the weight a matched detector would give it. The
-// square root tempers the estimate, which rests on one frame: the full
-// weight found the mark less often (3-s excerpts, no transform: 63% against
-// 71%, plain g 70%).
-func (s *spectrum) weigh(env [][hiBin + 1]float64) {
-	gain := detectorGain(s, env)
+// weigh whitens the band for detection. Each bin Y becomes
+// Y·d·√(g·c/env), with d = w·wide/(|Y|²+whiteFloor·wide²) the whitening
+// and g = w·env/(|Y|²+wienerFloor·env²) what the embedder takes it to be
+// (detectorGain: bins between harmonics count more, w the cube of the
+// share of the envelope above the bin's noise floor, so that bins of
+// noise or pauses count little) and c the embedder's scale for the bin's
+// band (bandScales). The mark the embedder puts in a bin is ∝ g·c; over
+// the host's power there (∝ env/g) that is the weight a matched detector
+// would give it. The square root tempers the estimate, which rests on one
+// frame: the full weight found the mark less often (3-s excerpts, no
+// transform: 63% against 71%, plain g 70%).
+//
+// The whitening itself divides by an envelope averaged over eleven bins
+// (wideR) instead of nine, with half the floor: valleys between
+// harmonics, where the mark is, count more, and the wider average
+// follows the spectrum's level rather than its nearest harmonic. Only the
+// detector changed, so marks made before keep the gain. On 3-s excerpts
+// one every 0.5 s (445; no transform / Opus 24 kbps / μ-law / noise
+// 20 dB SNR): 97.8% / 70.1% / 93.5% / 72.6% found → with whiteFloor
+// 0.05 alone 97.8% / 71.2% / 94.6% / 73.7% → with both 97.5% / 71.7% /
+// 94.6% / 75.1%, mean scores 1–2.5% higher (floor 0.2: 96.4% / 67.0% /
+// 92.4% / 69.0%; 0.025 no better than 0.05; wideR 3: 97.8% / 68.5% /
+// 94.4% / 68.1%, 6: 97.3% / 71.0% / 94.4% / 75.3%, 9 and 14 lower).
+func (s *spectrum) weigh(env, wide [][hiBin + 1]float64) {
+	gain := detectorGain(s, env, wienerFloor)
+	white := detectorGain(s, wide, whiteFloor)
 	for t, f := range s.frames {
 		for k := range f {
 			if k < loBin || k > hiBin {
@@ -233,8 +260,7 @@ func (s *spectrum) weigh(env [][hiBin + 1]float64) {
 		}
 		for b, c := range bandScales(f, env, gain, t) {
 			for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
-				g := gain[t][j]
-				f[j] *= complex(g*math.Sqrt(g*c/env[t][j]), 0)
+				f[j] *= complex(white[t][j]*math.Sqrt(gain[t][j]*c/env[t][j]), 0)
 			}
 		}
 	}
