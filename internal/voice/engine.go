@@ -77,13 +77,14 @@ func New(cfg Config) *Engine {
 // speaker's (version 1 selected frames by nearest neighbour); version 3
 // renders at 24 kHz with the band above 8 kHz (baseline version 2: the
 // same rate); version 4 learns that band from wide-band references
-// (profiles without it keep version 3's table). Profiles of every version
-// still load and speak.
+// (profiles without it keep version 3's table); version 5 undoes the
+// upsampler's roll-off on flite's unvoiced frames (6–8 kHz). Profiles of
+// every version still load and speak.
 func (e *Engine) Name() string {
 	if e.mode == ModeBaseline {
 		return "voxclone-baseline/2"
 	}
-	return "voxclone-a/4"
+	return "voxclone-a/5"
 }
 
 // Clone builds a voice profile from the speaker's reference samples, which

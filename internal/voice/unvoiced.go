@@ -3,6 +3,8 @@ package voice
 import (
 	"math"
 	"math/bits"
+	"math/cmplx"
+	"sync"
 
 	"github.com/voxclone/voxclone/internal/fftpack"
 )
@@ -25,6 +27,9 @@ const (
 	uvRampSamples = 20
 	// uvMaxGainDB bounds the filter's gain per bin either way.
 	uvMaxGainDB = 40.0
+	// uvMaxLiftDB bounds the lift that undoes the upsampler's roll-off
+	// (upsampleLift).
+	uvMaxLiftDB = 20.0
 )
 
 // unvoicedEnvelopes copies the envelope rows of frames the passthrough
@@ -65,6 +70,7 @@ func keepUnvoiced(y, x, f0 []float64, before, after [][]float64, rate, hop int) 
 	// The window plus room on each side for the gain's short response.
 	size := 1 << bits.Len(uint(len(win)+len(win)/2-1))
 	bin, keepY := passthroughBins(size, rate, len(after[0]))
+	lift := upsampleLift(size, rate)
 	fft := fftpack.NewFFT(size)
 	seg, segY, out := make([]float64, size), make([]float64, size), make([]float64, size)
 	spec, specY := make([]complex128, size/2+1), make([]complex128, size/2+1)
@@ -89,7 +95,7 @@ func keepUnvoiced(y, x, f0 []float64, before, after [][]float64, rate, hop int) 
 		}
 		for j := range spec {
 			b := bin[j]
-			g := complex(clamp(math.Sqrt(math.Abs(after[i][b])/math.Max(math.Abs(before[i][b]), 1e-30)), lo, hi), 0)
+			g := complex(lift[j]*clamp(math.Sqrt(math.Abs(after[i][b])/math.Max(math.Abs(before[i][b]), 1e-30)), lo, hi), 0)
 			if keepY != nil {
 				k := keepY[j]
 				spec[j] = spec[j]*g*complex(1-k, 0) + specY[j]*complex(k, 0)
@@ -170,4 +176,54 @@ func hann(n int) []float64 {
 		w[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n))
 	}
 	return w
+}
+
+// upsampleLift is, per bin of a size-point spectrum at rate, the inverse
+// of the roll-off that resampling x from analysisRate to rate put on it
+// (dsp.Resample is flat to 0.75 of the lower Nyquist frequency and −6 dB
+// at 0.92 of it, so 6–8 kHz of flite's consonants came out 1–20 dB
+// short), bounded by uvMaxLiftDB, up to analysisRate's Nyquist frequency;
+// 1 elsewhere and when rate is analysisRate. The response is measured on
+// the resampler itself: an impulse, carried over. Kept per (size, rate)
+// and only read.
+func upsampleLift(size, rate int) []float64 {
+	key := [2]int{size, rate}
+	if l, ok := lifts.Load(key); ok {
+		return l.([]float64)
+	}
+	l, _ := lifts.LoadOrStore(key, measureLift(size, rate))
+	return l.([]float64)
+}
+
+var lifts sync.Map // [2]int{size, rate} → []float64
+
+func measureLift(size, rate int) []float64 {
+	lift := make([]float64, size/2+1)
+	for j := range lift {
+		lift[j] = 1
+	}
+	if rate <= analysisRate {
+		return lift
+	}
+	n := 4 * size * analysisRate / rate
+	imp := make([]float64, n)
+	imp[n/2] = 1
+	h := resampleTo(imp, analysisRate, rate)
+	c := n / 2 * rate / analysisRate
+	seg := make([]float64, size)
+	for k := range seg {
+		if t := c - size/2 + k; t >= 0 && t < len(h) {
+			seg[k] = h[t]
+		}
+	}
+	spec := fftpack.NewFFT(size).Coefficients(nil, seg)
+	dc := cmplx.Abs(spec[0])
+	hz := float64(rate) / float64(size)
+	floor := math.Pow(10, -uvMaxLiftDB/20)
+	for j := range lift {
+		if float64(j)*hz <= float64(analysisRate)/2 {
+			lift[j] = 1 / math.Max(cmplx.Abs(spec[j])/dc, floor)
+		}
+	}
+	return lift
 }
