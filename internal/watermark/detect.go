@@ -67,7 +67,11 @@ var (
 	// pilots together, by the union bound, under 6·10⁻⁴). Old marks need
 	// 2% more score. With the wider whitening envelope the highest
 	// engine window reached 5.68 (not checked to be the same one), real
-	// speech 5.12: none passes 5.7.
+	// speech 5.12: none passes 5.7. On engine voxclone-a/5's output one
+	// engine window reached 5.78 and was called watermarked (1 of 1,109,
+	// inside the 0.1% bound); raising the threshold again after the fact
+	// would only chase this corpus, so it stays, and docs/trust.md says
+	// that the old-format pilot has no margin left.
 	legacyRule = pilotRule{threshold: 5.7, floor: 3.9}
 )
 
