@@ -18,6 +18,10 @@ type dio struct {
 	scores  [][]float64
 	bands   []float64
 	scratch []float64
+	// Per-band scratch of interpolatedIntervals: the crossings, the
+	// intervals, and one contour per kind of crossing (slot).
+	edges, loc, val []float64
+	sets            [4][]float64
 }
 
 func newDIO(x []float64, fs int, o F0Options, c *F0Cache) *dio {
@@ -166,25 +170,35 @@ func (d *dio) filtered(half int) []float64 {
 // frame times (held constant beyond the first and last interval), or nil
 // when there are too few crossings. The slot selects a reusable buffer.
 func (d *dio) interpolatedIntervals(s []float64, slot int) []float64 {
-	var edges []float64
+	edges := d.edges[:0]
 	for i := 0; i < len(s)-1; i++ {
 		if s[i] > 0 && s[i+1] <= 0 {
 			e := float64(i+1) - s[i]/(s[i+1]-s[i])
 			edges = append(edges, e)
 		}
 	}
+	d.edges = edges
 	if len(edges) < 3 {
 		return nil
 	}
-	loc := make([]float64, len(edges)-1)
-	val := make([]float64, len(edges)-1)
+	d.loc, d.val = grow(d.loc, len(edges)-1), grow(d.val, len(edges)-1)
+	loc, val := d.loc, d.val
 	for i := range loc {
 		val[i] = d.fs / (edges[i+1] - edges[i])
 		loc[i] = (edges[i] + edges[i+1]) / 2 / d.fs
 	}
-	out := make([]float64, len(d.times))
-	interpSorted(out, d.times, loc, val)
-	return out
+	d.sets[slot] = grow(d.sets[slot], len(d.times))
+	interpSorted(d.sets[slot], d.times, loc, val)
+	return d.sets[slot]
+}
+
+// grow returns b resized to n, reallocated only when too small; the
+// contents are not kept.
+func grow(b []float64, n int) []float64 {
+	if cap(b) < n {
+		return make([]float64, n)
+	}
+	return b[:n]
 }
 
 // interpSorted linearly interpolates (loc, val) at the increasing points t,
