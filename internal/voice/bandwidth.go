@@ -208,10 +208,15 @@ func bandMeanDB(env []float64, lo, hi float64) float64 {
 }
 
 // apBandWeight is the share of the speaker's aperiodicity offset kept for
-// coded band i (centred at (i+1)·3 kHz).
+// coded band i (centred at (i+1)·3 kHz). D4C measures a band over a
+// window reaching 3 kHz either side of its centre, so a band is only
+// measured within the reference's bandwidth if that window's upper edge
+// is: the 3 kHz band under a telephone line's 4 kHz cutoff read the
+// line's stopband too (+0.3 to +2.4 dB), and there the base voice's
+// aperiodicity stands in for the speaker's.
 func apBandWeight(i int, cutoff float64) float64 {
 	if cutoff >= float64(analysisRate)/2 {
 		return 1
 	}
-	return clamp((cutoff-float64(i+1)*3000)/bandFadeHz+1, 0, 1)
+	return clamp((cutoff-float64(i+2)*3000)/bandFadeHz+1, 0, 1)
 }

@@ -230,3 +230,18 @@ func shiftBandRMS(a, b *phoneShift, lo, hi float64) (offset, rms float64, n int)
 	}
 	return offset, math.Sqrt(rms / math.Max(1, float64(len(d)))), n
 }
+
+// TestApBandWeightWindow: D4C measures the 3 kHz band over a window
+// reaching 6 kHz, so under a telephone line's or a narrow encoder's
+// cutoff the speaker's aperiodicity offset there read the empty band too
+// (+0.3 to +2.4 dB on five speakers) and must not be used; full-band
+// references keep it whole.
+func TestApBandWeightWindow(t *testing.T) {
+	for _, c := range []struct{ cutoff, want float64 }{
+		{3400, 0}, {4100, 0}, {5000, 0}, {analysisRate / 2, 1},
+	} {
+		if got := apBandWeight(0, c.cutoff); got != c.want {
+			t.Errorf("apBandWeight(0, %.0f) = %.2f, want %.0f", c.cutoff, got, c.want)
+		}
+	}
+}
