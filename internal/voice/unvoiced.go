@@ -6,6 +6,7 @@ import (
 	"math/cmplx"
 	"sync"
 
+	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
@@ -65,7 +66,7 @@ func keepUnvoiced(y, x, f0 []float64, before, after [][]float64, rate, hop int) 
 	n := min(len(y), len(x))
 	voiced := voicedWeight(f0, n, hop, uvRampSamples*rate/analysisRate)
 	z, wsum := make([]float64, n), make([]float64, n)
-	win := hann(uvWindowHops * hop)
+	win := dsp.Hann(uvWindowHops * hop)
 	half := len(win) / 2
 	// The window plus room on each side for the gain's short response.
 	size := 1 << bits.Len(uint(len(win)+len(win)/2-1))
@@ -167,15 +168,6 @@ func needsPassthrough(voiced []float64, lo, hi int) bool {
 		}
 	}
 	return false
-}
-
-// hann is a periodic Hann window of n samples.
-func hann(n int) []float64 {
-	w := make([]float64, n)
-	for i := range w {
-		w[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n))
-	}
-	return w
 }
 
 // upsampleLift is, per bin of a size-point spectrum at rate, the inverse

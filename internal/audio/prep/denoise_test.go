@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/fftpack"
 
 	"github.com/voxclone/voxclone/internal/audio"
@@ -84,7 +85,7 @@ func meanFlatness(x []float32) float64 {
 	var sum float64
 	n := 0
 	for off := 0; off+512 <= len(x); off += 512 {
-		coef = spectrum(fft, buf, hann(512), coef, x[off:off+512])
+		coef = spectrum(fft, buf, dsp.Hann(512), coef, x[off:off+512])
 		sum += flatness(coef, 16000, 512)
 		n++
 	}

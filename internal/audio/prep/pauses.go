@@ -3,6 +3,7 @@ package prep
 import (
 	"math"
 
+	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
@@ -84,7 +85,7 @@ func bandwidth(x []float32, rate int, f *frames) float64 {
 		return float64(rate) / 2
 	}
 	step := max(1, len(idx)/400)
-	fft, buf, win := fftpack.NewFFT(n), make([]float64, n), hann(n)
+	fft, buf, win := fftpack.NewFFT(n), make([]float64, n), dsp.Hann(n)
 	var coef []complex128
 	ltas := make([]float64, n/2+1)
 	for k := 0; k < len(idx); k += step {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
@@ -33,10 +34,7 @@ type pitchTracker struct {
 func newPitchTracker(rate int) *pitchTracker {
 	size := int(pitchFrameSec * float64(rate))
 	n := nextPow2(size + rate/pitchMinHz + 2) // no wrap-around up to the longest lag
-	t := &pitchTracker{rate: rate, size: size, fft: fftpack.NewFFT(n), win: make([]float64, size), buf: make([]float64, n)}
-	for i := range t.win {
-		t.win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(size))
-	}
+	t := &pitchTracker{rate: rate, size: size, fft: fftpack.NewFFT(n), win: dsp.Hann(size), buf: make([]float64, n)}
 	copy(t.buf, t.win)
 	t.winAC = slices.Clone(t.autocorr())
 	return t

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/fftpack"
 
 	"github.com/voxclone/voxclone/internal/audio"
@@ -103,7 +104,7 @@ func (f *frames) classify(x []float32) {
 		case e > f.floor+maybeDB:
 			if fft == nil {
 				n := nextPow2(f.size)
-				fft, buf, win = fftpack.NewFFT(n), make([]float64, n), hann(f.size)
+				fft, buf, win = fftpack.NewFFT(n), make([]float64, n), dsp.Hann(f.size)
 			}
 			seg := x[i*f.hop : i*f.hop+f.size]
 			coef = spectrum(fft, buf, win, coef, seg)
@@ -112,24 +113,15 @@ func (f *frames) classify(x []float32) {
 	}
 }
 
-// spectrum returns the FFT of seg windowed by win (hann(len(seg))).
+// spectrum returns the FFT of seg windowed by win (dsp.Hann(len(seg)),
+// kept by the caller: a cosine per sample per frame was ≈ 0.03 CPU-s of
+// preparing a minute of speech).
 func spectrum(fft *fftpack.FFT, buf, win []float64, coef []complex128, seg []float32) []complex128 {
 	clear(buf)
 	for j, v := range seg {
 		buf[j] = float64(v) * win[j]
 	}
 	return fft.Coefficients(coef, buf)
-}
-
-// hann returns the periodic Hann window of n points. Callers keep it for
-// all their frames: a cosine per sample per frame was ≈ 0.03 CPU-s of
-// preparing a minute of speech.
-func hann(n int) []float64 {
-	w := make([]float64, n)
-	for j := range w {
-		w[j] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(j)/float64(n))
-	}
-	return w
 }
 
 // flatness is the spectral flatness (geometric over arithmetic mean of the
