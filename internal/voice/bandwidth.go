@@ -181,26 +181,29 @@ var speechUpperBand = [2][]float64{
 func upperBandFill(baseEnv []float64, voiced int) []float64 {
 	bins := len(baseEnv)
 	nyq := float64(analysisRate) / 2
-	ref := bandMeanDB(baseEnv, 1000, 3000)
+	fill := make([]float64, bins) // the base voice's level (dB) first
+	for j, v := range baseEnv {
+		fill[j] = 10 * math.Log10(math.Max(v, 1e-30))
+	}
+	ref := bandMean(fill, 1000, 3000)
 	tab := speechUpperBand[1-voiced]
-	fill := make([]float64, bins)
 	for j := range fill {
 		x := float64(j) * nyq / float64(bins-1) / 250
 		i := min(int(x), len(tab)-2)
 		target := tab[i] + (tab[i+1]-tab[i])*(x-float64(i))
-		base := 10*math.Log10(math.Max(baseEnv[j], 1e-30)) - ref
-		fill[j] = clamp(target-base, -maxFillDB, maxFillDB)
+		fill[j] = clamp(target-(fill[j]-ref), -maxFillDB, maxFillDB)
 	}
 	return fill
 }
 
-// bandMeanDB is a power envelope's mean level (dB) from lo to hi Hz.
-func bandMeanDB(env []float64, lo, hi float64) float64 {
+// bandMean is the mean of a per-bin level (dB, or a log envelope) over
+// the bins from lo to hi Hz.
+func bandMean(level []float64, lo, hi float64) float64 {
 	nyq := float64(analysisRate) / 2
 	var sum, n float64
-	for j, v := range env {
-		if f := float64(j) * nyq / float64(len(env)-1); f >= lo && f <= hi {
-			sum += 10 * math.Log10(math.Max(v, 1e-30))
+	for j, v := range level {
+		if f := float64(j) * nyq / float64(len(level)-1); f >= lo && f <= hi {
+			sum += v
 			n++
 		}
 	}

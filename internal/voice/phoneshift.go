@@ -86,24 +86,11 @@ func (c *conversion) fillDarkBand(spk phoneMean, base []float64) phoneMean {
 	for j := range se {
 		se[j], be[j] = math.Log(math.Max(se[j], 1e-30)), math.Log(math.Max(be[j], 1e-30))
 	}
-	off := logBandMean(se, 1000, 3000) - logBandMean(be, 1000, 3000)
+	off := bandMean(se, 1000, 3000) - bandMean(be, 1000, 3000)
 	for j, w := range c.band {
 		se[j] = math.Exp(w*se[j] + (1-w)*(be[j]+off))
 	}
 	return phoneMean{N: spk.N, Mean: c.conv.FromEnvelope(nil, se)}
-}
-
-// logBandMean is the mean of a log envelope from lo to hi Hz.
-func logBandMean(l []float64, lo, hi float64) float64 {
-	nyq := float64(analysisRate) / 2
-	var sum, n float64
-	for j, v := range l {
-		if f := float64(j) * nyq / float64(len(l)-1); f >= lo && f <= hi {
-			sum += v
-			n++
-		}
-	}
-	return sum / math.Max(n, 1)
 }
 
 // mapShift is the MAP estimate of speaker minus base: the observed
