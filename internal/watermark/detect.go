@@ -138,7 +138,7 @@ func whiten(m []float32) []float64 {
 		fr, taps = fineFraming, fineTaps
 	}
 	spec := analyzeWith(x, fr)
-	env, wide := spec.envelope(peak * 1e-4)
+	env, wide := spec.envelopes(peak*1e-4, true)
 	spec.weigh(smoothTime(env, taps), smoothTime(wide, taps))
 	z := spec.synthesize()
 	var e float64

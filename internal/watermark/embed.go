@@ -124,7 +124,7 @@ func (e *Embedder) mark(x []float32) []float32 {
 // 71.6% with no transform, and was dropped.)
 func (e *Embedder) watermark(host []float64, pos int64) []float64 {
 	spec := analyze(host)
-	env, _ := spec.envelope(1e-9)
+	env := spec.envelope(1e-9)
 	shape := markShape(spec, env, detectorGain(spec, env, wienerFloor))
 	pilot := e.seq.pilotFrames()
 	frame := func(t int) int { return int(((pos+int64(t*hop-hop))%Period+Period)%Period) / hop }

@@ -143,14 +143,25 @@ func (s *spectrum) synthesize() []float64 {
 
 // envelope returns, per frame, the magnitude of the spectrum averaged over
 // neighbouring bins (smoothR either side), for the bins of the band, never
-// below floor; and wide, averaged over wideR either side, which the
-// detector whitens by (see weigh).
-func (s *spectrum) envelope(floor float64) (env, wide [][hiBin + 1]float64) {
+// below floor.
+func (s *spectrum) envelope(floor float64) [][hiBin + 1]float64 {
+	env, _ := s.envelopes(floor, false)
+	return env
+}
+
+// envelopes returns envelope's env and, when withWide, wide: averaged
+// over wideR either side, which the detector whitens by (see weigh). The
+// embedder, on the synthesis path, does not need wide.
+func (s *spectrum) envelopes(floor float64, withWide bool) (env, wide [][hiBin + 1]float64) {
+	r := smoothR
 	env = make([][hiBin + 1]float64, len(s.frames))
-	wide = make([][hiBin + 1]float64, len(s.frames))
+	if withWide {
+		r = wideR
+		wide = make([][hiBin + 1]float64, len(s.frames))
+	}
 	var mag [nBins]float64
 	for t, f := range s.frames {
-		for k := loBin - wideR; k <= hiBin+wideR; k++ {
+		for k := loBin - r; k <= hiBin+r; k++ {
 			mag[k] = math.Hypot(real(f[k]), imag(f[k]))
 		}
 		for k := loBin; k <= hiBin; k++ {
@@ -159,6 +170,9 @@ func (s *spectrum) envelope(floor float64) (env, wide [][hiBin + 1]float64) {
 				sum += mag[j]
 			}
 			env[t][k] = max(sum/(2*smoothR+1), floor)
+			if wide == nil {
+				continue
+			}
 			for j := smoothR + 1; j <= wideR; j++ {
 				sum += mag[k-j] + mag[k+j]
 			}
