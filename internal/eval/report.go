@@ -146,7 +146,7 @@ func buildReport(speakers []Speaker, res []speakerResult, syn []synthesis, cfg C
 		sr.Scores = pooledScores(res[s:s+1], condition(0), cfg)
 		sr.HeldTexts = len(syn[s].heldClone)
 		for i, d := range cfg.Degrade {
-			sc := pooledScores(res[s:s+1], func(r speakerResult) condResult { return r.degraded[i] }, cfg)
+			sc := pooledScores(res[s:s+1], degradation(i), cfg)
 			sr.Degraded = append(sr.Degraded, SpeakerDegraded{Degradation: d.Name, IDAccNorm: sc.IDAccNorm,
 				MarginNorm: sc.MarginNorm, WER: sc.WER})
 		}
@@ -164,7 +164,7 @@ func buildReport(speakers []Speaker, res []speakerResult, syn []synthesis, cfg C
 			F0ErrorST: sc.F0ErrorST, WER: sc.WER, LoopWER: sc.LoopWER})
 	}
 	for i, d := range cfg.Degrade {
-		sc := pooledScores(res, func(r speakerResult) condResult { return r.degraded[i] }, cfg)
+		sc := pooledScores(res, degradation(i), cfg)
 		p := DegradedPoint{Degradation: d.Name, IDAcc: sc.IDAcc, IDAccNorm: sc.IDAccNorm,
 			MarginNorm: sc.MarginNorm, DecoyWinNorm: sc.DecoyWinNorm, F0ErrorST: sc.F0ErrorST,
 			WER: sc.WER, LoopWER: sc.LoopWER}
@@ -187,6 +187,12 @@ func buildReport(speakers []Speaker, res []speakerResult, syn []synthesis, cfg C
 // condition picks a speaker's c-th similarity condition (0: the default).
 func condition(c int) func(speakerResult) condResult {
 	return func(r speakerResult) condResult { return r.conds[c] }
+}
+
+// degradation selects a speaker's clones from degradation d of its
+// references.
+func degradation(d int) func(speakerResult) condResult {
+	return func(r speakerResult) condResult { return r.degraded[d] }
 }
 
 // pooledScores pools utterances over the given speakers in the condition

@@ -157,10 +157,8 @@ func (d *dio) filtered(half int) []float64 {
 		f.spec[i] = w[i] * d.ySpec[i]
 	}
 	f.inverse()
-	if cap(d.scratch) < len(d.y) {
-		d.scratch = make([]float64, len(d.y))
-	}
-	s := d.scratch[:len(d.y)]
+	d.scratch = grow(d.scratch, len(d.y))
+	s := d.scratch
 	copy(s, f.buf[2*half:])
 	return s
 }
