@@ -56,7 +56,7 @@ var (
 	// 99.9th percentile 4.96 and its maximum 5.01 over the same 2,168
 	// windows.
 	//
-	// 5.2 since 2026-12-07 (5.3 before): the median of the null (3.55)
+	// 5.2 since 2026-12-07 (5.3 before): the median of the null (3.54–3.57)
 	// and its 99th percentile (4.35–4.54) are those of the best of about
 	// 4,096 independent normal lags, so the chance of passing 5.2 is
 	// about 4,096 · 1.0·10⁻⁷ = 4.1·10⁻⁴ per window (5.3: 2.4·10⁻⁴); with
