@@ -137,7 +137,7 @@ func (e *Embedder) mark(x []float32) []float32 {
 func (e *Embedder) watermark(host []float64, pos int64) []float64 {
 	spec := analyze(host)
 	env := spec.envelope(1e-9)
-	shape := markShape(spec, env, detectorGain(spec, env, wienerFloor))
+	shape := markShape(spec, env, detectorGain(spec, env, wienerFloor, 0))
 	pilot := e.seq.pilotFrames()
 	frame := func(t int) int { return int(((pos+int64(t*hop-hop))%Period+Period)%Period) / hop }
 	ap, ad := complex(pilotAmp*whiteLevel, 0), complex(dataAmp*whiteLevel, 0)

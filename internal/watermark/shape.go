@@ -6,13 +6,16 @@ import "math"
 // alone (before bandScales) multiplies a small change of that bin by:
 // env·w/(|X|²+floor·env²), with w its noise-floor weight. The embedder
 // shapes the mark with wienerFloor; the detector whitens with whiteFloor.
-func detectorGain(s *spectrum, env [][hiBin + 1]float64, floor float64) [][hiBin + 1]float64 {
+// With sub > 0, |X|² is first lowered by sub times the bin's noise floor
+// (but never below a tenth of itself): see noiseSub.
+func detectorGain(s *spectrum, env [][hiBin + 1]float64, floor, sub float64) [][hiBin + 1]float64 {
 	noise := noiseFloor(env)
 	g := make([][hiBin + 1]float64, len(s.frames))
 	for t, f := range s.frames {
 		for k := loBin; k <= hiBin; k++ {
 			e := env[t][k]
 			p := real(f[k])*real(f[k]) + imag(f[k])*imag(f[k])
+			p = max(p-sub*noise[k], p/10)
 			w := max(0, 1-noise[k]/(e*e))
 			g[t][k] = w * w * w * e / (p + floor*e*e)
 		}

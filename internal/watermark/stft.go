@@ -240,6 +240,21 @@ const (
 	whiteFloor  = 0.05
 )
 
+// noiseSub is how many times its noise floor (the 20th percentile of the
+// envelope's power, which for noise is π/4 of its power) the detector
+// takes off a bin's power before estimating where the mark is (g in
+// weigh), as spectral subtraction does: in added noise, or a codec's,
+// the valleys between harmonics fill up, g flattens and no longer points
+// at them, where the embedder, shaping the mark on the clean speech, put
+// it. Only the detector's estimate changes; the mark, the whitening and
+// the score's normalisation do not. On 3-s excerpts one a second (223;
+// none / Opus 24 kbps / AAC 64 kbps / noise 20 dB SNR): found 97.8% /
+// 81.6% / 93.3% / 80.7% → 98.2% / 82.1% / 93.3% / 84.3%, mean scores
+// 0.5–0.9% higher; 1 (nearer the floor's power): 98.2% / 81.6% / 93.3% /
+// 82.5%; 4 and 8, scores up another 0.3% each, 83.4% and 82.1% after
+// noise.
+const noiseSub = 2
+
 // weigh whitens the band for detection. Each bin Y becomes
 // Y·d·√(g·c/env), with d = w·wide/(|Y|²+whiteFloor·wide²) the whitening
 // and g = w·env/(|Y|²+wienerFloor·env²) what the embedder takes it to be
@@ -264,8 +279,8 @@ const (
 // 92.4% / 69.0%; 0.025 no better than 0.05; wideR 3: 97.8% / 68.5% /
 // 94.4% / 68.1%, 6: 97.3% / 71.0% / 94.4% / 75.3%, 9 and 14 lower).
 func (s *spectrum) weigh(env, wide [][hiBin + 1]float64) {
-	gain := detectorGain(s, env, wienerFloor)
-	white := detectorGain(s, wide, whiteFloor)
+	gain := detectorGain(s, env, wienerFloor, noiseSub)
+	white := detectorGain(s, wide, whiteFloor, 0)
 	for t, f := range s.frames {
 		for k := range f {
 			if k < loBin || k > hiBin {
