@@ -15,7 +15,9 @@ func detectorGain(s *spectrum, env [][hiBin + 1]float64, floor, sub float64) [][
 		for k := loBin; k <= hiBin; k++ {
 			e := env[t][k]
 			p := real(f[k])*real(f[k]) + imag(f[k])*imag(f[k])
-			p = max(p-sub*noise[k], p/10)
+			if sub > 0 {
+				p = max(p-sub*noise[k], p/10)
+			}
 			w := max(0, 1-noise[k]/(e*e))
 			g[t][k] = w * w * w * e / (p + floor*e*e)
 		}
