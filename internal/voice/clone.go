@@ -49,7 +49,7 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		if err != nil {
 			return nil, fmt.Errorf("voice: reference %d: %w", i+1, err)
 		}
-		upper.add(spans, labels, noisy)
+		upper.add(spans, labels, rep.SNRDB, rep.SpeechSeconds)
 	}
 	if float64(acc.voicedN)*analysisPeriod/1000 < minVoicedSeconds {
 		return nil, ErrNoSpeech

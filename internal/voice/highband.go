@@ -64,6 +64,29 @@ func hbClass(label string) int {
 	return hbSilence
 }
 
+// hbOffset is a phone's level above 8 kHz against its class's row (dB).
+// The fricative row is an alveolar sibilant's (s, z): the other
+// fricatives put far less of their noise there, palato-alveolars (a
+// longer front cavity, its resonance near 2.5 kHz, inside 1–4 kHz) and
+// the flat, weak non-sibilants, voiced ones weakest. One row for all of
+// them made a sentence's fricatives follow the references' mix of them
+// (vctk_p225 and vctk_p226's held-back fricatives, dominated by "sh",
+// lie 4.6 and 8.7 dB under their references, dominated by "s"). Means
+// over the three wide-band speakers of the development set, interior
+// frames (TestHighBandTable; per speaker within ±5 dB of the mean for
+// sh, ch, jh, within ±13 for the non-sibilants).
+func hbOffset(label string) float64 {
+	switch label {
+	case "sh", "zh", "ch", "jh":
+		return -24.6
+	case "f", "th":
+		return -11.7
+	case "v", "dh":
+		return -20.6
+	}
+	return 0
+}
+
 // highBandTable holds, per class, the power density (dB) of each
 // highBandStep band from highBandFrom up to OutputRate/2 against that of
 // 1–4 kHz, both summed over the class's frames.
@@ -73,14 +96,15 @@ type highBandTable [hbClasses][]float64
 // three speakers of the development set recorded above 16 kHz
 // (vctk_p225 and vctk_p226 at 48 kHz, ljspeech_LJ at 22.05 kHz, whose
 // bands above 10.5 kHz continue its own by the others' slope), phones
-// from the engine's aligner (TestHighBandTable -highband.table prints
-// it). The speakers differ from it by up to ±14 dB (docs/engine.md).
+// from the engine's aligner, frames whose neighbours are of their class,
+// the fricative row an s's (hbOffset; TestHighBandTable -highband.table
+// prints it). The speakers differ from it by up to ±14 dB (docs/engine.md).
 var defaultHighBand = highBandTable{
-	hbVowel:     {-25.0, -22.5, -22.9, -26.8, -28.5, -30.4, -29.5, -30.1, -31.0, -31.0},
-	hbSonorant:  {-19.7, -19.4, -19.5, -23.6, -24.8, -27.1, -26.1, -28.2, -28.1, -28.0},
-	hbFricative: {3.3, 6.1, 6.2, 3.5, 2.5, 1.3, 1.1, -0.3, -2.7, -2.3},
-	hbStop:      {-7.6, -5.5, -5.0, -8.3, -10.7, -11.2, -11.7, -12.0, -12.4, -13.0},
-	hbSilence:   {-13.4, -13.5, -15.6, -17.3, -17.6, -19.4, -19.5, -18.8, -18.4, -18.9},
+	hbVowel:     {-25.9, -23.2, -24.4, -28.2, -30.1, -32.2, -31.0, -31.1, -32.5, -32.6},
+	hbSonorant:  {-20.3, -20.4, -21.8, -25.8, -26.4, -28.9, -28.9, -29.4, -30.3, -29.7},
+	hbFricative: {8.4, 11.3, 11.4, 8.6, 7.7, 6.5, 6.3, 4.8, 2.3, 2.8},
+	hbStop:      {-6.6, -4.7, -4.2, -7.5, -9.9, -10.3, -10.9, -11.2, -11.7, -12.3},
+	hbSilence:   {-13.3, -13.6, -15.5, -16.9, -17.2, -19.1, -18.9, -18.2, -17.7, -18.2},
 }
 
 // widen carries converted parameters at analysisRate over to OutputRate
@@ -139,36 +163,38 @@ func widen(p *world.Params, labels []string, tab *highBandTable) *world.Params {
 func dB(v float64) float64 { return 10 * math.Log10(math.Max(v, 1e-30)) }
 
 // highBandTargets is, per frame and table band, the level (dB) the band
-// gets: the frame's mean 1–4 kHz power plus its class's table row,
-// averaged over highBandSmooth frames either side. Each frame so has the
-// table's ratio, and so has the sum over a class's frames.
+// gets: the frame's own mean 1–4 kHz power plus its phone's row (its
+// class's, plus hbOffset), the rows averaged in dB over highBandSmooth
+// frames either side so a phone boundary crossfades the two bands. Away
+// from a boundary each frame so has its phone's ratio. (The levels
+// themselves were once averaged with the neighbours', in dB: a geometric
+// mean, short of the power wherever the level moves within the window,
+// so stops, their closure beside the burst, rendered 2–5 dB under their
+// row.)
 func highBandTargets(env [][]float64, labels []string, tab *highBandTable, hz float64) [][]float64 {
-	raw := make([][]float64, len(env))
+	class, offset := make([]int, len(env)), make([]float64, len(env))
+	for i := range env {
+		class[i] = hbVowel
+		if i < len(labels) {
+			class[i], offset[i] = hbClass(labels[i]), hbOffset(labels[i])
+		}
+	}
+	lo, hi := int(math.Ceil(1000/hz)), int(4000/hz)
+	out := make([][]float64, len(env))
 	for i, e := range env {
 		var sum float64
-		lo, hi := int(math.Ceil(1000/hz)), int(4000/hz)
 		for k := lo; k <= hi; k++ {
 			sum += e[k]
 		}
 		ref := dB(sum / float64(hi-lo+1))
-		c := hbVowel
-		if i < len(labels) {
-			c = hbClass(labels[i])
-		}
-		raw[i] = make([]float64, len(tab[c]))
-		for b, v := range tab[c] {
-			raw[i][b] = ref + v
-		}
-	}
-	out := make([][]float64, len(env))
-	for i := range raw {
-		lo, hi := max(0, i-highBandSmooth), min(len(raw)-1, i+highBandSmooth)
-		out[i] = make([]float64, len(raw[i]))
+		first, last := max(0, i-highBandSmooth), min(len(env)-1, i+highBandSmooth)
+		out[i] = make([]float64, len(tab[hbVowel]))
 		for b := range out[i] {
-			for k := lo; k <= hi; k++ {
-				out[i][b] += raw[k][b]
+			var r float64
+			for k := first; k <= last; k++ {
+				r += tab[class[k]][b] + offset[k]
 			}
-			out[i][b] /= float64(hi - lo + 1)
+			out[i][b] = ref + r/float64(last-first+1)
 		}
 	}
 	return out

@@ -11,9 +11,10 @@ import (
 // The speaker's upper band (docs/engine.md, "The speaker's band above
 // 8 kHz"). References recorded at 22.05 kHz and above hold the band the
 // engine renders from highBandTable; their labelled frames are measured
-// the way defaultHighBand was (25 ms Hann windows, every 10 ms analysis
-// frame, power density of each table band against 1–4 kHz, summed per
-// phone class) on prep's full-band copy, and each class's row is blended
+// the way defaultHighBand was (25 ms Hann windows, the 10 ms analysis
+// frames whose neighbours are of their class, power density of each table
+// band against 1–4 kHz weighed by the phone's hbOffset, summed per phone
+// class) on prep's full-band copy, and each class's row is blended
 // toward the default by how many of its frames were seen.
 const (
 	// minUpperBandRate is the lowest input rate whose band reaches 10 kHz.
@@ -39,27 +40,31 @@ const (
 // table band over the labelled frames of wide-band references. A band's
 // own 1–4 kHz sum counts only the references that hold it.
 type upperBandAcc struct {
-	lo     [hbClasses][]float64 // per band: 1–4 kHz density of the frames that hold it
-	hi     [hbClasses][]float64
-	frames [hbClasses]int
-	fft    map[int]*fftpack.FFT
+	refs []upperBandRef
+	fft  map[int]*fftpack.FFT
+}
+
+// upperBandRef is one reference's sums per class, kept until result
+// knows whether the references as a whole are clean enough.
+type upperBandRef struct {
+	lo          [hbClasses]float64
+	hi          [hbClasses][]float64
+	frames      [hbClasses]int
+	held        int // table bands the reference holds
+	snr, speech float64
 }
 
 func newUpperBandAcc() *upperBandAcc {
-	u := &upperBandAcc{fft: map[int]*fftpack.FFT{}}
-	rows := len(defaultHighBand[0])
-	for c := range hbClasses {
-		u.lo[c], u.hi[c] = make([]float64, rows), make([]float64, rows)
-	}
-	return u
+	return &upperBandAcc{fft: map[int]*fftpack.FFT{}}
 }
 
 // add measures one prepared reference: labels name its 10 ms analysis
-// frames (nil: none), s maps them onto the input's full band. References
-// below minUpperBandRate, noisy ones (their upper band is mostly noise)
-// and ones whose band ends below minUpperBandTop add nothing.
-func (u *upperBandAcc) add(s *prep.Spans, labels []string, noisy bool) {
-	if u == nil || s == nil || len(labels) == 0 || noisy || s.InputRate() < minUpperBandRate {
+// frames (nil: none), s maps them onto the input's full band, snr and
+// speech are prep's SNR (dB) and speech seconds for it. References below
+// minUpperBandRate and ones whose band ends below minUpperBandTop add
+// nothing; noisy ones are judged in result.
+func (u *upperBandAcc) add(s *prep.Spans, labels []string, snr, speech float64) {
+	if u == nil || s == nil || len(labels) == 0 || s.InputRate() < minUpperBandRate {
 		return
 	}
 	rate := s.InputRate()
@@ -98,7 +103,7 @@ func (u *upperBandAcc) add(s *prep.Spans, labels []string, noisy bool) {
 	var coef []complex128
 	for i, l := range labels {
 		c := s.InputAt(int(float64(i) * hop))
-		if c < 0 || c-win/2 < 0 || c-win/2+win > len(x) {
+		if c < 0 || c-win/2 < 0 || c-win/2+win > len(x) || !interior(labels, i) {
 			continue
 		}
 		clear(buf)
@@ -123,7 +128,8 @@ func (u *upperBandAcc) add(s *prep.Spans, labels []string, noisy bool) {
 			}
 		}
 		fLo *= hz / 3000
-		lo[cl] += fLo
+		// The row is the class's, its phones' offsets taken out.
+		lo[cl] += fLo * math.Pow(10, hbOffset(l)/10)
 		ltasLo += fLo
 		frames[cl]++
 	}
@@ -138,16 +144,45 @@ func (u *upperBandAcc) add(s *prep.Spans, labels []string, noisy bool) {
 	if highBandFrom+float64(held)*highBandStep < minUpperBandTop {
 		return
 	}
+	u.refs = append(u.refs, upperBandRef{lo: lo, hi: hi, frames: frames, held: held, snr: snr, speech: speech})
+}
+
+// sums adds up the references that teach the band: per class and band
+// the 1–4 kHz and band densities of the references that hold the band,
+// and the frames. Above 8 kHz the speech of a noisy recording is mostly
+// its noise, but one clip's SNR is a poor guide: prep reads the noise
+// from pauses, and a clip of a few seconds with under half a second of
+// them has its weakest speech taken for the noise floor (ljspeech_LJ's
+// clips, one studio, read 17.7–45.8 dB). When the speech-weighted SNR
+// over the references clears noisySNR they all count; otherwise only
+// the ones that clear it alone.
+func (u *upperBandAcc) sums() (lo, hi [hbClasses][]float64, frames [hbClasses]int) {
+	var snr, speech float64
+	for _, r := range u.refs {
+		snr += r.snr * r.speech
+		speech += r.speech
+	}
+	clean := speech > 0 && snr/speech >= noisySNR
+	rows := len(defaultHighBand[0])
 	for c := range hbClasses {
-		if frames[c] == 0 {
+		lo[c], hi[c] = make([]float64, rows), make([]float64, rows)
+	}
+	for _, r := range u.refs {
+		if !clean && r.snr < noisySNR {
 			continue
 		}
-		u.frames[c] += frames[c]
-		for b := range held {
-			u.lo[c][b] += lo[c]
-			u.hi[c][b] += hi[c][b]
+		for c := range hbClasses {
+			if r.frames[c] == 0 {
+				continue
+			}
+			frames[c] += r.frames[c]
+			for b := range r.held {
+				lo[c][b] += r.lo[c]
+				hi[c][b] += r.hi[c][b]
+			}
 		}
 	}
+	return lo, hi, frames
 }
 
 // result is the speaker's table, or nil when no wide-band frames were
@@ -158,8 +193,9 @@ func (u *upperBandAcc) result() *UpperBand {
 	if u == nil {
 		return nil
 	}
+	lo, hi, frames := u.sums()
 	total := 0
-	for _, n := range u.frames {
+	for _, n := range frames {
 		total += n
 	}
 	if total == 0 {
@@ -169,12 +205,12 @@ func (u *upperBandAcc) result() *UpperBand {
 	for c := range hbClasses {
 		def := defaultHighBand[c]
 		row := make([]float32, len(def))
-		w := float64(u.frames[c]) / float64(u.frames[c]+upperBandRelevance)
+		w := float64(frames[c]) / float64(frames[c]+upperBandRelevance)
 		var own float64
 		for b := range def {
 			switch {
-			case u.lo[c][b] > 0 && u.hi[c][b] > 0:
-				own = 10 * math.Log10(u.hi[c][b]/u.lo[c][b])
+			case lo[c][b] > 0 && hi[c][b] > 0:
+				own = 10 * math.Log10(hi[c][b]/lo[c][b])
 			case b > 0:
 				own += def[b] - def[b-1]
 			default:
@@ -201,9 +237,14 @@ func (ub *UpperBand) table() *highBandTable {
 }
 
 // HBND section layout (docs/engine.md): layout version u8, classes u8,
-// bands u8, seconds f32, then classes × bands f32 levels (dB).
+// bands u8, seconds f32, then classes × bands f32 levels (dB). Version 2's
+// rows are measured on frames inside their class, the fricative row an
+// alveolar sibilant's (hbOffset); version 1's, over all frames and
+// fricatives alike, would render each fricative 5–20 dB off, so a
+// profile carrying one speaks with the default table, as an unknown
+// layout does.
 const (
-	upperBandVersion = 1
+	upperBandVersion = 2
 	maxUpperBandAbs  = 80 // dB; speech's rows stay within −40…+10
 )
 
@@ -253,4 +294,11 @@ func readUpperBand(r *preader) (*UpperBand, error) {
 		}
 	}
 	return ub, nil
+}
+
+// interior tells whether labels[i]'s neighbours are of its class: its
+// 25 ms window then sees its own class and not the next phone.
+func interior(labels []string, i int) bool {
+	c := hbClass(labels[i])
+	return i > 0 && i+1 < len(labels) && hbClass(labels[i-1]) == c && hbClass(labels[i+1]) == c
 }

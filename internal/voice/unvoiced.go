@@ -96,13 +96,17 @@ func keepUnvoiced(y, x, f0 []float64, before, after [][]float64, rate, hop int) 
 		}
 		for j := range spec {
 			b := bin[j]
-			g := complex(lift[j]*clamp(math.Sqrt(math.Abs(after[i][b])/math.Max(math.Abs(before[i][b]), 1e-30)), lo, hi), 0)
-			if keepY != nil {
-				k := keepY[j]
-				spec[j] = spec[j]*g*complex(1-k, 0) + specY[j]*complex(k, 0)
-			} else {
-				spec[j] *= g
+			spec[j] *= complex(lift[j]*clamp(math.Sqrt(math.Abs(after[i][b])/math.Max(math.Abs(before[i][b]), 1e-30)), lo, hi), 0)
+		}
+		if keepY != nil {
+			// The band kept from y was set against y's 1–4 kHz (the
+			// converted envelope's); what is heard there is x's.
+			ky := complex(bandMatch(spec, specY, rate, size), 0)
+			for j, k := range keepY {
+				spec[j] = spec[j]*complex(1-k, 0) + specY[j]*ky*complex(k, 0)
 			}
+		}
+		for j := range spec {
 			spec[j] /= complex(float64(size), 0)
 		}
 		fft.Sequence(out, spec)
@@ -118,6 +122,23 @@ func keepUnvoiced(y, x, f0 []float64, before, after [][]float64, rate, hop int) 
 		}
 		y[t] = voiced[t]*y[t] + (1-voiced[t])*z[t]/wsum[t]
 	}
+}
+
+// bandMatch is the amplitude gain that gives y's spectrum the 1–4 kHz
+// power of x's (both one windowed frame, size points at rate), within
+// ±uvMaxGainDB: the upper band the table set in the vocoder's rendering
+// then stands to the filtered base voice as the table says. Without it,
+// where CheapTrick's envelope of flite's frame reads above the frame
+// itself (its pauses, near digital silence) the band stood over a quieter
+// 1–4 kHz than the one it was set against.
+func bandMatch(x, y []complex128, rate, size int) float64 {
+	hz := float64(rate) / float64(size)
+	var px, py float64
+	for j := int(math.Ceil(1000 / hz)); j <= int(4000/hz); j++ {
+		px += real(x[j])*real(x[j]) + imag(x[j])*imag(x[j])
+		py += real(y[j])*real(y[j]) + imag(y[j])*imag(y[j])
+	}
+	return clamp(math.Sqrt(px/math.Max(py, 1e-30)), math.Pow(10, -uvMaxGainDB/20), math.Pow(10, uvMaxGainDB/20))
 }
 
 // passthroughBins maps each bin of a size-point spectrum at rate to the

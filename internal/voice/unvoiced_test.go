@@ -61,9 +61,14 @@ func TestKeepUnvoicedPassesBaseVoice(t *testing.T) {
 					after[i][j] = power * v
 				}
 			}
+			// y stands for the vocoder's output: below 8 kHz twice the
+			// filtered base voice, which must not reach the unvoiced
+			// samples, and a tone above, which must, scaled by bandMatch
+			// to the base voice's 1–4 kHz level: by ½.
+			stand := func(i int) float64 { return 2*math.Sqrt(power)*ref[i] + tone(i) }
 			y := make([]float64, len(x))
 			for i := range y {
-				y[i] = 1e3 + tone(i) // stands for the vocoder's output
+				y[i] = stand(i)
 			}
 			keepUnvoiced(y, x, par.F0, before, after, rate, hop)
 			var uv, v int
@@ -72,16 +77,16 @@ func TestKeepUnvoicedPassesBaseVoice(t *testing.T) {
 				case 0:
 					uv++
 					if edge := uvWindowHops * hop; rate != analysisRate && (i < edge || i >= len(y)-edge) {
-						// A window cut by the ends of y sees the stand-in's
-						// constant as a step, which reaches the upper band.
+						// A window cut by the ends of y sees the tone's
+						// step, which reaches 1–4 kHz (bandMatch).
 						continue
 					}
-					if want := math.Sqrt(power)*ref[i] + tone(i); math.Abs(y[i]-want) > tol {
+					if want := math.Sqrt(power)*ref[i] + tone(i)/2; math.Abs(y[i]-want) > tol {
 						t.Fatalf("%d Hz, power %g: unvoiced sample %d = %g, want %g", rate, power, i, y[i], want)
 					}
 				case 1:
 					v++
-					if y[i] != 1e3+tone(i) {
+					if y[i] != stand(i) {
 						t.Fatalf("%d Hz, power %g: voiced sample %d changed to %g", rate, power, i, y[i])
 					}
 				}
