@@ -78,13 +78,15 @@ func New(cfg Config) *Engine {
 // renders at 24 kHz with the band above 8 kHz (baseline version 2: the
 // same rate); version 4 learns that band from wide-band references
 // (profiles without it keep version 3's table); version 5 undoes the
-// upsampler's roll-off on flite's unvoiced frames (6–8 kHz). Profiles of
+// upsampler's roll-off on flite's unvoiced frames (6–8 kHz); version 6
+// shifts each phone 1.15 times the speaker-minus-base difference
+// (shiftGain). Profiles of
 // every version still load and speak.
 func (e *Engine) Name() string {
 	if e.mode == ModeBaseline {
 		return "voxclone-baseline/2"
 	}
-	return "voxclone-a/5"
+	return "voxclone-a/6"
 }
 
 // Clone builds a voice profile from the speaker's reference samples, which
