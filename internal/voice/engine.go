@@ -81,13 +81,14 @@ func New(cfg Config) *Engine {
 // upsampler's roll-off on flite's unvoiced frames (6–8 kHz); version 6
 // sets the band above 8 kHz per phone from each frame's own level, learns
 // it on frames inside their class (HBND layout 2) and matches it to the
-// 1–4 kHz heard on flite's unvoiced frames. Profiles of every version
-// still load and speak.
+// 1–4 kHz heard on flite's unvoiced frames; version 7 shifts each phone
+// 1.15 times the speaker-minus-base difference (shiftGain). Profiles of
+// every version still load and speak.
 func (e *Engine) Name() string {
 	if e.mode == ModeBaseline {
 		return "voxclone-baseline/2"
 	}
-	return "voxclone-a/6"
+	return "voxclone-a/7"
 }
 
 // Clone builds a voice profile from the speaker's reference samples, which

@@ -128,9 +128,9 @@ func TestPhoneShiftAppliesWeightAndSmooths(t *testing.T) {
 	}
 	s.apply(c, env, f0, labels)
 	c1 := func(i int) float64 { return c.conv.FromEnvelope(nil, env[i])[1] }
-	full := 0.5 * s.at("aa", 1)[1]
+	full := 0.5 * shiftGain * s.at("aa", 1)[1]
 	if got := c1(n - 1); math.Abs(got-full) > 0.02 {
-		t.Errorf("inside the phone c1 = %.3f, want half the shift %.3f", got, full)
+		t.Errorf("inside the phone c1 = %.3f, want half the shift times shiftGain %.3f", got, full)
 	}
 	if got := c1(0); math.Abs(got) > 1e-6 {
 		t.Errorf("pause moved: c1 = %.3f", got)
