@@ -131,8 +131,9 @@ var loopArgs = []string{"-allphone_ci", "yes", "-beam", "1e-10", "-pbeam", "1e-1
 // per codebook: with two (as the loop) it cost ≈ 10% less and its flite
 // boundaries moved only 0.3 ms, but on real speech it put friction into
 // pauses (TestHighBandPerClass: held-back vctk_p225's pause frames 20 dB
-// brighter above 8 kHz, so the test fails). Every third frame (-ds 3) gave
-// phones shorter than 25 ms (TestAlignRealSpeech fails).
+// brighter above 8 kHz than its references', so the test fails). Every
+// third frame (-ds 3) gave phones shorter than 25 ms (TestAlignRealSpeech
+// fails).
 var alignArgs = []string{"-ds", "2"}
 
 // newDecoder loads the acoustic model for one search kind: the alignment
