@@ -159,7 +159,7 @@ func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 	if err != nil {
 		return err
 	}
-	env, err := world.Envelope(x, analysisRate, f0, period, world.EnvelopeOptions{})
+	env, cep, err := world.EnvelopeCepstra(x, analysisRate, f0, period, world.EnvelopeOptions{})
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 		e = denoised(clean, e, noise)
 		a.frames += stride
 		a.addLTAS(e, w)
-		a.conv.FromEnvelope(mc, e)
+		a.melCepstrum(mc, e, cep[i], noise)
 		if stride == 1 && i < len(a.labels) {
 			a.pool.add(i, a.labels[i], mc, f0[i], a.aligned)
 		}
@@ -212,6 +212,20 @@ func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 		a.gvN++
 	}
 	return a.addAperiodicity(x, f0, loud, len(env[0]), stride)
+}
+
+// melCepstrum writes frame env's mel-cepstrum to mc from CheapTrick's own
+// cepstrum of it, unless noise was subtracted from env. The log of every
+// bin and the transform it spares were ≈ 0.035 of the 0.05 CPU-s a 60 s
+// clone spent in FromEnvelope (pprof); the float64 results differ from
+// FromEnvelope's only in rounding, and no byte of the goldens' profiles
+// moved.
+func (a *statsAcc) melCepstrum(mc, env, cep, noise []float64) {
+	if noise != nil {
+		a.conv.FromEnvelope(mc, env)
+		return
+	}
+	a.conv.FromCepstrum(mc, cep)
 }
 
 // addAperiodicity runs D4C on a subset of the loud voiced frames, as many

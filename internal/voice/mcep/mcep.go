@@ -117,6 +117,30 @@ func (c *Converter) FromEnvelope(dst, env []float64) []float64 {
 	return dst
 }
 
+// FromCepstrum is FromEnvelope for an envelope given by its cepstrum c
+// (len bins), the series whose DCT-I is the natural log of the power
+// spectrum, as world.EnvelopeCepstra returns it. Transforming twice is
+// 2(bins−1) times the identity, so FromEnvelope's log and transform would
+// give back c (to rounding): halving the log for amplitude and doubling
+// the positive quefrencies leave c[0] and c[bins−1] halved, the rest as
+// they are. Unlike FromEnvelope it has no floor for empty bins; CheapTrick
+// floors the power before its log.
+func (c *Converter) FromCepstrum(dst, cep []float64) []float64 {
+	if len(cep) != c.bins {
+		panic("mcep: cepstrum length mismatch")
+	}
+	dst = sized(dst, c.order+1)
+	clear(dst)
+	last := len(cep) - 1
+	for n, v := range cep {
+		if n == 0 || n == last {
+			v /= 2
+		}
+		axpy(dst, v, c.fwd[n])
+	}
+	return dst
+}
+
 // ToEnvelope writes the power spectrum (len bins) that mel-cepstrum mc
 // (length order+1) describes to dst (allocated when nil) and returns it.
 func (c *Converter) ToEnvelope(dst, mc []float64) []float64 {

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/voxclone/voxclone/internal/fftpack"
 )
 
 // formantEnvelope is a smooth power spectrum with three resonances and a
@@ -169,5 +171,32 @@ func BenchmarkToEnvelope(b *testing.B) {
 func BenchmarkNewConverter(b *testing.B) {
 	for b.Loop() {
 		NewConverter(513, 24, 0.42)
+	}
+}
+
+// TestFromCepstrumMatchesFromEnvelope gives FromCepstrum a cepstrum and
+// FromEnvelope the envelope it describes (exp of its DCT-I).
+func TestFromCepstrumMatchesFromEnvelope(t *testing.T) {
+	const bins = 513
+	r := rand.New(rand.NewPCG(5, 6))
+	c := NewConverter(bins, 24, 0.42)
+	dct := fftpack.NewDCT(bins)
+	for range 20 {
+		cep := make([]float64, bins)
+		for i := range cep {
+			cep[i] = r.NormFloat64() / float64(1+i*i) // smooth, like a liftered cepstrum
+		}
+		env := make([]float64, bins)
+		dct.Transform(env, cep)
+		for i, v := range env {
+			env[i] = math.Exp(v)
+		}
+		want := c.FromEnvelope(nil, env)
+		got := c.FromCepstrum(nil, cep)
+		for m := range want {
+			if math.Abs(got[m]-want[m]) > 1e-12 {
+				t.Fatalf("mc[%d] = %.15f from the cepstrum, %.15f from the envelope", m, got[m], want[m])
+			}
+		}
 	}
 }

@@ -38,8 +38,22 @@ func (o EnvelopeOptions) fftSize(fs int) int {
 // a power spectrum of FFTSize/2+1 bins per frame, independent of F0.
 // Unvoiced frames use a 500 Hz analysis window.
 func Envelope(x []float64, fs int, f0 []float64, framePeriod float64, opt EnvelopeOptions) ([][]float64, error) {
+	env, _, err := envelope(x, fs, f0, framePeriod, opt, false)
+	return env, err
+}
+
+// EnvelopeCepstra is Envelope that also returns each frame's liftered
+// cepstrum c, the series whose DCT-I (fftpack.DCT) is the natural log of
+// the frame's envelope. CheapTrick computes it on the way to the envelope,
+// so a caller after cepstra (mel-cepstra) need not take the log of every
+// bin and transform back.
+func EnvelopeCepstra(x []float64, fs int, f0 []float64, framePeriod float64, opt EnvelopeOptions) (env, cep [][]float64, err error) {
+	return envelope(x, fs, f0, framePeriod, opt, true)
+}
+
+func envelope(x []float64, fs int, f0 []float64, framePeriod float64, opt EnvelopeOptions, withCep bool) (out, cep [][]float64, err error) {
 	if err := checkInput(x, fs); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if framePeriod <= 0 {
 		framePeriod = DefaultFramePeriod
@@ -48,19 +62,26 @@ func Envelope(x []float64, fs int, f0 []float64, framePeriod float64, opt Envelo
 	if q1 == 0 {
 		q1 = DefaultQ1
 	}
-	out := make([][]float64, len(f0))
+	out = make([][]float64, len(f0))
+	if withCep {
+		cep = make([][]float64, len(f0))
+	}
 	ForSpans(len(f0), func(lo, hi int) {
 		c := newCheapTrick(fs, opt.fftSize(fs), q1)
 		for i := lo; i < hi; i++ {
 			f := f0[i]
 			out[i] = make([]float64, c.fft.n/2+1)
+			if withCep {
+				cep[i] = make([]float64, c.fft.n/2+1)
+				c.cep = cep[i]
+			}
 			if f <= c.floor || math.IsNaN(f) {
 				f = unvoicedF0
 			}
 			c.frame(x, float64(i)*framePeriod/1000, f, out[i])
 		}
 	})
-	return out, nil
+	return out, cep, nil
 }
 
 type cheapTrick struct {
@@ -73,6 +94,7 @@ type cheapTrick struct {
 	pow   []float64
 	tmp   []float64
 	cum   []float64
+	cep   []float64 // where smoothWithRecovery copies the cepstrum, if not nil
 }
 
 func newCheapTrick(fs, size int, q1 float64) *cheapTrick {
@@ -148,6 +170,7 @@ func (c *cheapTrick) smoothWithRecovery(f0 float64, dst []float64) {
 		lift := s / theta * ((1 - 2*c.q1) + 2*c.q1*(1-2*s*s))
 		c.tmp[i] *= lift / n
 	}
+	copy(c.cep, c.tmp)
 	c.dct.Transform(c.tmp, c.tmp)
 	for i, v := range c.tmp {
 		dst[i] = math.Exp(v)
