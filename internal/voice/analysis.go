@@ -36,11 +36,20 @@ const (
 	apStride = 8
 	// statStride is the frame hop, in analysis periods, for audio beyond
 	// the labelling budget: those frames feed only the profile's means,
-	// variances and quantiles, never the pool, and neighbouring 10 ms frames
-	// of one sound tell them little more than every other frame does. Each
-	// such frame counts statStride times, so labelled and unlabelled audio
-	// keep their weights per second.
-	statStride = 2
+	// variances and quantiles, never the pool, and a 40 ms hop still
+	// samples most sounds (a vowel lasts 60–200 ms) more than once; a
+	// minute past the budget still gives 1,500 frames. Each such frame
+	// counts statStride times, so labelled and unlabelled audio keep their
+	// weights per second.
+	statStride = 4
+	// pitchStride is DIO's hop there, in analysis periods (20 ms), finer
+	// than statStride: DIO's post-processing counts in frames (its voicing
+	// edge trim, vrm in fixF0Contour, drops a frame at each edge at 10 and
+	// 20 ms but none at 30 ms or more), so a 40 ms hop would change where
+	// voicing starts and stops, not just how often it is sampled. The
+	// envelopes, mel-cepstra, formants and aperiodicity run on every
+	// statStride/pitchStride-th of its frames.
+	pitchStride = 2
 	// pitchSpeed is DIO's decimation ratio at enrolment: candidates on a
 	// 4 kHz copy, then StoneMask refines them on the 16 kHz signal, as at
 	// synthesis. Against 8 kHz (Speed 2) it costs ≈ 40% less, and on five
@@ -155,7 +164,7 @@ func (a *statsAcc) add(x []float64, noisy bool) error { return a.addStrided(x, n
 // envelope is subtracted from the rest.
 func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 	period := analysisPeriod * float64(stride)
-	f0, err := a.f0c.F0(x, analysisRate, world.F0Options{FramePeriod: period, Speed: pitchSpeed})
+	f0, err := a.pitch(x, stride)
 	if err != nil {
 		return err
 	}
@@ -212,6 +221,22 @@ func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 		a.gvN++
 	}
 	return a.addAperiodicity(x, f0, loud, len(env[0]), stride)
+}
+
+// pitch returns F0 on frames stride analysis periods apart, from DIO run
+// at a hop of at most pitchStride periods (see pitchStride).
+func (a *statsAcc) pitch(x []float64, stride int) ([]float64, error) {
+	hop := min(stride, pitchStride)
+	f0, err := a.f0c.F0(x, analysisRate, world.F0Options{FramePeriod: analysisPeriod * float64(hop), Speed: pitchSpeed})
+	if err != nil || hop == stride {
+		return f0, err
+	}
+	every := stride / hop
+	out := make([]float64, 0, (len(f0)+every-1)/every)
+	for i := 0; i < len(f0); i += every {
+		out = append(out, f0[i])
+	}
+	return out, nil
 }
 
 // melCepstrum writes frame env's mel-cepstrum to mc from CheapTrick's own
