@@ -49,7 +49,6 @@ import (
 const (
 	modelDir = "/usr/share/pocketsphinx/model/en-us"
 	hmmDir   = modelDir + "/en-us"
-	phoneLM  = modelDir + "/en-us-phone.lm.bin"
 	dictFile = modelDir + "/cmudict-en-us.dict"
 )
 
@@ -106,9 +105,8 @@ func putDecoder(kind string, d *decoder) {
 }
 
 // loopArgs are the phone-loop decoder's settings: context-independent
-// phones, the phone LM weight CMU recommends for phone recognition, and
-// narrow beams. With triphones and default beams the loop ran 5× slower
-// than real time; CMU's suggested beams (1e-20) cost 40 ms of CPU per
+// phones, no phone language model (see newDecoder) and narrow beams. With
+// triphones and default beams the loop ran 5× slower than real time; CMU's suggested beams (1e-20) cost 40 ms of CPU per
 // second of audio, these 30 ms for about 1.5 points less frame agreement
 // with forced alignment. Scoring the Gaussians on every other frame (-ds 2,
 // two thirds of the decoder's time goes to them) cuts that by a third: the
@@ -122,7 +120,12 @@ func putDecoder(kind string, d *decoder) {
 // class and 52.6% of phones instead of 67.2% and 57.0%; the eval did not
 // move beyond its noise (docs/engine.md, "Two Gaussians per codebook").
 // -topn 3 agreed on fewer frames than 2 (58.5%, 39.3%: the test fails).
-var loopArgs = []string{"-allphone_ci", "yes", "-beam", "1e-10", "-pbeam", "1e-10", "-lw", "2.0", "-ds", "2", "-topn", "2"}
+// Without a language model every phone may follow any other at one fixed
+// cost, log(-pip) × -lw, which stands in for the trigram's probabilities
+// (each below 1) as the price of starting a phone: with -pip 0.1 the loop
+// agrees on 65.9% of frames' class and 55.2% of phones, with no price
+// (-pip 1) on 63.0% and 53.8%, with a bonus (-pip 2) on 62.1% and 53.1%.
+var loopArgs = []string{"-allphone_ci", "yes", "-beam", "1e-10", "-pbeam", "1e-10", "-lw", "2.0", "-pip", "0.1", "-ds", "2", "-topn", "2"}
 
 // alignArgs are the alignment decoder's own settings: Gaussians scored on
 // every other frame, as for the loop. It costs a fifth less, and phone
@@ -158,13 +161,17 @@ func newDecoder(kind string) (*decoder, error) {
 	if ps == nil {
 		return nil, ErrModel
 	}
+	// The loop runs without the model's phone trigram: its lookups were
+	// a sixth of the loop's time, and the labels only need which phone
+	// class a frame holds, which the acoustics decide; the loop agreed
+	// with forced alignment as often without it (docs/performance.md,
+	// 2026-12-07 "small hours").
 	if kind == searchLoop {
-		name, lm := C.CString(searchLoop), C.CString(phoneLM)
+		name := C.CString(searchLoop)
 		defer C.free(unsafe.Pointer(name))
-		defer C.free(unsafe.Pointer(lm))
-		if C.ps_set_allphone_file(ps, name, lm) < 0 {
+		if C.ps_set_allphone(ps, name, nil) < 0 {
 			C.ps_free(ps)
-			return nil, fmt.Errorf("%w: phone language model %s", ErrModel, phoneLM)
+			return nil, fmt.Errorf("%w: phone loop", ErrModel)
 		}
 	}
 	return &decoder{ps: ps}, nil
