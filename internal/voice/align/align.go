@@ -113,8 +113,8 @@ func addGuesses(ctx context.Context, words []string, prons map[string][][]string
 	return guessed
 }
 
-// Recognize labels pcm (16 kHz mono) with a phone-loop decoder driven by
-// the model's phone trigram. With no transcript to constrain it, expect
+// Recognize labels pcm (16 kHz mono) with a phone-loop decoder in which
+// any phone may follow any other at a fixed cost. With no transcript to constrain it, expect
 // roughly one phone in three to be wrong, though mostly within its class;
 // every segment has Guessed set and Word empty. Errors are as for Align.
 func Recognize(ctx context.Context, pcm *audio.PCM) ([]Segment, error) {

@@ -161,10 +161,11 @@ func newDecoder(kind string) (*decoder, error) {
 	if ps == nil {
 		return nil, ErrModel
 	}
-	// The loop runs without the model's phone trigram: its lookups were
-	// a sixth of the loop's time, and the labels only need which phone
-	// class a frame holds, which the acoustics decide; the loop agreed
-	// with forced alignment as often without it (docs/performance.md,
+	// The loop runs without the model's phone trigram: it looked up a
+	// score for every phone-to-phone link each frame, a third of the
+	// loop's time, while the labels only need which phone class a frame
+	// holds, which the acoustics decide; without it the loop agrees with
+	// forced alignment a little more often (docs/performance.md,
 	// 2026-12-07 "small hours").
 	if kind == searchLoop {
 		name := C.CString(searchLoop)
