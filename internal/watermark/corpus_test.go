@@ -59,7 +59,15 @@ func engineCorpus(t *testing.T) []engineVoice {
 
 func buildCorpus(t *testing.T, speakers []string) ([]engineVoice, error) {
 	eng := voice.New(voice.Config{})
-	fp, err := engineFingerprint(t, eng, speakers)
+	profiles := make(map[string][]byte, len(speakers))
+	for _, name := range speakers {
+		prof, err := eng.Clone(context.Background(), corpusRefs(t, name))
+		if err != nil {
+			return nil, err
+		}
+		profiles[name] = prof
+	}
+	fp, err := engineFingerprint(eng, speakers, profiles)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +77,7 @@ func buildCorpus(t *testing.T, speakers []string) ([]engineVoice, error) {
 	}
 	var out []engineVoice
 	names := append([]string{"slt", "rms", "awb"}, speakers...)
-	for i, name := range names {
+	for _, name := range names {
 		path := filepath.Join(dir, name+".wav")
 		if b, err := os.ReadFile(path); err == nil {
 			if p, err := wav.DecodeBytes(b, 0); err == nil {
@@ -78,11 +86,7 @@ func buildCorpus(t *testing.T, speakers []string) ([]engineVoice, error) {
 			}
 		}
 		sp := voice.Speaker{Builtin: name}
-		if i >= 3 {
-			prof, err := eng.Clone(context.Background(), corpusRefs(t, name))
-			if err != nil {
-				return nil, err
-			}
+		if prof, ok := profiles[name]; ok {
 			sp = voice.Speaker{Profile: prof}
 		}
 		p, err := speak(eng, sp, corpusText)
@@ -108,17 +112,18 @@ const fingerprintText = "He checked the lamp and wrote the weather in his book."
 // an older engine is never measured as the current one's (keyed by the
 // output rate alone, a kept corpus hid a band 28.2 dB under the speech):
 // a hash of the rate, the speakers, a built-in voice's rendering of a
-// short sentence, and of a clone's profile and rendering of it, which
-// covers synthesis, cloning and conversion. It takes about a second.
-func engineFingerprint(t *testing.T, eng *voice.Engine, speakers []string) (string, error) {
+// short sentence, every clone's profile, and the first clone's rendering
+// of the sentence. Every profile, not one: a change of labelling (the
+// phone loop's settings) moves only the clones of speakers whose
+// references are recognised, and a corpus keyed by the first speaker's
+// aligned clone alone was kept across such changes (2026-12-07).
+func engineFingerprint(eng *voice.Engine, speakers []string, profiles map[string][]byte) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d %s %q\n", voice.OutputRate, eng.Name(), speakers)
-	prof, err := eng.Clone(context.Background(), corpusRefs(t, speakers[0]))
-	if err != nil {
-		return "", err
+	for _, name := range speakers {
+		h.Write(profiles[name])
 	}
-	h.Write(prof)
-	for _, sp := range []voice.Speaker{{Builtin: "slt"}, {Profile: prof}} {
+	for _, sp := range []voice.Speaker{{Builtin: "slt"}, {Profile: profiles[speakers[0]]}} {
 		p, err := speak(eng, sp, fingerprintText)
 		if err != nil {
 			return "", err
