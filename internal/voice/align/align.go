@@ -114,9 +114,10 @@ func addGuesses(ctx context.Context, words []string, prons map[string][][]string
 }
 
 // Recognize labels pcm (16 kHz mono) with a phone-loop decoder in which
-// any phone may follow any other at a fixed cost. With no transcript to constrain it, expect
-// roughly one phone in three to be wrong, though mostly within its class;
-// every segment has Guessed set and Word empty. Errors are as for Align.
+// any phone may follow any other at a fixed cost. With no transcript to
+// constrain it, expect roughly one phone in three to be wrong, though
+// mostly within its class; every segment has Guessed set and Word empty.
+// Errors are as for Align.
 func Recognize(ctx context.Context, pcm *audio.PCM) ([]Segment, error) {
 	if err := check(ctx, pcm); err != nil {
 		return nil, err

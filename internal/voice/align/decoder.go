@@ -105,9 +105,10 @@ func putDecoder(kind string, d *decoder) {
 }
 
 // loopArgs are the phone-loop decoder's settings: context-independent
-// phones, no phone language model (see newDecoder) and narrow beams. With
-// triphones and default beams the loop ran 5× slower than real time; CMU's suggested beams (1e-20) cost 40 ms of CPU per
-// second of audio, these 30 ms for about 1.5 points less frame agreement
+// phones, no phone language model (see newDecoder) and narrow beams.
+// With triphones and default beams the loop ran 5× slower than real
+// time; CMU's suggested beams (1e-20) cost 40 ms of CPU per second of
+// audio, these 30 ms for about 1.5 points less frame agreement
 // with forced alignment. Scoring the Gaussians on every other frame (-ds 2,
 // two thirds of the decoder's time goes to them) cuts that by a third: the
 // loop then agrees with alignment on 6 points fewer frames
