@@ -29,7 +29,8 @@ func nullWindows(p *audio.PCM, step float64) (scores []float64, marked int) {
 // recordings (at the engine's output rate), and of the engine's unmarked
 // output for ten voices (one every 0.2 s). At most 0.1% may be called
 // watermarked. The scores' upper quantiles are what the thresholds in
-// detect.go were set from.
+// detect.go were set from. The windows are shorter than legacyMin, so
+// since 2026-12-07 they measure the short pilot alone (soloRule).
 func TestFalsePositives(t *testing.T) {
 	if raceEnabled {
 		t.Skip("measurement; too slow under -race")

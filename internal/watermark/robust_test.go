@@ -35,9 +35,12 @@ func markInPieces(p *audio.PCM, payload Payload) *audio.PCM {
 // and detector found 81.9% after Opus (mean score 6.57 → 6.40), the rest
 // as before or higher (none 99.1%, AAC 95.7%, noise 86.2%); results
 // after Opus move by about two points with any small change of the input.
+// Opus 0.82, AAC and μ-law 0.95 since the legacy pilot is looked for only
+// in excerpts of 6 s and more, and the short pilot alone at 5.15 in
+// shorter ones (voxclone-a/7: Opus 83.6%, AAC 96.6%, μ-law 96.6%).
 var robustFloor = map[string][2]float64{
-	"none": {0.96, 0.97}, "mp3 64k": {0.96, 0.97}, "opus 24k": {0.80, 0.97}, "aac 64k": {0.92, 0.97},
-	"ulaw 8k": {0.94, 0.97}, "resample 8000": {0.96, 0.97}, "resample 22050": {0.96, 0.97},
+	"none": {0.96, 0.97}, "mp3 64k": {0.96, 0.97}, "opus 24k": {0.82, 0.97}, "aac 64k": {0.95, 0.97},
+	"ulaw 8k": {0.95, 0.97}, "resample 8000": {0.96, 0.97}, "resample 22050": {0.96, 0.97},
 	"resample 44100": {0.96, 0.97}, "gain 10 dB": {0.96, 0.97}, "gain -10 dB": {0.96, 0.97},
 	"noise 20 dB SNR": {0.85, 0.97},
 }

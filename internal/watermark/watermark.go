@@ -19,9 +19,10 @@
 //
 // Detection whitens the input by its own smoothed spectrum, folds it modulo
 // the period, cross-correlates with the pilot through one FFT and, at the
-// best lag, reads the bits and checks the CRC. It also looks for the
-// pilot of marks made before the pilot repeated within the period (one
-// 8,192-chip pilot), so that those are still found. How much audio that takes
+// best lag, reads the bits and checks the CRC. In excerpts of 6 s and
+// more it also looks for the pilot of marks made before the pilot
+// repeated within the period (one 8,192-chip pilot), so that those are
+// still found. How much audio that takes
 // depends on the mark's strength; docs/trust.md has the measurements.
 package watermark
 
