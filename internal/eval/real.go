@@ -10,7 +10,10 @@ import (
 type realSpeech struct {
 	raw, norm       [][][]float64 // held-out features per utterance, without and with CMVN
 	refRaw, refNorm [][][]float64 // the same for the reference half
-	heldOut, ref    [][]float32   // the 16 kHz audio, for F0
+	// floor and refFloor are the secondary CMVN features (floorFrames),
+	// nil for utterances with too few such frames.
+	floor, refFloor [][][]float64
+	heldOut, ref    [][]float32 // the 16 kHz audio, for F0
 }
 
 // prepareReal computes the identification features of every speaker's
@@ -27,15 +30,17 @@ func prepareReal(ctx context.Context, speakers []Speaker, workers int) ([]realSp
 			}
 			x := to16k(u.Audio).Samples
 			r.heldOut = append(r.heldOut, x)
-			if raw, norm := fx.features(x); raw != nil { // else too little speech
+			if raw, norm, floor := fx.allFeatures(x); raw != nil { // else too little speech
 				r.raw, r.norm = append(r.raw, raw), append(r.norm, norm)
+				r.floor = append(r.floor, floor)
 			}
 		}
 		for _, u := range speakers[i].Reference {
 			x := to16k(u.Audio).Samples
 			r.ref = append(r.ref, x)
-			if raw, norm := fx.features(x); raw != nil {
+			if raw, norm, floor := fx.allFeatures(x); raw != nil {
 				r.refRaw, r.refNorm = append(r.refRaw, raw), append(r.refNorm, norm)
+				r.refFloor = append(r.refFloor, floor)
 			}
 		}
 		return nil

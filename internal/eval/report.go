@@ -70,8 +70,16 @@ type Scores struct {
 	// never saw (the reference half): the ceiling for IDAcc and IDAccNorm.
 	RealIDAcc     *float64 `json:"real_id_acc,omitempty"`
 	RealIDAccNorm *float64 `json:"real_id_acc_norm,omitempty"`
-	CloneSeconds  float64  `json:"clone_s"` // wall time of Clone (overall: mean)
-	RTF           float64  `json:"rtf"`     // synthesis time over output duration
+	// IDAccNormFloor, MarginNormFloor and RealIDAccNormFloor are a
+	// secondary column, not the protocol's figure: IDAccNorm, MarginNorm
+	// and RealIDAccNorm from an identifier whose frames must also stand
+	// above each recording's noise floor (floorFrames), so a noisy
+	// speaker's model does not learn its pauses.
+	IDAccNormFloor     *float64 `json:"id_acc_norm_floor,omitempty"`
+	MarginNormFloor    *float64 `json:"llr_margin_norm_floor,omitempty"`
+	RealIDAccNormFloor *float64 `json:"real_id_acc_norm_floor,omitempty"`
+	CloneSeconds       float64  `json:"clone_s"` // wall time of Clone (overall: mean)
+	RTF                float64  `json:"rtf"`     // synthesis time over output duration
 }
 
 // SpeakerReport is one speaker's result.
@@ -200,6 +208,8 @@ func degradation(d int) func(speakerResult) condResult {
 func pooledScores(res []speakerResult, cond func(speakerResult) condResult, cfg Config) Scores {
 	var (
 		n, right, rightNorm    int
+		rightFloor, realRF     float64
+		marginFloor            float64
 		decoy, decoyNorm       int
 		margin, marginNorm     float64
 		f0Sum, f0RefSum        float64
@@ -214,6 +224,8 @@ func pooledScores(res []speakerResult, cond func(speakerResult) condResult, cfg 
 		n, right, rightNorm = n+cr.n, right+cr.right, rightNorm+cr.rightNorm
 		decoy, decoyNorm = decoy+cr.decoyWin, decoyNorm+cr.decoyWinNorm
 		margin, marginNorm = margin+cr.margin, marginNorm+cr.marginNorm
+		rightFloor, marginFloor = rightFloor+float64(cr.rightFloor), marginFloor+cr.marginFloor
+		realRF += float64(r.real.rightFloor)
 		if r.realF0 > 0 && cr.f0 > 0 {
 			f0Sum += semitones(cr.f0, r.realF0)
 			f0N++
@@ -236,6 +248,7 @@ func pooledScores(res []speakerResult, cond func(speakerResult) condResult, cfg 
 		IDAcc: ratio(float64(right), fn), IDAccNorm: ratio(float64(rightNorm), fn),
 		Margin: ratio(margin, fn), MarginNorm: ratio(marginNorm, fn),
 		CloneSeconds: cloneS / float64(len(res)), RTF: ratio(synthS, audioS),
+		IDAccNormFloor: ptr(ratio(rightFloor, fn)), MarginNormFloor: ptr(ratio(marginFloor, fn)),
 	}
 	if len(cfg.Decoys) > 0 {
 		sc.DecoyWin, sc.DecoyWinNorm = ptr(ratio(float64(decoy), fn)), ptr(ratio(float64(decoyNorm), fn))
@@ -255,6 +268,7 @@ func pooledScores(res []speakerResult, cond func(speakerResult) condResult, cfg 
 	}
 	if realN > 0 {
 		sc.RealIDAcc, sc.RealIDAccNorm = ptr(realR/realN), ptr(realRN/realN)
+		sc.RealIDAccNormFloor = ptr(realRF / realN)
 	}
 	return sc
 }

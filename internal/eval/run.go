@@ -269,14 +269,16 @@ type synthesizer interface {
 	Synthesize(ctx context.Context, profile []byte, text string, opt voice.Options) (*audio.PCM, error)
 }
 
-// identifiers holds the plain and the CMVN speaker identifier.
-type identifiers struct{ raw, norm *identifier }
+// identifiers holds the plain and the CMVN speaker identifier, and the
+// secondary CMVN identifier on frames above the noise floor (floorFrames).
+type identifiers struct{ raw, norm, floor *identifier }
 
 func trainIdentifiers(real []realSpeech) (identifiers, error) {
 	raw := make([][][][]float64, len(real))
 	norm := make([][][][]float64, len(real))
+	floor := make([][][][]float64, len(real))
 	for s, r := range real {
-		raw[s], norm[s] = r.raw, r.norm
+		raw[s], norm[s], floor[s] = r.raw, r.norm, r.floor
 	}
 	var ids identifiers
 	var err error
@@ -285,6 +287,9 @@ func trainIdentifiers(real []realSpeech) (identifiers, error) {
 	}
 	if ids.norm, err = trainIdentifier(norm); err != nil {
 		return ids, fmt.Errorf("eval: %w", err)
+	}
+	if ids.floor, err = trainIdentifier(floor); err != nil {
+		return ids, fmt.Errorf("eval: floor-aware identifier: %w", err)
 	}
 	return ids, nil
 }

@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/voxclone/voxclone/internal/audio"
 )
@@ -12,9 +13,13 @@ type condResult struct {
 	n, right, rightNorm    int
 	decoyWin, decoyWinNorm int     // utterances whose speaker beat every decoy
 	margin, marginNorm     float64 // sums over utterances
-	f0                     float64 // robust median F0 of the clips, 0 if unvoiced
-	wer, loop              ErrorCounts
-	rejected               bool // the engine found no voice in the references
+	// rightFloor and marginFloor are the secondary CMVN identifier's
+	// (frames above the noise floor; floorFrames).
+	rightFloor  int
+	marginFloor float64
+	f0          float64 // robust median F0 of the clips, 0 if unvoiced
+	wer, loop   ErrorCounts
+	rejected    bool // the engine found no voice in the references
 }
 
 // speakerResult gathers one speaker's outcomes.
@@ -41,6 +46,7 @@ func score(ctx context.Context, speakers []Speaker, real []realSpeech, ids ident
 	err := forEach(ctx, len(speakers), cfg.Workers, func(s int) error {
 		r := &res[s]
 		r.real = tally(ids, s, real[s].refRaw, real[s].refNorm)
+		tallyFloor(&r.real, ids.floor, s, real[s].refFloor)
 		r.realF0, r.refF0 = medianF0(real[s].heldOut), medianF0(real[s].ref)
 		r.cloneSeconds, r.synthSeconds, r.audioSeconds = syn[s].cloneSeconds, syn[s].synthSeconds, syn[s].audioSeconds
 		for _, clips := range syn[s].conds {
@@ -71,14 +77,15 @@ func score(ctx context.Context, speakers []Speaker, real []realSpeech, ids ident
 // identify scores one speaker's clips in one condition.
 func identify(ids identifiers, target int, clips []clip) condResult {
 	fx := newMFCCExtractor()
-	var raw, norm [][][]float64
+	var raw, norm, floor [][][]float64
 	var audio [][]float32
 	for _, cl := range clips {
-		r, n := fx.features(cl.audio.Samples)
-		raw, norm = append(raw, r), append(norm, n)
+		r, n, f := fx.allFeatures(cl.audio.Samples)
+		raw, norm, floor = append(raw, r), append(norm, n), append(floor, f)
 		audio = append(audio, cl.audio.Samples)
 	}
 	c := tally(ids, target, raw, norm)
+	tallyFloor(&c, ids.floor, target, floor)
 	c.f0 = medianF0(audio)
 	return c
 }
@@ -118,6 +125,23 @@ func tally(ids identifiers, target int, raw, norm [][][]float64) condResult {
 		c.marginNorm += dn.Margin
 	}
 	return c
+}
+
+// tallyFloor adds the secondary identifier's outcomes to c; an utterance
+// without enough frames counts as a miss, as in tally.
+func tallyFloor(c *condResult, id *identifier, target int, floor [][][]float64) {
+	if id == nil {
+		return
+	}
+	for _, x := range floor {
+		if x == nil {
+			continue
+		}
+		sp, _ := id.scores(x)
+		d := decide(sp, math.Inf(-1), target)
+		c.rightFloor += b2i(d.Correct)
+		c.marginFloor += d.Margin
+	}
 }
 
 // asrItem is one utterance to transcribe and where its errors go.
