@@ -36,11 +36,18 @@ const (
 	// sent MPEG-2 to ffmpeg too: the two should now agree, and this one
 	// checks that the upload path adds no damage of its own.
 	DegradeMP3FF = "mp3_32_ffdec"
+	// DegradePhoneBand and DegradeMuLaw take the telephone line apart:
+	// its band alone (8 kHz, 16-bit PCM) and its quantisation alone
+	// (μ-law at 16 kHz). On the nine development speakers the band cost
+	// nearly all the likeness the line costs (docs/engine.md, "what the
+	// line costs, taken apart").
+	DegradePhoneBand = "phone_band"
+	DegradeMuLaw     = "mulaw16"
 )
 
 // DegradationNames lists the degradations in their report order.
 func DegradationNames() []string {
-	return []string{DegradePhone, DegradeMP3, DegradeMP3FF, DegradeNoise20}
+	return []string{DegradePhone, DegradePhoneBand, DegradeMuLaw, DegradeMP3, DegradeMP3FF, DegradeNoise20}
 }
 
 // DegradationsNamed returns the named degradations in the order given.
@@ -50,7 +57,11 @@ func DegradationsNamed(names ...string) ([]Degradation, error) {
 		var apply func(context.Context, *audio.PCM) (*audio.PCM, error)
 		switch n {
 		case DegradePhone:
-			apply = phoneLine
+			apply = func(ctx context.Context, p *audio.PCM) (*audio.PCM, error) { return wavAt(ctx, p, 8000, wav.MuLaw) }
+		case DegradePhoneBand:
+			apply = func(ctx context.Context, p *audio.PCM) (*audio.PCM, error) { return wavAt(ctx, p, 8000, wav.PCM16) }
+		case DegradeMuLaw:
+			apply = func(ctx context.Context, p *audio.PCM) (*audio.PCM, error) { return wavAt(ctx, p, 16000, wav.MuLaw) }
 		case DegradeMP3:
 			apply = mp3At32
 		case DegradeMP3FF:
@@ -65,11 +76,11 @@ func DegradationsNamed(names ...string) ([]Degradation, error) {
 	return out, nil
 }
 
-// phoneLine resamples to 8 kHz and quantizes to 8-bit μ-law, then decodes
-// the result as any 8 kHz upload would be.
-func phoneLine(ctx context.Context, p *audio.PCM) (*audio.PCM, error) {
+// wavAt resamples to rate and writes a WAV file of encoding enc (the
+// telephone line: 8 kHz μ-law), then decodes it as an upload would be.
+func wavAt(ctx context.Context, p *audio.PCM, rate int, enc wav.Encoding) (*audio.PCM, error) {
 	var b bytes.Buffer
-	if err := wav.Encode(&b, dsp.Resample(p.Mono(), 8000), wav.MuLaw); err != nil {
+	if err := wav.Encode(&b, dsp.Resample(p.Mono(), rate), enc); err != nil {
 		return nil, err
 	}
 	out, _, err := codec.Decode(ctx, b.Bytes())
