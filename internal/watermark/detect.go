@@ -102,6 +102,44 @@ var (
 	legacyRule = pilotRule{threshold: 5.7, floor: 3.9}
 )
 
+// Long excerpts' thresholds (see lengthen): the short pilot's rises to
+// longMax, the legacy pilot's to legacyLongMax. Unmarked windows of 3 to
+// 20 s give the same null (real speech joined per speaker and the
+// engine's unmarked output, 2026-12-07: the score's spread over the lags
+// 0.99 and its kurtosis 2.97–3.01 at every length, the best lag's median
+// 3.51–3.64 for the short pilot and 3.85–4.02 for the legacy one), so
+// folding more periods does not fatten the tail: the chance of passing a
+// threshold is the same per window at every length, about 5·10⁻⁴ for
+// both pilots at 5.2 and 5.7. That budget is what showed: two
+// overlapping 10-s windows of one real speaker (the short pilot at 5.47
+// and 5.27) of 1,517, 0.13%, and one 20-s window of another (the legacy
+// pilot at 5.77, its neighbours 0.1 s away under 4.8) of 359. In long
+// excerpts a mark scores far over either threshold, so the budget can be
+// cut there at no cost: 5.6 is 4,096 · 1.1·10⁻⁸ = 4.4·10⁻⁵ per window
+// and 6.0 is 16,384 · 1.0·10⁻⁹ = 1.6·10⁻⁵, both together about 6·10⁻⁵,
+// an eighth of what they were. Both stand over the highest unmarked
+// windows measured (those speakers' and the engine's: 5.47 and 5.78).
+const (
+	longMax       = 5.6
+	legacyLongMax = 6.0
+)
+
+// lengthen returns r for an excerpt of n samples at Rate (legacyMin or
+// more): its threshold rises as the square root of the length, from r's
+// at legacyMin, up to top. A mark's score grows as the square root of the
+// length and the null's does not, so a mark that 6-s excerpts find scores
+// at least as far over the threshold in any longer one: detection at 6 s
+// stays as it was, and from about 7 s on (5.2·√(7/6) = 5.6) the chance
+// that unmarked audio passes falls eightfold. Marked 10-s excerpts
+// (engine voxclone-a/7's output, ten voices, one a second, 153 per
+// transform) all scored 5.75 or more after every transform but one
+// Opus excerpt at 4.97, not found at 5.2 either; old-format marks
+// (approximated as in legacyMin) 6.33 or more.
+func lengthen(r pilotRule, top float64, n int) pilotRule {
+	t := r.threshold * math.Sqrt(float64(n)/legacyMin)
+	return pilotRule{threshold: min(top, t), floor: r.floor}
+}
+
 // legacyMin is the shortest excerpt, in samples at Rate, in which the
 // legacy pilot is looked for as well as the current one. Old marks are
 // checked in whole files, and a shorter excerpt finds them too seldom
@@ -146,7 +184,7 @@ func Detect(k Key, pcm *audio.PCM) Result {
 	}
 	m := dsp.Resample(finite(pcm.Mono()), Rate).Samples
 	folded := fold(whiten(m), Period)
-	return decide(k, folded, len(m) >= legacyMin)
+	return decide(k, folded, len(m))
 }
 
 // finite returns p with NaNs and infinities (which no decoder should give,
@@ -212,10 +250,10 @@ func energyOf(f []float64) (e float64) {
 	return e
 }
 
-// decide looks for the short pilot in the folded signal, and for the
-// legacy one too when withLegacy, and, for the one that stands out more,
-// reads the payload at its lag.
-func decide(k Key, f []float64, withLegacy bool) Result {
+// decide looks for the short pilot in the signal of n samples folded into
+// f, and for the legacy one too when n is legacyMin or more, and, for the
+// one that stands out more, reads the payload at its lag.
+func decide(k Key, f []float64, n int) Result {
 	if energyOf(f) == 0 {
 		return Result{}
 	}
@@ -234,11 +272,12 @@ func decide(k Key, f []float64, withLegacy bool) Result {
 	g := fold(f, PilotPeriod)
 	short := bestLag(fft2, sp[0], fft2.Coefficients(nil, g), energyOf(g), lagSteps)
 	hit, rule, places := short, soloRule, Period/PilotPeriod
-	if withLegacy {
-		rule = shortRule
+	if n >= legacyMin {
+		rule = lengthen(shortRule, longMax, n)
+		lr := lengthen(legacyRule, legacyLongMax, n)
 		legacy := bestLag(fft, sp[1], fc, energy, legacySteps)
-		if legacy.margin(legacyRule) > short.margin(shortRule) {
-			hit, rule, places = legacy, legacyRule, 1
+		if legacy.margin(lr) > short.margin(rule) {
+			hit, rule, places = legacy, lr, 1
 		}
 	}
 	r := Result{Score: hit.score, Watermarked: hit.score >= rule.threshold, Confidence: confidence(hit.score, rule)}

@@ -69,3 +69,63 @@ func quantiles(s []float64) string {
 	q := func(f float64) float64 { return s[min(len(s)-1, int(f*float64(len(s))))] }
 	return fmt.Sprintf("median %.2f, 99%% %.2f, 99.9%% %.2f, max %.2f", q(0.5), q(0.99), q(0.999), s[len(s)-1])
 }
+
+// longWindows are the excerpt lengths, in seconds, TestLongFalsePositives
+// cuts: legacyMin, where both pilots are looked for at shortRule and
+// legacyRule, and two where lengthen has raised both to longMax and
+// legacyLongMax.
+var longWindows = []int{6, 10, 20}
+
+// TestLongFalsePositives is TestFalsePositives for excerpts of legacyMin
+// and more, where both pilots are looked for: windows of 6, 10 and 20 s
+// of each speaker's recordings joined into one signal (one every 1.5 s),
+// so that windows span several recordings as a long upload would, and of
+// the engine's unmarked output (one every 0.35 s). At most 0.1% may be
+// called watermarked, and none was with lengthen (2026-12-07; before it,
+// one 20-s window of real speech here, and two 10-s ones of 1,517 one
+// every 0.4 s).
+func TestLongFalsePositives(t *testing.T) {
+	if raceEnabled {
+		t.Skip("measurement; too slow under -race")
+	}
+	var human, engine []*audio.PCM
+	for _, sp := range speechtest.Speakers(t) {
+		joined := &audio.PCM{Rate: voice.OutputRate, Channels: 1}
+		for _, path := range speechtest.WAVs(t, sp) {
+			p := dsp.Resample(speechtest.Load(t, path).Mono(), voice.OutputRate)
+			joined.Samples = append(joined.Samples, p.Samples...)
+		}
+		human = append(human, joined)
+	}
+	for _, v := range engineCorpus(t) {
+		engine = append(engine, v.pcm)
+	}
+	for _, c := range []struct {
+		name string
+		pcm  []*audio.PCM
+		step float64
+	}{{"real speech", human, 1.5}, {"engine output", engine, 0.35}} {
+		var all, fp int
+		for _, sec := range longWindows {
+			var scores []float64
+			marked := 0
+			for _, p := range c.pcm {
+				for _, ex := range cuts(p, sec, c.step) {
+					r := Detect(testKey, ex)
+					scores = append(scores, r.Score)
+					if r.Watermarked {
+						marked++
+					}
+				}
+			}
+			t.Logf("%s, %d-s windows: %d, %d called watermarked; score %s", c.name, sec, len(scores), marked, quantiles(scores))
+			all, fp = all+len(scores), fp+marked
+		}
+		if all < 1000 {
+			t.Errorf("%s: only %d windows, want ≥ 1000", c.name, all)
+		}
+		if float64(fp) > 0.001*float64(all) {
+			t.Errorf("%s: %d false positives in %d windows of %v s, want ≤ 0.1%%", c.name, fp, all, longWindows)
+		}
+	}
+}
