@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/speechtest"
@@ -52,5 +53,35 @@ func TestRealSpeechIdentified(t *testing.T) {
 	}
 	if acc := float64(right) / float64(n); acc < 0.7 {
 		t.Errorf("plain accuracy on real speech %.2f (chance %.2f), want ≥ 0.7", acc, chance)
+	}
+}
+
+// A speaker none of whose frames stand above its noise floor (a very
+// noisy recording) leaves the secondary identifier untrained; the main
+// identifiers, and so the protocol's figures, must still come out.
+func TestTrainIdentifiersWithoutFloorFrames(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	utt := func(mean float64) [][]float64 {
+		x := make([][]float64, 200)
+		for i := range x {
+			x[i] = []float64{mean + rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
+		}
+		return x
+	}
+	real := []realSpeech{
+		{raw: [][][]float64{utt(0)}, norm: [][][]float64{utt(0)}, floor: [][][]float64{utt(0)}},
+		{raw: [][][]float64{utt(3)}, norm: [][][]float64{utt(3)}, floor: [][][]float64{nil}},
+	}
+	ids, err := trainIdentifiers(real)
+	if err != nil {
+		t.Fatalf("the secondary identifier stopped the protocol's: %v", err)
+	}
+	if ids.raw == nil || ids.norm == nil || ids.floor != nil {
+		t.Fatalf("identifiers raw %v norm %v floor %v, want the main two and no floor", ids.raw != nil, ids.norm != nil, ids.floor != nil)
+	}
+	var c condResult
+	tallyFloor(&c, ids.floor, 1, [][][]float64{utt(3)})
+	if c.floorScored {
+		t.Error("an untrained secondary identifier counted as scored")
 	}
 }

@@ -210,6 +210,7 @@ func pooledScores(res []speakerResult, cond func(speakerResult) condResult, cfg 
 		n, right, rightNorm    int
 		rightFloor, realRF     float64
 		marginFloor            float64
+		floorScored            bool
 		decoy, decoyNorm       int
 		margin, marginNorm     float64
 		f0Sum, f0RefSum        float64
@@ -226,6 +227,7 @@ func pooledScores(res []speakerResult, cond func(speakerResult) condResult, cfg 
 		margin, marginNorm = margin+cr.margin, marginNorm+cr.marginNorm
 		rightFloor, marginFloor = rightFloor+float64(cr.rightFloor), marginFloor+cr.marginFloor
 		realRF += float64(r.real.rightFloor)
+		floorScored = floorScored || cr.floorScored
 		if r.realF0 > 0 && cr.f0 > 0 {
 			f0Sum += semitones(cr.f0, r.realF0)
 			f0N++
@@ -248,7 +250,9 @@ func pooledScores(res []speakerResult, cond func(speakerResult) condResult, cfg 
 		IDAcc: ratio(float64(right), fn), IDAccNorm: ratio(float64(rightNorm), fn),
 		Margin: ratio(margin, fn), MarginNorm: ratio(marginNorm, fn),
 		CloneSeconds: cloneS / float64(len(res)), RTF: ratio(synthS, audioS),
-		IDAccNormFloor: ptr(ratio(rightFloor, fn)), MarginNormFloor: ptr(ratio(marginFloor, fn)),
+	}
+	if floorScored {
+		sc.IDAccNormFloor, sc.MarginNormFloor = ptr(ratio(rightFloor, fn)), ptr(ratio(marginFloor, fn))
 	}
 	if len(cfg.Decoys) > 0 {
 		sc.DecoyWin, sc.DecoyWinNorm = ptr(ratio(float64(decoy), fn)), ptr(ratio(float64(decoyNorm), fn))
@@ -268,7 +272,9 @@ func pooledScores(res []speakerResult, cond func(speakerResult) condResult, cfg 
 	}
 	if realN > 0 {
 		sc.RealIDAcc, sc.RealIDAccNorm = ptr(realR/realN), ptr(realRN/realN)
-		sc.RealIDAccNormFloor = ptr(realRF / realN)
+		if floorScored {
+			sc.RealIDAccNormFloor = ptr(realRF / realN)
+		}
 	}
 	return sc
 }

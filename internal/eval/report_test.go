@@ -48,6 +48,19 @@ func TestPooledScores(t *testing.T) {
 	check("clone_s", sc.CloneSeconds, 3)
 	check("rtf", sc.RTF, 0.2)
 	check("decoy_win", *sc.DecoyWin, 0)
+	if sc.IDAccNormFloor != nil || sc.MarginNormFloor != nil || sc.RealIDAccNormFloor != nil {
+		t.Error("secondary identifier's columns reported though it scored nothing")
+	}
+	res[0].conds[0].rightFloor, res[0].conds[0].marginFloor, res[0].conds[0].floorScored = 4, 2, true
+	res[1].conds[0].marginFloor, res[1].conds[0].floorScored = -6, true
+	res[0].real.rightFloor, res[1].real.rightFloor = 2, 1
+	sc = pooledScores(res, condition(0), cfg)
+	if sc.IDAccNormFloor == nil || sc.MarginNormFloor == nil || sc.RealIDAccNormFloor == nil {
+		t.Fatal("secondary identifier's columns missing")
+	}
+	check("id_acc_norm_floor", *sc.IDAccNormFloor, 0.2)
+	check("llr_margin_norm_floor", *sc.MarginNormFloor, -0.2)
+	check("real_id_acc_norm_floor", *sc.RealIDAccNormFloor, 0.75)
 	ci := bootstrapCI(res)
 	if ci[0] < 0.05-1e-12 || ci[1] > 0.5+1e-12 || ci[0] > ci[1] {
 		t.Errorf("CI %v outside the per-speaker range [0.05, 0.5]", ci)

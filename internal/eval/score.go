@@ -14,9 +14,11 @@ type condResult struct {
 	decoyWin, decoyWinNorm int     // utterances whose speaker beat every decoy
 	margin, marginNorm     float64 // sums over utterances
 	// rightFloor and marginFloor are the secondary CMVN identifier's
-	// (frames above the noise floor; floorFrames).
+	// (frames above the noise floor; floorFrames); floorScored says it
+	// was trained and consulted.
 	rightFloor  int
 	marginFloor float64
+	floorScored bool
 	f0          float64 // robust median F0 of the clips, 0 if unvoiced
 	wer, loop   ErrorCounts
 	rejected    bool // the engine found no voice in the references
@@ -133,6 +135,7 @@ func tallyFloor(c *condResult, id *identifier, target int, floor [][][]float64) 
 	if id == nil {
 		return
 	}
+	c.floorScored = true
 	for _, x := range floor {
 		if x == nil {
 			continue
