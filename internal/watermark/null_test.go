@@ -11,10 +11,10 @@ import (
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
-// nullWindows detects in every 3-s window of p (a new one every step
+// nullWindows detects in every sec-s window of p (a new one every step
 // seconds) and returns the scores and how many were called watermarked.
-func nullWindows(p *audio.PCM, step float64) (scores []float64, marked int) {
-	for _, ex := range excerpts(p, step) {
+func nullWindows(p *audio.PCM, sec int, step float64) (scores []float64, marked int) {
+	for _, ex := range cuts(p, sec, step) {
 		r := Detect(testKey, ex)
 		scores = append(scores, r.Score)
 		if r.Watermarked {
@@ -40,12 +40,12 @@ func TestFalsePositives(t *testing.T) {
 	for _, sp := range speechtest.Speakers(t) {
 		for _, path := range speechtest.WAVs(t, sp) {
 			p := dsp.Resample(speechtest.Load(t, path).Mono(), voice.OutputRate)
-			s, fp := nullWindows(p, 0.4)
+			s, fp := nullWindows(p, 3, 0.4)
 			human, humanFP = append(human, s...), humanFP+fp
 		}
 	}
 	for _, v := range engineCorpus(t) {
-		s, fp := nullWindows(v.pcm, 0.2)
+		s, fp := nullWindows(v.pcm, 3, 0.2)
 		engine, engineFP = append(engine, s...), engineFP+fp
 	}
 	for _, c := range []struct {
@@ -53,13 +53,20 @@ func TestFalsePositives(t *testing.T) {
 		scores []float64
 		fp     int
 	}{{"real speech", human, humanFP}, {"engine output", engine, engineFP}} {
-		t.Logf("%s: %d windows, %d called watermarked; score %s", c.name, len(c.scores), c.fp, quantiles(c.scores))
-		if len(c.scores) < 1000 {
-			t.Errorf("%s: only %d windows, want ≥ 1000", c.name, len(c.scores))
-		}
-		if float64(c.fp) > 0.001*float64(len(c.scores)) {
-			t.Errorf("%s: %d false positives in %d windows, want ≤ 0.1%%", c.name, c.fp, len(c.scores))
-		}
+		checkNull(t, c.name, c.scores, c.fp)
+	}
+}
+
+// checkNull holds the scores of unmarked windows, fp of them called
+// watermarked, to the target: at least 1,000 windows, at most 0.1% called.
+func checkNull(t *testing.T, name string, scores []float64, fp int) {
+	t.Helper()
+	t.Logf("%s: %d windows, %d called watermarked; score %s", name, len(scores), fp, quantiles(scores))
+	if len(scores) < 1000 {
+		t.Errorf("%s: only %d windows, want ≥ 1000", name, len(scores))
+	}
+	if float64(fp) > 0.001*float64(len(scores)) {
+		t.Errorf("%s: %d false positives in %d windows, want ≤ 0.1%%", name, fp, len(scores))
 	}
 }
 
@@ -105,27 +112,18 @@ func TestLongFalsePositives(t *testing.T) {
 		pcm  []*audio.PCM
 		step float64
 	}{{"real speech", human, 1.5}, {"engine output", engine, 0.35}} {
-		var all, fp int
+		var all []float64
+		var fp int
 		for _, sec := range longWindows {
 			var scores []float64
 			marked := 0
 			for _, p := range c.pcm {
-				for _, ex := range cuts(p, sec, c.step) {
-					r := Detect(testKey, ex)
-					scores = append(scores, r.Score)
-					if r.Watermarked {
-						marked++
-					}
-				}
+				s, m := nullWindows(p, sec, c.step)
+				scores, marked = append(scores, s...), marked+m
 			}
 			t.Logf("%s, %d-s windows: %d, %d called watermarked; score %s", c.name, sec, len(scores), marked, quantiles(scores))
-			all, fp = all+len(scores), fp+marked
+			all, fp = append(all, scores...), fp+marked
 		}
-		if all < 1000 {
-			t.Errorf("%s: only %d windows, want ≥ 1000", c.name, all)
-		}
-		if float64(fp) > 0.001*float64(all) {
-			t.Errorf("%s: %d false positives in %d windows of %v s, want ≤ 0.1%%", c.name, fp, all, longWindows)
-		}
+		checkNull(t, fmt.Sprintf("%s, windows of %v s", c.name, longWindows), all, fp)
 	}
 }
