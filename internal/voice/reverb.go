@@ -43,11 +43,11 @@ const (
 	lateFloor = 0.1
 	// envOver and envFloor subtract more from the envelopes themselves,
 	// as the noise subtraction does (denoised: twice the noise, −20 dB).
-	// The estimate reads the room short (0.37–0.51 s for 0.5 s) and
-	// Lebart's prediction from the observed frame misses the early part of
-	// the tail; on the synthetic room the clones' likeness rose with the
-	// strength up to 5× and −25 dB, and clarity began to fall beyond it
-	// (docs/engine.md, "Reverberant references").
+	// The estimate reads the room short (0.37–0.51 s for 0.5 s) and the
+	// reverberation within lateLag of the direct sound is not modelled at
+	// all; on the synthetic room the clones' likeness rose with the
+	// strength up to 8× and −30 dB, their clarity up to 5× and −25 dB
+	// (docs/engine.md, "Reverberant references"). Chosen on that one room.
 	envOver  = 5.0
 	envFloor = 0.003
 )
