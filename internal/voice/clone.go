@@ -35,6 +35,8 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		x := toFloat64(r.x)
+		preps.refs[i].x = nil // converted: free it
 		// SNR is a speech-weighted mean over the references; quality is
 		// scored on the pooled speech, so short clips are not each
 		// penalised for being short.
@@ -42,15 +44,14 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 		reports = append(reports, r.rep)
 		snr += r.rep.SNRDB * r.rep.SpeechSeconds
 		if speakable(r.script) {
-			rates = append(rates, rateSample{r.script, speakingTime(r.x, analysisRate, acc.rt60)})
+			rates = append(rates, rateSample{r.script, speakingTime(x, analysisRate, acc.rt60)})
 		}
 		noisy := r.rep.SNRDB < noisySNR
-		labels, err := acc.addReference(ctx, r.x, r.script, noisy, &budget)
+		labels, err := acc.addReference(ctx, x, r.script, noisy, &budget)
 		if err != nil {
 			return nil, fmt.Errorf("voice: reference %d: %w", r.n, err)
 		}
 		upper.add(r.spans, labels, r.rep.SNRDB, r.rep.SpeechSeconds)
-		preps.refs[i].x = nil // analysed: free it
 	}
 	if float64(acc.voicedN)*analysisPeriod/1000 < minVoicedSeconds {
 		return nil, ErrNoSpeech
@@ -85,7 +86,7 @@ type preparedRefs struct {
 
 type preparedRef struct {
 	n      int // 1-based, in the references given
-	x      []float64
+	x      []float32
 	rep    prep.Report
 	spans  *prep.Spans
 	script string
@@ -93,7 +94,8 @@ type preparedRef struct {
 
 // prepareAll prepares every reference before any is analysed, so the
 // room's reverberation time is read from all of them together (a minute
-// of speech holds 50–100 usable decays, a short clip a handful). References
+// of speech holds 50–100 usable decays, a short clip a handful), keeping
+// prep's float32 samples until each is analysed. References
 // without speech are left out; the total decides later.
 func prepareAll(ctx context.Context, refs []Reference) (*preparedRefs, error) {
 	out := &preparedRefs{}
@@ -104,7 +106,7 @@ func prepareAll(ctx context.Context, refs []Reference) (*preparedRefs, error) {
 		if r.Audio == nil || r.Audio.Frames() == 0 {
 			continue
 		}
-		x, rep, spans, err := prepare(r.Audio)
+		x, rep, spans, err := prepare32(r.Audio)
 		if err != nil {
 			continue
 		}

@@ -54,13 +54,13 @@ const (
 
 // decayTimes returns the reverberation time each free decay of x reads
 // (seconds: −60 dB over the fitted slope).
-func decayTimes(x []float64, rate int) []float64 {
+func decayTimes[T float32 | float64](x []T, rate int) []float64 {
 	win, hop := int(decayWin*float64(rate)), int(decayHop*float64(rate))
 	var e []float64
 	for s := 0; s+win <= len(x); s += hop {
 		var p float64
 		for _, v := range x[s : s+win] {
-			p += v * v
+			p += float64(v) * float64(v)
 		}
 		e = append(e, 10*math.Log10(p/float64(win)+1e-12))
 	}
