@@ -43,11 +43,14 @@ const (
 	// line costs, taken apart").
 	DegradePhoneBand = "phone_band"
 	DegradeMuLaw     = "mulaw16"
+	// DegradeRoom convolves with a synthetic room (room.go): RT60 0.5 s,
+	// direct-to-reverberant ratio 3 dB.
+	DegradeRoom = "room"
 )
 
 // DegradationNames lists the degradations in their report order.
 func DegradationNames() []string {
-	return []string{DegradePhone, DegradePhoneBand, DegradeMuLaw, DegradeMP3, DegradeMP3FF, DegradeNoise20}
+	return []string{DegradePhone, DegradePhoneBand, DegradeMuLaw, DegradeMP3, DegradeMP3FF, DegradeNoise20, DegradeRoom}
 }
 
 // DegradationsNamed returns the named degradations in the order given.
@@ -68,6 +71,8 @@ func DegradationsNamed(names ...string) ([]Degradation, error) {
 			apply = mp3At32FFmpeg
 		case DegradeNoise20:
 			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return addNoise(p, 20), nil }
+		case DegradeRoom:
+			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return evalRoom.Apply(p), nil }
 		default:
 			return nil, fmt.Errorf("eval: unknown degradation %q (known: %s)", n, strings.Join(DegradationNames(), ", "))
 		}

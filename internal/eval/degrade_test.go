@@ -20,7 +20,7 @@ func TestDegradations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantRate := map[string]int{DegradePhone: 8000, DegradePhoneBand: 8000, DegradeMuLaw: 16000, DegradeMP3: 22050, DegradeMP3FF: 22050, DegradeNoise20: clean.Rate}
+	wantRate := map[string]int{DegradePhone: 8000, DegradePhoneBand: 8000, DegradeMuLaw: 16000, DegradeMP3: 22050, DegradeMP3FF: 22050, DegradeNoise20: clean.Rate, DegradeRoom: clean.Rate}
 	for _, d := range ds {
 		out, err := d.Apply(ctx, clean)
 		if err != nil {

@@ -103,6 +103,10 @@ type statsAcc struct {
 	pool    *poolAcc
 	labels  []string
 	aligned bool
+	// rt60 is the references' reverberation time when they read
+	// reverberant (reverb.go), else 0: the envelopes are then analysed
+	// as they are.
+	rt60 float64
 }
 
 func newStatsAcc() *statsAcc {
@@ -175,6 +179,10 @@ func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 	if len(env) == 0 {
 		return nil
 	}
+	var late [][]float64
+	if a.rt60 > 0 {
+		late = dereverb(env, period, a.rt60, envOver, envFloor, world.NumBands(analysisRate))
+	}
 	loud, nucleus, noise := frameClasses(env, noisy)
 	periodic := periodicFrames(x, f0, analysisRate, period)
 	a.pool.startChunk()
@@ -190,7 +198,7 @@ func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 		e = denoised(clean, e, noise)
 		a.frames += stride
 		a.addLTAS(e, w)
-		a.melCepstrum(mc, e, cep[i], noise)
+		a.melCepstrum(mc, e, cep[i], noise != nil || a.rt60 > 0)
 		if stride == 1 && i < len(a.labels) {
 			a.pool.add(i, a.labels[i], mc, f0[i], a.aligned)
 		}
@@ -220,7 +228,7 @@ func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 		}
 		a.gvN++
 	}
-	return a.addAperiodicity(x, f0, loud, len(env[0]), stride)
+	return a.addAperiodicity(x, f0, loud, len(env[0]), stride, late)
 }
 
 // pitch returns F0 on frames stride analysis periods apart, from DIO run
@@ -240,13 +248,13 @@ func (a *statsAcc) pitch(x []float64, stride int) ([]float64, error) {
 }
 
 // melCepstrum writes frame env's mel-cepstrum to mc from CheapTrick's own
-// cepstrum of it, unless noise was subtracted from env. The log of every
-// bin and the transform it spares were ≈ 0.035 of the 0.05 CPU-s a 60 s
-// clone spent in FromEnvelope (pprof); the float64 results differ from
-// FromEnvelope's only in rounding, and no byte of the goldens' profiles
-// moved.
-func (a *statsAcc) melCepstrum(mc, env, cep, noise []float64) {
-	if noise != nil {
+// cepstrum of it, unless env was changed (noise or reverberation
+// subtracted: fromEnv). The log of every bin and the transform it spares
+// were ≈ 0.035 of the 0.05 CPU-s a 60 s clone spent in FromEnvelope
+// (pprof); the float64 results differ from FromEnvelope's only in
+// rounding, and no byte of the goldens' profiles moved.
+func (a *statsAcc) melCepstrum(mc, env, cep []float64, fromEnv bool) {
+	if fromEnv {
 		a.conv.FromEnvelope(mc, env)
 		return
 	}
@@ -255,7 +263,8 @@ func (a *statsAcc) melCepstrum(mc, env, cep, noise []float64) {
 
 // addAperiodicity runs D4C on a subset of the loud voiced frames, as many
 // per second whatever the stride (the profile keeps only their mean).
-func (a *statsAcc) addAperiodicity(x, f0 []float64, loud []bool, bins, stride int) error {
+// late (nil when dry) holds each frame's late-reverberation share per band.
+func (a *statsAcc) addAperiodicity(x, f0 []float64, loud []bool, bins, stride int, late [][]float64) error {
 	every := max(1, apStride/stride)
 	sub := make([]float64, len(f0))
 	k := 0
@@ -274,6 +283,9 @@ func (a *statsAcc) addAperiodicity(x, f0 []float64, loud []bool, bins, stride in
 	for i, row := range world.CodeAperiodicity(ap, analysisRate) {
 		if sub[i] <= 0 {
 			continue
+		}
+		if late != nil {
+			dryAperiodicity(row, late[i])
 		}
 		a.pool.setAp(i, row)
 		for b, v := range row {

@@ -10,11 +10,18 @@ import (
 // pauses shortened, at −23 LUFS. It also returns prep's quality report and
 // the map onto the input's full band (nil when there is no output).
 func prepare(p *audio.PCM) ([]float64, prep.Report, *prep.Spans, error) {
+	x, rep, spans, err := prepare32(p)
+	return toFloat64(x), rep, spans, err
+}
+
+// prepare32 is prepare with prep's own float32 samples, half the memory
+// to hold while other references wait.
+func prepare32(p *audio.PCM) ([]float32, prep.Report, *prep.Spans, error) {
 	clean, rep, spans := prep.PrepareSpans(p, prep.Options{Rate: analysisRate, TargetLUFS: -23})
 	if clean == nil || clean.Frames() == 0 {
 		return nil, rep, nil, audio.ErrEmpty
 	}
-	return toFloat64(clean.Samples), rep, spans, nil
+	return clean.Samples, rep, spans, nil
 }
 
 // resampleTo converts mono x from rate in to rate out.

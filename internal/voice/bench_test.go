@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/dsp"
 	"github.com/voxclone/voxclone/internal/tts/flite"
 	"github.com/voxclone/voxclone/internal/voice/world"
 )
@@ -58,6 +59,19 @@ func BenchmarkClone(b *testing.B) {
 // fit (flite times the transcripts of 60 s of references).
 func BenchmarkCloneTranscribed(b *testing.B) {
 	benchClone(b, firstSeconds(loadRefs(b, "vctk_p226", 60), 60))
+}
+
+// BenchmarkCloneRoom clones the references of BenchmarkClone played in the
+// evaluation's synthetic room (RT60 0.5 s), which Clone dereverberates
+// (reverb.go).
+func BenchmarkCloneRoom(b *testing.B) {
+	_, refs := benchFixtures(b)
+	room := dsp.Room{RT60: 0.5, DRR: 3, Gap: 0.002, Seed: 0x700d}
+	wet := make([]Reference, len(refs))
+	for i, r := range refs {
+		wet[i] = Reference{Audio: room.Apply(r.Audio), Transcript: r.Transcript}
+	}
+	benchClone(b, wet)
 }
 
 // benchClone clones refs once per iteration and reports CPU seconds per

@@ -24,32 +24,34 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 	var rates []rateSample
 	var speech, snr float64
 	var reports []prep.Report
-	for i, r := range refs {
+	preps, err := prepareAll(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	if rt := reverbTime(preps.decays); rt >= reverberantRT60 {
+		acc.rt60 = rt
+	}
+	for i, r := range preps.refs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if r.Audio == nil || r.Audio.Frames() == 0 {
-			continue
-		}
-		x, rep, spans, err := prepare(r.Audio)
-		if err != nil {
-			continue // no speech in this one; the total decides below
-		}
+		x := toFloat64(r.x)
+		preps.refs[i].x = nil // converted: free it
 		// SNR is a speech-weighted mean over the references; quality is
 		// scored on the pooled speech, so short clips are not each
 		// penalised for being short.
-		speech += rep.SpeechSeconds
-		reports = append(reports, rep)
-		snr += rep.SNRDB * rep.SpeechSeconds
-		if speakable(r.Transcript) {
-			rates = append(rates, rateSample{r.Transcript, speakingTime(x, analysisRate)})
+		speech += r.rep.SpeechSeconds
+		reports = append(reports, r.rep)
+		snr += r.rep.SNRDB * r.rep.SpeechSeconds
+		if speakable(r.script) {
+			rates = append(rates, rateSample{r.script, speakingTime(x, analysisRate, acc.rt60)})
 		}
-		noisy := rep.SNRDB < noisySNR
-		labels, err := acc.addReference(ctx, x, r.Transcript, noisy, &budget)
+		noisy := r.rep.SNRDB < noisySNR
+		labels, err := acc.addReference(ctx, x, r.script, noisy, &budget)
 		if err != nil {
-			return nil, fmt.Errorf("voice: reference %d: %w", i+1, err)
+			return nil, fmt.Errorf("voice: reference %d: %w", r.n, err)
 		}
-		upper.add(spans, labels, rep.SNRDB, rep.SpeechSeconds)
+		upper.add(r.spans, labels, r.rep.SNRDB, r.rep.SpeechSeconds)
 	}
 	if float64(acc.voicedN)*analysisPeriod/1000 < minVoicedSeconds {
 		return nil, ErrNoSpeech
@@ -73,6 +75,45 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 	p.Pool = acc.pool.result()
 	p.UpperBand = upper.result()
 	return p, nil
+}
+
+// preparedRefs are the references cleaned for analysis (prepare), in
+// upload order, and the free decays they hold (reverb.go).
+type preparedRefs struct {
+	refs   []preparedRef
+	decays []float64
+}
+
+type preparedRef struct {
+	n      int // 1-based, in the references given
+	x      []float32
+	rep    prep.Report
+	spans  *prep.Spans
+	script string
+}
+
+// prepareAll prepares every reference before any is analysed, so the
+// room's reverberation time is read from all of them together (a minute
+// of speech holds 50–100 usable decays, a short clip a handful), keeping
+// prep's float32 samples until each is analysed. References
+// without speech are left out; the total decides later.
+func prepareAll(ctx context.Context, refs []Reference) (*preparedRefs, error) {
+	out := &preparedRefs{}
+	for i, r := range refs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if r.Audio == nil || r.Audio.Frames() == 0 {
+			continue
+		}
+		x, rep, spans, err := prepare32(r.Audio)
+		if err != nil {
+			continue
+		}
+		out.refs = append(out.refs, preparedRef{i + 1, x, rep, spans, r.Transcript})
+		out.decays = append(out.decays, decayTimes(x, analysisRate)...)
+	}
+	return out, nil
 }
 
 // addReference labels a prepared reference (within the labelling budget)

@@ -23,10 +23,12 @@ const (
 )
 
 // speakingTime is the duration in seconds of the 10 ms frames of x within
-// rateActiveDB of its 95th-percentile frame energy.
-func speakingTime(x []float64, rate int) float64 {
+// rateActiveDB of its 95th-percentile frame energy. With rt60 > 0 (a
+// reverberant reference, reverb.go) the frames' energies first lose their
+// late reverberation, so the room's tails do not count as speaking.
+func speakingTime(x []float64, rate int, rt60 float64) float64 {
 	n := 0
-	for _, a := range activeFrames(x, rate) {
+	for _, a := range activeFramesIn(x, rate, rt60) {
 		if a {
 			n++
 		}
@@ -35,7 +37,11 @@ func speakingTime(x []float64, rate int) float64 {
 }
 
 // activeFrames marks the 10 ms frames of x that speakingTime counts.
-func activeFrames(x []float64, rate int) []bool {
+func activeFrames(x []float64, rate int) []bool { return activeFramesIn(x, rate, 0) }
+
+// activeFramesIn is activeFrames in a room of reverberation time rt60 (0:
+// dry).
+func activeFramesIn(x []float64, rate int, rt60 float64) []bool {
 	hop := rate / 100
 	var es []float64
 	for s := 0; s+hop <= len(x); s += hop {
@@ -44,6 +50,13 @@ func activeFrames(x []float64, rate int) []bool {
 			e += v * v
 		}
 		es = append(es, e)
+	}
+	if rt60 > 0 {
+		rows := make([][]float64, len(es))
+		for i := range es {
+			rows[i] = es[i : i+1]
+		}
+		dereverb(rows, 10, rt60, 1, lateFloor, 0)
 	}
 	thr := quantile(append([]float64(nil), es...), 0.95) * math.Pow(10, -rateActiveDB/10)
 	out := make([]bool, len(es))

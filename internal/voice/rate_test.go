@@ -27,7 +27,7 @@ func TestPhoneActivityPredictsSpeakingTime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			measured += speakingTime(toFloat64(r.Audio.Samples), r.Audio.Rate)
+			measured += speakingTime(toFloat64(r.Audio.Samples), r.Audio.Rate, 0)
 			phones, err := flite.Durations(context.Background(), v, s, flite.Options{})
 			if err != nil {
 				t.Fatal(err)
