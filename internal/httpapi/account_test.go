@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -163,10 +164,18 @@ func TestDeleteAccount(t *testing.T) {
 			t.Fatalf("A added %d files; want a sample, a profile and four audio files", len(fileHashes(t, e.blobs))-len(bFiles))
 		}
 
+		// A body without the password is a malformed request, not a wrong
+		// password: it says so and spends none of the login budget.
+		t.Run("ErrEmptyPassword", func(t *testing.T) {
+			for _, body := range []map[string]string{{}, {"password": ""}} {
+				e.expectError(e.do("DELETE", "/api/auth/me", a.token, body), 400, app.EInvalid)
+			}
+		})
 		t.Run("ErrWrongPassword", func(t *testing.T) {
 			resp := e.do("DELETE", "/api/auth/me", a.token, map[string]string{"password": "wrong horse battery"})
-			if resp.Header.Get("RateLimit-Remaining") == "" {
-				t.Error("a wrong password answered without RateLimit headers")
+			limit, _ := strconv.Atoi(resp.Header.Get("RateLimit-Limit"))
+			if left, err := strconv.Atoi(resp.Header.Get("RateLimit-Remaining")); err != nil || left != limit-1 {
+				t.Errorf("after one wrong password RateLimit-Remaining is %q of %d, want %d", resp.Header.Get("RateLimit-Remaining"), limit, limit-1)
 			}
 			e.expectError(resp, 403, app.EForbidden)
 			e.expect(e.do("GET", "/api/voice/samples", a.token, nil), 200, nil)
