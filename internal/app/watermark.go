@@ -69,6 +69,13 @@ func (s *Service) DetectWatermark(ctx context.Context, userID string, r io.Reade
 	return d, err
 }
 
+// AuditDetectUnread records a detection whose upload was refused before
+// DetectWatermark could read it (err, e.g. a form that is not multipart),
+// as DetectWatermark records the files it cannot read.
+func (s *Service) AuditDetectUnread(ctx context.Context, userID string, err error) {
+	s.Audit(ctx, Event{Kind: AuditDetect, UserID: userID, Detail: detectDetail(Detection{}, err)})
+}
+
 // detectDetail notes a detection's outcome for the log: whether the file
 // was marked or why it could not be read, never anything of the audio.
 func detectDetail(d Detection, err error) string {

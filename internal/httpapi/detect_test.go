@@ -79,3 +79,44 @@ func TestDetect(t *testing.T) {
 		e.expectError(e.do("POST", "/api/voice/detect", alice, raw), 415, "unsupported_media")
 	})
 }
+
+// TestDetectAuditRefusedForm: a detection refused for its form (not
+// multipart, no audio part, a file over the limit) is logged like one the
+// service could not decode, with the error code: every detection asked
+// for is in the caller's log (docs/trust.md).
+func TestDetectAuditRefusedForm(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{maxUpload: 64 << 10})
+		token := e.register("detect-form@example.com")
+		form := func(field string, data []byte) ([]byte, string) {
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			fw, _ := mw.CreateFormFile(field, "clip.wav")
+			fw.Write(data)
+			mw.Close()
+			return buf.Bytes(), mw.FormDataContentType()
+		}
+		noAudio, noAudioType := form("other", []byte("RIFF"))
+		tooLarge, tooLargeType := form("audio", make([]byte, 65<<10))
+		for _, c := range []struct {
+			name, contentType string
+			body              []byte
+			status            int
+			code              string
+		}{
+			{"NotMultipart", "application/json", []byte(`{"audio":"x"}`), 415, app.EUnsupported},
+			{"NoAudioPart", noAudioType, noAudio, 400, app.EInvalid},
+			{"TooLarge", tooLargeType, tooLarge, 413, app.ETooLarge},
+		} {
+			e.clock.Advance(time.Second)
+			resp := e.do("POST", "/api/voice/detect", token, c.body, c.contentType)
+			e.expectError(resp, c.status, c.code)
+			var page app.AuditPage
+			e.expect(e.do("GET", "/api/auth/me/audit?limit=1", token, nil), 200, &page)
+			if len(page.Items) != 1 || page.Items[0].Kind != app.AuditDetect || page.Items[0].Detail != "error="+c.code ||
+				page.Items[0].RequestID != resp.Header.Get("X-Request-Id") {
+				t.Errorf("%s: newest audit event %+v, want a detection logged with error=%s", c.name, page.Items, c.code)
+			}
+		}
+	})
+}
