@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"maps"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/blob/s3blob/s3blobtest"
 	"github.com/voxclone/voxclone/internal/consent"
 	"github.com/voxclone/voxclone/internal/postgres"
 	"github.com/voxclone/voxclone/internal/sqlite"
@@ -462,4 +465,57 @@ func TestAuditBehindProxy(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestDeleteAccountS3 is TestDeleteAccount's check of the files with the
+// blobs in an S3 bucket (a real S3 server over HTTP): after A's deletion
+// the bucket holds exactly B's objects, byte for byte.
+func TestDeleteAccountS3(t *testing.T) {
+	srv := s3blobtest.Start(t)
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		bucket := s3blobtest.Open(t, srv.NewBucket(t))
+		e := newEnv(t, store, options{register: app.Rate{Count: 1000, Window: time.Hour}, rate: app.Rate{Count: 1000, Window: time.Hour},
+			blobs: func(app.Blobs) app.Blobs { return bucket }})
+		b := newOwnerAs(t, e, "bystander@example.com")
+		bBefore, bObjects := readOwner(t, e, b), objectHashes(t, bucket)
+		a := newOwner(t, e)
+		speakCompat(t, e, a)
+		if n := len(objectHashes(t, bucket)) - len(bObjects); n < 5 {
+			t.Fatalf("A added %d objects; want a sample, a profile and four audio files", n)
+		}
+		e.expect(e.do("DELETE", "/api/auth/me", a.token, map[string]string{"password": "correct horse battery"}), 204, nil)
+		if got := objectHashes(t, bucket); !maps.Equal(got, bObjects) {
+			t.Errorf("bucket after A's deletion: %d objects, want exactly B's %d", len(got), len(bObjects))
+		}
+		for tb, n := range userRows(t, store, a.id) {
+			if n != 0 {
+				t.Errorf("after deletion A still has %d rows in %s", n, tb)
+			}
+		}
+		assertSameOwner(t, bBefore, readOwner(t, e, b))
+	})
+}
+
+// objectHashes is every object of a blob store with the SHA-256 of its
+// bytes.
+func objectHashes(t *testing.T, blobs app.Blobs) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := blobs.List(t.Context(), func(bi app.BlobInfo) error {
+		r, err := blobs.Open(t.Context(), bi.Key)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, r); err != nil {
+			return err
+		}
+		out[bi.Key] = hex.EncodeToString(h.Sum(nil))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
