@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/blob/s3blob/s3blobtest"
 	"github.com/voxclone/voxclone/internal/consent"
 	"github.com/voxclone/voxclone/internal/postgres"
@@ -518,4 +519,60 @@ func objectHashes(t *testing.T, blobs app.Blobs) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestExportOutlastsWriteTimeout downloads an export of 24 MB at about
+// 5 MB/s from a server whose WriteTimeout is one second: an export takes
+// as long as the client takes to read it (each write extends the
+// deadline, as for a streamed synthesis), and the archive arrives whole.
+func TestExportOutlastsWriteTimeout(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{writeTimeout: time.Second})
+		a := newAccount(t, e, "slow-reader@example.com")
+		blobs, err := blob.NewLocal(e.blobs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const entries, size = 6, 4 << 20
+		for i := range entries {
+			syn := app.Synthesis{ID: app.NewID(), UserID: a.id, Voice: "slt", Text: "Hello.", Format: "wav", Speed: 1,
+				SampleRate: 24000, DurationSeconds: 1, SizeBytes: size, CreatedAt: e.clock.Now().Add(time.Duration(i) * time.Second)}
+			syn.AudioKey = "audio/" + syn.ID + ".wav"
+			if _, err := blobs.Put(t.Context(), syn.AudioKey, bytes.NewReader(bytes.Repeat([]byte{byte(i)}, size))); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.CreateSynthesis(t.Context(), syn); err != nil {
+				t.Fatal(err)
+			}
+		}
+		resp := e.do("GET", "/api/auth/me/export", a.token, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("export: %d", resp.StatusCode)
+		}
+		start := time.Now()
+		var raw bytes.Buffer
+		buf := make([]byte, 256<<10)
+		for {
+			n, err := resp.Body.Read(buf)
+			raw.Write(buf[:n])
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("export cut after %d bytes, %v: %v", raw.Len(), time.Since(start).Round(time.Millisecond), err)
+			}
+			time.Sleep(time.Duration(n) * time.Second / (5 << 20))
+		}
+		took := time.Since(start)
+		files := unzip(t, raw.Bytes())
+		n := 0
+		for name, data := range files {
+			if strings.HasPrefix(name, "history/") && len(data) == size {
+				n++
+			}
+		}
+		if n != entries || took < 2*time.Second {
+			t.Errorf("archive of %d bytes read in %v holds %d whole audio files, want %d over more than 2 s", raw.Len(), took, n, entries)
+		}
+	})
 }
