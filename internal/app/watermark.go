@@ -5,7 +5,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"io"
+	"math"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/audio"
@@ -93,11 +95,19 @@ func (s *Service) detectWatermark(ctx context.Context, userID string, r io.Reade
 	if err != nil {
 		return Detection{}, err
 	}
+	// The detector's work grows with the length, not the bytes: a small
+	// file at a low rate can be hours long. Longer than an upload may be
+	// is refused, by its headers before decoding, as an upload is.
 	var res watermark.Result
-	err = s.withDecoded(ctx, data, 0, func(pcm *audio.PCM, _ audio.Format) error {
+	err = s.withDecoded(ctx, data, s.cfg.MaxUploadSeconds, func(pcm *audio.PCM, _ audio.Format) error {
 		res = watermark.Detect(s.wmKey, pcm)
 		return nil
 	})
+	var long tooLongError
+	if errors.As(err, &long) {
+		return Detection{}, Errorf(ETooLarge, "The recording is %.0f minutes long; at most %.0f minutes can be checked. Send an excerpt: half a minute finds the mark, a minute or two names the synthesis.",
+			math.Ceil(float64(long)/60), s.cfg.MaxUploadSeconds/60)
+	}
 	if err != nil {
 		return Detection{}, err
 	}

@@ -120,3 +120,39 @@ func TestDetectAuditRefusedForm(t *testing.T) {
 		}
 	})
 }
+
+// TestDetectTooLong: a file longer than uploads may be is refused before
+// it is decoded (413, logged), however small: a WAV of 4,000 one-hertz
+// samples is 8 KB and 67 minutes, which the detector would resample to
+// 32 million samples at its 8 kHz and analyse, gigabytes of work. A file
+// of 6 minutes or less is checked.
+func TestDetectTooLong(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{})
+		token := e.register("detect-long@example.com")
+		hour := append(wavHeader(1, 2*4000), make([]byte, 2*4000)...)
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("audio", "long.wav")
+		fw.Write(hour)
+		mw.Close()
+		start := time.Now()
+		var refusal struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		e.expect(e.do("POST", "/api/voice/detect", token, buf.Bytes(), mw.FormDataContentType()), 413, &refusal)
+		if refusal.Error.Code != app.ETooLarge || !strings.Contains(refusal.Error.Message, "67 minutes") || time.Since(start) > 5*time.Second {
+			t.Errorf("67 minutes at 1 Hz: %+v after %v; want too_large at once, naming the length", refusal.Error, time.Since(start))
+		}
+		var page app.AuditPage
+		e.expect(e.do("GET", "/api/auth/me/audit?limit=1", token, nil), 200, &page)
+		if len(page.Items) != 1 || page.Items[0].Detail != "error=too_large" {
+			t.Errorf("audit log %+v, want the refused detection", page.Items)
+		}
+		// Six minutes of silence at 8 kHz (5.8 MB) is checked.
+		six := append(wavHeader(8000, 2*8000*360), make([]byte, 2*8000*360)...)
+		if got := e.detect(token, six); got.Watermarked {
+			t.Errorf("six minutes of silence: %+v", got)
+		}
+	})
+}
