@@ -49,9 +49,17 @@ func (s *Service) DeleteAccount(ctx context.Context, userID, password string) (R
 	}
 	s.release(ctx, held, ActionLogin, now)
 	st.Remaining = min(st.Remaining+1, st.Limit)
+	models, err := s.store.ListModels(ctx, u.ID)
+	if err != nil {
+		return st, err
+	}
 	keys, err := s.store.DeleteUser(ctx, u.ID)
 	if err != nil {
 		return st, err
+	}
+	// The parsed voices go from memory too, as when a model is deleted.
+	for _, m := range models {
+		s.profiles.remove(m.ID)
 	}
 	s.deleteBlobs(ctx, keys...)
 	s.Audit(ctx, Event{Kind: AuditAccountDeleted, Subject: u.ID, Detail: strconv.Itoa(len(keys)) + " files"})
