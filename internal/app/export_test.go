@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/voice"
 )
 
 // exportMeasure serialises the heap measurements of the two backends'
@@ -116,4 +117,72 @@ func liveHeap() uint64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
+}
+
+// TestDetectLargeHistory: a detection that compares a mark with the
+// caller's own history (here: audio another user made, whose payload
+// points at none of the caller's syntheses) keeps only what it compares,
+// not every entry's text: its live heap exceeds that of the same
+// detection by a user without history by far less than the history's
+// size. Not parallel with the package's other tests, as
+// TestExportLargeAccount.
+func TestDetectLargeHistory(t *testing.T) {
+	const (
+		entries   = 1500
+		textRunes = 64 << 10 // 96 MB of text in all
+		bound     = 16 << 20
+	)
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		f := newFixture(t, b.open(t), voice.New(voice.Config{}))
+		alice, _ := f.register(t, "alice@example.com")
+		bob, _ := f.register(t, "bob@example.com")
+		carol, _ := f.register(t, "carol@example.com")
+		_, marked, err := f.svc.Synthesize(ctx, bob.ID, app.SynthesizeInput{Voice: "slt",
+			Text: strings.Repeat(threeSentences+" ", 6), Format: "wav"})
+		must(t, err)
+		text := strings.Repeat("Lorem ipsum dolor sit amet. ", textRunes/28+1)[:textRunes]
+		for i := range entries {
+			syn := app.Synthesis{ID: app.NewID(), UserID: alice.ID, Voice: "slt", Text: text, Format: "wav", Speed: 1,
+				SampleRate: 24000, DurationSeconds: 1, SizeBytes: 4, CreatedAt: f.clock.Now().Add(time.Duration(i) * time.Millisecond)}
+			syn.AudioKey = "audio/" + syn.ID + ".wav"
+			must(t, f.store.CreateSynthesis(ctx, syn))
+		}
+
+		exportMeasure.Lock()
+		defer exportMeasure.Unlock()
+		// detect returns how far the live heap rose while u detected bob's
+		// audio, sampled every few milliseconds.
+		detect := func(u app.User) uint64 {
+			base := liveHeap()
+			var peak uint64
+			stop, done := make(chan struct{}), make(chan struct{})
+			go func() {
+				defer close(done)
+				for {
+					peak = max(peak, liveHeap())
+					select {
+					case <-stop:
+						return
+					case <-time.After(5 * time.Millisecond):
+					}
+				}
+			}()
+			d, err := f.svc.DetectWatermark(ctx, u.ID, bytes.NewReader(marked))
+			close(stop)
+			<-done
+			must(t, err)
+			if !d.Watermarked || d.SynthesisID != "" {
+				t.Fatalf("%s's detection of bob's audio = %+v, want watermarked without a synthesis", u.Email, d)
+			}
+			return peak - min(peak, base)
+		}
+		without, with := detect(carol), detect(alice)
+		t.Logf("live heap rose by %.1f MB while detecting without history, %.1f MB with %d MB of it",
+			float64(without)/(1<<20), float64(with)/(1<<20), entries*textRunes>>20)
+		if with > without+bound {
+			t.Errorf("the history's %d MB of text raised the detection's live heap by %d MB, want at most %d MB: it is held whole",
+				entries*textRunes>>20, (with-without)>>20, bound>>20)
+		}
+	})
 }

@@ -124,8 +124,13 @@ func (s *Service) detectWatermark(ctx context.Context, userID string, r io.Reade
 }
 
 // maxMatchCandidates bounds how much of the user's history a detection
-// compares the mark with.
-const maxMatchCandidates = 20000
+// compares the mark with; matchPage is how many entries it reads at once.
+// Only the id and time of each are kept: an entry's text can be 100,000
+// characters.
+const (
+	maxMatchCandidates = 20000
+	matchPage          = 100
+)
 
 // markedSynthesis finds the user's synthesis a detected mark points at:
 // the payload itself when its CRC checks, else the best of the user's own
@@ -143,26 +148,25 @@ func (s *Service) markedSynthesis(ctx context.Context, userID string, res waterm
 	}
 	var (
 		cands []watermark.Payload
-		syns  []Synthesis
+		syns  []HistoryCursor
 		after *HistoryCursor
 	)
 	for len(syns) < maxMatchCandidates {
-		page, err := s.store.ListHistory(ctx, userID, 1000, after)
+		page, err := s.store.ListHistory(ctx, userID, matchPage, after)
 		if err != nil {
 			return nil, err
 		}
 		for _, syn := range page {
-			syns = append(syns, syn)
+			syns = append(syns, HistoryCursor{CreatedAt: syn.CreatedAt, ID: syn.ID})
 			cands = append(cands, watermark.Payload(payloadFor(s.wmKey, syn.ID)))
 		}
-		if len(page) < 1000 {
+		if len(page) < matchPage {
 			break
 		}
-		last := page[len(page)-1]
-		after = &HistoryCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+		after = &syns[len(syns)-1]
 	}
 	if i := res.Match(cands); i >= 0 {
-		return &syns[i], nil
+		return &Synthesis{ID: syns[i].ID, UserID: userID, CreatedAt: syns[i].CreatedAt}, nil
 	}
 	return nil, nil
 }
