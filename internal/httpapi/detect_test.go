@@ -141,7 +141,7 @@ func TestDetectTooLong(t *testing.T) {
 			Error struct{ Code, Message string } `json:"error"`
 		}
 		e.expect(e.do("POST", "/api/voice/detect", token, buf.Bytes(), mw.FormDataContentType()), 413, &refusal)
-		if refusal.Error.Code != app.ETooLarge || !strings.Contains(refusal.Error.Message, "67 minutes") || time.Since(start) > 5*time.Second {
+		if refusal.Error.Code != app.ETooLarge || !strings.Contains(refusal.Error.Message, "67 minutes long; at most 6 minutes can be checked") || time.Since(start) > 5*time.Second {
 			t.Errorf("67 minutes at 1 Hz: %+v after %v; want too_large at once, naming the length", refusal.Error, time.Since(start))
 		}
 		var page app.AuditPage
