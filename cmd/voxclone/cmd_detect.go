@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"os"
 	"time"
 
+	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/audio/codec"
 	"github.com/voxclone/voxclone/internal/watermark"
 )
 
@@ -24,7 +28,8 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "detect", "usage: voxclone detect FILE\n\n"+
 		"Prints, as JSON, whether FILE (- for standard input) carries this instance's watermark\n"+
 		"(the key is VOXCLONE_WATERMARK_KEY, or the one generated in VOXCLONE_DATA_DIR), with a\n"+
-		"confidence from 0 to 1 and, when the database knows it, the synthesis it came from.")
+		"confidence from 0 to 1 and, when the database knows it, the synthesis it came from.\n"+
+		"FILE is at most 6 minutes long (an excerpt is enough).")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -40,9 +45,22 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pcm, _, err := readAudio(ctx, env, pos[0])
+	data, err := readInput(env, pos[0])
 	if err != nil {
 		return err
+	}
+	// The detector's work grows with the length, not the bytes (a few
+	// kilobytes at 1 Hz are an hour): longer than an upload is refused,
+	// by the headers before decoding, as the API does.
+	if pr, err := codec.ProbeBytes(data); err == nil && pr.Seconds > maxDetectSeconds {
+		return detectTooLong(pos[0], pr.Seconds)
+	}
+	pcm, _, err := decodeAudio(ctx, pos[0], data)
+	if err != nil {
+		return err
+	}
+	if sec := pcm.Seconds(); sec > maxDetectSeconds {
+		return detectTooLong(pos[0], sec)
 	}
 	res := watermark.Detect(key, pcm)
 	ans := detectAnswer{Watermarked: res.Watermarked, Confidence: res.Confidence}
@@ -55,6 +73,15 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return printJSON(env, ans)
+}
+
+// maxDetectSeconds is the longest file detect checks: the API's bound on
+// an upload.
+const maxDetectSeconds = app.DefaultMaxUploadSeconds
+
+func detectTooLong(path string, sec float64) error {
+	return &fileError{path, fmt.Errorf("%.0f minutes long; detect checks at most %d minutes: cut an excerpt (half a minute finds the mark, a minute or two names the synthesis)",
+		math.Ceil(sec/60), maxDetectSeconds/60)}
 }
 
 // cliWatermarkKey is the instance's watermark key, derived as the service

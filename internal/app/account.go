@@ -12,7 +12,8 @@ import (
 // Their login tokens stop working because Authenticate finds no user, and
 // their API keys are deleted with their rows.
 //
-// A wrong password is EForbidden (the session stays valid) and counts as
+// An empty password is EInvalid and counts for nothing. A wrong one is
+// EForbidden (the session stays valid) and counts as
 // a failed login against the account's email and the client address of
 // ctx (see WithRequest), under the same limits as LoginFrom, so a stolen
 // session cannot be used to guess the password. The returned status is
@@ -21,6 +22,11 @@ import (
 // The deletion itself is recorded in the audit log with no user: its
 // subject is the deleted account's id, and it is pruned like every event.
 func (s *Service) DeleteAccount(ctx context.Context, userID, password string) (RateStatus, error) {
+	if password == "" {
+		// A request without the password is malformed, not a guess: it
+		// must not spend the login budget of the account's owner.
+		return RateStatus{}, Errorf(EInvalid, `Enter your password to delete your account: {"password":"…"}.`)
+	}
 	client := RequestFrom(ctx).Client
 	if err := checkClient(client); err != nil {
 		return RateStatus{}, err
@@ -43,9 +49,17 @@ func (s *Service) DeleteAccount(ctx context.Context, userID, password string) (R
 	}
 	s.release(ctx, held, ActionLogin, now)
 	st.Remaining = min(st.Remaining+1, st.Limit)
+	models, err := s.store.ListModels(ctx, u.ID)
+	if err != nil {
+		return st, err
+	}
 	keys, err := s.store.DeleteUser(ctx, u.ID)
 	if err != nil {
 		return st, err
+	}
+	// The parsed voices go from memory too, as when a model is deleted.
+	for _, m := range models {
+		s.profiles.remove(m.ID)
 	}
 	s.deleteBlobs(ctx, keys...)
 	s.Audit(ctx, Event{Kind: AuditAccountDeleted, Subject: u.ID, Detail: strconv.Itoa(len(keys)) + " files"})

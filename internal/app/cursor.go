@@ -17,7 +17,7 @@ func EncodeCursor(c HistoryCursor) string {
 // DecodeCursor parses a cursor made by EncodeCursor; anything else is
 // EInvalid.
 func DecodeCursor(s string) (HistoryCursor, error) {
-	bad := Errorf(EInvalid, "Invalid history cursor; start again without one.")
+	bad := Errorf(EInvalid, "Invalid cursor: pass the next_cursor of the previous page as it came, or start again without one.")
 	if len(s) > 128 {
 		return HistoryCursor{}, bad
 	}

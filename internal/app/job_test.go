@@ -262,3 +262,37 @@ func TestSpeechJobProgress(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteAccountQueuedTasks: tasks still queued when their account is
+// deleted (a clone, a long-form synthesis) end without error and without
+// leaving a file or a row behind, as docs/trust.md says.
+func TestDeleteAccountQueuedTasks(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		f := newTaskFixture(t, b, fakeEngine{})
+		ready := f.ready(t)
+		_, clone := f.pending(t)
+		_, speech := f.job(t, app.SynthesizeInput{ModelID: ready.ID, Text: "Spoken after the account is gone."})
+		_, builtin := f.job(t, app.SynthesizeInput{Voice: "slt", Text: "Also spoken after."})
+		if f.blobCount(t, "profiles") != 1 {
+			t.Fatalf("%d profiles before the deletion, want the ready model's", f.blobCount(t, "profiles"))
+		}
+		_, err := f.svc.DeleteAccount(ctx, f.alice.ID, "correct horse battery")
+		must(t, err)
+		for _, task := range []app.Task{clone, speech, builtin} {
+			if err := f.svc.RunTask(ctx, task); err != nil {
+				t.Errorf("%s task of the deleted account: %v, want nil (nothing to do)", task.Kind, err)
+			}
+		}
+		for _, kind := range []string{"samples", "profiles", "audio"} {
+			if n := f.blobCount(t, kind); n != 0 {
+				t.Errorf("%d %s files after the deleted account's tasks ran, want none", n, kind)
+			}
+		}
+		page, err := f.svc.ListHistory(ctx, f.alice.ID, 0, "")
+		must(t, err)
+		if len(page.Items) != 0 {
+			t.Errorf("the deleted account has %d history entries", len(page.Items))
+		}
+	})
+}

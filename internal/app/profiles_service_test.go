@@ -55,3 +55,25 @@ func TestVoiceCached(t *testing.T) {
 		}
 	})
 }
+
+// TestVoiceCacheDeleteAccount: deleting an account drops its voices from
+// memory, as deleting a model does: the parsed profile of a deleted
+// account is not kept until the cache happens to evict it.
+func TestVoiceCacheDeleteAccount(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		f := newTaskFixture(t, b, fakeEngine{})
+		m := f.ready(t)
+		sp, _, err := f.svc.StartSpeech(t.Context(), f.alice.ID, app.SynthesizeInput{ModelID: m.ID, Text: "Hello there.", Format: "wav"})
+		must(t, err)
+		_, err = sp.Stream(t.Context(), io.Discard, nil)
+		must(t, err)
+		if n := app.CachedVoices(f.svc); n != 1 {
+			t.Fatalf("%d voices cached after speaking, want 1", n)
+		}
+		_, err = f.svc.DeleteAccount(t.Context(), f.alice.ID, "correct horse battery")
+		must(t, err)
+		if n := app.CachedVoices(f.svc); n != 0 {
+			t.Errorf("%d voices cached after the account's deletion, want 0", n)
+		}
+	})
+}

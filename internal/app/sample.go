@@ -148,9 +148,16 @@ func (s *Service) decodeProbed(ctx context.Context, data []byte, pr codec.Probe)
 }
 
 func (s *Service) tooLong(sec float64) error {
-	return Errorf(ETooLarge, "The recording is %.0f minutes long; at most %.0f minutes can be analysed. Upload 10 s to 5 minutes of speech.",
-		math.Ceil(sec/60), s.cfg.MaxUploadSeconds/60)
+	return &Error{Code: ETooLarge, Err: tooLongError(sec), Message: fmt.Sprintf(
+		"The recording is %.0f minutes long; at most %.0f minutes can be analysed. Upload 10 s to 5 minutes of speech.",
+		math.Ceil(sec/60), s.cfg.MaxUploadSeconds/60)}
 }
+
+// tooLongError is the length in seconds of a recording refused as longer
+// than Config.MaxUploadSeconds, for a caller to word the refusal its way.
+type tooLongError float64
+
+func (e tooLongError) Error() string { return fmt.Sprintf("%.0f s is too long", float64(e)) }
 
 // readUpload reads the whole upload, refusing more than the limit.
 func (s *Service) readUpload(r io.Reader) ([]byte, error) {

@@ -5,7 +5,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"io"
+	"math"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/audio"
@@ -69,6 +71,13 @@ func (s *Service) DetectWatermark(ctx context.Context, userID string, r io.Reade
 	return d, err
 }
 
+// AuditDetectUnread records a detection whose upload was refused before
+// DetectWatermark could read it (err, e.g. a form that is not multipart),
+// as DetectWatermark records the files it cannot read.
+func (s *Service) AuditDetectUnread(ctx context.Context, userID string, err error) {
+	s.Audit(ctx, Event{Kind: AuditDetect, UserID: userID, Detail: detectDetail(Detection{}, err)})
+}
+
 // detectDetail notes a detection's outcome for the log: whether the file
 // was marked or why it could not be read, never anything of the audio.
 func detectDetail(d Detection, err error) string {
@@ -86,11 +95,19 @@ func (s *Service) detectWatermark(ctx context.Context, userID string, r io.Reade
 	if err != nil {
 		return Detection{}, err
 	}
+	// The detector's work grows with the length, not the bytes: a small
+	// file at a low rate can be hours long. Longer than an upload may be
+	// is refused, by its headers before decoding, as an upload is.
 	var res watermark.Result
-	err = s.withDecoded(ctx, data, 0, func(pcm *audio.PCM, _ audio.Format) error {
+	err = s.withDecoded(ctx, data, s.cfg.MaxUploadSeconds, func(pcm *audio.PCM, _ audio.Format) error {
 		res = watermark.Detect(s.wmKey, pcm)
 		return nil
 	})
+	var long tooLongError
+	if errors.As(err, &long) {
+		return Detection{}, Errorf(ETooLarge, "The recording is %.0f minutes long; at most %.0f minutes can be checked. Send an excerpt: half a minute finds the mark, a minute or two names the synthesis.",
+			math.Ceil(float64(long)/60), s.cfg.MaxUploadSeconds/60)
+	}
 	if err != nil {
 		return Detection{}, err
 	}
@@ -107,8 +124,13 @@ func (s *Service) detectWatermark(ctx context.Context, userID string, r io.Reade
 }
 
 // maxMatchCandidates bounds how much of the user's history a detection
-// compares the mark with.
-const maxMatchCandidates = 20000
+// compares the mark with; matchPage is how many entries it reads at once.
+// Only the id and time of each are kept: an entry's text can be 100,000
+// characters.
+const (
+	maxMatchCandidates = 20000
+	matchPage          = 100
+)
 
 // markedSynthesis finds the user's synthesis a detected mark points at:
 // the payload itself when its CRC checks, else the best of the user's own
@@ -126,26 +148,25 @@ func (s *Service) markedSynthesis(ctx context.Context, userID string, res waterm
 	}
 	var (
 		cands []watermark.Payload
-		syns  []Synthesis
+		syns  []HistoryCursor
 		after *HistoryCursor
 	)
 	for len(syns) < maxMatchCandidates {
-		page, err := s.store.ListHistory(ctx, userID, 1000, after)
+		page, err := s.store.ListHistory(ctx, userID, matchPage, after)
 		if err != nil {
 			return nil, err
 		}
 		for _, syn := range page {
-			syns = append(syns, syn)
+			syns = append(syns, HistoryCursor{CreatedAt: syn.CreatedAt, ID: syn.ID})
 			cands = append(cands, watermark.Payload(payloadFor(s.wmKey, syn.ID)))
 		}
-		if len(page) < 1000 {
+		if len(page) < matchPage {
 			break
 		}
-		last := page[len(page)-1]
-		after = &HistoryCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+		after = &syns[len(syns)-1]
 	}
 	if i := res.Match(cands); i >= 0 {
-		return &syns[i], nil
+		return &Synthesis{ID: syns[i].ID, UserID: userID, CreatedAt: syns[i].CreatedAt}, nil
 	}
 	return nil, nil
 }

@@ -22,39 +22,28 @@ func (h *handler) deleteMe(w http.ResponseWriter, r *http.Request, u app.User) {
 	respondNoContent(w, r, h, err)
 }
 
-// exportMe streams a zip archive of the caller's data. Once the first
+// exportMe streams a zip archive of the caller's data. It lasts as long
+// as the client takes to read it: each write extends the connection's
+// write deadline (respond.StreamWriter), or the server's WriteTimeout
+// would cut every export that takes longer to download. Once the first
 // byte is out the status cannot change, so a failure after it aborts the
 // connection: the client sees a truncated download, never a short archive
 // that looks complete.
 func (h *handler) exportMe(w http.ResponseWriter, r *http.Request, u app.User) {
-	ew := &exportWriter{w: w}
-	err := h.svc.ExportAccount(r.Context(), u.ID, ew)
+	sw := respond.NewStreamWriter(w, http.StatusOK, func(hd http.Header) {
+		hd.Set("Content-Type", "application/zip")
+		hd.Set("Content-Disposition", `attachment; filename="voxclone-export.zip"`)
+	})
+	err := h.svc.ExportAccount(r.Context(), u.ID, sw)
 	if err == nil {
 		return
 	}
-	if !ew.started {
+	if !sw.Started() {
 		writeError(w, r, h.log, err)
 		return
 	}
 	h.log.Error("export interrupted", slog.String("user_id", u.ID), slog.Any("err", err))
 	panic(http.ErrAbortHandler)
-}
-
-// exportWriter sends the download's headers before the first byte.
-type exportWriter struct {
-	w       http.ResponseWriter
-	started bool
-}
-
-func (e *exportWriter) Write(p []byte) (int, error) {
-	if !e.started {
-		e.started = true
-		hd := e.w.Header()
-		hd.Set("Content-Type", "application/zip")
-		hd.Set("Content-Disposition", `attachment; filename="voxclone-export.zip"`)
-		e.w.WriteHeader(http.StatusOK)
-	}
-	return e.w.Write(p)
 }
 
 func (h *handler) listAudit(w http.ResponseWriter, r *http.Request, u app.User) {

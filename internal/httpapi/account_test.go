@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"maps"
@@ -11,11 +13,14 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/blob"
+	"github.com/voxclone/voxclone/internal/blob/s3blob/s3blobtest"
 	"github.com/voxclone/voxclone/internal/consent"
 	"github.com/voxclone/voxclone/internal/postgres"
 	"github.com/voxclone/voxclone/internal/sqlite"
@@ -163,10 +168,18 @@ func TestDeleteAccount(t *testing.T) {
 			t.Fatalf("A added %d files; want a sample, a profile and four audio files", len(fileHashes(t, e.blobs))-len(bFiles))
 		}
 
+		// A body without the password is a malformed request, not a wrong
+		// password: it says so and spends none of the login budget.
+		t.Run("ErrEmptyPassword", func(t *testing.T) {
+			for _, body := range []map[string]string{{}, {"password": ""}} {
+				e.expectError(e.do("DELETE", "/api/auth/me", a.token, body), 400, app.EInvalid)
+			}
+		})
 		t.Run("ErrWrongPassword", func(t *testing.T) {
 			resp := e.do("DELETE", "/api/auth/me", a.token, map[string]string{"password": "wrong horse battery"})
-			if resp.Header.Get("RateLimit-Remaining") == "" {
-				t.Error("a wrong password answered without RateLimit headers")
+			limit, _ := strconv.Atoi(resp.Header.Get("RateLimit-Limit"))
+			if left, err := strconv.Atoi(resp.Header.Get("RateLimit-Remaining")); err != nil || left != limit-1 {
+				t.Errorf("after one wrong password RateLimit-Remaining is %q of %d, want %d", resp.Header.Get("RateLimit-Remaining"), limit, limit-1)
 			}
 			e.expectError(resp, 403, app.EForbidden)
 			e.expect(e.do("GET", "/api/voice/samples", a.token, nil), 200, nil)
@@ -451,6 +464,115 @@ func TestAuditBehindProxy(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+// TestDeleteAccountS3 is TestDeleteAccount's check of the files with the
+// blobs in an S3 bucket (a real S3 server over HTTP): after A's deletion
+// the bucket holds exactly B's objects, byte for byte.
+func TestDeleteAccountS3(t *testing.T) {
+	srv := s3blobtest.Start(t)
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		bucket := s3blobtest.Open(t, srv.NewBucket(t))
+		e := newEnv(t, store, options{register: app.Rate{Count: 1000, Window: time.Hour}, rate: app.Rate{Count: 1000, Window: time.Hour},
+			blobs: func(app.Blobs) app.Blobs { return bucket }})
+		b := newOwnerAs(t, e, "bystander@example.com")
+		bBefore, bObjects := readOwner(t, e, b), objectHashes(t, bucket)
+		a := newOwner(t, e)
+		speakCompat(t, e, a)
+		if n := len(objectHashes(t, bucket)) - len(bObjects); n < 5 {
+			t.Fatalf("A added %d objects; want a sample, a profile and four audio files", n)
+		}
+		e.expect(e.do("DELETE", "/api/auth/me", a.token, map[string]string{"password": "correct horse battery"}), 204, nil)
+		if got := objectHashes(t, bucket); !maps.Equal(got, bObjects) {
+			t.Errorf("bucket after A's deletion: %d objects, want exactly B's %d", len(got), len(bObjects))
+		}
+		for tb, n := range userRows(t, store, a.id) {
+			if n != 0 {
+				t.Errorf("after deletion A still has %d rows in %s", n, tb)
+			}
+		}
+		assertSameOwner(t, bBefore, readOwner(t, e, b))
+	})
+}
+
+// objectHashes is every object of a blob store with the SHA-256 of its
+// bytes.
+func objectHashes(t *testing.T, blobs app.Blobs) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := blobs.List(t.Context(), func(bi app.BlobInfo) error {
+		r, err := blobs.Open(t.Context(), bi.Key)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, r); err != nil {
+			return err
+		}
+		out[bi.Key] = hex.EncodeToString(h.Sum(nil))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestExportOutlastsWriteTimeout downloads an export of 24 MB at about
+// 5 MB/s from a server whose WriteTimeout is one second: an export takes
+// as long as the client takes to read it (each write extends the
+// deadline, as for a streamed synthesis), and the archive arrives whole.
+func TestExportOutlastsWriteTimeout(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{writeTimeout: time.Second})
+		a := newAccount(t, e, "slow-reader@example.com")
+		blobs, err := blob.NewLocal(e.blobs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const entries, size = 6, 4 << 20
+		for i := range entries {
+			syn := app.Synthesis{ID: app.NewID(), UserID: a.id, Voice: "slt", Text: "Hello.", Format: "wav", Speed: 1,
+				SampleRate: 24000, DurationSeconds: 1, SizeBytes: size, CreatedAt: e.clock.Now().Add(time.Duration(i) * time.Second)}
+			syn.AudioKey = "audio/" + syn.ID + ".wav"
+			if _, err := blobs.Put(t.Context(), syn.AudioKey, bytes.NewReader(bytes.Repeat([]byte{byte(i)}, size))); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.CreateSynthesis(t.Context(), syn); err != nil {
+				t.Fatal(err)
+			}
+		}
+		resp := e.do("GET", "/api/auth/me/export", a.token, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("export: %d", resp.StatusCode)
+		}
+		start := time.Now()
+		var raw bytes.Buffer
+		buf := make([]byte, 256<<10)
+		for {
+			n, err := resp.Body.Read(buf)
+			raw.Write(buf[:n])
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("export cut after %d bytes, %v: %v", raw.Len(), time.Since(start).Round(time.Millisecond), err)
+			}
+			time.Sleep(time.Duration(n) * time.Second / (5 << 20))
+		}
+		took := time.Since(start)
+		files := unzip(t, raw.Bytes())
+		n := 0
+		for name, data := range files {
+			if strings.HasPrefix(name, "history/") && len(data) == size {
+				n++
+			}
+		}
+		if n != entries || took < 2*time.Second {
+			t.Errorf("archive of %d bytes read in %v holds %d whole audio files, want %d over more than 2 s", raw.Len(), took, n, entries)
 		}
 	})
 }

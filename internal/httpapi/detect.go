@@ -19,8 +19,12 @@ type detection struct {
 // detect looks for this instance's watermark in an uploaded file (the
 // upload form: an "audio" part, limited like a sample).
 func (h *handler) detect(w http.ResponseWriter, r *http.Request, u app.User) {
-	form, ok := h.readUpload(w, r)
-	if !ok {
+	form, err := h.uploadForm(w, r)
+	if err != nil {
+		// Logged as a file the service could not read would be: every
+		// detection asked for is in the caller's log.
+		h.svc.AuditDetectUnread(r.Context(), u.ID, err)
+		writeError(w, r, h.log, err)
 		return
 	}
 	d, err := h.svc.DetectWatermark(r.Context(), u.ID, bytes.NewReader(form.Audio))

@@ -93,6 +93,10 @@ type options struct {
 	// challenge, when set, replaces the random consent phrase, so that a
 	// real recording can answer it (app.Config.ConsentChallenge).
 	challenge func() consent.Challenge
+	// writeTimeout, when set, is the server's http.Server.WriteTimeout
+	// (voxclone's own is httpapi.WriteTimeout), shortened so that a test
+	// can outlast it.
+	writeTimeout time.Duration
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -134,8 +138,10 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload,
+	srv := httptest.NewUnstartedServer(httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload,
 		TrustedProxies: opt.trusted, Metrics: scrape, Requests: requests}))
+	srv.Config.WriteTimeout = opt.writeTimeout
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &env{t: t, url: srv.URL, clock: clk, blobs: dir}
 }

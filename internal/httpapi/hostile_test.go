@@ -77,6 +77,11 @@ func hostileCases() []hostileCase {
 		{"AuditCursorNUL", js("GET", "/api/auth/me/audit?cursor=%00", nil), 400, "invalid"},
 		{"AuditCursorForged", js("GET", "/api/auth/me/audit?cursor=MTIzLmFi", nil), 400, "invalid"},
 		{"AuditLimitNegative", js("GET", "/api/auth/me/audit?limit=-1", nil), 400, "invalid"},
+		// A query Go cannot parse is dropped whole by URL.Query: the cursor
+		// would be ignored and the first page served again, for ever.
+		{"AuditCursorBadEscape", js("GET", "/api/auth/me/audit?cursor=%ZZ", nil), 400, "invalid"},
+		{"HistoryCursorBadEscape", js("GET", "/api/voice/history?limit=1&cursor=%ZZ", nil), 400, "invalid"},
+		{"JobsCursorBadEscape", js("GET", "/api/voice/jobs?cursor=ab%2", nil), 400, "invalid"},
 		{"DeleteMePasswordNUL", js("DELETE", "/api/auth/me", fixed(`{"password":"correct horse\u0000battery"}`)), 403, "forbidden"},
 		{"DeleteMePasswordNotUTF8", js("DELETE", "/api/auth/me", fixed("{\"password\":\"correct \xff horse\"}")), 400, "invalid"},
 		{"DeleteMePasswordHuge", js("DELETE", "/api/auth/me", fixed(`{"password":"`+strings.Repeat("p", 4096)+`"}`)), 403, "forbidden"},

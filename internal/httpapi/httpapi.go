@@ -35,6 +35,7 @@ type Service interface {
 	NewBudget(userID string, action app.Action, notify func(app.RateStatus, error)) (*app.Budget, error)
 	UploadSample(ctx context.Context, userID string, in app.UploadInput) (app.Sample, error)
 	DetectWatermark(ctx context.Context, userID string, audio io.Reader) (app.Detection, error)
+	AuditDetectUnread(ctx context.Context, userID string, err error)
 	IssueConsent(ctx context.Context, userID string) (app.Consent, error)
 	GetConsent(ctx context.Context, userID, id string) (app.Consent, error)
 	OpenConsent(ctx context.Context, userID, id string) (app.Consent, error)

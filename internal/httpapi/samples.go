@@ -54,19 +54,10 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request, u app.User) {
 	writeJSON(w, http.StatusCreated, s)
 }
 
-// parseUpload reads a multipart/form-data body with one file part "audio"
-// (at most maxAudio bytes) and optional "name" and "transcript" fields.
-// Unknown or repeated parts are rejected so the form stays bounded.
-// readUpload reads the upload form of r (an "audio" part limited like a
-// sample, plus small fields), refusing a declared length over the limit
-// before reading any of it. On failure it has answered and returns false.
+// readUpload reads the upload form of r (see uploadForm). On failure it
+// has answered and returns false.
 func (h *handler) readUpload(w http.ResponseWriter, r *http.Request) (uploadForm, bool) {
-	limit := h.maxUpload + 2*maxFieldBytes + multipartSlack
-	if r.ContentLength > limit {
-		writeError(w, r, h.log, app.Errorf(app.ETooLarge, "Upload is larger than %s.", humanBytes(h.maxUpload)))
-		return uploadForm{}, false
-	}
-	form, err := parseUpload(http.MaxBytesReader(w, r.Body, limit), r.Header.Get("Content-Type"), h.maxUpload)
+	form, err := h.uploadForm(w, r)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return uploadForm{}, false
@@ -74,6 +65,20 @@ func (h *handler) readUpload(w http.ResponseWriter, r *http.Request) (uploadForm
 	return form, true
 }
 
+// uploadForm reads the upload form of r (an "audio" part limited like a
+// sample, plus small fields), refusing a declared length over the limit
+// before reading any of it.
+func (h *handler) uploadForm(w http.ResponseWriter, r *http.Request) (uploadForm, error) {
+	limit := h.maxUpload + 2*maxFieldBytes + multipartSlack
+	if r.ContentLength > limit {
+		return uploadForm{}, app.Errorf(app.ETooLarge, "Upload is larger than %s.", humanBytes(h.maxUpload))
+	}
+	return parseUpload(http.MaxBytesReader(w, r.Body, limit), r.Header.Get("Content-Type"), h.maxUpload)
+}
+
+// parseUpload reads a multipart/form-data body with one file part "audio"
+// (at most maxAudio bytes) and optional "name" and "transcript" fields.
+// Unknown or repeated parts are rejected so the form stays bounded.
 func parseUpload(body io.Reader, contentType string, maxAudio int64) (uploadForm, error) {
 	var form uploadForm
 	mt, params, err := mime.ParseMediaType(contentType)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/voxclone/voxclone/internal/app"
@@ -128,8 +129,12 @@ func (h *handler) builtinVoices(w http.ResponseWriter, r *http.Request, _ app.Us
 }
 
 // pageLimit reads the limit parameter of a paged list; absent is 0, the
-// default.
+// default. A query that does not parse is EInvalid: URL.Query drops it,
+// and a cursor dropped so would serve the first page again.
 func pageLimit(r *http.Request) (int, error) {
+	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		return 0, app.Errorf(app.EInvalid, "Malformed query string; percent-encode the limit and cursor.")
+	}
 	v := r.URL.Query().Get("limit")
 	if v == "" {
 		return 0, nil

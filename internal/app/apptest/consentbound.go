@@ -165,3 +165,48 @@ func testConsentPrune(t *testing.T, s app.Store) {
 		t.Errorf("pruning again = %d, %v; want 0", n, err)
 	}
 }
+
+// raceAnswer answers one challenge n times at once, spread over stores,
+// then verifies it and uses the consent n times at once: exactly one
+// answer and one use succeed, the others are ENotFound, as two uploads of
+// one phrase, or two clones under one consent, in any processes.
+func raceAnswer(t *testing.T, stores []app.Store, n int) {
+	t.Helper()
+	u := newUser(t, stores[0])
+	c := challengeAt(u, T0)
+	createConsent(t, stores[0], c)
+	race := func(what string, fn func(s app.Store, i int) error) {
+		t.Helper()
+		var won atomic.Int32
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Go(func() {
+				switch err := fn(stores[i%len(stores)], i); app.ErrorCode(err) {
+				case "":
+					won.Add(1)
+				case app.ENotFound:
+				default:
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if won.Load() != 1 {
+			t.Fatalf("%d concurrent %s over %d stores: %d succeeded, want exactly 1", n, what, len(stores), won.Load())
+		}
+	}
+	race("answers", func(s app.Store, i int) error {
+		return s.AnswerConsent(t.Context(), u.ID, c.ID, T0.Add(time.Minute+time.Duration(i)*time.Millisecond))
+	})
+	got, err := stores[0].FindConsent(t.Context(), u.ID, c.ID)
+	must(t, err)
+	must(t, stores[0].VerifyConsent(t.Context(), u.ID, c.ID, *got.AnsweredAt, []byte("print")))
+	race("uses", func(s app.Store, i int) error {
+		return s.UseConsent(t.Context(), u.ID, c.ID, app.NewID())
+	})
+}

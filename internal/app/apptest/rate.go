@@ -98,6 +98,10 @@ func SharedStoreSuite(t *testing.T, open2 func(t *testing.T) (app.Store, app.Sto
 		a, b := open2(t)
 		raceConsent(t, []app.Store{a, b}, 20, 3)
 	})
+	t.Run("AnswerAcrossStores", func(t *testing.T) {
+		a, b := open2(t)
+		raceAnswer(t, []app.Store{a, b}, 16)
+	})
 	t.Run("JobOnceAcrossStores", func(t *testing.T) {
 		a, b := open2(t)
 		u := newUser(t, a)
