@@ -98,7 +98,7 @@ func putDecoder(kind string, d *decoder) {
 	pools.Lock()
 	defer pools.Unlock()
 	if len(pools.idle[kind]) >= maxIdle {
-		C.ps_free(d.ps)
+		d.free()
 		return
 	}
 	pools.idle[kind] = append(pools.idle[kind], d)
@@ -157,6 +157,12 @@ func newDecoder(kind string) (*decoder, error) {
 	if err != nil {
 		return nil, err
 	}
+	// pocketsphinx sets a decoder up through state shared between
+	// decoders: two ps_init calls at once crashed the process (SIGSEGV
+	// inside ps_init, TestConcurrentDecoderLoads), so loading and freeing
+	// take turns. Decoding itself runs in parallel, each decoder alone.
+	setup.Lock()
+	defer setup.Unlock()
 	ps := C.ps_init(cfg)
 	C.cmd_ln_free_r(cfg)
 	if ps == nil {
@@ -177,6 +183,16 @@ func newDecoder(kind string) (*decoder, error) {
 		}
 	}
 	return &decoder{ps: ps}, nil
+}
+
+// setup serialises ps_init and ps_free (see newDecoder).
+var setup sync.Mutex
+
+// free releases the decoder's memory.
+func (d *decoder) free() {
+	setup.Lock()
+	defer setup.Unlock()
+	C.ps_free(d.ps)
 }
 
 func decoderArgs(kind, dict string) []string {
