@@ -46,11 +46,16 @@ const (
 	// DegradeRoom convolves with a synthetic room (room.go): RT60 0.5 s,
 	// direct-to-reverberant ratio 3 dB.
 	DegradeRoom = "room"
+	// DegradeRoomSmall (RT60 0.35 s, DRR 6 dB) and DegradeRoomLarge
+	// (RT60 0.8 s, DRR 0 dB) are rooms the reverberation suppression was
+	// not tuned on.
+	DegradeRoomSmall = "room_small"
+	DegradeRoomLarge = "room_large"
 )
 
 // DegradationNames lists the degradations in their report order.
 func DegradationNames() []string {
-	return []string{DegradePhone, DegradePhoneBand, DegradeMuLaw, DegradeMP3, DegradeMP3FF, DegradeNoise20, DegradeRoom}
+	return []string{DegradePhone, DegradePhoneBand, DegradeMuLaw, DegradeMP3, DegradeMP3FF, DegradeNoise20, DegradeRoom, DegradeRoomSmall, DegradeRoomLarge}
 }
 
 // DegradationsNamed returns the named degradations in the order given.
@@ -73,6 +78,10 @@ func DegradationsNamed(names ...string) ([]Degradation, error) {
 			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return addNoise(p, 20), nil }
 		case DegradeRoom:
 			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return evalRoom.Apply(p), nil }
+		case DegradeRoomSmall:
+			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return evalRoomSmall.Apply(p), nil }
+		case DegradeRoomLarge:
+			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return evalRoomLarge.Apply(p), nil }
 		default:
 			return nil, fmt.Errorf("eval: unknown degradation %q (known: %s)", n, strings.Join(DegradationNames(), ", "))
 		}

@@ -20,7 +20,7 @@ func TestDegradations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantRate := map[string]int{DegradePhone: 8000, DegradePhoneBand: 8000, DegradeMuLaw: 16000, DegradeMP3: 22050, DegradeMP3FF: 22050, DegradeNoise20: clean.Rate, DegradeRoom: clean.Rate}
+	wantRate := map[string]int{DegradePhone: 8000, DegradePhoneBand: 8000, DegradeMuLaw: 16000, DegradeMP3: 22050, DegradeMP3FF: 22050, DegradeNoise20: clean.Rate, DegradeRoom: clean.Rate, DegradeRoomSmall: clean.Rate, DegradeRoomLarge: clean.Rate}
 	for _, d := range ds {
 		out, err := d.Apply(ctx, clean)
 		if err != nil {
@@ -72,4 +72,76 @@ func sameSamples(a, b *audio.PCM) bool {
 		}
 	}
 	return true
+}
+
+// TestRoomDegradations puts an impulse through each named room and reads
+// back its decay (a line through the 10 ms blocks' energies, in dB, from
+// 20 ms to 80% of the RT60, where the tail is cut) and its
+// direct-to-reverberant ratio, as dsp's TestRoomDecay does for one room:
+// the three rooms must be the ones docs/evaluation.md describes, not
+// copies of each other.
+func TestRoomDegradations(t *testing.T) {
+	want := []struct {
+		name      string
+		rt60, drr float64
+	}{
+		{DegradeRoom, 0.5, 3},
+		{DegradeRoomSmall, 0.35, 6},
+		{DegradeRoomLarge, 0.8, 0},
+	}
+	for _, w := range want {
+		ds, err := DegradationsNamed(w.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const rate = 16000
+		x := &audio.PCM{Rate: rate, Channels: 1, Samples: make([]float32, rate*3/2)}
+		at := rate / 10
+		x.Samples[at] = 0.5
+		y, err := ds[0].Apply(context.Background(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		direct := float64(y.Samples[at]) * float64(y.Samples[at])
+		var tail float64
+		for _, v := range y.Samples[at+1:] {
+			tail += float64(v) * float64(v)
+		}
+		if tail == 0 {
+			t.Fatalf("%s: no reverberant tail", w.name)
+		}
+		if drr := 10 * math.Log10(direct/tail); math.Abs(drr-w.drr) > 0.1 {
+			t.Errorf("%s: direct-to-reverberant ratio %.2f dB, want %g", w.name, drr, w.drr)
+		}
+		block := rate / 100
+		var ts, es []float64
+		for s := at + 2*block; s+block <= at+int(0.8*w.rt60*rate); s += block {
+			var e float64
+			for _, v := range y.Samples[s : s+block] {
+				e += float64(v) * float64(v)
+			}
+			ts = append(ts, float64(s-at)/rate)
+			es = append(es, 10*math.Log10(e+1e-30))
+		}
+		if rt60 := -60 / leastSquaresSlope(ts, es); math.Abs(rt60-w.rt60) > 0.05*w.rt60 {
+			t.Errorf("%s: decay reads RT60 %.3f s, want %g ± 5%%", w.name, rt60, w.rt60)
+		}
+	}
+}
+
+// leastSquaresSlope is the least-squares slope of y on x.
+func leastSquaresSlope(x, y []float64) float64 {
+	var mx, my float64
+	for i := range x {
+		mx += x[i]
+		my += y[i]
+	}
+	mx /= float64(len(x))
+	my /= float64(len(y))
+	var sxy, sxx float64
+	for i := range x {
+		sxy += (x[i] - mx) * (y[i] - my)
+		sxx += (x[i] - mx) * (x[i] - mx)
+	}
+	return sxy / sxx
 }

@@ -52,6 +52,55 @@ func TestReverbTime(t *testing.T) {
 	}
 }
 
+// TestReverbTimeOtherRooms reads the same speech in the evaluation's two
+// rooms the gate and strength were not chosen on (eval's room_small and
+// room_large). The large room (RT60 0.8 s, 0 dB) reads short, as the
+// 0.5 s room does, but above the gate wherever it has enough decays; its
+// long tails leave fewer free decays, so the CMU ARCTIC speakers' 10 s
+// hold too few. The small room (0.35 s, 6 dB) must read longer than the
+// same speaker dry; eight speakers read it 0.29–0.33 s, under the gate, so
+// Clone leaves it alone (cmuarctic_aew reads 0.36 s from 60 s, but its
+// evaluation half holds too few decays; docs/engine.md, "Reverberant
+// references").
+func TestReverbTimeOtherRooms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	small := dsp.Room{RT60: 0.35, DRR: 6, Gap: 0.002, Seed: 0x5a11}
+	large := dsp.Room{RT60: 0.8, DRR: 0, Gap: 0.005, Seed: 0x1a26e}
+	spks := speechtest.Speakers(t)
+	readLarge := 0
+	for _, spk := range spks {
+		var dry, ds, dl []float64
+		for _, r := range firstSeconds(loadRefs(t, spk, 60), 60) {
+			if x, _, _, err := prepare(r.Audio); err == nil {
+				dry = append(dry, decayTimes(x, analysisRate)...)
+			}
+			if x, _, _, err := prepare(small.Apply(r.Audio)); err == nil {
+				ds = append(ds, decayTimes(x, analysisRate)...)
+			}
+			if x, _, _, err := prepare(large.Apply(r.Audio)); err == nil {
+				dl = append(dl, decayTimes(x, analysisRate)...)
+			}
+		}
+		d, s, l := reverbTime(dry), reverbTime(ds), reverbTime(dl)
+		t.Logf("%-18s dry %.3f s (%d decays), small room %.3f s (%d), large room %.3f s (%d)", spk, d, len(dry), s, len(ds), l, len(dl))
+		if d > 0 && s > 0 && s <= d {
+			t.Errorf("%s: the 0.35 s room reads %.3f s, no longer than dry %.3f s", spk, s, d)
+		}
+		if l == 0 {
+			continue
+		}
+		readLarge++
+		if l < reverberantRT60 || l > 0.8+0.15 {
+			t.Errorf("%s: the 0.8 s room reads %.3f s, want above the gate %.2f and at most 0.95", spk, l, reverberantRT60)
+		}
+	}
+	if readLarge < len(spks)-2 {
+		t.Errorf("the large room was read for %d of %d speakers", readLarge, len(spks))
+	}
+}
+
 // TestDereverb feeds envelopes of a burst followed by a tail that decays
 // exactly as the model's room: the burst's first frames keep their power,
 // the tail past the lag falls to the floor.
