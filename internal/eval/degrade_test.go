@@ -8,6 +8,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/speechtest"
+	"gonum.org/v1/gonum/stat"
 )
 
 func TestDegradations(t *testing.T) {
@@ -123,25 +124,9 @@ func TestRoomDegradations(t *testing.T) {
 			ts = append(ts, float64(s-at)/rate)
 			es = append(es, 10*math.Log10(e+1e-30))
 		}
-		if rt60 := -60 / leastSquaresSlope(ts, es); math.Abs(rt60-w.rt60) > 0.05*w.rt60 {
+		_, slope := stat.LinearRegression(ts, es, nil, false)
+		if rt60 := -60 / slope; math.Abs(rt60-w.rt60) > 0.05*w.rt60 {
 			t.Errorf("%s: decay reads RT60 %.3f s, want %g ± 5%%", w.name, rt60, w.rt60)
 		}
 	}
-}
-
-// leastSquaresSlope is the least-squares slope of y on x.
-func leastSquaresSlope(x, y []float64) float64 {
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx /= float64(len(x))
-	my /= float64(len(y))
-	var sxy, sxx float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-	}
-	return sxy / sxx
 }

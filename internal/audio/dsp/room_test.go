@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"gonum.org/v1/gonum/stat"
 )
 
 // TestRoomDecay puts an impulse through the room and reads back its decay
@@ -38,26 +39,10 @@ func TestRoomDecay(t *testing.T) {
 			ts = append(ts, float64(s-at)/float64(rate))
 			ds = append(ds, 10*math.Log10(e+1e-30))
 		}
-		rt60 := -60 / slope(ts, ds)
+		_, slope := stat.LinearRegression(ts, ds, nil, false)
+		rt60 := -60 / slope
 		if math.Abs(rt60-0.5) > 0.025 {
 			t.Errorf("%d Hz: decay reads RT60 %.3f s, want 0.5 ± 5%%", rate, rt60)
 		}
 	}
-}
-
-// slope is the least-squares slope of y on x.
-func slope(x, y []float64) float64 {
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx /= float64(len(x))
-	my /= float64(len(y))
-	var sxy, sxx float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-	}
-	return sxy / sxx
 }
