@@ -576,3 +576,55 @@ func TestExportOutlastsWriteTimeout(t *testing.T) {
 		}
 	})
 }
+
+// TestHistoryAudioOutlastsWriteTimeout reads a history file slowly, past
+// the server's write timeout (1 s here), from voxclone's route and from
+// ElevenLabs': a client that keeps reading gets the whole file, as with the
+// export, rather than a transfer cut at the timeout.
+func TestHistoryAudioOutlastsWriteTimeout(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{writeTimeout: time.Second})
+		u := e.newCompatUser("slow-listener@example.com", false)
+		blobs, err := blob.NewLocal(e.blobs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const size = 12 << 20
+		syn := app.Synthesis{ID: app.NewID(), UserID: u.id, Voice: "slt", Text: "Hello.", Format: "wav", Speed: 1,
+			SampleRate: 24000, DurationSeconds: 1, SizeBytes: size, CreatedAt: e.clock.Now()}
+		syn.AudioKey = "audio/" + syn.ID + ".wav"
+		want := bytes.Repeat([]byte{7}, size)
+		if _, err := blobs.Put(t.Context(), syn.AudioKey, bytes.NewReader(want)); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.CreateSynthesis(t.Context(), syn); err != nil {
+			t.Fatal(err)
+		}
+		for _, resp := range []*http.Response{
+			e.do("GET", "/api/voice/history/"+syn.ID+"/audio", u.token, nil),
+			u.eleven("GET", "/elevenlabs/v1/history/"+syn.ID+"/audio", nil),
+		} {
+			path := resp.Request.URL.Path
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s: %d", path, resp.StatusCode)
+			}
+			start := time.Now()
+			var got bytes.Buffer
+			buf := make([]byte, 256<<10)
+			for {
+				n, err := resp.Body.Read(buf)
+				got.Write(buf[:n])
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("%s cut after %d bytes, %v: %v", path, got.Len(), time.Since(start).Round(time.Millisecond), err)
+				}
+				time.Sleep(time.Duration(n) * time.Second / (5 << 20))
+			}
+			if took := time.Since(start); !bytes.Equal(got.Bytes(), want) || took < 2*time.Second {
+				t.Errorf("%s: read %d of %d bytes in %v, want all of them over more than 2 s", path, got.Len(), size, took)
+			}
+		}
+	})
+}

@@ -172,8 +172,10 @@ func (h *handler) historyAudio(w http.ResponseWriter, r *http.Request, u app.Use
 	defer rc.Close()
 	// Range requests let an <audio> element seek without a full download;
 	// the blob reader fetches only the bytes asked for.
+	// A long history file on a slow link outlasts the server's
+	// WriteTimeout; each write extends the deadline instead.
 	setAudioHeaders(w.Header(), s, contentType(s.Format), 0)
-	http.ServeContent(w, r, "", s.CreatedAt, rc)
+	http.ServeContent(respond.Lasting(w), r, "", s.CreatedAt, rc)
 }
 
 // safeToken keeps only characters that are safe inside a quoted header

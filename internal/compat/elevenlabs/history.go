@@ -7,6 +7,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/compat"
+	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
 // History paging: ElevenLabs allows 1000 a page; voxclone's history
@@ -155,7 +156,9 @@ func (h *Handler) HistoryAudio(w http.ResponseWriter, r *http.Request, u app.Use
 	w.Header().Set("Content-Type", compatContentType(s.Format))
 	w.Header().Set("Content-Length", strconv.FormatInt(s.SizeBytes, 10))
 	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, rc); err != nil {
+	// A long file on a slow link outlasts the server's WriteTimeout; each
+	// write extends the deadline instead (as the native route does).
+	if _, err := io.Copy(respond.Lasting(w), rc); err != nil {
 		h.log.WarnContext(r.Context(), "history audio cut short", "error", err)
 	}
 }

@@ -81,6 +81,27 @@ func (s *StreamWriter) Fail(r *http.Request, log *slog.Logger, err error, writeE
 	panic(http.ErrAbortHandler)
 }
 
+// Lasting wraps w so that every write extends the connection's write
+// deadline by StreamWriteTimeout, for downloads served whole (e.g. by
+// http.ServeContent) that may take longer than the server's WriteTimeout
+// on a slow link: the download lasts as long as its client keeps reading.
+func Lasting(w http.ResponseWriter) http.ResponseWriter {
+	return &lasting{ResponseWriter: w, rc: http.NewResponseController(w)}
+}
+
+type lasting struct {
+	http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func (l *lasting) Write(p []byte) (int, error) {
+	_ = l.rc.SetWriteDeadline(time.Now().Add(StreamWriteTimeout))
+	return l.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection underneath.
+func (l *lasting) Unwrap() http.ResponseWriter { return l.ResponseWriter }
+
 // PrefixWriter writes Prefix before the first bytes; Write(nil) writes it
 // when nothing else came.
 type PrefixWriter struct {
