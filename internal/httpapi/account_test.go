@@ -549,22 +549,8 @@ func TestExportOutlastsWriteTimeout(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("export: %d", resp.StatusCode)
 		}
-		start := time.Now()
-		var raw bytes.Buffer
-		buf := make([]byte, 256<<10)
-		for {
-			n, err := resp.Body.Read(buf)
-			raw.Write(buf[:n])
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("export cut after %d bytes, %v: %v", raw.Len(), time.Since(start).Round(time.Millisecond), err)
-			}
-			time.Sleep(time.Duration(n) * time.Second / (5 << 20))
-		}
-		took := time.Since(start)
-		files := unzip(t, raw.Bytes())
+		raw, took := slowRead(t, resp)
+		files := unzip(t, raw)
 		n := 0
 		for name, data := range files {
 			if strings.HasPrefix(name, "history/") && len(data) == size {
@@ -572,7 +558,7 @@ func TestExportOutlastsWriteTimeout(t *testing.T) {
 			}
 		}
 		if n != entries || took < 2*time.Second {
-			t.Errorf("archive of %d bytes read in %v holds %d whole audio files, want %d over more than 2 s", raw.Len(), took, n, entries)
+			t.Errorf("archive of %d bytes read in %v holds %d whole audio files, want %d over more than 2 s", len(raw), took, n, entries)
 		}
 	})
 }
@@ -608,23 +594,29 @@ func TestHistoryAudioOutlastsWriteTimeout(t *testing.T) {
 			if resp.StatusCode != 200 {
 				t.Fatalf("%s: %d", path, resp.StatusCode)
 			}
-			start := time.Now()
-			var got bytes.Buffer
-			buf := make([]byte, 256<<10)
-			for {
-				n, err := resp.Body.Read(buf)
-				got.Write(buf[:n])
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatalf("%s cut after %d bytes, %v: %v", path, got.Len(), time.Since(start).Round(time.Millisecond), err)
-				}
-				time.Sleep(time.Duration(n) * time.Second / (5 << 20))
-			}
-			if took := time.Since(start); !bytes.Equal(got.Bytes(), want) || took < 2*time.Second {
-				t.Errorf("%s: read %d of %d bytes in %v, want all of them over more than 2 s", path, got.Len(), size, took)
+			if got, took := slowRead(t, resp); !bytes.Equal(got, want) || took < 2*time.Second {
+				t.Errorf("%s: read %d of %d bytes in %v, want all of them over more than 2 s", path, len(got), size, took)
 			}
 		}
 	})
+}
+
+// slowRead reads resp's body at about 5 MB/s, a slow link, and returns it
+// and how long it took; a transfer cut before its end fails the test.
+func slowRead(t *testing.T, resp *http.Response) ([]byte, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	var got bytes.Buffer
+	buf := make([]byte, 256<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		got.Write(buf[:n])
+		if err == io.EOF {
+			return got.Bytes(), time.Since(start)
+		}
+		if err != nil {
+			t.Fatalf("%s cut after %d bytes, %v: %v", resp.Request.URL.Path, got.Len(), time.Since(start).Round(time.Millisecond), err)
+		}
+		time.Sleep(time.Duration(n) * time.Second / (5 << 20))
+	}
 }
