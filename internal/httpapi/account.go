@@ -47,12 +47,12 @@ func (h *handler) exportMe(w http.ResponseWriter, r *http.Request, u app.User) {
 }
 
 func (h *handler) listAudit(w http.ResponseWriter, r *http.Request, u app.User) {
-	limit, err := pageLimit(r)
+	limit, cursor, err := pageQuery(r)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
 	}
-	page, err := h.svc.ListAudit(r.Context(), u.ID, limit, r.URL.Query().Get("cursor"))
+	page, err := h.svc.ListAudit(r.Context(), u.ID, limit, cursor)
 	if page.Items == nil {
 		page.Items = []app.AuditEvent{}
 	}

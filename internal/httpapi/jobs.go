@@ -37,12 +37,12 @@ func (h *handler) getJob(w http.ResponseWriter, r *http.Request, u app.User) {
 }
 
 func (h *handler) listJobs(w http.ResponseWriter, r *http.Request, u app.User) {
-	limit, err := pageLimit(r)
+	limit, cursor, err := pageQuery(r)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
 	}
-	page, err := h.svc.ListJobs(r.Context(), u.ID, limit, r.URL.Query().Get("cursor"))
+	page, err := h.svc.ListJobs(r.Context(), u.ID, limit, cursor)
 	respondOK(w, r, h, page, err)
 }
 

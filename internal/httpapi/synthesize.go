@@ -128,31 +128,30 @@ func (h *handler) builtinVoices(w http.ResponseWriter, r *http.Request, _ app.Us
 	respondList(w, r, h, h.svc.BuiltinVoices(), nil)
 }
 
-// pageLimit reads the limit parameter of a paged list; absent is 0, the
-// default. A query that does not parse is EInvalid: URL.Query drops it,
-// and a cursor dropped so would serve the first page again.
-func pageLimit(r *http.Request) (int, error) {
-	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
-		return 0, app.Errorf(app.EInvalid, "Malformed query string; percent-encode the limit and cursor.")
+// pageQuery reads the limit and cursor parameters of a paged list; an
+// absent limit is 0, the default. A query that does not parse is
+// EInvalid: URL.Query would drop it, and a cursor dropped so would serve
+// the first page again.
+func pageQuery(r *http.Request) (limit int, cursor string, err error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return 0, "", app.Errorf(app.EInvalid, "Malformed query string; percent-encode the limit and cursor.")
 	}
-	v := r.URL.Query().Get("limit")
-	if v == "" {
-		return 0, nil
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
+			return 0, "", app.Errorf(app.EInvalid, "The limit must be a positive whole number.")
+		}
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, app.Errorf(app.EInvalid, "The limit must be a positive whole number.")
-	}
-	return n, nil
+	return limit, q.Get("cursor"), nil
 }
 
 func (h *handler) listHistory(w http.ResponseWriter, r *http.Request, u app.User) {
-	limit, err := pageLimit(r)
+	limit, cursor, err := pageQuery(r)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
 	}
-	page, err := h.svc.ListHistory(r.Context(), u.ID, limit, r.URL.Query().Get("cursor"))
+	page, err := h.svc.ListHistory(r.Context(), u.ID, limit, cursor)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
