@@ -77,11 +77,11 @@ func DegradationsNamed(names ...string) ([]Degradation, error) {
 		case DegradeNoise20:
 			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return addNoise(p, 20), nil }
 		case DegradeRoom:
-			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return evalRoom.Apply(p), nil }
+			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return dsp.MediumRoom.Apply(p), nil }
 		case DegradeRoomSmall:
-			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return evalRoomSmall.Apply(p), nil }
+			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return dsp.SmallRoom.Apply(p), nil }
 		case DegradeRoomLarge:
-			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return evalRoomLarge.Apply(p), nil }
+			apply = func(_ context.Context, p *audio.PCM) (*audio.PCM, error) { return dsp.LargeRoom.Apply(p), nil }
 		default:
 			return nil, fmt.Errorf("eval: unknown degradation %q (known: %s)", n, strings.Join(DegradationNames(), ", "))
 		}

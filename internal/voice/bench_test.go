@@ -66,7 +66,7 @@ func BenchmarkCloneTranscribed(b *testing.B) {
 // (reverb.go).
 func BenchmarkCloneRoom(b *testing.B) {
 	_, refs := benchFixtures(b)
-	room := dsp.Room{RT60: 0.5, DRR: 3, Gap: 0.002, Seed: 0x700d}
+	room := dsp.MediumRoom
 	wet := make([]Reference, len(refs))
 	for i, r := range refs {
 		wet[i] = Reference{Audio: room.Apply(r.Audio), Transcript: r.Transcript}

@@ -20,7 +20,7 @@ func TestReverbTime(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	room := dsp.Room{RT60: 0.5, DRR: 3, Gap: 0.002, Seed: 0x700d}
+	room := dsp.MediumRoom
 	spks := speechtest.Speakers(t)
 	read := 0
 	for _, spk := range spks {
@@ -66,8 +66,8 @@ func TestReverbTimeOtherRooms(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	small := dsp.Room{RT60: 0.35, DRR: 6, Gap: 0.002, Seed: 0x5a11}
-	large := dsp.Room{RT60: 0.8, DRR: 0, Gap: 0.005, Seed: 0x1a26e}
+	small := dsp.SmallRoom
+	large := dsp.LargeRoom
 	spks := speechtest.Speakers(t)
 	readLarge := 0
 	for _, spk := range spks {
@@ -147,7 +147,7 @@ func TestRoomProfile(t *testing.T) {
 		t.Skip("slow")
 	}
 	refs := firstSeconds(loadRefs(t, "vctk_p226", 60), 60)
-	room := dsp.Room{RT60: 0.5, DRR: 3, Gap: 0.002, Seed: 0x700d}
+	room := dsp.MediumRoom
 	wet := make([]Reference, len(refs))
 	for i, r := range refs {
 		wet[i] = Reference{Audio: room.Apply(r.Audio), Transcript: r.Transcript}
