@@ -7,16 +7,11 @@ import (
 )
 
 // prepare cleans one reference for analysis: mono speech at analysisRate,
-// pauses shortened, at −23 LUFS. It also returns prep's quality report and
-// the map onto the input's full band (nil when there is no output).
-func prepare(p *audio.PCM) ([]float64, prep.Report, *prep.Spans, error) {
-	x, rep, spans, err := prepare32(p)
-	return toFloat64(x), rep, spans, err
-}
-
-// prepare32 is prepare with prep's own float32 samples, half the memory
-// to hold while other references wait.
-func prepare32(p *audio.PCM) ([]float32, prep.Report, *prep.Spans, error) {
+// pauses shortened, at −23 LUFS, as prep's own float32 samples (half the
+// memory of float64 to hold while other references wait). It also returns
+// prep's quality report and the map onto the input's full band (nil when
+// there is no output).
+func prepare(p *audio.PCM) ([]float32, prep.Report, *prep.Spans, error) {
 	clean, rep, spans := prep.PrepareSpans(p, prep.Options{Rate: analysisRate, TargetLUFS: -23})
 	if clean == nil || clean.Frames() == 0 {
 		return nil, rep, nil, audio.ErrEmpty

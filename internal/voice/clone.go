@@ -106,7 +106,7 @@ func prepareAll(ctx context.Context, refs []Reference) (*preparedRefs, error) {
 		if r.Audio == nil || r.Audio.Frames() == 0 {
 			continue
 		}
-		x, rep, spans, err := prepare32(r.Audio)
+		x, rep, spans, err := prepare(r.Audio)
 		if err != nil {
 			continue
 		}

@@ -3,8 +3,17 @@ package voice
 import (
 	"testing"
 
+	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/audio/prep"
 	"github.com/voxclone/voxclone/internal/speechtest"
 )
+
+// prepare64 is prepare with the samples as float64, as the analysis takes
+// them.
+func prepare64(p *audio.PCM) ([]float64, prep.Report, *prep.Spans, error) {
+	x, rep, spans, err := prepare(p)
+	return toFloat64(x), rep, spans, err
+}
 
 // loadRefs reads up to maxSec seconds of a speaker's recordings.
 func loadRefs(t testing.TB, speaker string, maxSec float64) []Reference {

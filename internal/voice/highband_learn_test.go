@@ -111,7 +111,7 @@ func BenchmarkHighBandLearn(b *testing.B) {
 	var ps []prepared
 	budget := float64(labelSeconds)
 	for _, r := range refs {
-		x, _, _, err := prepare(r.Audio)
+		x, _, _, err := prepare64(r.Audio)
 		if err != nil {
 			continue
 		}

@@ -35,7 +35,7 @@ func heldOutMCD(t *testing.T, speaker string, n int, withText bool, systems map[
 	out := map[string]float64{}
 	for _, p := range paths[len(paths)-n:] {
 		text := speechtest.Transcript(p)
-		x, _, _, err := prepare(speechtest.Load(t, p))
+		x, _, _, err := prepare64(speechtest.Load(t, p))
 		if err != nil {
 			t.Fatal(err)
 		}
