@@ -128,6 +128,17 @@ func dereverb(env [][]float64, period, rt60, over, floor float64, bands int) [][
 	lag := max(1, int(math.Round(lateLag*1000/period)))
 	k := math.Exp(-2 * 3 * math.Ln10 / rt60 * float64(lag) * period / 1000)
 	shares := make([][]float64, len(env))
+	if len(env) == 0 {
+		return shares
+	}
+	// Each coded band's bins, the same for every frame.
+	top := len(env[0]) - 1
+	hz := float64(analysisRate) / 2 / float64(top)
+	lo, hi := make([]int, bands), make([]int, bands)
+	for b := range bands {
+		lo[b] = int(math.Ceil((3000*float64(b+1) - 1500) / hz))
+		hi[b] = min(top, int((3000*float64(b+1)+1500)/hz))
+	}
 	for i := len(env) - 1; i >= 0; i-- {
 		e := env[i]
 		shares[i] = make([]float64, bands)
@@ -136,11 +147,8 @@ func dereverb(env [][]float64, period, rt60, over, floor float64, bands int) [][
 		}
 		prev := env[i-lag]
 		for b := range bands {
-			hz := float64(analysisRate) / 2 / float64(len(e)-1)
-			lo := int(math.Ceil((3000*float64(b+1) - 1500) / hz))
-			hi := min(len(e)-1, int((3000*float64(b+1)+1500)/hz))
 			var all, late float64
-			for j := lo; j <= hi; j++ {
+			for j := lo[b]; j <= hi[b]; j++ {
 				all += e[j]
 				late += e[j] - math.Max(e[j]-k*prev[j], lateFloor*e[j])
 			}
