@@ -9,8 +9,9 @@ import (
 
 // DeleteAccount deletes the user's account after checking their password
 // again: every row of theirs on the store and every blob those rows name.
-// Their login tokens stop working because Authenticate finds no user, and
-// their API keys are deleted with their rows.
+// The queue forgets their tasks in the same transaction. Their login
+// tokens stop working because Authenticate finds no user, and their API
+// keys are deleted with their rows.
 //
 // An empty password is EInvalid and counts for nothing. A wrong one is
 // EForbidden (the session stays valid) and counts as
@@ -53,7 +54,9 @@ func (s *Service) DeleteAccount(ctx context.Context, userID, password string) (R
 	if err != nil {
 		return st, err
 	}
-	keys, err := s.store.DeleteUser(ctx, u.ID)
+	keys, err := s.store.DeleteUser(ctx, u.ID, func(ctx context.Context, tx Tx) error {
+		return s.queue.ForgetUserTx(ctx, tx, u.ID)
+	})
 	if err != nil {
 		return st, err
 	}

@@ -29,12 +29,22 @@ func (s *Service) runJob(ctx context.Context, userID, id string) error {
 	var done progress
 	ctx, stop := s.watchJob(ctx, j, &done)
 	defer stop()
-	var syn Synthesis
+	var (
+		syn      Synthesis
+		recorded bool
+	)
 	release, err := s.admitWait(ctx)
 	if err == nil {
 		syn, err = s.speakJob(ctx, j, &done)
 		release()
 	}
+	defer func() {
+		// Spoken but not recorded (cancelled, lost to another run, or to
+		// be retried as a new synthesis): its watermark is nobody's.
+		if syn.ID != "" && !recorded {
+			s.dropMarker(ctx, syn)
+		}
+	}()
 	if errors.Is(context.Cause(ctx), errJobStopped) {
 		return nil // cancelled or deleted: the audio went with it
 	}
@@ -45,6 +55,7 @@ func (s *Service) runJob(ctx context.Context, userID, id string) error {
 		return err
 	}
 	err = s.finishJob(ctx, userID, id, JobResult{Status: JobDone, HistoryID: syn.ID}, &syn)
+	recorded = err == nil
 	if c := ErrorCode(err); c == ENotFound || c == EConflict {
 		// Cancelled at the last moment, or another run finished first: the
 		// audio is nobody's.

@@ -208,7 +208,11 @@ func (sp *Speech) Stream(ctx context.Context, w io.Writer, onPart func(SpeechPar
 	if err != nil {
 		return Synthesis{}, err
 	}
-	return syn, sp.svc.record(ctx, syn)
+	if err := sp.svc.record(ctx, syn); err != nil {
+		sp.svc.dropMarker(ctx, syn)
+		return Synthesis{}, err
+	}
+	return syn, nil
 }
 
 // Close gives back the engine slot a Speech holds from StartSpeech until
@@ -222,12 +226,22 @@ func (sp *Speech) Close() {
 
 // streamAndKeep is Stream without recording the history entry: the audio
 // is stored under the entry's AudioKey and the entry returned, for the
-// caller to record (a job records it with its own outcome). job says
-// which of the two the Observer hears of.
+// caller to record (a job records it with its own outcome), or to drop
+// its watermark should that fail. job says which of the two the Observer
+// hears of.
 func (sp *Speech) streamAndKeep(ctx context.Context, w io.Writer, onPart func(SpeechPart), job bool) (Synthesis, error) {
 	if !sp.used.CompareAndSwap(false, true) {
 		return Synthesis{}, errStreamed
 	}
+	syn, err := sp.streamToBlob(ctx, w, onPart, job)
+	if err != nil {
+		sp.svc.dropMarker(ctx, sp.syn)
+	}
+	return syn, err
+}
+
+// streamToBlob renders sp to w and to the blob store.
+func (sp *Speech) streamToBlob(ctx context.Context, w io.Writer, onPart func(SpeechPart), job bool) (Synthesis, error) {
 	s, syn := sp.svc, sp.syn
 	pr, pw := io.Pipe()
 	type stored struct {

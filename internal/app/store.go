@@ -32,11 +32,19 @@ type Store interface {
 }
 
 // WatermarkStore maps the payloads marked into synthesized audio back to
-// their syntheses. A payload is recorded before its audio is rendered;
-// FindWatermark sees only those whose history entry exists, the newest
-// first, whoever owns it (ENotFound otherwise).
+// their syntheses. A payload is recorded, with its user, before its audio
+// is rendered; FindWatermark sees only those whose history entry exists,
+// the newest first, whoever owns it (ENotFound otherwise).
 type WatermarkStore interface {
-	AddWatermark(ctx context.Context, synthesisID string, payload uint32) error
+	// AddWatermark records the payload of one of the user's syntheses; a
+	// user that does not exist is ENotFound, a second payload for one
+	// synthesis EConflict. The row goes with the user's account, and with
+	// the synthesis's model once its history entry exists.
+	AddWatermark(ctx context.Context, userID, synthesisID string, payload uint32) error
+	// DeleteWatermark forgets the payload of one of the user's syntheses
+	// that never reached the history (it failed). Nothing to delete is not
+	// an error.
+	DeleteWatermark(ctx context.Context, userID, synthesisID string) error
 	FindWatermark(ctx context.Context, payload uint32) (Synthesis, error)
 }
 
@@ -51,11 +59,14 @@ type UserStore interface {
 	FindUserByEmail(ctx context.Context, email string) (User, string, error)
 	// DeleteUser removes the user and, in the same transaction, every row
 	// of theirs in every table (samples, models, history, jobs, API keys,
-	// audit events, rate records counted against their id), and returns
+	// audit events, consent challenges, watermark payloads, rate records
+	// counted against their id), then runs then when it is not nil (the
+	// Service has the queue forget the user's tasks there), and returns
 	// the keys of every blob those rows named, so the caller can delete
 	// them. ENotFound when there is no such user. A table added later
-	// must be covered too (TestDeleteAccount counts every user_id column).
-	DeleteUser(ctx context.Context, id string) ([]string, error)
+	// must be covered too: apptest.DeleteUserTraces searches every column
+	// of every table for what the user leaves.
+	DeleteUser(ctx context.Context, id string, then TxFunc) ([]string, error)
 }
 
 // StoredAPIKey is an API key row with the SHA-256 hash of its secret.

@@ -36,6 +36,16 @@ func (s *Service) Synthesize(ctx context.Context, userID string, in SynthesizeIn
 	}
 	s.Audit(ctx, Event{Kind: AuditSynthesis, UserID: userID, Subject: sp.syn.ID, Detail: speechDetail(sp.syn, "whole")})
 	sp.used.Store(true)
+	syn, data, err := s.synthesizeWhole(ctx, sp)
+	if err != nil {
+		s.dropMarker(ctx, sp.syn)
+		return Synthesis{}, nil, err
+	}
+	return syn, data, nil
+}
+
+// synthesizeWhole renders, encodes, stores and records sp's audio.
+func (s *Service) synthesizeWhole(ctx context.Context, sp *Speech) (Synthesis, []byte, error) {
 	mark, err := s.newMarker(ctx, sp.syn)
 	if err != nil {
 		return Synthesis{}, nil, err

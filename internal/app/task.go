@@ -47,6 +47,11 @@ type Queue interface {
 	// EnqueueTx adds t inside tx, a transaction of the Service's Store: the
 	// task is committed or rolled back with it.
 	EnqueueTx(ctx context.Context, tx Tx, t Task) error
+	// ForgetUserTx deletes, inside tx, every task of the user in every
+	// state (queued, running, finished), so that no row of the queue
+	// names an account deleted in tx. A running task's worker finds its
+	// subject gone and ends with nothing to do.
+	ForgetUserTx(ctx context.Context, tx Tx, userID string) error
 }
 
 // enqueue returns the TxFunc that adds t to the queue.

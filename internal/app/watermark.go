@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"log/slog"
 	"math"
 	"time"
 
@@ -47,13 +48,25 @@ func payloadFor(k watermark.Key, id string) uint32 {
 }
 
 // newMarker records the synthesis's payload and returns an embedder for
-// the engine's output.
+// the engine's output. A synthesis that then fails calls dropMarker.
 func (s *Service) newMarker(ctx context.Context, syn Synthesis) (*watermark.Embedder, error) {
 	p := payloadFor(s.wmKey, syn.ID)
-	if err := s.store.AddWatermark(ctx, syn.ID, p); err != nil {
+	if err := s.store.AddWatermark(ctx, syn.UserID, syn.ID, p); err != nil {
 		return nil, err
 	}
 	return watermark.NewEmbedder(s.wmKey, watermark.Payload(p), voice.OutputRate), nil
+}
+
+// dropMarker forgets the payload of a synthesis that will not reach the
+// history (it failed, was cancelled or lost to another run), so that no
+// trace of it stays. It runs even when ctx has ended, as it has when the
+// client went away. Should it fail, the row still goes with the account.
+func (s *Service) dropMarker(ctx context.Context, syn Synthesis) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := s.store.DeleteWatermark(ctx, syn.UserID, syn.ID); err != nil {
+		s.log.Error("delete watermark", slog.String("synthesis", syn.ID), slog.Any("err", err))
+	}
 }
 
 // markChunk marks one chunk of engine output.

@@ -38,7 +38,7 @@ func NewSQLite(db *sql.DB, cfg Config) (*Queue[*sql.Tx], error) {
 		}
 		return err
 	}
-	q.count = countSQL(db)
+	q.count, q.forget = countSQL(db), forgetSQL
 	return q, nil
 }
 
@@ -73,7 +73,7 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool, cfg Config) (*Queue[pg
 		defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, riverLockID)
 		return migrateRiver(ctx, drv, schema)
 	}
-	q.count = countPgx(pool, schema)
+	q.count, q.forget = countPgx(pool, schema), forgetPgx(schema)
 	return q, nil
 }
 

@@ -114,6 +114,7 @@ type Queue[TTx any] struct {
 	core    *core
 	migrate func(ctx context.Context) error
 	count   counter
+	forget  forgetter[TTx]
 }
 
 var _ app.Queue = (*Queue[any])(nil)

@@ -16,11 +16,14 @@ const userBlobKeys = `SELECT blob_key FROM voice_samples WHERE user_id = $1
 	UNION ALL SELECT audio_key FROM voice_synthesis_history WHERE user_id = $1`
 
 // DeleteUser deletes the user; the foreign keys cascade to every table
-// that has a user_id. Rate records are keyed by subject, not user, so
-// those counted against the user's id go explicitly. The user's row is
-// locked first, so rows a concurrent request adds for them either commit
-// before (and are deleted) or fail on the foreign key after.
-func (db *DB) DeleteUser(ctx context.Context, id string) ([]string, error) {
+// that has a user_id. Rate records (the counted requests and the row each
+// subject's counting locks) are keyed by subject, not user, and
+// watermark rows written by an older version name no user, so those go
+// explicitly. then, when not nil, runs last in the same transaction (the
+// queue forgets the user's tasks there). The user's row is locked first,
+// so rows a concurrent request adds for them either commit before (and
+// are deleted) or fail on the foreign key after.
+func (db *DB) DeleteUser(ctx context.Context, id string, then app.TxFunc) ([]string, error) {
 	var keys []string
 	err := db.tx(ctx, func(tx pgx.Tx) error {
 		var found string
@@ -34,20 +37,18 @@ func (db *DB) DeleteUser(ctx context.Context, id string) ([]string, error) {
 		if keys, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 			return fmt.Errorf("postgres: delete user: %w", err)
 		}
-		// Watermark payloads name syntheses, not users: those of the
-		// user's history go with it.
-		if _, err := tx.Exec(ctx, `DELETE FROM synthesis_watermarks WHERE synthesis_id IN
-			(SELECT id FROM voice_synthesis_history WHERE user_id = $1)`, id); err != nil {
-			return fmt.Errorf("postgres: delete user: %w", err)
+		for _, q := range []string{
+			`DELETE FROM synthesis_watermarks WHERE synthesis_id IN
+				(SELECT id FROM voice_synthesis_history WHERE user_id = $1)`,
+			`DELETE FROM rate_events WHERE subject = $1`,
+			`DELETE FROM rate_limits WHERE subject = $1`,
+			`DELETE FROM users WHERE id = $1`,
+		} {
+			if _, err := tx.Exec(ctx, q, id); err != nil {
+				return fmt.Errorf("postgres: delete user: %w", err)
+			}
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM rate_events WHERE subject = $1`, id); err != nil {
-			return fmt.Errorf("postgres: delete user: %w", err)
-		}
-		tag, err := tx.Exec(ctx, `DELETE FROM users WHERE id = $1`, id)
-		if err != nil {
-			return fmt.Errorf("postgres: delete user: %w", err)
-		}
-		return affected(tag, "user")
+		return runThen(ctx, tx, then)
 	})
 	return keys, err
 }

@@ -161,6 +161,12 @@ func (db *DB) DeleteModel(ctx context.Context, userID, id string) (app.Model, []
 		if keys, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 			return err
 		}
+		// The history goes by the foreign key; the payloads marked into its
+		// audio name syntheses, not models, and go here.
+		if _, err = tx.Exec(ctx, `DELETE FROM synthesis_watermarks WHERE synthesis_id IN
+			(SELECT id FROM voice_synthesis_history WHERE model_id = $1)`, id); err != nil {
+			return fmt.Errorf("postgres: delete model watermarks: %w", err)
+		}
 		_, err = tx.Exec(ctx, `DELETE FROM voice_models WHERE id = $1 AND user_id = $2`, id, userID)
 		return err
 	})

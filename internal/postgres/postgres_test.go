@@ -17,7 +17,7 @@ import (
 )
 
 func TestStore(t *testing.T) {
-	apptest.StoreSuite(t, func(t *testing.T) app.Store { return pgtest.Open(t) })
+	apptest.StoreSuite(t, func(t *testing.T) app.Store { return pgtest.Open(t) }, pgtest.Rows)
 }
 
 func TestSharedStore(t *testing.T) {

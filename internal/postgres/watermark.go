@@ -2,16 +2,28 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
 
-// AddWatermark records the payload marked into a synthesis's audio.
-func (db *DB) AddWatermark(ctx context.Context, synthesisID string, payload uint32) error {
-	_, err := db.pool.Exec(ctx, `INSERT INTO synthesis_watermarks (synthesis_id, payload) VALUES ($1, $2)`,
-		synthesisID, int64(payload))
+// AddWatermark records the payload marked into one of the user's
+// syntheses' audio.
+func (db *DB) AddWatermark(ctx context.Context, userID, synthesisID string, payload uint32) error {
+	_, err := db.pool.Exec(ctx, `INSERT INTO synthesis_watermarks (synthesis_id, payload, user_id)
+		VALUES ($1, $2, $3)`, synthesisID, int64(payload), userID)
 	return mapErr(err, "watermark")
+}
+
+// DeleteWatermark forgets the payload of one of the user's syntheses.
+func (db *DB) DeleteWatermark(ctx context.Context, userID, synthesisID string) error {
+	_, err := db.pool.Exec(ctx, `DELETE FROM synthesis_watermarks WHERE synthesis_id = $1 AND user_id = $2`,
+		synthesisID, userID)
+	if err != nil {
+		return fmt.Errorf("postgres: delete watermark: %w", err)
+	}
+	return nil
 }
 
 // FindWatermark returns the newest recorded synthesis marked with payload,

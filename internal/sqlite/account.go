@@ -15,29 +15,34 @@ const userBlobKeys = `SELECT blob_key FROM voice_samples WHERE user_id = ?1
 	UNION ALL SELECT audio_key FROM voice_synthesis_history WHERE user_id = ?1`
 
 // DeleteUser deletes the user; the foreign keys cascade to every table
-// that has a user_id. Rate records are keyed by subject, not user, so
-// those counted against the user's id go explicitly.
-func (db *DB) DeleteUser(ctx context.Context, id string) ([]string, error) {
+// that has a user_id. Rate records are keyed by subject, not user, and
+// watermark rows written by an older version name no user, so those go
+// explicitly. then, when not nil, runs last in the same transaction (the
+// queue forgets the user's tasks there).
+func (db *DB) DeleteUser(ctx context.Context, id string, then app.TxFunc) ([]string, error) {
 	var keys []string
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var err error
 		if keys, err = queryStrings(ctx, tx, userBlobKeys, id); err != nil {
 			return fmt.Errorf("sqlite: delete user: %w", err)
 		}
-		// Watermark payloads name syntheses, not users: those of the
-		// user's history go with it.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM synthesis_watermarks WHERE synthesis_id IN
-			(SELECT id FROM voice_synthesis_history WHERE user_id = ?)`, id); err != nil {
-			return fmt.Errorf("sqlite: delete user: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM rate_events WHERE subject = ?`, id); err != nil {
-			return fmt.Errorf("sqlite: delete user: %w", err)
+		for _, q := range []string{
+			`DELETE FROM synthesis_watermarks WHERE synthesis_id IN
+				(SELECT id FROM voice_synthesis_history WHERE user_id = ?)`,
+			`DELETE FROM rate_events WHERE subject = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return fmt.Errorf("sqlite: delete user: %w", err)
+			}
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
 		if err != nil {
 			return fmt.Errorf("sqlite: delete user: %w", err)
 		}
-		return affected(res, "user")
+		if err := affected(res, "user"); err != nil {
+			return err
+		}
+		return runThen(ctx, tx, then)
 	})
 	return keys, err
 }

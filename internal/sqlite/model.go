@@ -159,6 +159,12 @@ func (db *DB) DeleteModel(ctx context.Context, userID, id string) (app.Model, []
 		if keys, err = historyKeys(ctx, tx, id); err != nil {
 			return err
 		}
+		// The history goes by the foreign key; the payloads marked into its
+		// audio name syntheses, not models, and go here.
+		if _, err = tx.ExecContext(ctx, `DELETE FROM synthesis_watermarks WHERE synthesis_id IN
+			(SELECT id FROM voice_synthesis_history WHERE model_id = ?)`, id); err != nil {
+			return fmt.Errorf("sqlite: delete model watermarks: %w", err)
+		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM voice_models WHERE id = ? AND user_id = ?`, id, userID)
 		return err
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/app/apptest"
 	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 )
 
 // openDB opens and migrates a database file in a fresh temporary directory.
@@ -30,11 +31,11 @@ func openDB(t testing.TB, path string) *sqlite.DB {
 func TestStore(t *testing.T) {
 	apptest.StoreSuite(t, func(t *testing.T) app.Store {
 		return openDB(t, filepath.Join(t.TempDir(), "voxclone.db"))
-	})
+	}, sqlitetest.Rows)
 }
 
 func TestStoreMemory(t *testing.T) {
-	apptest.StoreSuite(t, func(t *testing.T) app.Store { return openDB(t, ":memory:") })
+	apptest.StoreSuite(t, func(t *testing.T) app.Store { return openDB(t, ":memory:") }, sqlitetest.Rows)
 }
 
 func TestSharedStore(t *testing.T) {

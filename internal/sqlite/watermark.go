@@ -3,17 +3,31 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
 
-// AddWatermark records the payload marked into a synthesis's audio.
-func (db *DB) AddWatermark(ctx context.Context, synthesisID string, payload uint32) error {
+// AddWatermark records the payload marked into one of the user's
+// syntheses' audio.
+func (db *DB) AddWatermark(ctx context.Context, userID, synthesisID string, payload uint32) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO synthesis_watermarks (synthesis_id, payload) VALUES (?, ?)`,
-			synthesisID, int64(payload))
+		_, err := tx.ExecContext(ctx, `INSERT INTO synthesis_watermarks (synthesis_id, payload, user_id)
+			VALUES (?, ?, ?)`, synthesisID, int64(payload), userID)
 		return mapErr(err, "watermark")
+	})
+}
+
+// DeleteWatermark forgets the payload of one of the user's syntheses.
+func (db *DB) DeleteWatermark(ctx context.Context, userID, synthesisID string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM synthesis_watermarks WHERE synthesis_id = ? AND user_id = ?`,
+			synthesisID, userID)
+		if err != nil {
+			return fmt.Errorf("sqlite: delete watermark: %w", err)
+		}
+		return nil
 	})
 }
 

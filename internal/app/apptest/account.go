@@ -21,7 +21,7 @@ func testDeleteUser(t *testing.T, s app.Store) {
 	_, err := s.TakeRate(ctx, alice.ID, app.ActionUpload, 5, time.Hour, T0)
 	must(t, err)
 
-	keys, err := s.DeleteUser(ctx, alice.ID)
+	keys, err := s.DeleteUser(ctx, alice.ID, nil)
 	must(t, err)
 	slices.Sort(keys)
 	want := []string{smp.BlobKey, m.ProfileKey, syn.AudioKey}
@@ -41,7 +41,7 @@ func testDeleteUser(t *testing.T, s app.Store) {
 	if d, _ := s.TakeRate(ctx, alice.ID, app.ActionUpload, 5, time.Hour, T0.Add(time.Second)); d.Used != 1 {
 		t.Errorf("after deletion alice's upload count is %d, want 1", d.Used)
 	}
-	_, err = s.DeleteUser(ctx, alice.ID)
+	_, err = s.DeleteUser(ctx, alice.ID, nil)
 	wantCode(t, err, app.ENotFound)
 	if _, err := s.FindSynthesis(ctx, bob.ID, bobSyn.ID); err != nil {
 		t.Errorf("bob's history: %v", err)

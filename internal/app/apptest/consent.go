@@ -98,7 +98,7 @@ func testConsent(t *testing.T, s app.Store) {
 		t.Errorf("ListConsents(bob) = %+v, %v", list, err)
 	}
 
-	_, err = s.DeleteUser(ctx, alice.ID)
+	_, err = s.DeleteUser(ctx, alice.ID, nil)
 	must(t, err)
 	_, err = s.FindConsent(ctx, alice.ID, c.ID)
 	wantCode(t, err, app.ENotFound)

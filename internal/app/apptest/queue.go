@@ -2,6 +2,7 @@ package apptest
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 
@@ -25,6 +26,14 @@ func (q *Queue) EnqueueTx(_ context.Context, _ app.Tx, t app.Task) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.tasks = append(q.tasks, t)
+	return nil
+}
+
+// ForgetUserTx drops the user's tasks.
+func (q *Queue) ForgetUserTx(_ context.Context, _ app.Tx, userID string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.tasks = slices.DeleteFunc(q.tasks, func(t app.Task) bool { return t.UserID == userID })
 	return nil
 }
 

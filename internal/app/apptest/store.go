@@ -11,8 +11,9 @@ import (
 
 // StoreSuite checks an app.Store against the contract documented on the
 // interface. open must return a fresh, migrated, empty store for each call;
-// subtests run in parallel, each with its own store.
-func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
+// subtests run in parallel, each with its own store. rows reads a store's
+// every row, for the check that DeleteUser leaves nothing of the user.
+func StoreSuite(t *testing.T, open func(t *testing.T) app.Store, rows Rows) {
 	tests := map[string]func(t *testing.T, s app.Store){
 		"Users":        testUsers,
 		"APIKeys":      testAPIKeys,
@@ -32,6 +33,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store) {
 		"BlobRefs":     testBlobRefs,
 		"BlobSweeps":   testBlobSweeps,
 		"DeleteUser":   testDeleteUser,
+		"DeleteTraces": testDeleteUserTraces(rows),
 		"Audit":        testAudit,
 		"Watermarks":   testWatermarks,
 		"Consent":      testConsent,

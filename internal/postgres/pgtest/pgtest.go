@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/postgres"
 )
 
@@ -102,4 +103,39 @@ func OpenDSN(t testing.TB, dsn string) *postgres.DB {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// Rows returns every row of every table in the current schema of s's
+// database (s must be a *postgres.DB), each as PostgreSQL's text of the
+// whole row, by table name. Tables come from information_schema; River's
+// tables are there too when its queue shares the schema.
+func Rows(t testing.TB, s app.Store) map[string][]string {
+	t.Helper()
+	db, ok := s.(*postgres.DB)
+	if !ok {
+		t.Fatalf("pgtest: %T is not a *postgres.DB", s)
+	}
+	ctx := t.Context()
+	tables, err := collect(ctx, db, `SELECT table_name::text FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+	if err != nil {
+		t.Fatalf("pgtest: tables: %v", err)
+	}
+	out := map[string][]string{}
+	for _, tb := range tables {
+		rows, err := collect(ctx, db, `SELECT r::text FROM `+pgx.Identifier{tb}.Sanitize()+` r`)
+		if err != nil {
+			t.Fatalf("pgtest: rows of %s: %v", tb, err)
+		}
+		out[tb] = append([]string{}, rows...)
+	}
+	return out
+}
+
+func collect(ctx context.Context, db *postgres.DB, q string) ([]string, error) {
+	rows, err := db.Pool().Query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
