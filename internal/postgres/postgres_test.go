@@ -206,3 +206,23 @@ func TestMigrateVoiceHistory(t *testing.T) {
 	}
 	apptest.CheckPreVoiceHistory(t, pgtest.OpenDSN(t, dsn))
 }
+
+// TestMigrateWatermarkUser takes a schema back to before migration 0009
+// with a payload of a recorded synthesis and one of a failed synthesis,
+// and starts again: the first must get its user, the second go.
+func TestMigrateWatermarkUser(t *testing.T) {
+	ctx := t.Context()
+	dsn := pgtest.Schema(t)
+	pgtest.OpenDSN(t, dsn)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, q := range apptest.PreWatermarkUser("now()") {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	apptest.CheckPreWatermarkUser(t, pgtest.OpenDSN(t, dsn))
+}

@@ -223,3 +223,23 @@ func TestMigrateJobs(t *testing.T) {
 	raw.Close()
 	apptest.CheckPreJobs(t, openDB(t, path))
 }
+
+// TestMigrateWatermarkUser takes a database back to before migration
+// 0009 with a payload of a recorded synthesis and one of a failed
+// synthesis, and starts again: the first must get its user, the second
+// go.
+func TestMigrateWatermarkUser(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "voxclone.db")
+	openDB(t, path).Close()
+	raw, err := sql.Open("sqlite", path+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range apptest.PreWatermarkUser("0") {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	apptest.CheckPreWatermarkUser(t, openDB(t, path))
+}

@@ -93,3 +93,44 @@ func CheckPreJobs(t *testing.T, s app.Store) {
 		t.Errorf("after deleting its sample, the pending model = %+v, %v; want it unlinked", got, err)
 	}
 }
+
+// PreWatermarkUser returns the statements that take a migrated database
+// back to before migration 0009 (watermark rows name their user) and
+// store, as that schema did, the payload 77 of history entry h3 (user
+// u3, model m3) and the payload 78 of a synthesis that failed. now is the
+// store's expression for the current time. Run them, reopen the store
+// (which migrates again), then call CheckPreWatermarkUser.
+func PreWatermarkUser(now string) []string {
+	return []string{
+		`DELETE FROM schema_migrations WHERE name LIKE '%/0009_watermark_user.sql'`,
+		`DROP TABLE synthesis_watermarks`,
+		`CREATE TABLE synthesis_watermarks (synthesis_id text PRIMARY KEY, payload bigint NOT NULL)`,
+		`CREATE INDEX synthesis_watermarks_payload ON synthesis_watermarks (payload)`,
+		`INSERT INTO users (id, email, password_hash, created_at) VALUES ('u3', 'marks@example.com', 'x', ` + now + `)`,
+		`INSERT INTO voice_models (id, user_id, name, status, engine, created_at, updated_at)
+			VALUES ('m3', 'u3', 'Marked', 'ready', 'e', ` + now + `, ` + now + `)`,
+		`INSERT INTO voice_synthesis_history (id, user_id, model_id, text, format, speed, pitch,
+			sample_rate, duration_seconds, size_bytes, audio_key, created_at)
+			VALUES ('h3', 'u3', 'm3', 'Marked.', 'wav', 1, 0, 16000, 1, 100, 'audio/h3.wav', ` + now + `)`,
+		`INSERT INTO synthesis_watermarks (synthesis_id, payload) VALUES ('h3', 77), ('failed3', 78)`,
+	}
+}
+
+// CheckPreWatermarkUser checks that migration 0009 kept h3's payload and
+// gave it its user, and dropped the failed synthesis's.
+func CheckPreWatermarkUser(t *testing.T, s app.Store) {
+	t.Helper()
+	ctx := t.Context()
+	if syn, err := s.FindWatermark(ctx, 77); err != nil || syn.ID != "h3" {
+		t.Errorf("payload 77 after migration: %+v, %v; want h3", syn, err)
+	}
+	other := newUser(t, s)
+	// A synthesis id whose row is gone takes a new payload.
+	must(t, s.AddWatermark(ctx, other.ID, "failed3", 1))
+	wantCode(t, s.AddWatermark(ctx, other.ID, "h3", 1), app.EConflict)
+	// Only h3's user can delete its row: the migration named u3 in it.
+	must(t, s.DeleteWatermark(ctx, other.ID, "h3"))
+	wantCode(t, s.AddWatermark(ctx, other.ID, "h3", 1), app.EConflict)
+	must(t, s.DeleteWatermark(ctx, "u3", "h3"))
+	must(t, s.AddWatermark(ctx, other.ID, "h3", 1))
+}
