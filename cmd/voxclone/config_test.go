@@ -61,6 +61,7 @@ func TestLoadConfig(t *testing.T) {
 			"VOXCLONE_JOB_TIMEOUT": "90s", "VOXCLONE_SHUTDOWN_GRACE": "5s", "VOXCLONE_AUDIT_RETENTION": "30d",
 			"VOXCLONE_BLOB_URL": "s3://vox/p?endpoint=http://minio:9000&path_style=true", "VOXCLONE_BLOB_GRACE": "2h",
 			"VOXCLONE_MAX_CONCURRENT": "3", "VOXCLONE_MAX_WAITING": "0", "VOXCLONE_MAX_WAIT": "500ms",
+			"VOXCLONE_MAX_EXPORTS":     "2",
 			"VOXCLONE_MEMORY_LIMIT":    "512MiB",
 			"VOXCLONE_METRICS_ADDR":    "127.0.0.1:9100",
 			"VOXCLONE_REQUIRE_CONSENT": "false",
@@ -75,7 +76,7 @@ func TestLoadConfig(t *testing.T) {
 			RegisterRate: app.Rate{Count: 2, Window: 24 * time.Hour}, TrustedProxies: "10.0.0.0/8,::1",
 			Workers: 0, JobTimeout: 90 * time.Second, ShutdownGrace: 5 * time.Second, AuditRetention: 30 * 24 * time.Hour,
 			BlobURL: "s3://vox/p?endpoint=http://minio:9000&path_style=true", BlobGrace: 2 * time.Hour,
-			Limits: Limits{MaxConcurrent: 3, MaxWaiting: 0, MaxWait: 500 * time.Millisecond, MemoryLimit: "512MiB"}, RequireConsent: false}
+			Limits: Limits{MaxConcurrent: 3, MaxWaiting: 0, MaxWait: 500 * time.Millisecond, MaxExports: 2, MemoryLimit: "512MiB"}, RequireConsent: false}
 		if loc := c.blobLocation(); loc.S3 == nil || loc.S3.Bucket != "vox" || loc.S3.Prefix != "p/" || !loc.S3.PathStyle {
 			t.Errorf("blob location %+v", loc.S3)
 		}
@@ -120,6 +121,7 @@ func TestLoadConfig(t *testing.T) {
 		{"ErrMaxConcurrent", "VOXCLONE_MAX_CONCURRENT", "0", `VOXCLONE_MAX_CONCURRENT: "0" is not a whole number from 1 to 1024`},
 		{"ErrMaxWaiting", "VOXCLONE_MAX_WAITING", "-1", `VOXCLONE_MAX_WAITING: "-1" is not a whole number from 0`},
 		{"ErrMaxWait", "VOXCLONE_MAX_WAIT", "2", `VOXCLONE_MAX_WAIT: "2" is not a duration`},
+		{"ErrMaxExports", "VOXCLONE_MAX_EXPORTS", "0", `VOXCLONE_MAX_EXPORTS: "0" is not a whole number from 1 to 1024`},
 		{"ErrMemoryLimit", "VOXCLONE_MEMORY_LIMIT", "lots", `VOXCLONE_MEMORY_LIMIT: size "lots": want bytes`},
 		{"ErrMemoryLimitTiny", "VOXCLONE_MEMORY_LIMIT", "1MiB", `VOXCLONE_MEMORY_LIMIT: memory limit under 32 MiB`},
 		{"ErrRequireConsent", "VOXCLONE_REQUIRE_CONSENT", "maybe", `VOXCLONE_REQUIRE_CONSENT: "maybe" is neither true nor false`},

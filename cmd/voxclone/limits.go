@@ -18,6 +18,7 @@ type Limits struct {
 	MaxConcurrent int           // VOXCLONE_MAX_CONCURRENT: engine slots; default the cores
 	MaxWaiting    int           // VOXCLONE_MAX_WAITING: requests queued for a slot; 0 = none
 	MaxWait       time.Duration // VOXCLONE_MAX_WAIT: how long a queued request waits before 503
+	MaxExports    int           // VOXCLONE_MAX_EXPORTS: account exports streamed at once (one per user)
 	MemoryLimit   string        // VOXCLONE_MEMORY_LIMIT: a size, "off", or "" for GOMEMLIMIT or 80% of the cgroup's
 	goMemLimit    string        // GOMEMLIMIT, which the runtime read itself
 }
@@ -27,7 +28,8 @@ type Limits struct {
 const idleFree = 10 * time.Second
 
 func defaultLimits() Limits {
-	return Limits{MaxConcurrent: runtime.NumCPU(), MaxWaiting: admission.DefaultMaxWaiting, MaxWait: admission.DefaultMaxWait}
+	return Limits{MaxConcurrent: runtime.NumCPU(), MaxWaiting: admission.DefaultMaxWaiting, MaxWait: admission.DefaultMaxWait,
+		MaxExports: app.DefaultMaxExports}
 }
 
 func (l *Limits) load(getenv func(string) string) error {
@@ -39,6 +41,9 @@ func (l *Limits) load(getenv func(string) string) error {
 		return err
 	}
 	if l.MaxWait, err = duration(getenv, "VOXCLONE_MAX_WAIT", l.MaxWait, 0, time.Minute); err != nil {
+		return err
+	}
+	if l.MaxExports, err = count(getenv, "VOXCLONE_MAX_EXPORTS", l.MaxExports, 1, 1024); err != nil {
 		return err
 	}
 	l.MemoryLimit, l.goMemLimit = getenv("VOXCLONE_MEMORY_LIMIT"), getenv("GOMEMLIMIT")
@@ -79,13 +84,13 @@ func (l Limits) apply(ctx context.Context, c *app.Config, log *slog.Logger) erro
 	}
 	gate := admission.New(admission.Config{Slots: l.MaxConcurrent, MaxWaiting: waiting, MaxWait: max(l.MaxWait, time.Millisecond)})
 	go gate.FreeWhenIdle(ctx, idleFree)
-	c.Admission = gate
+	c.Admission, c.MaxExports = gate, l.MaxExports
 	c.DecodeBudget = app.DefaultDecodeBudget
 	if limit > 0 {
 		c.DecodeBudget = min(c.DecodeBudget, limit/3)
 	}
 	log.Info("engine limits", slog.Int("max_concurrent", l.MaxConcurrent), slog.Int("max_waiting", l.MaxWaiting),
 		slog.Duration("max_wait", l.MaxWait), slog.Int64("memory_limit", limit), slog.String("memory_limit_from", source),
-		slog.Int64("decode_budget", c.DecodeBudget))
+		slog.Int64("decode_budget", c.DecodeBudget), slog.Int("max_exports", l.MaxExports))
 	return nil
 }

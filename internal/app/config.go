@@ -90,6 +90,10 @@ type Config struct {
 	// analysed at once hold together (DefaultDecodeBudget when zero); an
 	// upload waits its turn for room.
 	DecodeBudget int64
+	// MaxExports bounds the account exports this Service streams at once,
+	// across users (each user has one at a time); more are EUnavailable.
+	// Zero means DefaultMaxExports.
+	MaxExports int
 	// MaxUploadSeconds bounds an upload's length, pauses included, told
 	// from its frames before it is decoded when the container allows;
 	// longer is ETooLarge. Zero means DefaultMaxUploadSeconds.
@@ -161,8 +165,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxUploadSeconds == 0 {
 		c.MaxUploadSeconds = DefaultMaxUploadSeconds
 	}
-	if c.DecodeBudget < 0 || c.MaxUploadSeconds < 0 {
-		return c, errors.New("app: negative DecodeBudget or MaxUploadSeconds")
+	if c.MaxExports == 0 {
+		c.MaxExports = DefaultMaxExports
+	}
+	if c.DecodeBudget < 0 || c.MaxUploadSeconds < 0 || c.MaxExports < 0 {
+		return c, errors.New("app: negative DecodeBudget, MaxUploadSeconds or MaxExports")
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

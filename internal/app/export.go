@@ -36,7 +36,16 @@ type accountData struct {
 // account. An error before the first byte leaves w untouched; an error
 // later leaves a truncated archive, and the caller must not present it as
 // complete.
+//
+// A user has one export at a time: another while theirs runs is
+// ERateLimited. The process streams Config.MaxExports at once; more are
+// EUnavailable. Both carry a RetryAfter, and both bounds are per process.
 func (s *Service) ExportAccount(ctx context.Context, userID string, w io.Writer) error {
+	release, err := s.exports.take(ctx, userID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	d, err := s.accountData(ctx, userID)
 	if err != nil {
 		return err

@@ -97,6 +97,9 @@ type options struct {
 	// (voxclone's own is httpapi.WriteTimeout), shortened so that a test
 	// can outlast it.
 	writeTimeout time.Duration
+	// maxExports, when set, bounds the exports streamed at once
+	// (app.Config.MaxExports).
+	maxExports int
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -128,7 +131,7 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 		JWTSecret: testSecret, Now: clk.Now, PasswordCost: bcrypt.MinCost,
 		RateLimit: opt.rate, MaxUploadBytes: opt.maxUpload, Version: "test", RegisterRate: opt.register,
 		JobHeartbeat: 50 * time.Millisecond, Admission: opt.gate, RequireConsent: opt.consent,
-		ConsentChallenge: opt.challenge,
+		ConsentChallenge: opt.challenge, MaxExports: opt.maxExports,
 	}, app.Deps{Store: store, Blobs: bs, Engine: engine, Queue: q, Observer: obs})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,206 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/voxclone/voxclone/internal/app"
+)
+
+// heldBlobs holds every Open of one key until release is closed (or the
+// reader's context ends), and says on opened when one began: an export
+// reading that file stays in flight for as long as the test wants.
+type heldBlobs struct {
+	app.Blobs
+	mu      sync.Mutex
+	key     string
+	release chan struct{}
+	opened  chan struct{}
+}
+
+func (h *heldBlobs) hold(key string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.key, h.release, h.opened = key, make(chan struct{}), make(chan struct{}, 10)
+}
+
+func (h *heldBlobs) Open(ctx context.Context, key string) (io.ReadSeekCloser, error) {
+	h.mu.Lock()
+	held, release, opened := key == h.key, h.release, h.opened
+	h.mu.Unlock()
+	if held {
+		opened <- struct{}{}
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return h.Blobs.Open(ctx, key)
+}
+
+// waitOpened waits for an Open of the held key.
+func (h *heldBlobs) waitOpened(t *testing.T) {
+	t.Helper()
+	select {
+	case <-h.opened:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the export never read the held file")
+	}
+}
+
+// exportingAccount registers an account with one history entry whose
+// audio is stored, and returns it with the audio's key.
+func exportingAccount(t *testing.T, e *env, blobs app.Blobs, store app.Store, email string) (*account, string) {
+	t.Helper()
+	a := newAccount(t, e, email)
+	syn := app.Synthesis{ID: app.NewID(), UserID: a.id, Voice: "slt", Text: "Hello.", Format: "wav", Speed: 1,
+		SampleRate: 24000, DurationSeconds: 1, SizeBytes: 4096, CreatedAt: e.clock.Now()}
+	syn.AudioKey = "audio/" + syn.ID + ".wav"
+	if _, err := blobs.Put(t.Context(), syn.AudioKey, bytes.NewReader(bytes.Repeat([]byte{1}, 4096))); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CreateSynthesis(t.Context(), syn); err != nil {
+		t.Fatal(err)
+	}
+	return a, syn.AudioKey
+}
+
+// startExport sends GET /api/auth/me/export in the background; the
+// response (or error) arrives on the channel once its headers have.
+func startExport(ctx context.Context, e *env, token string) <-chan *http.Response {
+	out := make(chan *http.Response, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "GET", e.url+"/api/auth/me/export", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			resp = nil
+		}
+		out <- resp
+	}()
+	return out
+}
+
+// exportNow asks for an export that must be answered within 5 s: one
+// let through while the held file blocks would wait for ever.
+func exportNow(t *testing.T, e *env, token string) *http.Response {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	t.Cleanup(cancel)
+	select {
+	case resp := <-startExport(ctx, e, token):
+		if resp == nil {
+			t.Fatal("the export was not refused within 5 s")
+		}
+		return resp
+	case <-ctx.Done():
+		t.Fatal("the export was not refused within 5 s")
+	}
+	return nil
+}
+
+// expectRetryLater checks a refusal: status, Retry-After in whole
+// seconds, and the service's error JSON with code and a message.
+func expectRetryLater(t *testing.T, resp *http.Response, status int, code, says string) {
+	t.Helper()
+	defer resp.Body.Close()
+	var body struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	err := json.NewDecoder(resp.Body).Decode(&body)
+	if resp.StatusCode != status || err != nil || body.Error.Code != code || !strings.Contains(body.Error.Message, says) {
+		t.Errorf("status %d, body %+v (%v); want %d %s saying %q", resp.StatusCode, body, err, status, code, says)
+	}
+	if ra := resp.Header.Get("Retry-After"); ra != "10" {
+		t.Errorf("Retry-After %q, want 10", ra)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type %q, want JSON", ct)
+	}
+}
+
+// finish reads a streamed export to its end and checks it is a whole
+// archive.
+func finish(t *testing.T, resp *http.Response) {
+	t.Helper()
+	if resp == nil {
+		t.Fatal("the export failed")
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || err != nil {
+		t.Fatalf("export: %d, %v", resp.StatusCode, err)
+	}
+	if files := unzip(t, raw); files["account.json"] == nil {
+		t.Fatalf("the archive has no account.json: %d files", len(files))
+	}
+}
+
+// TestExportOnePerUser: while A's export streams (held reading A's
+// audio), A's second export is 429 with Retry-After in the usual error
+// shape, and B's runs; once A's download has ended A can export again,
+// and a download A abandons frees the slot too.
+func TestExportOnePerUser(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		held := &heldBlobs{}
+		e := newEnv(t, store, options{blobs: func(b app.Blobs) app.Blobs { held.Blobs = b; return held }})
+		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-export@example.com")
+		b, _ := exportingAccount(t, e, held.Blobs, store, "b-export@example.com")
+
+		held.hold(aKey)
+		first := startExport(t.Context(), e, a.token)
+		held.waitOpened(t)
+		expectRetryLater(t, exportNow(t, e, a.token), 429, app.ERateLimited, "already running")
+		finish(t, e.do("GET", "/api/auth/me/export", b.token, nil))
+		close(held.release)
+		finish(t, <-first)
+		// A finished download has given its slot back by the time its
+		// client reads the last byte.
+		finish(t, e.do("GET", "/api/auth/me/export", a.token, nil))
+
+		held.hold(aKey)
+		ctx, cancel := context.WithCancel(t.Context())
+		abandoned := startExport(ctx, e, a.token)
+		held.waitOpened(t)
+		cancel()
+		<-abandoned
+		held.hold("") // the next export reads freely
+		// The server notices the closed connection in a moment.
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			resp := e.do("GET", "/api/auth/me/export", a.token, nil)
+			if resp.StatusCode == 200 {
+				finish(t, resp)
+				break
+			}
+			if resp.StatusCode != 429 || time.Now().After(deadline) {
+				t.Fatalf("after an abandoned download: %d, want 200 within 5 s", resp.StatusCode)
+			}
+		}
+	})
+}
+
+// TestExportsBounded: with VOXCLONE_MAX_EXPORTS at 1, B's export while A's
+// streams is 503 with Retry-After; once A's has ended, B's runs.
+func TestExportsBounded(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		held := &heldBlobs{}
+		e := newEnv(t, store, options{maxExports: 1, blobs: func(b app.Blobs) app.Blobs { held.Blobs = b; return held }})
+		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-bound@example.com")
+		b, _ := exportingAccount(t, e, held.Blobs, store, "b-bound@example.com")
+		held.hold(aKey)
+		first := startExport(t.Context(), e, a.token)
+		held.waitOpened(t)
+		expectRetryLater(t, exportNow(t, e, b.token), 503, app.EUnavailable, "busy")
+		close(held.release)
+		finish(t, <-first)
+		finish(t, e.do("GET", "/api/auth/me/export", b.token, nil))
+	})
+}
