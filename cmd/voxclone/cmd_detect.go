@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"time"
@@ -45,7 +47,7 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := readInput(env, pos[0])
+	data, err := readDetectInput(env, pos[0])
 	if err != nil {
 		return err
 	}
@@ -53,14 +55,14 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 	// kilobytes at 1 Hz are an hour): longer than an upload is refused,
 	// by the headers before decoding, as the API does.
 	if pr, err := codec.ProbeBytes(data); err == nil && pr.Seconds > maxDetectSeconds {
-		return detectTooLong(pos[0], pr.Seconds)
+		return detectTooLong(pos[0], pr.Seconds, "")
 	}
 	pcm, _, err := decodeAudio(ctx, pos[0], data)
 	if err != nil {
 		return err
 	}
 	if sec := pcm.Seconds(); sec > maxDetectSeconds {
-		return detectTooLong(pos[0], sec)
+		return detectTooLong(pos[0], sec, "")
 	}
 	res := watermark.Detect(key, pcm)
 	ans := detectAnswer{Watermarked: res.Watermarked, Confidence: res.Confidence}
@@ -79,9 +81,59 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 // an upload.
 const maxDetectSeconds = app.DefaultMaxUploadSeconds
 
-func detectTooLong(path string, sec float64) error {
-	return &fileError{path, fmt.Errorf("%.0f minutes long; detect checks at most %d minutes: cut an excerpt (half a minute finds the mark, a minute or two names the synthesis)",
-		math.Ceil(sec/60), maxDetectSeconds/60)}
+// readDetectInput reads FILE as readInput does, but refuses it as soon as
+// its head and its size prove it longer than detect checks (a WAV's byte
+// rate, an MP3's highest bitrate): a regular file before anything past its
+// head is read, standard input once that much has come. Other containers
+// are read whole and measured when decoded.
+func readDetectInput(env *Env, path string) ([]byte, error) {
+	r, size, done, err := openInput(env, path)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	var buf bytes.Buffer
+	if _, err := io.CopyN(&buf, r, codec.HeadBytes); err != nil && err != io.EOF {
+		return nil, err
+	}
+	head := codec.ProbeHead(buf.Bytes())
+	for n := size; ; n = int64(buf.Len()) {
+		if sec := head.MinSeconds(n); sec > maxDetectSeconds {
+			return nil, detectTooLong(path, sec, "at least ")
+		}
+		if n > maxCLIInput {
+			return nil, &fileError{path, fmt.Errorf("larger than %d MB, more than voxclone reads", maxCLIInput>>20)}
+		}
+		_, err := io.CopyN(&buf, r, 1<<20)
+		if err == io.EOF {
+			return buf.Bytes(), nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// openInput opens FILE, or standard input for "-", with its size when it
+// is a regular file (-1 otherwise) and the function that closes it.
+func openInput(env *Env, path string) (io.Reader, int64, func(), error) {
+	if path == "-" {
+		return env.Stdin, -1, func() {}, nil
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	size := int64(-1)
+	if st, err := fh.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return fh, size, func() { fh.Close() }, nil
+}
+
+// detectTooLong refuses a file of sec seconds, or at least that long.
+func detectTooLong(path string, sec float64, atLeast string) error {
+	return &fileError{path, fmt.Errorf("%s%.0f minutes long; detect checks at most %d minutes: cut an excerpt (half a minute finds the mark, a minute or two names the synthesis)",
+		atLeast, math.Ceil(sec/60), maxDetectSeconds/60)}
 }
 
 // cliWatermarkKey is the instance's watermark key, derived as the service

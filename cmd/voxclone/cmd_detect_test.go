@@ -66,3 +66,67 @@ func pcmWAV(rate, frames int) []byte {
 	b.Write(make([]byte, 2*frames))
 	return b.Bytes()
 }
+
+// endless is an input that starts with head and then repeats unit for
+// ever, counting what was read.
+type endless struct {
+	head, unit []byte
+	read       int64
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		src := e.unit
+		if e.read < int64(len(e.head)) {
+			src = e.head[e.read:]
+		} else {
+			src = src[(e.read-int64(len(e.head)))%int64(len(src)):]
+		}
+		k := copy(p[n:], src)
+		n += k
+		e.read += int64(k)
+	}
+	return n, nil
+}
+
+// TestDetectRefusesBeforeReading: detect refuses input whose head and
+// size prove it longer than 6 minutes without reading it all: a WAV or
+// MP3 without end on standard input once 6 minutes' worth of bytes (at
+// the WAV's byte rate, at MP3's highest bitrate) have come, and a 600-MB
+// WAV file from its header and size alone, instead of reading up to
+// 512 MB first.
+func TestDetectRefusesBeforeReading(t *testing.T) {
+	wavHeader := pcmWAV(8000, 0)
+	binary.LittleEndian.PutUint32(wavHeader[40:], 0xFFFFFFFF) // data size unknown: to the end
+	frame := make([]byte, 417)
+	copy(frame, []byte{0xFF, 0xFB, 0x90, 0x64}) // MPEG-1 layer III, 128 kbit/s, 44.1 kHz
+	for _, c := range []struct {
+		name    string
+		in      *endless
+		maxRead int64
+	}{
+		{"WAV", &endless{head: wavHeader, unit: make([]byte, 4096)}, 44 + 360*16000 + 2<<20},
+		{"MP3", &endless{unit: frame}, 360*40000 + 3<<20},
+	} {
+		env, stdout, stderr := testEnv(t)
+		env.Stdin = c.in
+		code := run(context.Background(), env, []string{"detect", "-"})
+		if code == 0 || !strings.Contains(stderr.String(), "at least") || !strings.Contains(stderr.String(), "minutes long") || c.in.read > c.maxRead {
+			t.Errorf("%s without end: exit %d after reading %d bytes (at most %d wanted), stdout %q, stderr %q",
+				c.name, code, c.in.read, c.maxRead, stdout.String(), stderr.String())
+		}
+	}
+
+	path := filepath.Join(t.TempDir(), "huge.wav")
+	if err := os.WriteFile(path, wavHeader, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, 600<<20); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "", "detect", path)
+	if code == 0 || !strings.Contains(stderr, "at least 656 minutes long") {
+		t.Errorf("600-MB WAV file: exit %d, stdout %q, stderr %q; want a refusal naming at least 656 minutes", code, stdout, stderr)
+	}
+}

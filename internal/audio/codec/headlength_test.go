@@ -1,0 +1,73 @@
+package codec
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+)
+
+// wavHead is a 16-bit WAV header (rate, channels) declaring data bytes
+// (0xFFFFFFFF: unknown, as streaming writers leave it).
+func wavHead(rate, channels int, data uint32) []byte {
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	le(uint32(0xFFFFFFFF))
+	b.WriteString("WAVEfmt ")
+	le(uint32(16))
+	le(uint16(1))
+	le(uint16(channels))
+	le(uint32(rate))
+	le(uint32(2 * rate * channels))
+	le(uint16(2 * channels))
+	le(uint16(16))
+	b.WriteString("data")
+	le(data)
+	return b.Bytes()
+}
+
+// mp3Frames is n MPEG-1 layer III frames at 128 kbit/s, 44.1 kHz, of
+// silence-like zeros: what Sniff and the frame walk recognise.
+func mp3Frames(n int) []byte {
+	frame := make([]byte, 417)
+	copy(frame, []byte{0xFF, 0xFB, 0x90, 0x64})
+	return bytes.Repeat(frame, n)
+}
+
+// TestProbeHead: the head of a WAV gives its byte rate and declared data;
+// an MP3's gives 320 kbit/s past its ID3 tag; MinSeconds bounds the length
+// from a size without counting a WAV's trailing chunks or an MP3's tags;
+// containers that do not say give 0.
+func TestProbeHead(t *testing.T) {
+	id3 := append([]byte("ID3\x04\x00\x00\x00\x00\x08\x00"), make([]byte, 1024)...) // a 1,024-byte tag
+	for _, c := range []struct {
+		name string
+		head []byte
+		size int64
+		want float64
+	}{
+		{"WAVDeclared", wavHead(16000, 1, 32000*400), 44 + 32000*400 + 5<<20, 400}, // a 5-MB chunk after the data
+		{"WAVDeclaredShort", wavHead(16000, 1, 32000*10), 44 + 32000*400, 10},
+		{"WAVStreamed", wavHead(8000, 2, 0xFFFFFFFF), 44 + 32000*361, 361},
+		{"WAVUnknownSize", wavHead(8000, 1, 0xFFFFFFFF), -1, 0},
+		{"MP3", mp3Frames(10), 40000*400 + 1<<20, 400},
+		{"MP3Tagged", append(append([]byte{}, id3...), mp3Frames(10)...), int64(len(id3)) + 40000*100 + 1<<20, 100},
+		{"MP3TagsOnly", mp3Frames(2), 1 << 19, 0},
+		{"FLAC", []byte("fLaC\x00\x00\x00\x22"), 1 << 30, 0},
+		{"Unknown", bytes.Repeat([]byte{7}, 100), 1 << 30, 0},
+		{"WAVHeaderPastHead", wavHead(8000, 1, 100)[:30], 1 << 30, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := ProbeHead(c.head)
+			if got := h.MinSeconds(c.size); math.Abs(got-c.want) > 0.01 {
+				t.Errorf("MinSeconds(%d) = %.2f, want %.2f (head %+v)", c.size, got, c.want, h)
+			}
+		})
+	}
+	if h := ProbeHead(wavHead(8000, 1, 100)); h.Format != audio.FormatWAV || h.Header != 44 || h.ByteRate != 16000 || h.DataBytes != 100 {
+		t.Errorf("WAV head = %+v, want 44 header bytes, 16,000 B/s, 100 data bytes", h)
+	}
+}
