@@ -23,7 +23,9 @@ import (
 	"github.com/voxclone/voxclone/internal/blob/s3blob/s3blobtest"
 	"github.com/voxclone/voxclone/internal/consent"
 	"github.com/voxclone/voxclone/internal/postgres"
+	"github.com/voxclone/voxclone/internal/postgres/pgtest"
 	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 )
 
 // userRows counts, in every table that has a user_id column (found in the
@@ -69,10 +71,20 @@ func userRows(t *testing.T, store app.Store, id string) map[string]int {
 		}
 		out["users"] = count(`SELECT count(*) FROM users WHERE id = $1`)
 		out["rate_events"] = count(`SELECT count(*) FROM rate_events WHERE subject = $1`)
+		out["rate_limits"] = count(`SELECT count(*) FROM rate_limits WHERE subject = $1`)
 	default:
 		t.Fatalf("no row count for %T", store)
 	}
 	return out
+}
+
+// allRows reads every row of every table of store's database.
+func allRows(t *testing.T, store app.Store) map[string][]string {
+	t.Helper()
+	if _, ok := store.(*sqlite.DB); ok {
+		return sqlitetest.Rows(t, store)
+	}
+	return pgtest.Rows(t, store)
 }
 
 func sqliteStrings(t *testing.T, db *sqlite.DB, q string) []string {
@@ -195,6 +207,21 @@ func TestDeleteAccount(t *testing.T) {
 		for tb, n := range userRows(t, store, a.id) {
 			if n != 0 {
 				t.Errorf("after deletion A still has %d rows in %s", n, tb)
+			}
+		}
+		// Nor does any row of any table, the task queue's included, hold
+		// an id of A's, but for the record of the deletion itself.
+		aIDs := append([]string{a.id, a.keyID, a.sample.ID, a.model.ID, a.job.ID, a.consentID}, a.synthesisIDs...)
+		for tb, rows := range allRows(t, store) {
+			for _, r := range rows {
+				if tb == "audit_events" && strings.Contains(r, "account.deleted") {
+					continue
+				}
+				for _, id := range aIDs {
+					if strings.Contains(r, id) {
+						t.Errorf("after deletion %s holds %s of A's: %.200q", tb, id, r)
+					}
+				}
 			}
 		}
 		if n := deletionRecords(t, store, a.id); n != 1 {
@@ -491,6 +518,21 @@ func TestDeleteAccountS3(t *testing.T) {
 		for tb, n := range userRows(t, store, a.id) {
 			if n != 0 {
 				t.Errorf("after deletion A still has %d rows in %s", n, tb)
+			}
+		}
+		// Nor does any row of any table, the task queue's included, hold
+		// an id of A's, but for the record of the deletion itself.
+		aIDs := append([]string{a.id, a.keyID, a.sample.ID, a.model.ID, a.job.ID, a.consentID}, a.synthesisIDs...)
+		for tb, rows := range allRows(t, store) {
+			for _, r := range rows {
+				if tb == "audit_events" && strings.Contains(r, "account.deleted") {
+					continue
+				}
+				for _, id := range aIDs {
+					if strings.Contains(r, id) {
+						t.Errorf("after deletion %s holds %s of A's: %.200q", tb, id, r)
+					}
+				}
 			}
 		}
 		assertSameOwner(t, bBefore, readOwner(t, e, b))
