@@ -33,8 +33,9 @@ import (
 // soft, ResampleSoft: 16 zero crossings, cutoff 0.92, β 8.6. Flat only to
 // about 0.75·fNyq, −3.8 dB at 0.9 and −6 dB at 0.92, and lets aliases from
 // just above fNyq through at −25 dB. It was the only design until
-// 2026-12-07; the watermark keeps it because its detection thresholds and
-// false-positive margins were measured through it (see ResampleSoft).
+// 2026-12-07; the watermark and the engine's formant analysis keep it
+// because their thresholds and stored measurements were made through it
+// (see ResampleSoft).
 //
 // maxPhases bounds the filter bank for awkward rate pairs (44100→47999
 // would need 47999 exact phases); beyond it the fractional delay is rounded
@@ -65,13 +66,14 @@ func Resample(p *audio.PCM, rate int) *audio.PCM { return resample(p, rate, shar
 
 // ResampleSoft is Resample with the soft design voxclone used until
 // 2026-12-07: flat only to 0.75 of the lower Nyquist frequency, −6 dB at
-// 0.92, aliases from just above it at −25 dB. Only the watermark uses it:
-// its band (300–3,400 Hz at 8 kHz) is well inside either design's
-// passband, but its embedding, its detector and their calibrated
-// thresholds (unmarked engine output scores up to 5.13 against 5.15) were
-// measured through this filter, and a mark must read the same in every
-// release; so its conversions stay byte-identical. Do not use it for
-// anything else.
+// 0.92, aliases from just above it at −25 dB. It is kept, byte for byte,
+// for measurements calibrated through it. The watermark: its band
+// (300–3,400 Hz at 8 kHz) is well inside either design's passband, but its
+// embedding, its detector and their thresholds (unmarked engine output
+// scores up to 5.13 against 5.15) were measured through this filter, and a
+// mark must read the same in every release. The voice engine's formant
+// analysis: every stored profile's formants and the base voices' it is
+// compared with were. Use Resample for anything else.
 func ResampleSoft(p *audio.PCM, rate int) *audio.PCM { return resample(p, rate, soft) }
 
 func resample(p *audio.PCM, rate int, d design) *audio.PCM {
