@@ -82,16 +82,13 @@ func New(cfg Config) *Engine {
 // sets the band above 8 kHz per phone from each frame's own level, learns
 // it on frames inside their class (HBND layout 2) and matches it to the
 // 1–4 kHz heard on flite's unvoiced frames; version 7 shifts each phone
-// 1.15 times the speaker-minus-base difference (shiftGain); version 8
-// resamples with dsp.Resample's sharp design, flat to 0.9 of the lower
-// Nyquist frequency (flite's 16 → 24 kHz, and the 16 kHz analysis copy of
-// 22.05–48 kHz references; baseline version 3: its 16 → 24 kHz). Profiles
-// of every version still load and speak.
+// 1.15 times the speaker-minus-base difference (shiftGain). Profiles of
+// every version still load and speak.
 func (e *Engine) Name() string {
 	if e.mode == ModeBaseline {
-		return "voxclone-baseline/3"
+		return "voxclone-baseline/2"
 	}
-	return "voxclone-a/8"
+	return "voxclone-a/7"
 }
 
 // Clone builds a voice profile from the speaker's reference samples, which

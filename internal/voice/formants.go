@@ -6,9 +6,6 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/voxclone/voxclone/internal/audio"
-	"github.com/voxclone/voxclone/internal/audio/dsp"
 )
 
 // Formant analysis follows the usual LPC recipe: the waveform at 10 kHz,
@@ -36,17 +33,9 @@ type formantAnalyzer struct {
 	r   []float64
 }
 
-// newFormantAnalyzer prepares an utterance sampled at analysisRate. The
-// 10 kHz copy goes through dsp.ResampleSoft, not dsp.Resample: the warp
-// compares a profile's formants with the base voices' in basestats.json,
-// and every profile's and those were measured through it (through the
-// sharp design slt's F4 reads 4225 Hz instead of 4156, so old profiles'
-// warps would move against new base statistics). Measured both ways on
-// the evaluation (voxclone-a/8, 10 sentences): id_acc_norm 0.778 and
-// 0.778, margin_norm +0.333 and +0.334, open WER 0.358 and 0.344, within
-// what a sentence's recognition flips.
+// newFormantAnalyzer prepares an utterance sampled at analysisRate.
 func newFormantAnalyzer(x []float64) *formantAnalyzer {
-	y := toFloat64(dsp.ResampleSoft(&audio.PCM{Rate: analysisRate, Channels: 1, Samples: f32s(x)}, formantRate).Samples)
+	y := resampleTo(x, analysisRate, formantRate)
 	for i := len(y) - 1; i > 0; i-- {
 		y[i] -= preEmphasis * y[i-1]
 	}

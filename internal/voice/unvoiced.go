@@ -192,15 +192,13 @@ func needsPassthrough(voiced []float64, lo, hi int) bool {
 }
 
 // upsampleLift is, per bin of a size-point spectrum at rate, the inverse
-// of the roll-off that resampling x from analysisRate to rate put on it,
-// bounded by uvMaxLiftDB, up to analysisRate's Nyquist frequency; 1
-// elsewhere and when rate is analysisRate. With the soft resampler of
-// voxclone-a/5 to a/7 (flat to 0.75 of the lower Nyquist frequency) it
-// gave 6–8 kHz of flite's consonants back 1–20 dB; dsp.Resample is now
-// flat to 0.9 (7.2 kHz), so the lift only acts in its transition, 7.2–8
-// kHz, where the vocoder's band takes over from 7.7 kHz. The response is
-// measured on the resampler itself: an impulse, carried over. Kept per
-// (size, rate) and only read.
+// of the roll-off that resampling x from analysisRate to rate put on it
+// (dsp.Resample is flat to 0.75 of the lower Nyquist frequency and −6 dB
+// at 0.92 of it, so 6–8 kHz of flite's consonants came out 1–20 dB
+// short), bounded by uvMaxLiftDB, up to analysisRate's Nyquist frequency;
+// 1 elsewhere and when rate is analysisRate. The response is measured on
+// the resampler itself: an impulse, carried over. Kept per (size, rate)
+// and only read.
 func upsampleLift(size, rate int) []float64 {
 	key := [2]int{size, rate}
 	if l, ok := lifts.Load(key); ok {

@@ -182,7 +182,7 @@ func Detect(k Key, pcm *audio.PCM) Result {
 	if pcm == nil || pcm.Frames() == 0 || pcm.Rate <= 0 {
 		return Result{}
 	}
-	m := dsp.ResampleSoft(finite(pcm.Mono()), Rate).Samples
+	m := dsp.Resample(finite(pcm.Mono()), Rate).Samples
 	folded := fold(whiten(m), Period)
 	return decide(k, folded, len(m))
 }

@@ -107,7 +107,7 @@ func (e *Embedder) mark(x []float32) []float32 {
 	if dsp.PeakAbs(x) == 0 {
 		return out
 	}
-	x8 := dsp.ResampleSoft(&audio.PCM{Rate: e.rate, Channels: 1, Samples: x}, Rate).Samples
+	x8 := dsp.Resample(&audio.PCM{Rate: e.rate, Channels: 1, Samples: x}, Rate).Samples
 	host := make([]float64, n8)
 	for i := range host {
 		if i < len(x8) {
@@ -119,7 +119,7 @@ func (e *Embedder) mark(x []float32) []float32 {
 	for i, v := range w8 {
 		wf[i] = float32(v)
 	}
-	w := dsp.ResampleSoft(&audio.PCM{Rate: Rate, Channels: 1, Samples: wf}, e.rate).Samples
+	w := dsp.Resample(&audio.PCM{Rate: Rate, Channels: 1, Samples: wf}, e.rate).Samples
 	for i := range out {
 		if i < len(w) {
 			out[i] += w[i]
