@@ -132,7 +132,7 @@ func (c *chain) run(out, in []float32) {
 		n = (n + 1) / 2
 		src = &decimated{hb: h, src: src, n: n}
 	}
-	c.final.stream(out, src)
+	c.final.stream(out, 0, src)
 }
 
 // resampler is a filter bank for one rate pair: phase k holds the taps for
@@ -255,14 +255,15 @@ func (r *resampler) run(out, in []float32) {
 // source; the windows overlap by the filter's length (2–4% of a block).
 const streamBlock = 4096
 
-// stream is run over a source, a block of outputs at a time.
-func (r *resampler) stream(out []float32, src source) {
+// stream is run over a source, a block of outputs at a time: out[i] is
+// output from+i.
+func (r *resampler) stream(out []float32, from int, src source) {
 	taps := r.taps
 	var w []float32
-	for j0 := 0; j0 < len(out); j0 += streamBlock {
-		j1 := min(j0+streamBlock, len(out))
-		first, _ := r.at(j0)
-		last, _ := r.at(j1 - 1)
+	for b0 := 0; b0 < len(out); b0 += streamBlock {
+		b1 := min(b0+streamBlock, len(out))
+		first, _ := r.at(from + b0)
+		last, _ := r.at(from + b1 - 1)
 		base := first - taps/2 + 1
 		size := last + taps/2 + 1 - base
 		if cap(w) < size {
@@ -270,10 +271,10 @@ func (r *resampler) stream(out []float32, src source) {
 		}
 		w = w[:size]
 		src.fill(w, base)
-		for j := j0; j < j1; j++ {
-			n, k := r.at(j)
+		for i := b0; i < b1; i++ {
+			n, k := r.at(from + i)
 			start := n - taps/2 + 1 - base
-			out[j] = dot(w[start:start+taps], r.coef[k*taps:(k+1)*taps])
+			out[i] = dot(w[start:start+taps], r.coef[k*taps:(k+1)*taps])
 		}
 	}
 }
