@@ -2,6 +2,7 @@ package codec
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"syscall"
 	"testing"
@@ -134,4 +135,66 @@ func firstByte(b *testing.B, c *Codec, f audio.Format, piece *audio.PCM) time.Du
 		time.Sleep(time.Millisecond)
 	}
 	return time.Since(start)
+}
+
+// outputRates are the conversions of the engine's 24 kHz a compatible
+// client asks for most: pcm_16000, pcm_22050, pcm_44100 and ulaw_8000.
+var outputRates = []struct {
+	f    audio.Format
+	rate int
+}{{audio.FormatPCM, 16000}, {audio.FormatPCM, 22050}, {audio.FormatPCM, 44100}, {audio.FormatULaw, 8000}}
+
+// BenchmarkEncodeRates10s encodes 10 s of speech at 24 kHz to raw PCM and
+// μ-law at other rates: the resampling is nearly all of it.
+func BenchmarkEncodeRates10s(b *testing.B) {
+	p := speech10s(b)
+	for _, o := range outputRates {
+		b.Run(fmt.Sprintf("%s_%d", o.f, o.rate), func(b *testing.B) {
+			cpu := startCPU()
+			for b.Loop() {
+				if err := Encode(context.Background(), io.Discard, p, o.f, EncodeOptions{SampleRate: o.rate}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.report(b)
+		})
+	}
+}
+
+// BenchmarkStreamRates10s streams the same 10 s in pieces of 1.5 s, as the
+// engine's sentences arrive, and reports besides the whole stream's CPU
+// the wall time of the first piece's Write (what it adds to the first
+// byte).
+func BenchmarkStreamRates10s(b *testing.B) {
+	p := speech10s(b)
+	var pieces []*audio.PCM
+	for i := 0; i < p.Frames(); i += 36000 {
+		pieces = append(pieces, &audio.PCM{Rate: p.Rate, Channels: 1, Samples: p.Samples[i:min(i+36000, p.Frames())]})
+	}
+	for _, o := range outputRates {
+		b.Run(fmt.Sprintf("%s_%d", o.f, o.rate), func(b *testing.B) {
+			var first time.Duration
+			cpu := startCPU()
+			for b.Loop() {
+				e, err := Default.NewStreamEncoder(context.Background(), io.Discard, o.f, p.Rate, 1, EncodeOptions{SampleRate: o.rate})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i, piece := range pieces {
+					start := time.Now()
+					if err := e.Write(piece); err != nil {
+						b.Fatal(err)
+					}
+					if i == 0 {
+						first += time.Since(start)
+					}
+				}
+				if err := e.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.report(b)
+			b.ReportMetric(float64(first.Microseconds())/1000/float64(b.N), "first-piece-ms")
+		})
+	}
 }

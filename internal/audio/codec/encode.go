@@ -45,7 +45,8 @@ func Encode(ctx context.Context, w io.Writer, pcm *audio.PCM, f audio.Format, op
 }
 
 // Encode writes pcm to w in format f (one of OutputFormats), resampled to
-// the requested rate. Errors wrap audio.ErrUnsupportedFormat for a format
+// the requested rate with dsp.ResampleSharp (flat to 0.9 of the lower
+// Nyquist frequency). Errors wrap audio.ErrUnsupportedFormat for a format
 // or rate voxclone does not write, and audio.ErrEmpty for no samples.
 func (c *Codec) Encode(ctx context.Context, w io.Writer, pcm *audio.PCM, f audio.Format, opt EncodeOptions) error {
 	if pcm == nil || pcm.Frames() == 0 || pcm.Rate <= 0 {
@@ -55,7 +56,8 @@ func (c *Codec) Encode(ctx context.Context, w io.Writer, pcm *audio.PCM, f audio
 	if err != nil {
 		return err
 	}
-	pcm = dsp.Resample(pcm, rate)
+	// The sharp design: this is what the listener hears (dsp's designs).
+	pcm = dsp.ResampleSharp(pcm, rate)
 	switch f {
 	case audio.FormatWAV:
 		enc := wav.PCM16

@@ -5,4 +5,4 @@ import (
 	"github.com/voxclone/voxclone/internal/audio/dsp"
 )
 
-func dspResample(p *audio.PCM, rate int) *audio.PCM { return dsp.Resample(p, rate) }
+func dspResample(p *audio.PCM, rate int) *audio.PCM { return dsp.ResampleSharp(p, rate) }

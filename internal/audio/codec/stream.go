@@ -24,11 +24,15 @@ import (
 // front: WAV and μ-law headers give the size as unknown (0xFFFFFFFF, read
 // as "to the end of the stream"), FLAC's stream header has no sample count
 // or checksum, and MP3 has no LAME tag, so decoders keep the encoder's
-// ≈50 ms of leading silence. Each piece is resampled on its own, which is
-// seamless when pieces start and end quietly, as the engine's sentences
-// do. A StreamEncoder is not safe for concurrent use.
+// ≈50 ms of leading silence. Resampling carries its state from piece to
+// piece (dsp.SharpResampler), so the stream holds the same samples as
+// Encode of the pieces joined, wherever the pieces begin and end; the
+// price is that each piece's last few milliseconds (2–7 ms, the filter's
+// look-ahead) go out with the next piece or at Close. A StreamEncoder is
+// not safe for concurrent use.
 type StreamEncoder struct {
 	in, out, ch int
+	rs          *dsp.SharpResampler
 	sink        sink
 	err         error
 }
@@ -61,7 +65,7 @@ func (c *Codec) NewStreamEncoder(ctx context.Context, w io.Writer, f audio.Forma
 	if err != nil {
 		return nil, err
 	}
-	e := &StreamEncoder{in: rate, out: out, ch: channels}
+	e := &StreamEncoder{in: rate, out: out, ch: channels, rs: dsp.NewSharpResampler(rate, out, channels)}
 	switch f {
 	case audio.FormatWAV:
 		enc := wav.PCM16
@@ -101,16 +105,29 @@ func (e *StreamEncoder) Write(p *audio.PCM) error {
 	if p.Frames() == 0 {
 		return nil
 	}
-	if err := e.sink.write(dsp.Resample(p, e.out).Samples); err != nil {
+	return e.write(e.rs.Write(p).Samples)
+}
+
+// write passes samples at the output rate to the sink; a resampler may
+// have none ready yet.
+func (e *StreamEncoder) write(x []float32) error {
+	if len(x) == 0 {
+		return nil
+	}
+	if err := e.sink.write(x); err != nil {
 		e.err = fmt.Errorf("codec: %w", err)
 	}
 	return e.err
 }
 
-// Close writes what the format holds back (the last FLAC block, the
-// encoder's delay) and ends the stream; it does not close the writer. An
-// encoder that failed is released all the same.
+// Close writes what the resampler and the format hold back (the filter's
+// look-ahead, the last FLAC block, the encoder's delay) and ends the
+// stream; it does not close the writer. An encoder that failed is released
+// all the same.
 func (e *StreamEncoder) Close() error {
+	if e.err == nil {
+		e.write(e.rs.Flush().Samples)
+	}
 	err := e.sink.close()
 	if e.err != nil {
 		return e.err
