@@ -5,8 +5,9 @@ import "math"
 // Half-band decimation: a filter whose response is symmetric about a
 // quarter of the sample rate has every even tap but the centre (½) at
 // zero, so halving the rate costs one multiply per side tap pair per
-// output sample. Resample runs one before its polyphase stage whenever the
-// rate falls by 2.5× or more (44.1 and 48 kHz to 16 kHz, 24 kHz to 8 kHz):
+// output sample. The sharp design (ResampleSharp, SharpResampler) runs one
+// before its polyphase stage whenever the rate falls by 2.5× or more (24 kHz
+// to 8 kHz, 48 kHz to 16 kHz):
 // the polyphase stage's taps per output grow with the ratio, and after
 // halving they are half as many.
 const (

@@ -120,7 +120,7 @@ type chain struct {
 // run fills out from the channel in. Without half-band stages the
 // polyphase stage reads in directly; with them it reads their output a
 // block at a time (streamBlock), so a long input never has a second,
-// half-rate copy: a 60-s 44.1 kHz upload would add 5 MB.
+// half-rate copy: 60 s at 48 kHz would add 5 MB.
 func (c *chain) run(out, in []float32) {
 	if len(c.halves) == 0 {
 		c.final.run(out, in)
