@@ -172,6 +172,16 @@ func check(ctx context.Context, pcm *audio.PCM) error {
 // decode runs the grammar (or, for nil, the phone loop) on a pooled
 // decoder in its own goroutine, so that a cancelled ctx returns at once.
 func decode(ctx context.Context, pcm []float32, g *grammar) ([]rawSeg, error) {
+	kind := searchLoop
+	if g != nil {
+		kind = searchAlign
+	}
+	return decodeOn(ctx, pcm, g, kind)
+}
+
+// decodeOn is decode on a decoder of the given kind: searchLoop,
+// searchAlign or alignEveryFrame.
+func decodeOn(ctx context.Context, pcm []float32, g *grammar, kind string) ([]rawSeg, error) {
 	type result struct {
 		segs []rawSeg
 		err  error
@@ -182,12 +192,12 @@ func decode(ctx context.Context, pcm []float32, g *grammar) ([]rawSeg, error) {
 		if g != nil {
 			search = searchAlign
 		}
-		d, err := getDecoder(search)
+		d, err := getDecoder(kind)
 		if err != nil {
 			done <- result{err: err}
 			return
 		}
-		defer putDecoder(search, d)
+		defer putDecoder(kind, d)
 		if g != nil {
 			if err := d.setGrammar(g); err != nil {
 				done <- result{err: err}

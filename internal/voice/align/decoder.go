@@ -60,7 +60,10 @@ const grammarWeight = 6.5
 const (
 	searchAlign = "align"
 	searchLoop  = "phones"
-	frameRate   = 100 // pocketsphinx frames per second (-frate)
+	// alignEveryFrame is a pool of alignment decoders without alignArgs'
+	// -ds 2, for what the halved scoring cannot align (alignChunk).
+	alignEveryFrame = "align-every-frame"
+	frameRate       = 100 // pocketsphinx frames per second (-frate)
 )
 
 // decoder is one loaded pocketsphinx decoder. It is not safe for concurrent
@@ -208,8 +211,11 @@ func decoderArgs(kind, dict string) []string {
 		"-remove_noise", "no",
 		"-logfn", os.DevNull,
 	}
-	if kind == searchLoop {
+	switch kind {
+	case searchLoop:
 		return append(args, loopArgs...)
+	case alignEveryFrame:
+		return args
 	}
 	return append(args, alignArgs...)
 }
