@@ -179,7 +179,7 @@ func decode(ctx context.Context, pcm []float32, g *grammar) ([]rawSeg, error) {
 	return decodeOn(ctx, pcm, g, kind)
 }
 
-// decodeOn is decode on a decoder of the given kind: searchLoop,
+// decodeOn is decode on a pooled decoder of the given kind: searchLoop,
 // searchAlign or alignEveryFrame.
 func decodeOn(ctx context.Context, pcm []float32, g *grammar, kind string) ([]rawSeg, error) {
 	type result struct {
@@ -188,23 +188,7 @@ func decodeOn(ctx context.Context, pcm []float32, g *grammar, kind string) ([]ra
 	}
 	done := make(chan result, 1)
 	go func() {
-		search := searchLoop
-		if g != nil {
-			search = searchAlign
-		}
-		d, err := getDecoder(kind)
-		if err != nil {
-			done <- result{err: err}
-			return
-		}
-		defer putDecoder(kind, d)
-		if g != nil {
-			if err := d.setGrammar(g); err != nil {
-				done <- result{err: err}
-				return
-			}
-		}
-		segs, err := d.run(search, pcm)
+		segs, err := decodeWith(kind, pcm, g)
 		done <- result{segs, err}
 	}()
 	select {
@@ -213,6 +197,23 @@ func decodeOn(ctx context.Context, pcm []float32, g *grammar, kind string) ([]ra
 	case r := <-done:
 		return r.segs, r.err
 	}
+}
+
+// decodeWith runs pcm through g (nil: the phone loop) on a decoder of the
+// given kind taken from its pool, and returns the decoder when done.
+func decodeWith(kind string, pcm []float32, g *grammar) ([]rawSeg, error) {
+	d, err := getDecoder(kind)
+	if err != nil {
+		return nil, err
+	}
+	defer putDecoder(kind, d)
+	if g == nil {
+		return d.run(searchLoop, pcm)
+	}
+	if err := d.setGrammar(g); err != nil {
+		return nil, err
+	}
+	return d.run(searchAlign, pcm)
 }
 
 // alignedSegments turns decoded phone words back into transcript words:
