@@ -172,29 +172,23 @@ func check(ctx context.Context, pcm *audio.PCM) error {
 // decode runs the grammar (or, for nil, the phone loop) on a pooled
 // decoder in its own goroutine, so that a cancelled ctx returns at once.
 func decode(ctx context.Context, pcm []float32, g *grammar) ([]rawSeg, error) {
+	kind := searchLoop
+	if g != nil {
+		kind = searchAlign
+	}
+	return decodeOn(ctx, pcm, g, kind)
+}
+
+// decodeOn is decode on a pooled decoder of the given kind: searchLoop,
+// searchAlign or alignEveryFrame.
+func decodeOn(ctx context.Context, pcm []float32, g *grammar, kind string) ([]rawSeg, error) {
 	type result struct {
 		segs []rawSeg
 		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
-		search := searchLoop
-		if g != nil {
-			search = searchAlign
-		}
-		d, err := getDecoder(search)
-		if err != nil {
-			done <- result{err: err}
-			return
-		}
-		defer putDecoder(search, d)
-		if g != nil {
-			if err := d.setGrammar(g); err != nil {
-				done <- result{err: err}
-				return
-			}
-		}
-		segs, err := d.run(search, pcm)
+		segs, err := decodeWith(kind, pcm, g)
 		done <- result{segs, err}
 	}()
 	select {
@@ -203,6 +197,23 @@ func decode(ctx context.Context, pcm []float32, g *grammar) ([]rawSeg, error) {
 	case r := <-done:
 		return r.segs, r.err
 	}
+}
+
+// decodeWith runs pcm through g (nil: the phone loop) on a decoder of the
+// given kind taken from its pool, and returns the decoder when done.
+func decodeWith(kind string, pcm []float32, g *grammar) ([]rawSeg, error) {
+	d, err := getDecoder(kind)
+	if err != nil {
+		return nil, err
+	}
+	defer putDecoder(kind, d)
+	if g == nil {
+		return d.run(searchLoop, pcm)
+	}
+	if err := d.setGrammar(g); err != nil {
+		return nil, err
+	}
+	return d.run(searchAlign, pcm)
 }
 
 // alignedSegments turns decoded phone words back into transcript words:

@@ -346,6 +346,10 @@ func TestErrors(t *testing.T) {
 		{"ErrCancelled", cancelled, speech.pcm, speech.text, context.Canceled},
 		{"ErrNoWords", context.Background(), speech.pcm, " -- ! ?", ErrTranscript},
 		{"ErrTextTooLong", context.Background(), speech.pcm, strings.Repeat("word ", 2000), ErrNoMatch},
+		// Three words a second of 17 phones each: more than the model's
+		// 33 phones a second (three 10 ms states each), so no pass,
+		// every-frame retry included, can find a path.
+		{"ErrNoPath", context.Background(), speech.pcm, strings.Repeat("internationalization ", int(3*speech.pcm.Seconds())), ErrNoMatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -60,9 +60,27 @@ func alignWords(ctx context.Context, pcm []float32, words []string, prons map[st
 	}
 }
 
+// alignChunk aligns words to pcm. When the decoder, scoring Gaussians on
+// every other frame (alignArgs), finds no path through any word, it tries
+// again scoring every frame: fast speech can leave the halved scoring no
+// path at all where the full one has one (a voice cloned from vctk_p225
+// at speed 1.5, "he told her the roses were finally blooming", 1.47 s;
+// real speech sped up to 1.3–1.6: 25 of 156 recordings, 5 of them
+// rescued; docs/engine.md, "Fast speech"). Only a failed chunk pays the
+// retry (≈ 18 CPU-ms per second of audio on top of the ≈ 13 of the
+// failed pass, a wrong transcript too); alignments that succeed are
+// unchanged.
 func alignChunk(ctx context.Context, pcm []float32, words []string, prons map[string][][]string, guessed map[string]bool, openEnd bool) ([]Segment, []int, error) {
-	raw, err := decode(ctx, pcm, buildGrammar(words, prons, openEnd))
+	g := buildGrammar(words, prons, openEnd)
+	raw, err := decode(ctx, pcm, g)
 	if err != nil {
+		return nil, nil, err
+	}
+	segs, idx, err := alignedSegments(raw, words, guessed)
+	if err != nil || lastWord(idx) >= 0 {
+		return segs, idx, err
+	}
+	if raw, err = decodeOn(ctx, pcm, g, alignEveryFrame); err != nil {
 		return nil, nil, err
 	}
 	return alignedSegments(raw, words, guessed)

@@ -60,7 +60,10 @@ const grammarWeight = 6.5
 const (
 	searchAlign = "align"
 	searchLoop  = "phones"
-	frameRate   = 100 // pocketsphinx frames per second (-frate)
+	// alignEveryFrame is a pool of alignment decoders without alignArgs'
+	// -ds 2, for what the halved scoring cannot align (alignChunk).
+	alignEveryFrame = "align-every-frame"
+	frameRate       = 100 // pocketsphinx frames per second (-frate)
 )
 
 // decoder is one loaded pocketsphinx decoder. It is not safe for concurrent
@@ -137,7 +140,9 @@ var loopArgs = []string{"-allphone_ci", "yes", "-beam", "1e-10", "-pbeam", "1e-1
 // pauses (TestHighBandPerClass: held-back vctk_p225's pause frames 20 dB
 // brighter above 8 kHz than its references', so the test fails). Every
 // third frame (-ds 3) gave phones shorter than 25 ms (TestAlignRealSpeech
-// fails).
+// fails). Fast speech can leave the halved scoring no path through the
+// transcript where every frame's scores have one; alignChunk then aligns
+// again on an alignEveryFrame decoder.
 var alignArgs = []string{"-ds", "2"}
 
 // newDecoder loads the acoustic model for one search kind: the alignment
@@ -208,8 +213,11 @@ func decoderArgs(kind, dict string) []string {
 		"-remove_noise", "no",
 		"-logfn", os.DevNull,
 	}
-	if kind == searchLoop {
+	switch kind {
+	case searchLoop:
 		return append(args, loopArgs...)
+	case alignEveryFrame:
+		return args
 	}
 	return append(args, alignArgs...)
 }
