@@ -222,8 +222,12 @@ func (s *Summary) hints() []string {
 	if s.Pool == nil || s.Pool.Seconds == 0 {
 		return append(h, "no sounds could be labelled in the samples, so only the overall voice is copied, not how each sound is said: clone again from at least 10 s of clear speech (labelling needs the pocketsphinx English model where the voice is cloned)")
 	}
+	// The profile does not record whether a transcript was given, only
+	// which seconds the aligner labelled; a given transcript that did not
+	// fit the audio (other words, or speech too fast to align) lands here
+	// too, so the advice names both causes.
 	if s.Pool.RecognizedSeconds > s.Pool.AlignedSeconds {
-		h = append(h, fmt.Sprintf("%.0f s of the samples had no transcript, so their sounds were recognised, which mistakes about one sound in three: give each sample the exact text that is said in it", s.Pool.RecognizedSeconds))
+		h = append(h, fmt.Sprintf("%.0f s of the samples had no transcript that fitted the audio, so their sounds were recognised, which mistakes about one sound in three: give each sample the exact text that is said in it, read at an everyday pace", s.Pool.RecognizedSeconds))
 	}
 	if few := append(slices.Clone(s.Pool.Missing), s.Pool.Thin...); len(few) > 0 {
 		h = append(h, s.recordMoreHint(few))
