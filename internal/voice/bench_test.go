@@ -232,7 +232,8 @@ func BenchmarkStageUnvoiced(b *testing.B) {
 	reportRTF(b, r.Audio.Seconds())
 }
 
-// BenchmarkSynthesize is the whole pipeline from text: a ten-word sentence.
+// BenchmarkSynthesize is the whole pipeline from text: a ten-word sentence,
+// in a cloned voice, the baseline and a built-in voice.
 func BenchmarkSynthesize(b *testing.B) {
 	prof, _ := benchFixtures(b)
 	for _, mode := range []Mode{ModeConvert, ModeBaseline} {
@@ -250,6 +251,28 @@ func BenchmarkSynthesize(b *testing.B) {
 			reportRTF(b, secs)
 		})
 	}
+	// builtin is a built-in voice, streamed as the service speaks it:
+	// flite at 16 kHz brought to the engine's rate, no conversion.
+	b.Run("builtin", func(b *testing.B) {
+		e := New(Config{})
+		var secs float64
+		startCPU(b)
+		for b.Loop() {
+			s, err := Prepare(benchSentence)
+			if err != nil {
+				b.Fatal(err)
+			}
+			secs = 0
+			err = e.Stream(context.Background(), Speaker{Builtin: "slt"}, s, Options{}, func(c Chunk) error {
+				secs += c.Audio.Seconds()
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportRTF(b, secs)
+	})
 }
 
 // reportRTF reports wall-clock and CPU real-time factors. The machine is

@@ -82,13 +82,16 @@ func New(cfg Config) *Engine {
 // sets the band above 8 kHz per phone from each frame's own level, learns
 // it on frames inside their class (HBND layout 2) and matches it to the
 // 1–4 kHz heard on flite's unvoiced frames; version 7 shifts each phone
-// 1.15 times the speaker-minus-base difference (shiftGain). Profiles of
-// every version still load and speak.
+// 1.15 times the speaker-minus-base difference (shiftGain); version 8
+// (baseline version 3) brings the built-in voices and the baseline to
+// 24 kHz through the sharp resampler, keeping flite's 6–8 kHz (clones and
+// their profiles are unchanged). Profiles of every version still load and
+// speak.
 func (e *Engine) Name() string {
 	if e.mode == ModeBaseline {
-		return "voxclone-baseline/2"
+		return "voxclone-baseline/3"
 	}
-	return "voxclone-a/7"
+	return "voxclone-a/8"
 }
 
 // Clone builds a voice profile from the speaker's reference samples, which

@@ -27,17 +27,19 @@ import (
 // measured through it, so its output must stay byte-identical
 // (TestResampleUnchanged).
 //
-// sharp, ResampleSharp and SharpResampler, for what the listener hears:
-// flat to 0.9·fNyq (−0.03 dB there, within ±0.001 dB below 0.85) and at
-// least 87 dB down from fNyq on, so nothing aliases and a 16 kHz answer
-// keeps the 6–7.2 kHz of consonants (through the soft design a 7 kHz tone
-// comes out 2.5 dB down). A Kaiser filter of attenuation A and transition
-// width Δ (fraction of fNyq) needs (A−8)/(2.285·π·Δ) taps at the lower
-// rate; with the band edges 0.9 and 1.0 (Δ = 0.1) and A ≈ 87 dB (β 8.6)
-// that is ≈ 110, and the cutoff 0.945 with 48 zero crossings a side gives
-// 2·48/0.945 ≈ 102 and puts the −6 dB point just under the middle of the
-// transition; 44 crossings, or the cutoff at 0.95, fell to 51–81 dB at fNyq
-// (measured on the prototype). Downsampling by 2.5× or more first halves
+// sharp, ResampleSharp and SharpResampler, for what the listener hears
+// (the output formats, and the built-in voices' and the baseline's
+// 16 → 24 kHz): flat to 0.9·fNyq (−0.03 dB there, within ±0.001 dB below
+// 0.85) and at least 87 dB down from fNyq on, so nothing aliases and a
+// 16 kHz answer keeps the 6–7.2 kHz of consonants (through the soft
+// design a 7 kHz tone comes out 2.5 dB down). A Kaiser filter of
+// attenuation A and transition width Δ (fraction of fNyq) needs
+// (A−8)/(2.285·π·Δ) taps at the lower rate; with the band edges 0.9 and
+// 1.0 (Δ = 0.1) and A ≈ 87 dB (β 8.6) that is ≈ 110, and the cutoff 0.945
+// with 48 zero crossings a side gives 2·48/0.945 ≈ 102 and puts the
+// −6 dB point just under the middle of the transition; 44 crossings, or
+// the cutoff at 0.95, fell to 51–81 dB at fNyq (measured on the
+// prototype). Downsampling by 2.5× or more first halves
 // the rate with half-band stages (halfband.go), which cost a tenth of the
 // polyphase stage per input sample. It costs about twice the soft design
 // per second of audio, which is nothing next to synthesis (24 → 16 kHz:
@@ -71,11 +73,11 @@ var (
 func Resample(p *audio.PCM, rate int) *audio.PCM { return resample(p, rate, soft) }
 
 // ResampleSharp is Resample with the sharp design, the one for audio a
-// listener hears (the output formats): flat to 0.9 of the lower Nyquist
-// frequency and ≥ 87 dB down from it on, at about twice the soft design's
-// CPU. Do not use it for analysis: profiles, goldens and the watermark's
-// thresholds were measured through Resample. SharpResampler converts the
-// same way a piece at a time.
+// listener hears (the output formats, the built-in voices' 16 → 24 kHz):
+// flat to 0.9 of the lower Nyquist frequency and ≥ 87 dB down from it on,
+// at about twice the soft design's CPU. Do not use it for analysis:
+// profiles, goldens and the watermark's thresholds were measured through
+// Resample. SharpResampler converts the same way a piece at a time.
 func ResampleSharp(p *audio.PCM, rate int) *audio.PCM { return resample(p, rate, sharp) }
 
 func resample(p *audio.PCM, rate int, d design) *audio.PCM {
