@@ -570,7 +570,7 @@ func objectHashes(t *testing.T, blobs app.Blobs) map[string]string {
 func TestExportOutlastsWriteTimeout(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store app.Store) {
 		e := newEnv(t, store, options{writeTimeout: time.Second})
-		a := newAccount(t, e, "slow-reader@example.com")
+		a := newAccount(t, e.setup(), "slow-reader@example.com")
 		blobs, err := blob.NewLocal(e.blobs)
 		if err != nil {
 			t.Fatal(err)
@@ -612,7 +612,8 @@ func TestExportOutlastsWriteTimeout(t *testing.T) {
 func TestHistoryAudioOutlastsWriteTimeout(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store app.Store) {
 		e := newEnv(t, store, options{writeTimeout: time.Second})
-		u := e.newCompatUser("slow-listener@example.com", false)
+		u := e.setup().newCompatUser("slow-listener@example.com", false)
+		u.e = e // the routes under test are served with the short timeout
 		blobs, err := blob.NewLocal(e.blobs)
 		if err != nil {
 			t.Fatal(err)

@@ -69,6 +69,11 @@ type env struct {
 	url   string
 	clock *apptest.Clock
 	blobs string // the blob directory
+	// setupURL serves the same handler without options.writeTimeout, so
+	// that a test of a route outlasting a short timeout can set itself up
+	// (register, create keys) through it: on a loaded machine under the
+	// race detector a registration alone can take longer than a second.
+	setupURL string
 }
 
 // options tune newEnv.
@@ -141,12 +146,27 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewUnstartedServer(httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload,
-		TrustedProxies: opt.trusted, Metrics: scrape, Requests: requests}))
+	h := httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload,
+		TrustedProxies: opt.trusted, Metrics: scrape, Requests: requests})
+	srv := httptest.NewUnstartedServer(h)
 	srv.Config.WriteTimeout = opt.writeTimeout
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, clock: clk, blobs: dir}
+	e := &env{t: t, url: srv.URL, clock: clk, blobs: dir, setupURL: srv.URL}
+	if opt.writeTimeout > 0 {
+		setup := httptest.NewServer(h)
+		t.Cleanup(setup.Close)
+		e.setupURL = setup.URL
+	}
+	return e
+}
+
+// setup is e with requests sent to the server without the short write
+// timeout (the same service and handler).
+func (e *env) setup() *env {
+	s := *e
+	s.url = e.setupURL
+	return &s
 }
 
 // do sends a request. body is nil, a []byte sent as is with contentType,

@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,10 +45,15 @@ func TestForgetUser(t *testing.T) {
 		q := newQueue(fastConfig(1))
 		rec := newRecorder()
 		block, released := make(chan struct{}), make(chan error, 1)
-		var blocked app.Task
+		// The one worker runs tasks in turn and the first has finished
+		// before the second is queued, so the second run is the task to
+		// hold. Counting runs, rather than comparing with the task that
+		// subject returns, holds it even when the worker picks it up
+		// before subject has returned (and shares no variable with it).
+		var runs atomic.Int32
 		must(t, q.Start(runner{run: func(ctx context.Context, task app.Task) error {
 			rec.add(task)
-			if task == blocked {
+			if runs.Add(1) == 2 {
 				<-block
 				released <- nil
 			}
@@ -57,9 +63,11 @@ func TestForgetUser(t *testing.T) {
 		must(t, err)
 		rec.wait(t, 10*time.Second)
 		waitRow(t, b, store, func(r string) bool { return strings.Contains(r, done.UserID) && strings.Contains(r, "completed") })
-		blocked, err = subject(t, store, q, nil)
+		blocked, err := subject(t, store, q, nil)
 		must(t, err)
-		rec.wait(t, 10*time.Second)           // running now, held by block
+		if got := rec.wait(t, 10*time.Second); got != blocked { // running now, held by block
+			t.Fatalf("second run %+v, want %+v", got, blocked)
+		}
 		bob, err := subject(t, store, q, nil) // waits behind it on the one worker
 		must(t, err)
 		m := app.Model{ID: app.NewID(), UserID: blocked.UserID, Name: "m", Status: app.ModelPending, Engine: "e",
