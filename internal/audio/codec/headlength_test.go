@@ -99,8 +99,8 @@ func TestProbeHeadFLAC(t *testing.T) {
 	}
 }
 
-// FuzzProbeHead: no head makes ProbeHead panic, or MinSeconds negative or
-// not a number.
+// FuzzProbeHead: no head makes ProbeHead panic, or MinSeconds or
+// MinSamples negative or not a finite number.
 func FuzzProbeHead(f *testing.F) {
 	for _, b := range seeds(f) {
 		addBroken(f, b[:min(len(b), HeadBytes)])
@@ -116,6 +116,30 @@ func FuzzProbeHead(f *testing.F) {
 			if s := h.MinSeconds(size); s < 0 || math.IsNaN(s) || math.IsInf(s, 0) {
 				t.Fatalf("MinSeconds(%d) = %v for head %+v", size, s, h)
 			}
+			if n := h.MinSamples(size); n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
+				t.Fatalf("MinSamples(%d) = %v for head %+v", size, n, h)
+			}
 		}
 	})
+}
+
+// TestMinSamples: the samples a head and size prove count every channel
+// at the head's rate: a 10-s stereo WAV at 44.1 kHz is 882,000, an MP3's
+// first frame gives its rate and channels, a FLAC its declared total.
+func TestMinSamples(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		head []byte
+		size int64
+		want float64
+	}{
+		{"WAVStereo", wavHead(44100, 2, 0xFFFFFFFF), 44 + 4*44100*10, 882_000},
+		{"MP3", mp3Frames(10), 40000*100 + 1<<20, 44100 * 2 * 100},
+		{"FLAC", flacHead(8000, 8000*400), 1 << 10, 8000 * 400},
+		{"Unknown", bytes.Repeat([]byte{7}, 100), 1 << 30, 0},
+	} {
+		if got := ProbeHead(c.head).MinSamples(c.size); math.Abs(got-c.want) > 1 {
+			t.Errorf("%s: MinSamples(%d) = %.0f, want %.0f", c.name, c.size, got, c.want)
+		}
+	}
 }
