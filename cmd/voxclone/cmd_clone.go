@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -76,7 +77,7 @@ func enoughSpeech(refs []voice.Reference) error {
 func readReferences(ctx context.Context, paths, transcripts []string) ([]voice.Reference, error) {
 	refs := make([]voice.Reference, 0, len(paths))
 	for i, path := range paths {
-		data, err := os.ReadFile(path)
+		data, err := readInput(nil, path, decodableAudio)
 		if err != nil {
 			return nil, err
 		}
@@ -88,8 +89,8 @@ func readReferences(ctx context.Context, paths, transcripts []string) ([]voice.R
 		if i < len(transcripts) {
 			tpath = transcripts[i]
 		}
-		text, err := os.ReadFile(tpath)
-		if err != nil && i < len(transcripts) {
+		text, err := readInput(nil, tpath, textSize)
+		if err != nil && (i < len(transcripts) || !errors.Is(err, os.ErrNotExist)) {
 			return nil, err
 		}
 		refs = append(refs, voice.Reference{Audio: pcm, Transcript: strings.TrimSpace(string(text))})

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"time"
@@ -47,7 +45,7 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := readDetectInput(env, pos[0])
+	data, err := readInput(env, pos[0], detectLength)
 	if err != nil {
 		return err
 	}
@@ -81,53 +79,16 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 // an upload.
 const maxDetectSeconds = app.DefaultMaxUploadSeconds
 
-// readDetectInput reads FILE as readInput does, but refuses it as soon as
-// its head and its size prove it longer than detect checks (a WAV's byte
-// rate, an MP3's highest bitrate): a regular file before anything past its
-// head is read, standard input once that much has come. Other containers
-// are read whole and measured when decoded.
-func readDetectInput(env *Env, path string) ([]byte, error) {
-	r, size, done, err := openInput(env, path)
-	if err != nil {
-		return nil, err
+// detectLength refuses input whose head and size prove it longer than
+// detect checks: a WAV's byte rate, an MP3's highest bitrate, a FLAC's
+// declared total. Other containers (Ogg, WebM, M4A, ADTS, and FLAC from a
+// streaming encoder that left its total unknown) are read whole, up to
+// maxCLIInput, and measured when decoded.
+func detectLength(path string, h inputHead, n int64) error {
+	if sec := h.length.MinSeconds(n); sec > maxDetectSeconds {
+		return detectTooLong(path, sec, "at least ")
 	}
-	defer done()
-	var buf bytes.Buffer
-	if _, err := io.CopyN(&buf, r, codec.HeadBytes); err != nil && err != io.EOF {
-		return nil, err
-	}
-	head := codec.ProbeHead(buf.Bytes())
-	for n := size; ; n = int64(buf.Len()) {
-		if sec := head.MinSeconds(n); sec > maxDetectSeconds {
-			return nil, detectTooLong(path, sec, "at least ")
-		}
-		if n > maxCLIInput {
-			return nil, &fileError{path, fmt.Errorf("larger than %d MB, more than voxclone reads", maxCLIInput>>20)}
-		}
-		_, err := io.CopyN(&buf, r, 1<<20)
-		if err == io.EOF {
-			return buf.Bytes(), nil
-		} else if err != nil {
-			return nil, err
-		}
-	}
-}
-
-// openInput opens FILE, or standard input for "-", with its size when it
-// is a regular file (-1 otherwise) and the function that closes it.
-func openInput(env *Env, path string) (io.Reader, int64, func(), error) {
-	if path == "-" {
-		return env.Stdin, -1, func() {}, nil
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	size := int64(-1)
-	if st, err := fh.Stat(); err == nil && st.Mode().IsRegular() {
-		size = st.Size()
-	}
-	return fh, size, func() { fh.Close() }, nil
+	return nil
 }
 
 // detectTooLong refuses a file of sec seconds, or at least that long.

@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/audio"
@@ -13,10 +10,6 @@ import (
 	"github.com/voxclone/voxclone/internal/audio/prep"
 	"github.com/voxclone/voxclone/internal/voice"
 )
-
-// maxCLIInput bounds what inspect and convert read into memory; decoding is
-// bounded separately by codec.MaxDecodedSamples.
-const maxCLIInput = 512 << 20
 
 // runInspect prints the quality report of an audio file, or the summary of
 // a voice profile (told apart by its magic, not its name), as JSON.
@@ -34,7 +27,7 @@ func runInspect(ctx context.Context, env *Env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("need exactly one FILE")
 	}
-	data, err := readInput(env, pos[0])
+	data, err := readInput(env, pos[0], profileOrAudio)
 	if err != nil {
 		return err
 	}
@@ -62,32 +55,11 @@ func printJSON(env *Env, v any) error {
 
 // readAudio reads and decodes a file, or standard input for "-".
 func readAudio(ctx context.Context, env *Env, path string) (*audio.PCM, audio.Format, error) {
-	data, err := readInput(env, path)
+	data, err := readInput(env, path, decodableAudio)
 	if err != nil {
 		return nil, "", err
 	}
 	return decodeAudio(ctx, path, data)
-}
-
-// readInput reads a file, or standard input for "-", up to maxCLIInput.
-func readInput(env *Env, path string) ([]byte, error) {
-	var r io.Reader = env.Stdin
-	if path != "-" {
-		fh, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer fh.Close()
-		r = fh
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxCLIInput+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxCLIInput {
-		return nil, &fileError{path, fmt.Errorf("larger than %d MB, more than voxclone reads", maxCLIInput>>20)}
-	}
-	return data, nil
 }
 
 func decodeAudio(ctx context.Context, path string, data []byte) (*audio.PCM, audio.Format, error) {

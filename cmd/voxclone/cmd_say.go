@@ -40,7 +40,7 @@ func runSay(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	profile, err := os.ReadFile(f.profile)
+	profile, err := readInput(nil, f.profile, profileSize)
 	if err != nil {
 		return err
 	}

@@ -216,3 +216,18 @@ func TestLibraryLogIsDebug(t *testing.T) {
 		t.Errorf("at debug level: %q (%v), want one JSON record at DEBUG with the line", debug.String(), err)
 	}
 }
+
+// TestWatermarkOrphanAge: a watermark row waits a day for its history
+// entry, or longer than the longest synthesis job may run (ten job time
+// limits for a 100,000-character text, and the margin before another
+// worker takes it over) when VOXCLONE_JOB_TIMEOUT makes that longer.
+func TestWatermarkOrphanAge(t *testing.T) {
+	for _, c := range []struct{ timeout, want time.Duration }{
+		{10 * time.Minute, 24 * time.Hour},
+		{3 * time.Hour, 30*time.Hour + time.Minute},
+	} {
+		if got := watermarkOrphanAge(c.timeout); got != c.want {
+			t.Errorf("job timeout %v: orphan age %v, want %v", c.timeout, got, c.want)
+		}
+	}
+}

@@ -60,7 +60,9 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 	// reaches it through svc, set below, and runs only once workers start.
 	var svc *app.Service
 	prune := jobs.Periodic{Name: "prune_audit", Interval: auditPruneEvery,
-		Run: func(ctx context.Context) error { return errors.Join(svc.PruneAudit(ctx), svc.PruneConsents(ctx)) }}
+		Run: func(ctx context.Context) error {
+			return errors.Join(svc.PruneAudit(ctx), svc.PruneConsents(ctx), svc.PruneWatermarks(ctx))
+		}}
 	m := metrics.New(metrics.Options{Logger: log})
 	db, q, err := openMigratedObserved(ctx, cfg, log, m.TaskEnded, sweeper(&svc, cfg.BlobGrace), prune)
 	if err != nil {
@@ -80,7 +82,8 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (deps, error
 		JWTSecret: secret, WatermarkKey: wmKey, MaxUploadBytes: cfg.MaxUploadBytes, RateLimit: cfg.RateLimit,
 		LoginRate: cfg.LoginRate, LoginClientRate: cfg.LoginClientRate, RegisterRate: cfg.RegisterRate,
 		Version: version, Logger: log, AuditRetention: cfg.AuditRetention,
-		RequireConsent: cfg.RequireConsent,
+		WatermarkOrphanAge: watermarkOrphanAge(cfg.JobTimeout),
+		RequireConsent:     cfg.RequireConsent,
 	}
 	if err = cfg.Limits.apply(ctx, &ac, log); err == nil {
 		svc, err = app.NewService(ac, app.Deps{Store: db, Blobs: m.WrapBlobs(blobs), Engine: voice.New(voice.Config{}), Queue: q, Observer: m})
@@ -169,4 +172,14 @@ func openQueue(ctx context.Context, db store, cfg Config, log *slog.Logger, obs 
 		return jobs.NewPostgres(ctx, db.Pool(), qc)
 	}
 	return nil, fmt.Errorf("no task queue for a %T store", db)
+}
+
+// watermarkOrphanAge is how long a synthesis's watermark row may wait for
+// its history entry: a day, or longer than the longest synthesis job may
+// run (one job time limit per jobs.SpeechChars characters of the longest
+// text, and the margin before another worker takes it over) when
+// VOXCLONE_JOB_TIMEOUT makes that longer.
+func watermarkOrphanAge(jobTimeout time.Duration) time.Duration {
+	parts := (app.MaxJobTextRunes + jobs.SpeechChars - 1) / jobs.SpeechChars
+	return max(app.DefaultWatermarkOrphanAge, jobs.RescueAfter(time.Duration(parts)*jobTimeout))
 }

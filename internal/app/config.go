@@ -73,6 +73,11 @@ type Config struct {
 	JobHeartbeat time.Duration
 	// AuditRetention is how long audit events are kept (PruneAudit).
 	AuditRetention time.Duration
+	// WatermarkOrphanAge is how long the payload of a synthesis that has
+	// not reached the history is kept (PruneWatermarks): longer than any
+	// synthesis can still be rendering. 0 means
+	// DefaultWatermarkOrphanAge.
+	WatermarkOrphanAge time.Duration
 	// RequireConsent makes every clone need the user's verified spoken
 	// consent, in the voice of every sample (see consent.go).
 	RequireConsent bool
@@ -110,6 +115,7 @@ func DefaultConfig() Config {
 		LoginRate: DefaultLoginRate, LoginClientRate: DefaultLoginClientRate, RegisterRate: DefaultRegisterRate,
 		Now: time.Now, PasswordCost: bcrypt.DefaultCost, ProfileCacheSize: DefaultProfileCacheSize,
 		JobHeartbeat: DefaultJobHeartbeat, AuditRetention: DefaultAuditRetention,
+		WatermarkOrphanAge: DefaultWatermarkOrphanAge,
 	}
 }
 
@@ -155,6 +161,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.AuditRetention < 0 {
 		return c, errors.New("app: the audit retention cannot be negative")
+	}
+	if c.WatermarkOrphanAge == 0 {
+		c.WatermarkOrphanAge = DefaultWatermarkOrphanAge
+	}
+	if c.WatermarkOrphanAge < 0 {
+		return c, errors.New("app: the watermark orphan age cannot be negative")
 	}
 	if c.JobHeartbeat == 0 {
 		c.JobHeartbeat = DefaultJobHeartbeat

@@ -36,16 +36,21 @@ type Store interface {
 // is rendered; FindWatermark sees only those whose history entry exists,
 // the newest first, whoever owns it (ENotFound otherwise).
 type WatermarkStore interface {
-	// AddWatermark records the payload of one of the user's syntheses; a
-	// user that does not exist is ENotFound, a second payload for one
-	// synthesis EConflict. The row goes with the user's account, and with
-	// the synthesis's model once its history entry exists.
-	AddWatermark(ctx context.Context, userID, synthesisID string, payload uint32) error
+	// AddWatermark records the payload of one of the user's syntheses,
+	// made at at; a user that does not exist is ENotFound, a second
+	// payload for one synthesis EConflict. The row goes with the user's
+	// account, and with the synthesis's model once its history entry
+	// exists.
+	AddWatermark(ctx context.Context, userID, synthesisID string, payload uint32, at time.Time) error
 	// DeleteWatermark forgets the payload of one of the user's syntheses
 	// that never reached the history (it failed). Nothing to delete is not
 	// an error.
 	DeleteWatermark(ctx context.Context, userID, synthesisID string) error
 	FindWatermark(ctx context.Context, payload uint32) (Synthesis, error)
+	// PruneWatermarks deletes the payloads added before before whose
+	// synthesis has no history entry, whoever's: left by a process that
+	// died while rendering. It returns how many went.
+	PruneWatermarks(ctx context.Context, before time.Time) (int64, error)
 }
 
 // UserStore keeps accounts. Emails are unique ignoring ASCII case.

@@ -51,7 +51,7 @@ func payloadFor(k watermark.Key, id string) uint32 {
 // the engine's output. A synthesis that then fails calls dropMarker.
 func (s *Service) newMarker(ctx context.Context, syn Synthesis) (*watermark.Embedder, error) {
 	p := payloadFor(s.wmKey, syn.ID)
-	if err := s.store.AddWatermark(ctx, syn.UserID, syn.ID, p); err != nil {
+	if err := s.store.AddWatermark(ctx, syn.UserID, syn.ID, p, s.now()); err != nil {
 		return nil, err
 	}
 	return watermark.NewEmbedder(s.wmKey, watermark.Payload(p), voice.OutputRate), nil
@@ -67,6 +67,28 @@ func (s *Service) dropMarker(ctx context.Context, syn Synthesis) {
 	if err := s.store.DeleteWatermark(ctx, syn.UserID, syn.ID); err != nil {
 		s.log.Error("delete watermark", slog.String("synthesis", syn.ID), slog.Any("err", err))
 	}
+}
+
+// DefaultWatermarkOrphanAge is how long the payload of a synthesis not yet
+// in the history is kept when Config.WatermarkOrphanAge is zero. A day is
+// far longer than a synthesis renders: a job of MaxJobTextRunes runs at
+// most 100 minutes with the default job time limit (10 minutes per 10,000
+// characters), and a streamed synthesis of as many renders in about 5
+// CPU minutes; only a client that reads its stream at a trickle for a
+// day outlasts it, and then loses no audio, only the naming of its
+// synthesis by detect.
+const DefaultWatermarkOrphanAge = 24 * time.Hour
+
+// PruneWatermarks deletes the payloads of syntheses that never reached
+// the history and were added longer ago than Config.WatermarkOrphanAge:
+// their process died while rendering (a synthesis that fails drops its
+// own). A periodic job calls it.
+func (s *Service) PruneWatermarks(ctx context.Context) error {
+	n, err := s.store.PruneWatermarks(ctx, s.now().Add(-s.cfg.WatermarkOrphanAge))
+	if err == nil && n > 0 {
+		s.log.Info("pruned watermarks of syntheses never recorded", slog.Int64("deleted", n))
+	}
+	return err
 }
 
 // markChunk marks one chunk of engine output.

@@ -4,15 +4,16 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
 
 // AddWatermark records the payload marked into one of the user's
 // syntheses' audio.
-func (db *DB) AddWatermark(ctx context.Context, userID, synthesisID string, payload uint32) error {
-	_, err := db.pool.Exec(ctx, `INSERT INTO synthesis_watermarks (synthesis_id, payload, user_id)
-		VALUES ($1, $2, $3)`, synthesisID, int64(payload), userID)
+func (db *DB) AddWatermark(ctx context.Context, userID, synthesisID string, payload uint32, at time.Time) error {
+	_, err := db.pool.Exec(ctx, `INSERT INTO synthesis_watermarks (synthesis_id, payload, user_id, created_at)
+		VALUES ($1, $2, $3, $4)`, synthesisID, int64(payload), userID, at)
 	return mapErr(err, "watermark")
 }
 
@@ -24,6 +25,17 @@ func (db *DB) DeleteWatermark(ctx context.Context, userID, synthesisID string) e
 		return fmt.Errorf("postgres: delete watermark: %w", err)
 	}
 	return nil
+}
+
+// PruneWatermarks deletes the payloads added before before that no
+// history entry records.
+func (db *DB) PruneWatermarks(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM synthesis_watermarks w WHERE w.created_at < $1
+		AND NOT EXISTS (SELECT 1 FROM voice_synthesis_history h WHERE h.id = w.synthesis_id)`, before)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: prune watermarks: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }
 
 // FindWatermark returns the newest recorded synthesis marked with payload,

@@ -5,16 +5,17 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
 
 // AddWatermark records the payload marked into one of the user's
 // syntheses' audio.
-func (db *DB) AddWatermark(ctx context.Context, userID, synthesisID string, payload uint32) error {
+func (db *DB) AddWatermark(ctx context.Context, userID, synthesisID string, payload uint32, at time.Time) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO synthesis_watermarks (synthesis_id, payload, user_id)
-			VALUES (?, ?, ?)`, synthesisID, int64(payload), userID)
+		_, err := tx.ExecContext(ctx, `INSERT INTO synthesis_watermarks (synthesis_id, payload, user_id, created_at)
+			VALUES (?, ?, ?, ?)`, synthesisID, int64(payload), userID, micros(at))
 		return mapErr(err, "watermark")
 	})
 }
@@ -29,6 +30,23 @@ func (db *DB) DeleteWatermark(ctx context.Context, userID, synthesisID string) e
 		}
 		return nil
 	})
+}
+
+// PruneWatermarks deletes the payloads added before before that no
+// history entry records.
+func (db *DB) PruneWatermarks(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM synthesis_watermarks WHERE created_at < ?
+			AND NOT EXISTS (SELECT 1 FROM voice_synthesis_history h WHERE h.id = synthesis_watermarks.synthesis_id)`,
+			micros(before))
+		if err != nil {
+			return fmt.Errorf("sqlite: prune watermarks: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
 }
 
 // FindWatermark returns the newest recorded synthesis marked with payload,

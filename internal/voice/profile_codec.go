@@ -22,9 +22,9 @@ import (
 const (
 	profileMagic   = "VXCP"
 	profileVersion = 1
-	// maxProfileBytes bounds what UnmarshalBinary accepts: a 300 s frame
-	// pool is ≈2.5 MB.
-	maxProfileBytes = 8 << 20
+	// MaxProfileBytes bounds what UnmarshalBinary accepts (a 300 s frame
+	// pool is ≈2.5 MB), so a reader may refuse a longer profile unread.
+	MaxProfileBytes = 8 << 20
 	maxArray        = 1024 // longest float array in a fixed section
 )
 
@@ -97,7 +97,7 @@ func (p *Profile) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes a profile written by MarshalBinary. Any damage
 // (bad magic, version, checksum, lengths or values) gives ErrBadProfile.
 func (p *Profile) UnmarshalBinary(b []byte) error {
-	if len(b) < 12 || len(b) > maxProfileBytes || string(b[:4]) != profileMagic {
+	if len(b) < 12 || len(b) > MaxProfileBytes || string(b[:4]) != profileMagic {
 		return fmt.Errorf("%w: not a voice profile", ErrBadProfile)
 	}
 	body := b[:len(b)-4]

@@ -93,8 +93,8 @@ func traceFixture(t *testing.T, s app.Store, q app.Queue, u app.User) []string {
 	m := newModel(t, s, u, 1, smp)
 	syn := newSynthesis(t, s, u, m, T0.Add(2*time.Second))
 	failed := app.NewID() // a synthesis that failed: a payload, no history entry
-	must(t, s.AddWatermark(ctx, u.ID, syn.ID, 1))
-	must(t, s.AddWatermark(ctx, u.ID, failed, 2))
+	must(t, s.AddWatermark(ctx, u.ID, syn.ID, 1, T0))
+	must(t, s.AddWatermark(ctx, u.ID, failed, 2, T0))
 
 	pending := app.Model{ID: app.NewID(), UserID: u.ID, Name: "pending", Status: app.ModelPending, Engine: "e",
 		SampleIDs: []string{smp.ID}, CreatedAt: T0, UpdatedAt: T0}

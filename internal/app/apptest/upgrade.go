@@ -95,14 +95,15 @@ func CheckPreJobs(t *testing.T, s app.Store) {
 }
 
 // PreWatermarkUser returns the statements that take a migrated database
-// back to before migration 0009 (watermark rows name their user) and
+// back to before migration 0009 (watermark rows name their user, and from
+// 0010 the time they were added) and
 // store, as that schema did, the payload 77 of history entry h3 (user
 // u3, model m3) and the payload 78 of a synthesis that failed. now is the
 // store's expression for the current time. Run them, reopen the store
 // (which migrates again), then call CheckPreWatermarkUser.
 func PreWatermarkUser(now string) []string {
 	return []string{
-		`DELETE FROM schema_migrations WHERE name LIKE '%/0009_watermark_user.sql'`,
+		`DELETE FROM schema_migrations WHERE name LIKE '%/0009_watermark_user.sql' OR name LIKE '%/0010_watermark_created.sql'`,
 		`DROP TABLE synthesis_watermarks`,
 		`CREATE TABLE synthesis_watermarks (synthesis_id text PRIMARY KEY, payload bigint NOT NULL)`,
 		`CREATE INDEX synthesis_watermarks_payload ON synthesis_watermarks (payload)`,
@@ -126,11 +127,11 @@ func CheckPreWatermarkUser(t *testing.T, s app.Store) {
 	}
 	other := newUser(t, s)
 	// A synthesis id whose row is gone takes a new payload.
-	must(t, s.AddWatermark(ctx, other.ID, "failed3", 1))
-	wantCode(t, s.AddWatermark(ctx, other.ID, "h3", 1), app.EConflict)
+	must(t, s.AddWatermark(ctx, other.ID, "failed3", 1, T0))
+	wantCode(t, s.AddWatermark(ctx, other.ID, "h3", 1, T0), app.EConflict)
 	// Only h3's user can delete its row: the migration named u3 in it.
 	must(t, s.DeleteWatermark(ctx, other.ID, "h3"))
-	wantCode(t, s.AddWatermark(ctx, other.ID, "h3", 1), app.EConflict)
+	wantCode(t, s.AddWatermark(ctx, other.ID, "h3", 1, T0), app.EConflict)
 	must(t, s.DeleteWatermark(ctx, "u3", "h3"))
-	must(t, s.AddWatermark(ctx, other.ID, "h3", 1))
+	must(t, s.AddWatermark(ctx, other.ID, "h3", 1, T0))
 }

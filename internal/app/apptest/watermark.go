@@ -18,18 +18,18 @@ func testWatermarks(t *testing.T, s app.Store) {
 	m := newModel(t, s, u, 0, newSample(t, s, u, 0))
 	old := newSynthesis(t, s, u, m, T0)
 	syn := newSynthesis(t, s, u, m, T0.Add(time.Second))
-	must(t, s.AddWatermark(ctx, u.ID, old.ID, 0xFFFFFFFF))
-	must(t, s.AddWatermark(ctx, u.ID, syn.ID, 0xFFFFFFFF))
+	must(t, s.AddWatermark(ctx, u.ID, old.ID, 0xFFFFFFFF, T0))
+	must(t, s.AddWatermark(ctx, u.ID, syn.ID, 0xFFFFFFFF, T0))
 	got, err := s.FindWatermark(ctx, 0xFFFFFFFF)
 	must(t, err)
 	if !reflect.DeepEqual(got, syn) {
 		t.Errorf("FindWatermark =\n%+v, want the newer\n%+v", got, syn)
 	}
-	if err := s.AddWatermark(ctx, u.ID, syn.ID, 7); app.ErrorCode(err) != app.EConflict {
+	if err := s.AddWatermark(ctx, u.ID, syn.ID, 7, T0); app.ErrorCode(err) != app.EConflict {
 		t.Errorf("a second payload for one synthesis: %v, want conflict", err)
 	}
 	failed := app.NewID() // rendering failed: no history entry
-	must(t, s.AddWatermark(ctx, u.ID, failed, 42))
+	must(t, s.AddWatermark(ctx, u.ID, failed, 42, T0))
 	if _, err := s.FindWatermark(ctx, 42); app.ErrorCode(err) != app.ENotFound {
 		t.Errorf("payload without a history entry: %v, want not found", err)
 	}
@@ -39,11 +39,11 @@ func testWatermarks(t *testing.T, s app.Store) {
 	must(t, s.DeleteWatermark(ctx, newUser(t, s).ID, syn.ID))
 	must(t, s.DeleteWatermark(ctx, u.ID, failed))
 	must(t, s.DeleteWatermark(ctx, u.ID, failed))
-	must(t, s.AddWatermark(ctx, u.ID, failed, 42))
-	if err := s.AddWatermark(ctx, u.ID, syn.ID, 7); app.ErrorCode(err) != app.EConflict {
+	must(t, s.AddWatermark(ctx, u.ID, failed, 42, T0))
+	if err := s.AddWatermark(ctx, u.ID, syn.ID, 7, T0); app.ErrorCode(err) != app.EConflict {
 		t.Errorf("another user's DeleteWatermark removed the payload: %v, want conflict", err)
 	}
-	wantCode(t, s.AddWatermark(ctx, app.NewID(), app.NewID(), 9), app.ENotFound)
+	wantCode(t, s.AddWatermark(ctx, app.NewID(), app.NewID(), 9, T0), app.ENotFound)
 	if _, err := s.FindWatermark(ctx, 43); app.ErrorCode(err) != app.ENotFound {
 		t.Errorf("unknown payload: %v, want not found", err)
 	}
@@ -52,5 +52,39 @@ func testWatermarks(t *testing.T, s app.Store) {
 	}
 	if _, err := s.FindWatermark(ctx, 0xFFFFFFFF); app.ErrorCode(err) != app.ENotFound {
 		t.Errorf("payload of a deleted synthesis: %v, want not found", err)
+	}
+}
+
+// testWatermarkPrune: pruning deletes the payloads added before the
+// cut-off whose synthesis never reached the history, whoever's (their
+// process died while rendering); a payload added since (a synthesis
+// still rendering) and one whose synthesis is recorded stay, however old.
+func testWatermarkPrune(t *testing.T, s app.Store) {
+	ctx := t.Context()
+	alice, bob := newUser(t, s), newUser(t, s)
+	m := newModel(t, s, alice, 0, newSample(t, s, alice, 0))
+	recorded := newSynthesis(t, s, alice, m, T0)
+	orphan, bobsOrphan, inFlight := app.NewID(), app.NewID(), app.NewID()
+	must(t, s.AddWatermark(ctx, alice.ID, recorded.ID, 31, T0))
+	must(t, s.AddWatermark(ctx, alice.ID, orphan, 32, T0))
+	must(t, s.AddWatermark(ctx, bob.ID, bobsOrphan, 33, T0.Add(59*time.Minute)))
+	must(t, s.AddWatermark(ctx, alice.ID, inFlight, 34, T0.Add(time.Hour)))
+
+	n, err := s.PruneWatermarks(ctx, T0.Add(time.Hour))
+	must(t, err)
+	if n != 2 {
+		t.Errorf("PruneWatermarks deleted %d rows, want the 2 orphans older than the cut-off", n)
+	}
+	if got, err := s.FindWatermark(ctx, 31); err != nil || got.ID != recorded.ID {
+		t.Errorf("recorded synthesis's payload after pruning: %+v, %v; want %s", got, err, recorded.ID)
+	}
+	// A payload still there makes a second one for its synthesis a
+	// conflict; a pruned one does not.
+	wantCode(t, s.AddWatermark(ctx, alice.ID, inFlight, 35, T0), app.EConflict)
+	wantCode(t, s.AddWatermark(ctx, alice.ID, recorded.ID, 35, T0), app.EConflict)
+	must(t, s.AddWatermark(ctx, alice.ID, orphan, 36, T0))
+	must(t, s.AddWatermark(ctx, bob.ID, bobsOrphan, 37, T0))
+	if n, err := s.PruneWatermarks(ctx, T0); err != nil || n != 0 {
+		t.Errorf("PruneWatermarks at the rows' own time: %d deleted, %v; want none (only older rows go)", n, err)
 	}
 }

@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"encoding/binary"
 
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/wav"
@@ -34,6 +35,12 @@ type HeadLength struct {
 	ByteRate float64
 	// DataBytes is the size a WAV's data chunk declares, -1 when unknown.
 	DataBytes int64
+	// Seconds is the length the head declares whatever the size: a FLAC
+	// STREAMINFO's total samples over its rate. 0 when it does not say
+	// (other formats, or a FLAC encoder that left the total unknown).
+	Seconds float64
+	// Rate and Channels are the audio's, 0 when the head does not say.
+	Rate, Channels int
 }
 
 // ProbeHead reads head, the first bytes of a file (HeadBytes, or all of a
@@ -51,14 +58,39 @@ func ProbeHead(head []byte) HeadLength {
 		h.Header = int64(len(head) - r.Len())
 		h.ByteRate = float64(wh.Rate * wh.Channels * wh.BitsPerSample / 8)
 		h.DataBytes = wh.DataBytes
+		h.Rate, h.Channels = wh.Rate, wh.Channels
 	case audio.FormatMP3:
 		off := firstFrame(head)
 		if off < 0 {
 			return h // the frames start past the head: nothing is known
 		}
 		h.Header, h.ByteRate = int64(off), mp3MaxByteRate
+		_, h.Rate, h.Channels = mp3FrameShape(binary.BigEndian.Uint32(head[off:]))
+	case audio.FormatFLAC:
+		h.Seconds, h.Rate, h.Channels = flacStreamInfo(head)
 	}
 	return h
+}
+
+// flacStreamInfo reads the STREAMINFO block, which the format puts first
+// after "fLaC" (behind any ID3v2 tag): the length its 36-bit total samples
+// per channel make at its 20-bit rate, and its channels. The length is 0
+// when the total is unknown (0, as a streaming encoder leaves it); all
+// are 0 when the block is not there.
+func flacStreamInfo(head []byte) (sec float64, rate, channels int) {
+	off := id3End(head)
+	if len(head)-off < 8+18 || string(head[off:off+4]) != "fLaC" || head[off+4]&0x7f != 0 {
+		return 0, 0, 0
+	}
+	// After its 4-byte block header, STREAMINFO holds block sizes (4
+	// bytes), frame sizes (6), then rate (20 bits), channels − 1 (3), bits
+	// − 1 (5) and total samples (36) in 8 bytes.
+	v := binary.BigEndian.Uint64(head[off+8+10:])
+	r, total := v>>44, v&(1<<36-1)
+	if r == 0 {
+		return 0, 0, 0
+	}
+	return float64(total) / float64(r), int(r), int(v>>41&7) + 1
 }
 
 // MinSeconds is the least length of the audio of a file of size bytes
@@ -67,7 +99,7 @@ func ProbeHead(head []byte) HeadLength {
 // a WAV's chunks after its declared data, an MP3's trailing tags.
 func (h HeadLength) MinSeconds(size int64) float64 {
 	if h.ByteRate <= 0 || size < 0 {
-		return 0
+		return h.Seconds
 	}
 	n := size - h.Header
 	switch h.Format {
@@ -79,4 +111,11 @@ func (h HeadLength) MinSeconds(size int64) float64 {
 		n -= mp3TagSlack
 	}
 	return max(float64(n), 0) / h.ByteRate
+}
+
+// MinSamples is the least number of samples, all channels together, that
+// decoding a file of size bytes with this head yields: MinSeconds at the
+// head's rate and channels, 0 when the head does not say them.
+func (h HeadLength) MinSamples(size int64) float64 {
+	return h.MinSeconds(size) * float64(h.Rate*h.Channels)
 }

@@ -87,15 +87,7 @@ func readMP3(d *mp3.Decoder, mono bool, capacity int) ([]float32, error) {
 
 // firstFrame returns the offset of the first MPEG frame, after any ID3v2 tag.
 func firstFrame(data []byte) int {
-	off := 0
-	for len(data)-off >= 10 && string(data[off:off+3]) == "ID3" {
-		h := data[off:]
-		size := int(h[6]&0x7f)<<21 | int(h[7]&0x7f)<<14 | int(h[8]&0x7f)<<7 | int(h[9]&0x7f)
-		off += 10 + size
-		if h[5]&0x10 != 0 {
-			off += 10
-		}
-	}
+	off := id3End(data)
 	for off+4 <= len(data) {
 		if _, ok := mp3FrameLen(data[off:]); ok {
 			return off
@@ -179,4 +171,19 @@ func (c *Codec) decodeMPEG(ctx context.Context, data []byte) (*audio.PCM, error)
 func mp3IsMPEG1(data []byte) bool {
 	off := firstFrame(data)
 	return off < 0 || (binary.BigEndian.Uint32(data[off:])>>19)&3 == 3
+}
+
+// id3End returns the offset past the ID3v2 tags data starts with (0 when
+// none), which may lie past the end of data.
+func id3End(data []byte) int {
+	off := 0
+	for len(data)-off >= 10 && string(data[off:off+3]) == "ID3" {
+		h := data[off:]
+		size := int(h[6]&0x7f)<<21 | int(h[7]&0x7f)<<14 | int(h[8]&0x7f)<<7 | int(h[9]&0x7f)
+		off += 10 + size
+		if h[5]&0x10 != 0 {
+			off += 10
+		}
+	}
+	return off
 }
