@@ -61,7 +61,8 @@ const (
 	searchAlign = "align"
 	searchLoop  = "phones"
 	// alignEveryFrame is a pool of alignment decoders without alignArgs'
-	// -ds 2, for what the halved scoring cannot align (alignChunk).
+	// -ds 2, for what the halved scoring cannot align (alignChunk) and
+	// for SpotEveryFrame.
 	alignEveryFrame = "align-every-frame"
 	frameRate       = 100 // pocketsphinx frames per second (-frate)
 )

@@ -10,7 +10,7 @@ import (
 	"github.com/voxclone/voxclone/internal/speechtest"
 )
 
-// fastRecordings are shared recordings that, sped up by tempo to 1.4–1.6,
+// fastRecordings are shared recordings that, sped up by speechtest.Tempo to 1.4–1.6,
 // the aligner scoring every other frame (-ds 2) could not align while
 // scoring every frame could, at one speed or more (survey of 2026-12-07:
 // of the 39 recordings transcribed(t, 10) returns, sped up to 1.3, 1.4,
@@ -37,7 +37,7 @@ func TestAlignFastSpeech(t *testing.T) {
 		text := speechtest.Transcript(path)
 		for _, speed := range []float64{1.4, 1.5, 1.6} {
 			name := fmt.Sprintf("%s×%.1f", rec, speed)
-			pcm := &audio.PCM{Rate: Rate, Channels: 1, Samples: tempo(load16k(t, path).Samples, speed)}
+			pcm := &audio.PCM{Rate: Rate, Channels: 1, Samples: speechtest.Tempo(load16k(t, path).Samples, Rate, speed)}
 			full := alignedWordsWith(t, pcm, text, alignEveryFrame)
 			if full < len(Words(text)) {
 				continue // beyond the model: phones shorter than its three frames

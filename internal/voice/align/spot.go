@@ -16,6 +16,19 @@ import (
 // Words without a pronunciation are left out of the vocabulary. Errors
 // are as for Align.
 func Spot(ctx context.Context, pcm *audio.PCM, words []string, weights []float64) ([]string, error) {
+	return spot(ctx, pcm, words, weights, searchAlign)
+}
+
+// SpotEveryFrame is Spot scoring the acoustic model on every frame rather
+// than every other (alignArgs' -ds 2). Neither finds more words on the
+// whole, but they miss different ones: a caller whose Spot heard too few
+// of the words it expected can ask again (consent.Verify does).
+func SpotEveryFrame(ctx context.Context, pcm *audio.PCM, words []string, weights []float64) ([]string, error) {
+	return spot(ctx, pcm, words, weights, alignEveryFrame)
+}
+
+// spot is Spot on a decoder of the given kind.
+func spot(ctx context.Context, pcm *audio.PCM, words []string, weights []float64, kind string) ([]string, error) {
 	if err := check(ctx, pcm); err != nil {
 		return nil, err
 	}
@@ -28,7 +41,7 @@ func Spot(ctx context.Context, pcm *audio.PCM, words []string, weights []float64
 	}
 	addGuesses(ctx, words, prons)
 	g, byPhones := loopGrammar(words, weights, prons)
-	raw, err := decode(ctx, pcm.Samples, g)
+	raw, err := decodeOn(ctx, pcm.Samples, g, kind)
 	if err != nil {
 		return nil, err
 	}

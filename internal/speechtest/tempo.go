@@ -1,18 +1,19 @@
-package align
+package speechtest
 
 import "math"
 
-// tempo speeds speech up by speed without changing its pitch, by WSOLA
+// Tempo speeds speech (samples at rate Hz) up by speed without changing
+// its pitch, by WSOLA
 // (waveform-similarity overlap-add): 40 ms Hann-windowed segments are
 // taken every speed·20 ms of the input and added every 20 ms to the
 // output, each shifted by up to ±10 ms to where it best continues the
 // waveform of the segment before. Real recordings made fast this way
 // stand in for fast talkers.
-func tempo(x []float32, speed float64) []float32 {
-	const n, hop, tol = Rate / 25, Rate / 50, Rate / 100
+func Tempo(x []float32, rate int, speed float64) []float32 {
+	n, hop, tol := rate/25, rate/50, rate/100
 	win := make([]float32, n)
 	for i := range win {
-		win[i] = float32(0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/n))
+		win[i] = float32(0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n)))
 	}
 	var out []float32
 	prev := 0
