@@ -204,26 +204,7 @@ func TestDeleteAccount(t *testing.T) {
 			e.expect(resp, 204, nil)
 		})
 
-		for tb, n := range userRows(t, store, a.id) {
-			if n != 0 {
-				t.Errorf("after deletion A still has %d rows in %s", n, tb)
-			}
-		}
-		// Nor does any row of any table, the task queue's included, hold
-		// an id of A's, but for the record of the deletion itself.
-		aIDs := append([]string{a.id, a.keyID, a.sample.ID, a.model.ID, a.job.ID, a.consentID}, a.synthesisIDs...)
-		for tb, rows := range allRows(t, store) {
-			for _, r := range rows {
-				if tb == "audit_events" && strings.Contains(r, "account.deleted") {
-					continue
-				}
-				for _, id := range aIDs {
-					if strings.Contains(r, id) {
-						t.Errorf("after deletion %s holds %s of A's: %.200q", tb, id, r)
-					}
-				}
-			}
-		}
+		assertNoTraces(t, store, a)
 		if n := deletionRecords(t, store, a.id); n != 1 {
 			t.Errorf("%d records of the deletion in the audit log, want 1", n)
 		}
@@ -515,26 +496,7 @@ func TestDeleteAccountS3(t *testing.T) {
 		if got := objectHashes(t, bucket); !maps.Equal(got, bObjects) {
 			t.Errorf("bucket after A's deletion: %d objects, want exactly B's %d", len(got), len(bObjects))
 		}
-		for tb, n := range userRows(t, store, a.id) {
-			if n != 0 {
-				t.Errorf("after deletion A still has %d rows in %s", n, tb)
-			}
-		}
-		// Nor does any row of any table, the task queue's included, hold
-		// an id of A's, but for the record of the deletion itself.
-		aIDs := append([]string{a.id, a.keyID, a.sample.ID, a.model.ID, a.job.ID, a.consentID}, a.synthesisIDs...)
-		for tb, rows := range allRows(t, store) {
-			for _, r := range rows {
-				if tb == "audit_events" && strings.Contains(r, "account.deleted") {
-					continue
-				}
-				for _, id := range aIDs {
-					if strings.Contains(r, id) {
-						t.Errorf("after deletion %s holds %s of A's: %.200q", tb, id, r)
-					}
-				}
-			}
-		}
+		assertNoTraces(t, store, a)
 		assertSameOwner(t, bBefore, readOwner(t, e, b))
 	})
 }
@@ -661,5 +623,31 @@ func slowRead(t *testing.T, resp *http.Response) ([]byte, time.Duration) {
 			t.Fatalf("%s cut after %d bytes, %v: %v", resp.Request.URL.Path, got.Len(), time.Since(start).Round(time.Millisecond), err)
 		}
 		time.Sleep(time.Duration(n) * time.Second / (5 << 20))
+	}
+}
+
+// assertNoTraces checks that the deleted owner a has no row left in any
+// table of store, and that no row of any table, the task queue's
+// included, holds an id of a's, but for the record of the deletion
+// itself.
+func assertNoTraces(t *testing.T, store app.Store, a *owner) {
+	t.Helper()
+	for tb, n := range userRows(t, store, a.id) {
+		if n != 0 {
+			t.Errorf("after deletion A still has %d rows in %s", n, tb)
+		}
+	}
+	aIDs := append([]string{a.id, a.keyID, a.sample.ID, a.model.ID, a.job.ID, a.consentID}, a.synthesisIDs...)
+	for tb, rows := range allRows(t, store) {
+		for _, r := range rows {
+			if tb == "audit_events" && strings.Contains(r, "account.deleted") {
+				continue
+			}
+			for _, id := range aIDs {
+				if strings.Contains(r, id) {
+					t.Errorf("after deletion %s holds %s of A's: %.200q", tb, id, r)
+				}
+			}
+		}
 	}
 }
