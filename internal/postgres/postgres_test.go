@@ -153,22 +153,9 @@ func TestMigrateOldHistory(t *testing.T) {
 // TestMigrateJobs takes a schema back to before migration 0004, stores a
 // model with links and history, and starts again: all must survive.
 func TestMigrateJobs(t *testing.T) {
-	ctx := t.Context()
-	dsn := pgtest.Schema(t)
-	pgtest.OpenDSN(t, dsn)
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	stmts := append([]string{`ALTER TABLE voice_models DROP CONSTRAINT voice_models_status_check`,
+	dsn := rolledBack(t, append([]string{`ALTER TABLE voice_models DROP CONSTRAINT voice_models_status_check`,
 		`ALTER TABLE voice_models ADD CONSTRAINT voice_models_status_check CHECK (status IN ('ready', 'failed'))`},
-		apptest.PreJobs("now()")...)
-	for _, q := range stmts {
-		if _, err := conn.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+		apptest.PreJobs("now()")...))
 	apptest.CheckPreJobs(t, pgtest.OpenDSN(t, dsn))
 }
 
@@ -180,15 +167,7 @@ func BenchmarkStore(b *testing.B) {
 // stores an entry as that schema did, and starts again: the entry must
 // keep its model and have no voice.
 func TestMigrateVoiceHistory(t *testing.T) {
-	ctx := t.Context()
-	dsn := pgtest.Schema(t)
-	pgtest.OpenDSN(t, dsn)
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	for _, q := range []string{
+	dsn := rolledBack(t, []string{
 		`DELETE FROM schema_migrations WHERE name LIKE '%/0004_synthesis_voice.sql'`,
 		`ALTER TABLE voice_synthesis_history DROP CONSTRAINT voice_synthesis_history_model_or_voice`,
 		`ALTER TABLE voice_synthesis_history DROP COLUMN voice`,
@@ -199,11 +178,7 @@ func TestMigrateVoiceHistory(t *testing.T) {
 		`INSERT INTO voice_synthesis_history (id, user_id, model_id, text, format, speed, pitch,
 			sample_rate, duration_seconds, size_bytes, audio_key, created_at, similarity)
 			VALUES ('s1', 'u1', 'm1', 'Old.', 'wav', 1.5, 0, 16000, 1, 100, 'audio/s1.wav', now(), 0.5)`,
-	} {
-		if _, err := conn.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	})
 	apptest.CheckPreVoiceHistory(t, pgtest.OpenDSN(t, dsn))
 }
 
@@ -211,6 +186,15 @@ func TestMigrateVoiceHistory(t *testing.T) {
 // with a payload of a recorded synthesis and one of a failed synthesis,
 // and starts again: the first must get its user, the second go.
 func TestMigrateWatermarkUser(t *testing.T) {
+	dsn := rolledBack(t, apptest.PreWatermarkUser("now()"))
+	apptest.CheckPreWatermarkUser(t, pgtest.OpenDSN(t, dsn))
+}
+
+// rolledBack migrates a fresh schema, runs stmts on it (taking it back to
+// an older schema with rows as that schema wrote them) and returns its
+// DSN, for a test to open again and check what the migrations make of it.
+func rolledBack(t *testing.T, stmts []string) string {
+	t.Helper()
 	ctx := t.Context()
 	dsn := pgtest.Schema(t)
 	pgtest.OpenDSN(t, dsn)
@@ -219,10 +203,10 @@ func TestMigrateWatermarkUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	for _, q := range apptest.PreWatermarkUser("now()") {
+	for _, q := range stmts {
 		if _, err := conn.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	apptest.CheckPreWatermarkUser(t, pgtest.OpenDSN(t, dsn))
+	return dsn
 }
