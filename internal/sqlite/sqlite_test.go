@@ -209,19 +209,7 @@ func TestMigrateVoiceHistory(t *testing.T) {
 // rebuilds voice_models, stores a model with links and history, and
 // starts again: the rebuild must keep them, still linked.
 func TestMigrateJobs(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "voxclone.db")
-	openDB(t, path).Close()
-	raw, err := sql.Open("sqlite", path+"?_pragma=foreign_keys(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range apptest.PreJobs("0") {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	raw.Close()
-	apptest.CheckPreJobs(t, openDB(t, path))
+	apptest.CheckPreJobs(t, openDB(t, rolledBack(t, apptest.PreJobs("0"))))
 }
 
 // TestMigrateWatermarkUser takes a database back to before migration
@@ -229,17 +217,26 @@ func TestMigrateJobs(t *testing.T) {
 // synthesis, and starts again: the first must get its user, the second
 // go.
 func TestMigrateWatermarkUser(t *testing.T) {
+	apptest.CheckPreWatermarkUser(t, openDB(t, rolledBack(t, apptest.PreWatermarkUser("0"))))
+}
+
+// rolledBack migrates a fresh database file, runs stmts on it with
+// foreign keys on (taking it back to an older schema with rows as that
+// schema wrote them) and returns its path, for a test to open again and
+// check what the migrations make of it.
+func rolledBack(t *testing.T, stmts []string) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "voxclone.db")
 	openDB(t, path).Close()
 	raw, err := sql.Open("sqlite", path+"?_pragma=foreign_keys(1)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range apptest.PreWatermarkUser("0") {
+	defer raw.Close()
+	for _, q := range stmts {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	raw.Close()
-	apptest.CheckPreWatermarkUser(t, openDB(t, path))
+	return path
 }
