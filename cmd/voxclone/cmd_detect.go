@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
@@ -41,10 +44,6 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	key, err := cliWatermarkKey(cfg)
-	if err != nil {
-		return err
-	}
 	data, err := readInput(env, pos[0], detectLength)
 	if err != nil {
 		return err
@@ -54,6 +53,10 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 	// by the headers before decoding, as the API does.
 	if pr, err := codec.ProbeBytes(data); err == nil && pr.Seconds > maxDetectSeconds {
 		return detectTooLong(pos[0], pr.Seconds, "")
+	}
+	key, err := detectKey(cfg)
+	if err != nil {
+		return err
 	}
 	pcm, _, err := decodeAudio(ctx, pos[0], data)
 	if err != nil {
@@ -108,6 +111,21 @@ func cliWatermarkKey(cfg Config) (watermark.Key, error) {
 		return watermark.Key{}, err
 	}
 	return watermark.KeyFrom(secret)
+}
+
+// detectKey is the instance's watermark key, which detect never generates:
+// a new key finds no mark, so detect would call every file unmarked, and
+// leave a key behind that a later serve in that directory would take up.
+func detectKey(cfg Config) (watermark.Key, error) {
+	if cfg.WatermarkKey != "" {
+		return watermark.KeyFrom([]byte(cfg.WatermarkKey))
+	}
+	path := filepath.Join(cfg.DataDir, watermarkKeyFileName)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return watermark.Key{}, fmt.Errorf("no watermark key: %s does not exist and VOXCLONE_WATERMARK_KEY is unset; "+
+			"set VOXCLONE_DATA_DIR to the data directory of the instance that made the audio, or VOXCLONE_WATERMARK_KEY to its key", path)
+	}
+	return cliWatermarkKey(cfg)
 }
 
 // databaseExists says whether there is a database to look in, without

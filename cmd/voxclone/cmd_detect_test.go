@@ -18,8 +18,11 @@ import (
 func TestDetectTooLong(t *testing.T) {
 	dir := t.TempDir()
 	getenv := func(k string) string {
-		if k == "VOXCLONE_DATA_DIR" {
+		switch k {
+		case "VOXCLONE_DATA_DIR":
 			return dir
+		case "VOXCLONE_WATERMARK_KEY": // detect needs the instance's key
+			return strings.Repeat("k", 32)
 		}
 		return ""
 	}
@@ -44,6 +47,27 @@ func TestDetectTooLong(t *testing.T) {
 			t.Errorf("%s: exit %d after %v, stdout %q, stderr %q; want a refusal at once naming the length",
 				c.name, code, time.Since(start), stdout.String(), stderr.String())
 		}
+	}
+}
+
+// TestDetectNeedsTheKey: detect in a data directory without a watermark
+// key, and no VOXCLONE_WATERMARK_KEY, refuses and says where it looked,
+// rather than generating a key, which finds no mark: it used to answer
+// "not watermarked" for any file, and leave the new key behind.
+func TestDetectNeedsTheKey(t *testing.T) {
+	env, stdout, stderr := testEnv(t)
+	dir := env.Getenv("VOXCLONE_DATA_DIR")
+	path := filepath.Join(dir, "clip.wav")
+	if err := os.WriteFile(path, pcmWAV(8000, 8000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code := run(context.Background(), env, []string{"detect", path})
+	keyFile := filepath.Join(dir, "watermark-key")
+	if code == 0 || !strings.Contains(stderr.String(), "no watermark key") || !strings.Contains(stderr.String(), keyFile) {
+		t.Errorf("detect without a key: exit %d, stdout %q, stderr %q; want a refusal naming %s", code, stdout.String(), stderr.String(), keyFile)
+	}
+	if _, err := os.Stat(keyFile); err == nil {
+		t.Errorf("detect generated %s", keyFile)
 	}
 }
 
