@@ -25,12 +25,12 @@ type detectAnswer struct {
 }
 
 // runDetect looks for this instance's watermark (VOXCLONE_WATERMARK_KEY, or
-// the key in the data directory) in an audio file and, when the payload
-// reads and the database holds it, names the synthesis.
+// the key in the data directory) in an audio file and, when the database
+// holds the synthesis it points at, names it.
 func runDetect(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "detect", "usage: voxclone detect FILE\n\n"+
 		"Prints, as JSON, whether FILE (- for standard input) carries this instance's watermark\n"+
-		"(the key is VOXCLONE_WATERMARK_KEY, or the one generated in VOXCLONE_DATA_DIR), with a\n"+
+		"(the key is VOXCLONE_WATERMARK_KEY, or the one serve generated in VOXCLONE_DATA_DIR), with a\n"+
 		"confidence from 0 to 1 and, when the database knows it, the synthesis it came from,\n"+
 		"whoever's it is.\n"+
 		"FILE is at most 6 minutes long (an excerpt is enough).")
