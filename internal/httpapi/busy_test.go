@@ -165,3 +165,55 @@ func documentedStatuses(t *testing.T, e *env, doc, op string) map[string]bool {
 	}
 	return got
 }
+
+// TestJSONBodyAnswersAreDocumented: every route that takes a JSON body
+// answers another content type with 415 and a body over the limit with
+// 413, and its OpenAPI operation lists both answers.
+func TestJSONBodyAnswersAreDocumented(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		jsonBodyAnswers(t, newEnv(t, store, options{}))
+	})
+}
+
+func jsonBodyAnswers(t *testing.T, e *env) {
+	token := e.register("json@example.com")
+	var doc struct {
+		Paths map[string]map[string]struct {
+			RequestBody struct {
+				Content map[string]json.RawMessage `json:"content"`
+			} `json:"requestBody"`
+			Responses map[string]json.RawMessage `json:"responses"`
+		} `json:"paths"`
+	}
+	e.expect(e.do("GET", "/openapi.json", "", nil), http.StatusOK, &doc)
+	big := []byte(`{"name":"` + strings.Repeat("x", 1<<20) + `"}`)
+	n := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			if _, ok := op.RequestBody.Content["application/json"]; !ok {
+				continue
+			}
+			n++
+			url := strings.NewReplacer("{id}", app.NewID()).Replace(path)
+			name := strings.ToUpper(method) + " " + path
+			for _, c := range []struct {
+				status int
+				resp   *http.Response
+			}{
+				{415, e.do(strings.ToUpper(method), url, token, []byte("{}"), "text/plain")},
+				{413, e.do(strings.ToUpper(method), url, token, big, "application/json")},
+			} {
+				c.resp.Body.Close()
+				if c.resp.StatusCode != c.status {
+					t.Errorf("%s: %d, want %d", name, c.resp.StatusCode, c.status)
+				}
+				if _, ok := op.Responses[strconv.Itoa(c.status)]; !ok {
+					t.Errorf("%s answers %d, but its operation does not list it", name, c.status)
+				}
+			}
+		}
+	}
+	if n < 6 {
+		t.Errorf("only %d operations take JSON", n)
+	}
+}
