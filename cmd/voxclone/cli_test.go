@@ -129,7 +129,7 @@ func TestErrorsForPeople(t *testing.T) {
 		want string
 	}{
 		{[]string{"clone", notAudio, "-o", filepath.Join(dir, "x.voice")}, 1,
-			"voxclone clone: " + notAudio + ": Unsupported audio format; supported: WAV, MP3, FLAC, OGG/Opus, WebM, M4A.\n"},
+			"voxclone clone: " + notAudio + ": Unsupported audio format; supported: WAV, MP3, FLAC, Ogg (Opus or Vorbis), WebM, M4A/MP4, 3GP, AAC.\n"},
 		{[]string{"convert", in, filepath.Join(dir, "me.m4a")}, 2,
 			"voxclone convert: " + filepath.Join(dir, "me.m4a") + ": cannot write .m4a files; name the output .wav, .mp3, .flac, .ogg, .opus, .aac, .pcm or .ulaw, or - for WAV on standard output\n"},
 		{[]string{"convert", in, filepath.Join(dir, "noext")}, 2,
@@ -141,7 +141,7 @@ func TestErrorsForPeople(t *testing.T) {
 		{[]string{"convert", in}, 2, "voxclone convert: need IN and OUT\nRun 'voxclone convert -h' for usage.\n"},
 		{[]string{"convert", "--frobnicate", in, "x.wav"}, 2, "voxclone convert: unknown flag -frobnicate\nRun 'voxclone convert -h' for usage.\n"},
 		{[]string{"inspect", notAudio}, 1,
-			"voxclone inspect: " + notAudio + ": Unsupported audio format; supported: WAV, MP3, FLAC, OGG/Opus, WebM, M4A.\n"},
+			"voxclone inspect: " + notAudio + ": Unsupported audio format; supported: WAV, MP3, FLAC, Ogg (Opus or Vorbis), WebM, M4A/MP4, 3GP, AAC.\n"},
 		{[]string{"say", "-v", notAudio, "-o", filepath.Join(dir, "o.wav"), "hi"}, 1,
 			"voxclone say: " + notAudio + ": not a voice profile, or a damaged one: make it again with voxclone clone\n"},
 		{[]string{"say", "-o", filepath.Join(dir, "o.wav"), "hi"}, 2, "voxclone say: need -v PROFILE and -o FILE\nRun 'voxclone say -h' for usage.\n"},

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
@@ -22,13 +25,14 @@ type detectAnswer struct {
 }
 
 // runDetect looks for this instance's watermark (VOXCLONE_WATERMARK_KEY, or
-// the key in the data directory) in an audio file and, when the payload
-// reads and the database holds it, names the synthesis.
+// the key in the data directory) in an audio file and, when the database
+// holds the synthesis it points at, names it.
 func runDetect(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "detect", "usage: voxclone detect FILE\n\n"+
 		"Prints, as JSON, whether FILE (- for standard input) carries this instance's watermark\n"+
-		"(the key is VOXCLONE_WATERMARK_KEY, or the one generated in VOXCLONE_DATA_DIR), with a\n"+
-		"confidence from 0 to 1 and, when the database knows it, the synthesis it came from.\n"+
+		"(the key is VOXCLONE_WATERMARK_KEY, or the one serve generated in VOXCLONE_DATA_DIR), with a\n"+
+		"confidence from 0 to 1 and, when the database knows it, the synthesis it came from,\n"+
+		"whoever's it is.\n"+
 		"FILE is at most 6 minutes long (an excerpt is enough).")
 	pos, err := fs.parse(args)
 	if err != nil {
@@ -38,10 +42,6 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 		return usagef("need exactly one FILE")
 	}
 	cfg, err := LoadConfig(env.Getenv)
-	if err != nil {
-		return err
-	}
-	key, err := cliWatermarkKey(cfg)
 	if err != nil {
 		return err
 	}
@@ -55,6 +55,10 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 	if pr, err := codec.ProbeBytes(data); err == nil && pr.Seconds > maxDetectSeconds {
 		return detectTooLong(pos[0], pr.Seconds, "")
 	}
+	key, err := detectKey(cfg)
+	if err != nil {
+		return err
+	}
 	pcm, _, err := decodeAudio(ctx, pos[0], data)
 	if err != nil {
 		return err
@@ -64,15 +68,50 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 	}
 	res := watermark.Detect(key, pcm)
 	ans := detectAnswer{Watermarked: res.Watermarked, Confidence: res.Confidence}
-	if res.Watermarked && res.PayloadOK && databaseExists(cfg) {
-		if db, err := openStore(ctx, cfg); err == nil {
-			if syn, err := db.FindWatermark(ctx, uint32(res.Payload)); err == nil {
-				ans.SynthesisID, ans.CreatedAt = syn.ID, &syn.CreatedAt
-			}
-			db.Close()
+	if res.Watermarked && databaseExists(cfg) {
+		if err := nameSynthesis(ctx, cfg, res, &ans); err != nil {
+			fmt.Fprintf(env.Stderr, "voxclone detect: the synthesis could not be looked up: %v\n", err)
 		}
 	}
 	return printJSON(env, ans)
+}
+
+// maxDetectCandidates bounds how many of the newest syntheses a mark whose
+// bits do not read alone is compared with, as the API bounds an owner's.
+const maxDetectCandidates = 20000
+
+// nameSynthesis sets the synthesis a mark points at, whoever's: the
+// payload itself when its CRC checks, else the clear best of the
+// instance's newest syntheses. The CRC rarely checks (80 s of clean audio
+// are not enough), so without the match detect would name next to none.
+func nameSynthesis(ctx context.Context, cfg Config, res watermark.Result, ans *detectAnswer) error {
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if res.PayloadOK {
+		syn, err := db.FindWatermark(ctx, uint32(res.Payload))
+		if err == nil {
+			ans.SynthesisID, ans.CreatedAt = syn.ID, &syn.CreatedAt
+			return nil
+		}
+		if app.ErrorCode(err) != app.ENotFound {
+			return err
+		}
+	}
+	marks, err := db.RecentWatermarks(ctx, maxDetectCandidates)
+	if err != nil {
+		return err
+	}
+	cands := make([]watermark.Payload, len(marks))
+	for i, m := range marks {
+		cands[i] = watermark.Payload(m.Payload)
+	}
+	if i := res.Match(cands); i >= 0 {
+		ans.SynthesisID, ans.CreatedAt = marks[i].SynthesisID, &marks[i].CreatedAt
+	}
+	return nil
 }
 
 // maxDetectSeconds is the longest file detect checks: the API's bound on
@@ -108,6 +147,21 @@ func cliWatermarkKey(cfg Config) (watermark.Key, error) {
 		return watermark.Key{}, err
 	}
 	return watermark.KeyFrom(secret)
+}
+
+// detectKey is the instance's watermark key, which detect never generates:
+// a new key finds no mark, so detect would call every file unmarked, and
+// leave a key behind that a later serve in that directory would take up.
+func detectKey(cfg Config) (watermark.Key, error) {
+	if cfg.WatermarkKey != "" {
+		return watermark.KeyFrom([]byte(cfg.WatermarkKey))
+	}
+	path := filepath.Join(cfg.DataDir, watermarkKeyFileName)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return watermark.Key{}, fmt.Errorf("no watermark key: %s does not exist and VOXCLONE_WATERMARK_KEY is unset; "+
+			"set VOXCLONE_DATA_DIR to the data directory of the instance that made the audio, or VOXCLONE_WATERMARK_KEY to its key", path)
+	}
+	return cliWatermarkKey(cfg)
 }
 
 // databaseExists says whether there is a database to look in, without

@@ -81,7 +81,7 @@ func TestConvertErrors(t *testing.T) {
 		{"ErrRate", []string{"convert", in, filepath.Join(dir, "x.wav"), "--rate", "96000"}, 2, "voxclone convert: Sample rate must be between 8000 and 48000 Hz, or 0 for the default."},
 		{"ErrMissing", []string{"convert", filepath.Join(dir, "none.wav"), filepath.Join(dir, "y.wav")}, 1, "voxclone convert: " + filepath.Join(dir, "none.wav") + ": no such file or directory"},
 		{"ErrArgs", []string{"convert", in}, 2, "voxclone convert: need IN and OUT\nRun 'voxclone convert -h' for usage."},
-		{"ErrNotAudio", []string{"inspect", "cmd_inspect.go"}, 1, "voxclone inspect: cmd_inspect.go: Unsupported audio format; supported: WAV, MP3, FLAC, OGG/Opus, WebM, M4A."},
+		{"ErrNotAudio", []string{"inspect", "cmd_inspect.go"}, 1, "voxclone inspect: cmd_inspect.go: Unsupported audio format; supported: WAV, MP3, FLAC, Ogg (Opus or Vorbis), WebM, M4A/MP4, 3GP, AAC."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

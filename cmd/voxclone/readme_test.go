@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -83,6 +84,29 @@ func readmeSection(t *testing.T, heading string) string {
 		rest = rest[:i]
 	}
 	return rest
+}
+
+// TestReadmeRoutes fails when a path of the native API's OpenAPI document
+// (which TestOpenAPIMatchesRoutes keeps in step with the route table) is
+// not in the README's API section, where users look for the routes.
+func TestReadmeRoutes(t *testing.T) {
+	api := readmeSection(t, "## API")
+	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "httpapi", "openapi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for path := range doc.Paths {
+		// The path alone, not the start of a longer one.
+		if !regexp.MustCompile(regexp.QuoteMeta(path) + `([^\w/{}]|$)`).MatchString(api) {
+			t.Errorf("%s is not in the README's API section", path)
+		}
+	}
 }
 
 // TestReadmeLayout fails when a Go package directory is missing from the

@@ -34,6 +34,37 @@ type Consent struct {
 	UsedFor string `json:"used_for,omitempty"`
 }
 
+// Consent statuses, as the API shows them.
+const (
+	ConsentPending  = "pending"  // it may be answered until ExpiresAt
+	ConsentAnswered = "answered" // its recording was refused
+	ConsentVerified = "verified" // it allows one clone within consent.ConsentTTL
+	ConsentUsed     = "used"     // a voice was cloned under it
+	ConsentExpired  = "expired"  // it was not answered, or not used, in time
+)
+
+// Status is what became of c by now: whether it can still be answered,
+// or still allows a clone, as IssueConsent's and the clone's checks
+// decide.
+func (c Consent) Status(now time.Time) string {
+	switch {
+	case c.UsedFor != "":
+		return ConsentUsed
+	case c.VerifiedAt != nil && now.After(c.VerifiedAt.Add(consent.ConsentTTL)):
+		return ConsentExpired
+	case c.VerifiedAt != nil:
+		return ConsentVerified
+	case c.AnsweredAt != nil:
+		return ConsentAnswered
+	case !now.Before(c.ExpiresAt):
+		return ConsentExpired
+	}
+	return ConsentPending
+}
+
+// ConsentStatus is c.Status by the service's clock.
+func (s *Service) ConsentStatus(c Consent) string { return c.Status(s.now()) }
+
 // Phrase is what the user reads aloud.
 func (c Consent) Phrase() string { return c.challenge().Phrase() }
 

@@ -89,7 +89,9 @@ func (cf *consentFixture) answer(t *testing.T, data []byte) (app.Consent, error)
 
 // TestConsentClone: without consent a clone is consent_required; the
 // speaker reading the challenge passes, and then one clone of the same
-// voice is allowed, only one; another voice's sample is consent_mismatch.
+// voice is allowed, only one; another voice's sample is consent_mismatch,
+// which the audit log records as the consent's refusal, naming the sample
+// (an attempt to clone someone else's voice used to leave no trace).
 func TestConsentClone(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		cf := newConsentFixture(t, b)
@@ -126,9 +128,12 @@ func TestConsentClone(t *testing.T) {
 		must(t, err)
 		for _, e := range page.Items {
 			kinds[e.Kind]++
+			if e.Kind == app.AuditConsentRefused && (e.Subject != c.ID || e.Detail != "mismatch sample="+other) {
+				t.Errorf("refusal event %+v, want subject %s and detail %q", e, c.ID, "mismatch sample="+other)
+			}
 		}
-		if kinds[app.AuditConsentIssued] != 2 || kinds[app.AuditConsentVerified] != 2 {
-			t.Errorf("audit log kinds %v, want 2 issued and 2 verified", kinds)
+		if kinds[app.AuditConsentIssued] != 2 || kinds[app.AuditConsentVerified] != 2 || kinds[app.AuditConsentRefused] != 1 {
+			t.Errorf("audit log kinds %v, want 2 issued, 2 verified and the mismatch refused", kinds)
 		}
 	})
 }

@@ -178,6 +178,7 @@ func (s *Service) checkConsent(ctx context.Context, userID string, samples []Sam
 			// The consent stays usable, so the refusal keeps its charge:
 			// comparing the samples again and again must not be free.
 			BudgetFrom(ctx).Keep()
+			s.Audit(ctx, Event{Kind: AuditConsentRefused, UserID: userID, Subject: c.ID, Detail: "mismatch sample=" + smp.ID})
 			return Consent{}, &Error{Code: EConsentMismatch, Err: err, Message: mismatchMessage(err)}
 		} else if err != nil {
 			return Consent{}, err

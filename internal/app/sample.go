@@ -24,7 +24,7 @@ const (
 // UploadSample checks, analyses and stores a recording of the user's voice.
 // It reads at most Config.MaxUploadBytes (more is ETooLarge), recognises the
 // container from the bytes themselves (EUnsupported when it is none of WAV,
-// MP3, FLAC, OGG/Opus, WebM, M4A; EUnprocessable when it does not decode),
+// MP3, FLAC, Ogg, WebM, M4A/MP4, 3GP, ADTS AAC; EUnprocessable when it does not decode),
 // and requires 10–300 s of speech (EUnprocessable). The original bytes are
 // kept, under a server-made key, with the metadata and quality report.
 // An empty name becomes "Recording <date>"; names are at most 100
@@ -185,7 +185,7 @@ func decodeError(ctx context.Context, f audio.Format, err error) error {
 	switch {
 	case errors.Is(err, audio.ErrUnsupportedFormat):
 		return &Error{Code: EUnsupported, Err: err,
-			Message: "Unsupported audio format; supported: WAV, MP3, FLAC, OGG/Opus, WebM, M4A."}
+			Message: "Unsupported audio format; supported: WAV, MP3, FLAC, Ogg (Opus or Vorbis), WebM, M4A/MP4, 3GP, AAC."}
 	case errors.Is(err, audio.ErrTooLarge):
 		return &Error{Code: EUnprocessable, Err: err, Message: "The recording is too long to process."}
 	case errors.Is(err, audio.ErrEmpty):

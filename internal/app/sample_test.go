@@ -61,7 +61,7 @@ func TestUploadSample(t *testing.T) {
 		t.Run("ErrUnsupported", func(t *testing.T) {
 			_, err := f.svc.UploadSample(ctx, alice.ID, app.UploadInput{Data: strings.NewReader(strings.Repeat("just some text\n", 100))})
 			wantCode(t, err, app.EUnsupported)
-			if msg := app.ErrorMessage(err); !strings.Contains(msg, "WAV, MP3, FLAC, OGG/Opus, WebM, M4A") {
+			if msg := app.ErrorMessage(err); !strings.Contains(msg, "WAV, MP3, FLAC, Ogg (Opus or Vorbis), WebM, M4A/MP4, 3GP, AAC") {
 				t.Errorf("message %q does not list the supported formats", msg)
 			}
 		})

@@ -47,10 +47,24 @@ type WatermarkStore interface {
 	// an error.
 	DeleteWatermark(ctx context.Context, userID, synthesisID string) error
 	FindWatermark(ctx context.Context, payload uint32) (Synthesis, error)
+	// RecentWatermarks returns the payloads of the limit newest syntheses
+	// whose history entry exists, whoever's, newest first: the candidates
+	// an operator's detection matches a mark with when its bits do not
+	// read alone.
+	RecentWatermarks(ctx context.Context, limit int) ([]Watermark, error)
 	// PruneWatermarks deletes the payloads added before before whose
 	// synthesis has no history entry, whoever's: left by a process that
 	// died while rendering. It returns how many went.
 	PruneWatermarks(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Watermark is the payload marked into a recorded synthesis, with what
+// names the synthesis (and not its text, which can be 100,000 characters).
+type Watermark struct {
+	Payload     uint32
+	SynthesisID string
+	UserID      string
+	CreatedAt   time.Time
 }
 
 // UserStore keeps accounts. Emails are unique ignoring ASCII case.

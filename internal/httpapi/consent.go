@@ -13,23 +13,21 @@ import (
 type consentBody struct {
 	ID string `json:"id"`
 	// Phrase is the text to read aloud: the statement, then the words.
-	Phrase      string     `json:"phrase"`
-	Statement   string     `json:"statement"`
-	Words       []string   `json:"words"`
-	Status      string     `json:"status"` // "pending", "answered" or "verified"
-	ExpiresAt   time.Time  `json:"expires_at"`
+	Phrase    string    `json:"phrase"`
+	Statement string    `json:"statement"`
+	Words     []string  `json:"words"`
+	Status    string    `json:"status"` // app.ConsentPending, …
+	ExpiresAt time.Time `json:"expires_at"`
+	// UsedFor is the voice cloned under a used consent.
+	UsedFor     string     `json:"used_for,omitempty"`
 	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
 	UsableUntil *time.Time `json:"usable_until,omitempty"`
 }
 
-func newConsentBody(c app.Consent) consentBody {
+func (h *handler) consentBody(c app.Consent) consentBody {
 	b := consentBody{ID: c.ID, Phrase: c.Phrase(), Statement: c.Statement, Words: c.Words,
-		Status: "pending", ExpiresAt: c.ExpiresAt, VerifiedAt: c.VerifiedAt}
-	if c.AnsweredAt != nil {
-		b.Status = "answered"
-	}
+		Status: h.svc.ConsentStatus(c), ExpiresAt: c.ExpiresAt, UsedFor: c.UsedFor, VerifiedAt: c.VerifiedAt}
 	if c.VerifiedAt != nil {
-		b.Status = "verified"
 		until := c.VerifiedAt.Add(consent.ConsentTTL)
 		b.UsableUntil = &until
 	}
@@ -43,7 +41,7 @@ func (h *handler) issueConsent(w http.ResponseWriter, r *http.Request, u app.Use
 		writeError(w, r, h.log, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, newConsentBody(c))
+	writeJSON(w, http.StatusCreated, h.consentBody(c))
 }
 
 // verifyConsent checks a recording of the phrase (the upload form: an
@@ -64,7 +62,7 @@ func (h *handler) verifyConsent(w http.ResponseWriter, r *http.Request, u app.Us
 		writeError(w, r, h.log, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newConsentBody(c))
+	writeJSON(w, http.StatusOK, h.consentBody(c))
 }
 
 // getConsent shows one of the caller's challenges.
@@ -74,5 +72,5 @@ func (h *handler) getConsent(w http.ResponseWriter, r *http.Request, u app.User)
 		writeError(w, r, h.log, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newConsentBody(c))
+	writeJSON(w, http.StatusOK, h.consentBody(c))
 }

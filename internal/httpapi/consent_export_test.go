@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/consent"
 	"github.com/voxclone/voxclone/internal/speechtest"
 )
@@ -111,5 +112,99 @@ func TestConsentExportAndAudit(t *testing.T) {
 		if n := userRows(t, store, b.id)["consent_challenges"]; n != 1 {
 			t.Errorf("the bystander has %d consent challenges after another account's deletion, want 1", n)
 		}
+	})
+}
+
+// consentSample is 25 s of the consentReading's speaker, other readings
+// than the one that answers the phrase: a sample a consent matches.
+func consentSample(t *testing.T) []byte {
+	t.Helper()
+	var out *audio.PCM
+	for i, path := range speechtest.WAVs(t, "vctk_p225") {
+		if i == 2 {
+			continue
+		}
+		p := speechtest.Load(t, path)
+		if out == nil {
+			out = &audio.PCM{Rate: p.Rate, Channels: 1}
+		}
+		out.Samples = append(out.Samples, p.Samples...)
+		if out.Seconds() >= 25 {
+			break
+		}
+	}
+	wav, err := encodeWAV(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wav
+}
+
+// TestConsentStatus: a challenge shows what became of it, so that its
+// status never promises what the server then refuses: pending, then
+// expired once its 10 minutes have passed unanswered (answering it is
+// 409); verified, then used, naming the voice, once a voice is cloned
+// under it (a second clone needs a new consent); verified and left
+// unused for 24 hours, expired. They used to stay pending and verified.
+func TestConsentStatus(t *testing.T) {
+	wav, transcript := consentReading(t)
+	sample := consentSample(t)
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{consent: true,
+			challenge: func() consent.Challenge { return consent.Challenge{Words: strings.Fields(transcript)} }})
+		a := newAccount(t, e, "status@example.com")
+		type view struct {
+			ID, Status string
+			UsedFor    string `json:"used_for"`
+		}
+		status := func(id string) view {
+			t.Helper()
+			var v view
+			e.expect(e.do("GET", "/api/voice/consent/"+id, a.apiKey, nil), 200, &v)
+			return v
+		}
+		issue := func() string {
+			t.Helper()
+			var v view
+			e.expect(e.do("POST", "/api/voice/consent", a.apiKey, nil), 201, &v)
+			if v.Status != app.ConsentPending {
+				t.Errorf("a new challenge: status %q, want pending", v.Status)
+			}
+			return v.ID
+		}
+		verify := func(id string) {
+			t.Helper()
+			var v view
+			e.expect(consentUpload(e, a.apiKey, id, wav), 200, &v)
+			if v.Status != app.ConsentVerified || status(id).Status != app.ConsentVerified {
+				t.Fatalf("the reading of the phrase: status %q, want verified", v.Status)
+			}
+		}
+
+		lapsed := issue()
+		e.clock.Advance(10 * time.Minute)
+		if got := status(lapsed); got.Status != app.ConsentExpired {
+			t.Errorf("a challenge unanswered for 10 minutes: status %q, want expired", got.Status)
+		}
+		e.expectError(consentUpload(e, a.apiKey, lapsed, wav), 409, app.EConflict)
+
+		used := issue()
+		verify(used)
+		var smp app.Sample
+		e.expect(e.upload(a.apiKey, sample, "me.wav", nil), 201, &smp)
+		clone := map[string]any{"name": "me", "sample_ids": []string{smp.ID}}
+		var m app.Model
+		e.expect(e.do("POST", "/api/voice/clone", a.apiKey, clone), 202, &m)
+		if got := status(used); got.Status != app.ConsentUsed || got.UsedFor != m.ID {
+			t.Errorf("the consent a voice was cloned under: %+v, want used for %s", got, m.ID)
+		}
+
+		unused := issue()
+		verify(unused)
+		e.clock.Advance(24*time.Hour + time.Second)
+		if got := status(unused); got.Status != app.ConsentExpired {
+			t.Errorf("a consent unused for 24 hours: status %q, want expired", got.Status)
+		}
+		e.expectError(e.do("POST", "/api/voice/clone", a.apiKey, clone), 403, app.EConsentRequired)
 	})
 }

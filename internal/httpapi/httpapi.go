@@ -40,6 +40,7 @@ type Service interface {
 	GetConsent(ctx context.Context, userID, id string) (app.Consent, error)
 	OpenConsent(ctx context.Context, userID, id string) (app.Consent, error)
 	VerifyConsent(ctx context.Context, userID, id string, audio io.Reader) (app.Consent, error)
+	ConsentStatus(c app.Consent) string
 	ListSamples(ctx context.Context, userID string) ([]app.Sample, error)
 	DeleteSample(ctx context.Context, userID, id string) error
 	CreateModel(ctx context.Context, userID string, in app.CreateModelInput) (app.Model, error)

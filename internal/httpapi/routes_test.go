@@ -339,6 +339,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"ModelSummary": voice.Summary{}, "PitchSummary": voice.PitchSummary{}, "BaseSummary": voice.BaseSummary{},
 		"PoolSummary": voice.PoolSummary{}, "PhoneSummary": voice.PhoneSummary{},
 		"JobRequest": speechRequest{}, "Job": app.Job{}, "JobPage": app.JobPage{}, "JobAnswer": jobBody{},
+		"Consent": consentBody{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]

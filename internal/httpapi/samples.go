@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -93,7 +94,7 @@ func parseUpload(body io.Reader, contentType string, maxAudio int64) (uploadForm
 			break
 		}
 		if err != nil {
-			return form, formError(err, "Malformed multipart body.")
+			return form, formError(err, fmt.Sprintf("Malformed multipart body: send the file as multipart/form-data in the %q field (curl -F %s=@FILE).", uploadFieldName, uploadFieldName))
 		}
 		field := p.FormName()
 		if seen[field] {
@@ -119,7 +120,7 @@ func readPart(form *uploadForm, p *multipart.Part, field string, maxAudio int64)
 	case uploadFieldName:
 		data, err := io.ReadAll(io.LimitReader(p, maxAudio+1))
 		if err != nil {
-			return formError(err, "Could not read the audio file.")
+			return formError(err, "The upload ended before the audio file did: send the whole file again.")
 		}
 		if int64(len(data)) > maxAudio {
 			return app.Errorf(app.ETooLarge, "Audio file is larger than %s.", humanBytes(maxAudio))
@@ -128,7 +129,7 @@ func readPart(form *uploadForm, p *multipart.Part, field string, maxAudio int64)
 	case "name", "transcript":
 		data, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
 		if err != nil {
-			return formError(err, "Could not read the form.")
+			return formError(err, fmt.Sprintf("The upload ended in the middle of the %q field: send the whole form again.", field))
 		}
 		if len(data) > maxFieldBytes || !utf8.Valid(data) {
 			return app.Errorf(app.EInvalid, "Form field %q must be UTF-8 text of at most %s.", field, humanBytes(maxFieldBytes))

@@ -72,6 +72,29 @@ func TestParseUpload(t *testing.T) {
 	}
 }
 
+// TestParseUploadBroken: a form cut off in the middle of a part, or not
+// a multipart body at all, is EInvalid with a message saying what to do
+// (it used to say only "Could not read the audio file." or "Malformed
+// multipart body.").
+func TestParseUploadBroken(t *testing.T) {
+	audio, audioCT := multipartBody(t, [3]string{"audio", "a.wav", strings.Repeat("x", 50)})
+	name, nameCT := multipartBody(t, [3]string{"audio", "a.wav", "x"}, [3]string{"name", "", strings.Repeat("n", 50)})
+	for _, tt := range []struct {
+		name, body, ct, want string
+	}{
+		{"ErrAudioCutOff", string(audio[:bytes.Index(audio, []byte("xxxx"))+10]), audioCT, "send the whole file again"},
+		{"ErrFieldCutOff", string(name[:bytes.Index(name, []byte("nnnn"))+10]), nameCT, `"name" field: send the whole form again`},
+		{"ErrNotAForm", "no parts here at all", audioCT, `multipart/form-data in the "audio" field`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseUpload(strings.NewReader(tt.body), tt.ct, 100)
+			if app.ErrorCode(err) != app.EInvalid || !strings.Contains(app.ErrorMessage(err), tt.want) {
+				t.Errorf("%v (%s), want invalid saying %q", err, app.ErrorCode(err), tt.want)
+			}
+		})
+	}
+}
+
 func TestSanitizeName(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"../../etc/passwd", "passwd"},

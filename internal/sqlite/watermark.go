@@ -61,6 +61,31 @@ func (db *DB) FindWatermark(ctx context.Context, payload uint32) (app.Synthesis,
 	return s, nil
 }
 
+// RecentWatermarks returns the payloads of the limit newest recorded
+// syntheses, whoever's, newest first.
+func (db *DB) RecentWatermarks(ctx context.Context, limit int) ([]app.Watermark, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT w.payload, h.id, h.user_id, h.created_at
+		FROM synthesis_watermarks w JOIN voice_synthesis_history h ON h.id = w.synthesis_id
+		ORDER BY h.created_at DESC, h.id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: recent watermarks: %w", err)
+	}
+	defer rows.Close()
+	var out []app.Watermark
+	for rows.Next() {
+		var (
+			w                app.Watermark
+			payload, created int64
+		)
+		if err := rows.Scan(&payload, &w.SynthesisID, &w.UserID, &created); err != nil {
+			return nil, fmt.Errorf("sqlite: recent watermarks: %w", err)
+		}
+		w.Payload, w.CreatedAt = uint32(payload), fromMicros(created)
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
 // prefixed qualifies each of a comma-separated column list with p.
 func prefixed(p, columns string) string {
 	parts := strings.Split(columns, ",")

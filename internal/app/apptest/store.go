@@ -37,6 +37,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store, rows Rows) {
 		"Audit":          testAudit,
 		"Watermarks":     testWatermarks,
 		"WatermarkPrune": testWatermarkPrune,
+		"RecentMarks":    testRecentWatermarks,
 		"Consent":        testConsent,
 		"ConsentOpen":    testConsentOpen,
 		"ConsentPrune":   testConsentPrune,

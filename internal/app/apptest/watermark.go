@@ -55,6 +55,39 @@ func testWatermarks(t *testing.T, s app.Store) {
 	}
 }
 
+// testRecentWatermarks: the newest recorded syntheses' payloads, whoever's,
+// newest first, at most the limit; a payload whose synthesis never reached
+// the history is not among them.
+func testRecentWatermarks(t *testing.T, s app.Store) {
+	ctx := t.Context()
+	alice, bob := newUser(t, s), newUser(t, s)
+	am := newModel(t, s, alice, 0, newSample(t, s, alice, 0))
+	bm := newModel(t, s, bob, 0, newSample(t, s, bob, 0))
+	oldest := newSynthesis(t, s, alice, am, T0)
+	middle := newSynthesis(t, s, bob, bm, T0.Add(time.Second))
+	newest := newSynthesis(t, s, alice, am, T0.Add(2*time.Second))
+	must(t, s.AddWatermark(ctx, alice.ID, oldest.ID, 0xFFFFFFFF, T0))
+	must(t, s.AddWatermark(ctx, bob.ID, middle.ID, 2, T0))
+	must(t, s.AddWatermark(ctx, alice.ID, newest.ID, 3, T0))
+	must(t, s.AddWatermark(ctx, bob.ID, app.NewID(), 4, T0.Add(time.Hour))) // still rendering
+
+	got, err := s.RecentWatermarks(ctx, 10)
+	must(t, err)
+	want := []app.Watermark{
+		{Payload: 3, SynthesisID: newest.ID, UserID: alice.ID, CreatedAt: newest.CreatedAt},
+		{Payload: 2, SynthesisID: middle.ID, UserID: bob.ID, CreatedAt: middle.CreatedAt},
+		{Payload: 0xFFFFFFFF, SynthesisID: oldest.ID, UserID: alice.ID, CreatedAt: oldest.CreatedAt},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("RecentWatermarks(10) =\n%+v, want\n%+v", got, want)
+	}
+	got, err = s.RecentWatermarks(ctx, 2)
+	must(t, err)
+	if !reflect.DeepEqual(got, want[:2]) {
+		t.Errorf("RecentWatermarks(2) =\n%+v, want\n%+v", got, want[:2])
+	}
+}
+
 // testWatermarkPrune: pruning deletes the payloads added before the
 // cut-off whose synthesis never reached the history, whoever's (their
 // process died while rendering); a payload added since (a synthesis

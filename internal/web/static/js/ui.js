@@ -55,7 +55,7 @@ export function clearNotice() {
 const byCode = {
   unauthorized: "Your session has ended. Please sign in again.",
   too_large: "That file is too large. Try a shorter recording (under a minute or two is plenty).",
-  unsupported_media: "That file type is not supported. Use WAV, MP3, FLAC, Ogg/Opus, WebM or M4A.",
+  unsupported_media: "That file type is not supported. Use WAV, MP3, FLAC, Ogg, WebM, M4A, 3GP or AAC.",
   not_found: "That item no longer exists; it may have been deleted in another window.",
   conflict: "That already exists.",
   unavailable: "The service is busy or starting up. Please try again shortly.",
