@@ -11,9 +11,9 @@ import (
 )
 
 // wsrBands are the bands the watermark-to-speech ratio is measured in:
-// about a third of an octave each, covering the mark's 300–3,400 Hz.
-var wsrBands = [][2]float64{{300, 400}, {400, 500}, {500, 630}, {630, 800}, {800, 1000}, {1000, 1250},
-	{1250, 1600}, {1600, 2000}, {2000, 2500}, {2500, 3150}, {3150, 3400}}
+// about a third of an octave each, covering the mark's 156–3,400 Hz.
+var wsrBands = [][2]float64{{150, 200}, {200, 250}, {250, 300}, {300, 400}, {400, 500}, {500, 630}, {630, 800},
+	{800, 1000}, {1000, 1250}, {1250, 1600}, {1600, 2000}, {2000, 2500}, {2500, 3150}, {3150, 3400}}
 
 // bandEnergies sums |X|² of 32-ms frames of x (at rate) per band, over
 // frames; frameEnergies keeps them per frame.

@@ -38,11 +38,15 @@ func markInPieces(p *audio.PCM, payload Payload) *audio.PCM {
 // Opus 0.82, AAC and μ-law 0.95 since the legacy pilot is looked for only
 // in excerpts of 6 s and more, and the short pilot alone at 5.15 in
 // shorter ones (voxclone-a/7: Opus 83.6%, AAC 96.6%, μ-law 96.6%).
+// Since the mark reaches down to 156 Hz (shapeBands), about 1.5 points
+// under what it found: none, MP3, resampling to 22.05 and 44.1 kHz and
+// gain 99.1%, AAC, μ-law and resampling to 8 kHz 98.3%, Opus 84.5%,
+// noise 90.5%.
 var robustFloor = map[string][2]float64{
-	"none": {0.96, 0.97}, "mp3 64k": {0.96, 0.97}, "opus 24k": {0.82, 0.97}, "aac 64k": {0.95, 0.97},
-	"ulaw 8k": {0.95, 0.97}, "resample 8000": {0.96, 0.97}, "resample 22050": {0.96, 0.97},
-	"resample 44100": {0.96, 0.97}, "gain 10 dB": {0.96, 0.97}, "gain -10 dB": {0.96, 0.97},
-	"noise 20 dB SNR": {0.85, 0.97},
+	"none": {0.97, 0.97}, "mp3 64k": {0.97, 0.97}, "opus 24k": {0.83, 0.97}, "aac 64k": {0.96, 0.97},
+	"ulaw 8k": {0.96, 0.97}, "resample 8000": {0.96, 0.97}, "resample 22050": {0.97, 0.97},
+	"resample 44100": {0.97, 0.97}, "gain 10 dB": {0.97, 0.97}, "gain -10 dB": {0.97, 0.97},
+	"noise 20 dB SNR": {0.89, 0.97},
 }
 
 // bestEffort are transforms measured and reported, never required.

@@ -28,7 +28,18 @@ func detectorGain(s *spectrum, env [][hiBin + 1]float64, floor, sub float64) [][
 // shapeBands are the bins' groups (about a third of an octave each, as the
 // mark's level is judged) in which markShape keeps the mark's energy what
 // the envelope gives it.
-var shapeBands = [...]int{loBin, 26, 32, 40, 52, 64, 80, 102, 128, 160, 202, hiBin + 1}
+//
+// The three lowest (156–312 Hz) were added on 2026-12-07 to the band that
+// had started at 312 Hz: low voices are loud there, white noise at a given
+// SNR is weakest there relative to speech, and 64-ms frames resolve low
+// harmonics best. Each is capped like the others, so no band came nearer
+// the 30-dB bound (the new ones stay 32 dB or more under). On 3-s
+// excerpts one a second, four markings of 223 each (none / Opus 24 kbps /
+// AAC 64 kbps / μ-law / noise at 20 dB SNR): 98.5% / 83.2% / 95.3% /
+// 97.5% / 83.6% found → 99.8% / 86.3% / 97.0% / 98.4% / 88.7%, mean
+// scores 1–2% higher. From 203 Hz only the gain was about half;
+// from 109 Hz, no more than from 156.
+var shapeBands = [...]int{loBin, 13, 16, 20, 26, 32, 40, 52, 64, 80, 102, 128, 160, 202, hiBin + 1}
 
 // Caps on the energy bandScales gives a band (the envelope's is the
 // target), as fractions of the host's own energy in the frame. The

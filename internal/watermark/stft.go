@@ -18,7 +18,7 @@ const (
 	frameLen = 512
 	hop      = frameLen / 2
 	nBins    = frameLen/2 + 1
-	loBin    = 20  // 312.5 Hz
+	loBin    = 10  // 156.25 Hz (see shapeBands)
 	hiBin    = 216 // 3,375 Hz
 	smoothR  = 4   // the envelope averages 2·smoothR+1 bins
 	wideR    = 5   // the detector's whitening envelope, 2·wideR+1 bins

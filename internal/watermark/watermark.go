@@ -2,7 +2,7 @@
 // again. It is pure signal processing: PCM in, PCM or a verdict out; it knows
 // nothing of HTTP, SQL or JSON.
 //
-// The mark lives in the telephone band (300–3,400 Hz) of the signal seen at
+// The mark lives in the voice band (156–3,400 Hz) of the signal seen at
 // 8 kHz, so it survives what keeps speech intelligible: lossy codecs,
 // μ-law, resampling, gain and noise. It is a keyed pseudo-random chip
 // sequence spread over time and frequency, shaped by the speech's own
