@@ -32,7 +32,7 @@ const (
 	// denoised: its Wiener gain has taken up to 15 dB out of every bin where
 	// the speech was weak, and what it left there is mostly speech.
 	// Subtracting the residual down to −20 dB as well cut the voiced mean
-	// 8–10 dB from 1 to 8 kHz and cost words (docs/engine.md, "Noisy
+	// 9–15 dB from 1 to 8 kHz and cost words (docs/engine.md, "Noisy
 	// references").
 	denoisedFloor = 0.1 // −10 dB
 	// apStride analyses aperiodicity on every apStride-th voiced frame: the

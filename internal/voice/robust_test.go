@@ -78,7 +78,7 @@ func withNoise(p *audio.PCM, snr float64, rng *rand.Rand) *audio.PCM {
 // noise20 adds it), which prep's noise reduction then cleans: the phone
 // means the phone shift moves each base phone to must stay near the clean
 // ones. Subtracting what prep left down to −20 dB of each bin dug the weak
-// bands out of every frame (the voiced mean 8–10 dB low from 1 to 8 kHz)
+// bands out of every frame (the voiced mean 9–15 dB low from 1 to 8 kHz)
 // and put the phone means 5.84 (vctk_p226) and 6.15 dB (librispeech_2033)
 // from the clean ones; with denoisedFloor they are 4.04 and 4.58 dB away
 // (two different speakers' are ≈ 8 dB apart).
