@@ -28,6 +28,13 @@ const (
 	floorMarginDB  = 6.0
 	minNoiseFrames = 10
 	subtractFloor  = 0.01 // −20 dB: spectral subtraction never removes more
+	// denoisedFloor is subtractFloor for references prep has already
+	// denoised: its Wiener gain has taken up to 15 dB out of every bin where
+	// the speech was weak, and what it left there is mostly speech.
+	// Subtracting the residual down to −20 dB as well cut the voiced mean
+	// 9–15 dB from 1 to 8 kHz and cost words (docs/engine.md, "Noisy
+	// references").
+	denoisedFloor = 0.1 // −10 dB
 	// apStride analyses aperiodicity on every apStride-th voiced frame: the
 	// profile keeps only its mean (the pool marks the other frames
 	// apUnknown), and D4C is the costliest analysis per frame. Every 8th
@@ -107,6 +114,9 @@ type statsAcc struct {
 	// reverberant (reverb.go), else 0: the envelopes are then analysed
 	// as they are.
 	rt60 float64
+	// floor is how much of each bin the noise subtraction keeps at least
+	// (subtractFloor, or denoisedFloor after prep's noise reduction).
+	floor float64
 }
 
 func newStatsAcc() *statsAcc {
@@ -115,7 +125,8 @@ func newStatsAcc() *statsAcc {
 		conv: mcep.NewConverter(bins, mcepOrder, mcepAlpha),
 		v:    newMoments(mcepOrder + 1), u: newMoments(mcepOrder + 1),
 		gv: make([]float64, mcepOrder+1), ltas: make([]float64, ltasBands),
-		ap: make([]float64, world.NumBands(analysisRate)),
+		ap:    make([]float64, world.NumBands(analysisRate)),
+		floor: subtractFloor,
 	}
 }
 
@@ -195,7 +206,7 @@ func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 		if !loud[i] {
 			continue
 		}
-		e = denoised(clean, e, noise)
+		e = denoised(clean, e, noise, a.floor)
 		a.frames += stride
 		a.addLTAS(e, w)
 		a.melCepstrum(mc, e, cep[i], noise != nil || a.rt60 > 0)
@@ -403,13 +414,13 @@ func frameClasses(env [][]float64, noisy bool) (loud, nucleus []bool, noise []fl
 }
 
 // denoised subtracts the noise envelope from a frame's power envelope,
-// keeping at least subtractFloor of each bin, into dst.
-func denoised(dst, env, noise []float64) []float64 {
+// keeping at least floor of each bin, into dst.
+func denoised(dst, env, noise []float64, floor float64) []float64 {
 	if noise == nil {
 		return env
 	}
 	for j, v := range env {
-		dst[j] = math.Max(v-2.0*noise[j], v*subtractFloor)
+		dst[j] = math.Max(v-2.0*noise[j], v*floor)
 	}
 	return dst
 }

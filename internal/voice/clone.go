@@ -12,8 +12,10 @@ import (
 // when a change makes old profiles measure something else.
 // 4: phone-labelled frame pool; 5: pitch statistics over periodic frames
 // (allVoicedPitch names the versions before); 6: the speaker's band above
-// 8 kHz from wide-band references (HBND; older profiles keep the default).
-const paramsHash = 0x5643_0006
+// 8 kHz from wide-band references (HBND; older profiles keep the default);
+// 7: references prep denoised lose at most 10 dB of a bin to the noise
+// subtraction (denoisedFloor), not 20.
+const paramsHash = 0x5643_0007
 
 // buildProfile cleans the references and measures the speaker.
 func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, error) {
@@ -47,6 +49,10 @@ func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, 
 			rates = append(rates, rateSample{r.script, speakingTime(x, analysisRate, acc.rt60)})
 		}
 		noisy := r.rep.SNRDB < noisySNR
+		acc.floor = subtractFloor
+		if r.spans.NoiseReduced() {
+			acc.floor = denoisedFloor
+		}
 		labels, err := acc.addReference(ctx, x, r.script, noisy, &budget)
 		if err != nil {
 			return nil, fmt.Errorf("voice: reference %d: %w", r.n, err)

@@ -85,13 +85,15 @@ func New(cfg Config) *Engine {
 // 1.15 times the speaker-minus-base difference (shiftGain); version 8
 // (baseline version 3) brings the built-in voices and the baseline to
 // 24 kHz through the sharp resampler, keeping flite's 6–8 kHz (clones and
-// their profiles are unchanged). Profiles of every version still load and
-// speak.
+// their profiles are unchanged); version 9 keeps at least −10 dB of each
+// bin when it subtracts the noise prep's noise reduction left (params
+// hash 7; clean references prep did not denoise keep their profiles).
+// Profiles of every version still load and speak.
 func (e *Engine) Name() string {
 	if e.mode == ModeBaseline {
 		return "voxclone-baseline/3"
 	}
-	return "voxclone-a/8"
+	return "voxclone-a/9"
 }
 
 // Clone builds a voice profile from the speaker's reference samples, which

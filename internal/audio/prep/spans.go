@@ -48,6 +48,10 @@ func PrepareSpans(p *audio.PCM, opt Options) (*audio.PCM, Report, *Spans) {
 	return out, a.report, s
 }
 
+// NoiseReduced tells whether Prepare denoised the output (its SNR was
+// under 25 dB); false for nil.
+func (s *Spans) NoiseReduced() bool { return s != nil && s.denoise }
+
 // InputRate is the input's sample rate: the band Denoised holds.
 func (s *Spans) InputRate() int { return s.inRate }
 
