@@ -76,10 +76,6 @@ func runDetect(ctx context.Context, env *Env, args []string) error {
 	return printJSON(env, ans)
 }
 
-// maxDetectCandidates bounds how many of the newest syntheses a mark whose
-// bits do not read alone is compared with, as the API bounds an owner's.
-const maxDetectCandidates = 20000
-
 // nameSynthesis sets the synthesis a mark points at, whoever's: the
 // payload itself when its CRC checks, else the clear best of the
 // instance's newest syntheses. The CRC rarely checks (80 s of clean audio
@@ -100,7 +96,7 @@ func nameSynthesis(ctx context.Context, cfg Config, res watermark.Result, ans *d
 			return err
 		}
 	}
-	marks, err := db.RecentWatermarks(ctx, maxDetectCandidates)
+	marks, err := db.RecentWatermarks(ctx, app.MaxMatchCandidates)
 	if err != nil {
 		return err
 	}

@@ -158,12 +158,13 @@ func (s *Service) detectWatermark(ctx context.Context, userID string, r io.Reade
 	return d, nil
 }
 
-// maxMatchCandidates bounds how much of the user's history a detection
-// compares the mark with; matchPage is how many entries it reads at once.
+// MaxMatchCandidates bounds how many syntheses a detection compares the
+// mark with: the user's newest here, the instance's newest in the CLI's
+// detect. matchPage is how many history entries it reads at once.
 // Only the id and time of each are kept: an entry's text can be 100,000
 // characters.
 const (
-	maxMatchCandidates = 20000
+	MaxMatchCandidates = 20000
 	matchPage          = 100
 )
 
@@ -186,7 +187,7 @@ func (s *Service) markedSynthesis(ctx context.Context, userID string, res waterm
 		syns  []HistoryCursor
 		after *HistoryCursor
 	)
-	for len(syns) < maxMatchCandidates {
+	for len(syns) < MaxMatchCandidates {
 		page, err := s.store.ListHistory(ctx, userID, matchPage, after)
 		if err != nil {
 			return nil, err
