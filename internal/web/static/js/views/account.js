@@ -26,6 +26,7 @@ export function show() {
 const kinds = {
   clone: "Voice cloned",
   synthesis: "Speech made",
+  "job.done": "Long speech finished",
   "key.created": "API key created",
   "key.revoked": "API key revoked",
   "account.exported": "Data exported",
