@@ -230,7 +230,8 @@ type LeaseStore interface {
 	// returns true. Otherwise it returns false and the time the lease
 	// held lapses. It is atomic: of concurrent callers, in this process or
 	// another, one at most takes a free lease. A user that does not exist
-	// is ENotFound.
+	// is ENotFound. The user's other leases that have lapsed are forgotten
+	// (their holders can renew them no more), so they do not pile up.
 	TakeLease(ctx context.Context, userID, name, holder string, now, until time.Time) (bool, time.Time, error)
 	// RenewLease moves the lapse of holder's lease to until. ENotFound
 	// when holder no longer holds it (another took it after it lapsed, or

@@ -19,6 +19,10 @@ func (db *DB) TakeLease(ctx context.Context, userID, name, holder string, now, u
 		held  time.Time
 	)
 	err := db.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM user_leases WHERE user_id = $1 AND name <> $2 AND expires_at <= $3`,
+			userID, name, now); err != nil {
+			return fmt.Errorf("postgres: lease: %w", err)
+		}
 		tag, err := tx.Exec(ctx, `INSERT INTO user_leases (user_id, name, holder, expires_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (user_id, name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
 			WHERE user_leases.expires_at <= $5`, userID, name, holder, until, now)

@@ -16,6 +16,10 @@ func (db *DB) TakeLease(ctx context.Context, userID, name, holder string, now, u
 		held  time.Time
 	)
 	err := db.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_leases WHERE user_id = ? AND name <> ? AND expires_at <= ?`,
+			userID, name, micros(now)); err != nil {
+			return fmt.Errorf("sqlite: lease: %w", err)
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO user_leases (user_id, name, holder, expires_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (user_id, name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
 			WHERE user_leases.expires_at <= ?`, userID, name, holder, micros(until), micros(now))

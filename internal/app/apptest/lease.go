@@ -40,6 +40,9 @@ func testLeases(t *testing.T, s app.Store) {
 	if ok, held := take(alice, "export", "h2", T0.Add(45*time.Second)); ok || !held.Equal(T0.Add(60*time.Second)) {
 		t.Errorf("a renewed lease: taken %v, held until %v; want refused until %v", ok, held, T0.Add(60*time.Second))
 	}
+	// That take forgot alice's lapsed lease of another name, not bob's.
+	wantCode(t, s.RenewLease(ctx, alice.ID, "other", "h2", T0.Add(90*time.Second)), app.ENotFound)
+	must(t, s.RenewLease(ctx, bob.ID, "export", "h2", T0.Add(90*time.Second)))
 	// Lapsed (its process died, say), it is the next taker's.
 	if ok, _ := take(alice, "export", "h2", T0.Add(60*time.Second)); !ok {
 		t.Fatal("a lapsed lease was refused")
