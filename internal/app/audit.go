@@ -18,6 +18,10 @@ const (
 	AuditDetect          = "detect"
 	AuditClone           = "clone"
 	AuditSynthesis       = "synthesis"
+	// AuditJobDone links a synthesis job (the synthesis event accepting it
+	// names the job) to the synthesis it recorded, the id detect names:
+	// that id is drawn only when the job runs.
+	AuditJobDone         = "job.done"
 	AuditKeyCreated      = "key.created"
 	AuditKeyRevoked      = "key.revoked"
 	AuditAccountExported = "account.exported"

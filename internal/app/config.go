@@ -96,7 +96,8 @@ type Config struct {
 	// upload waits its turn for room.
 	DecodeBudget int64
 	// MaxExports bounds the account exports this Service streams at once,
-	// across users (each user has one at a time); more are EUnavailable.
+	// across users (each user has one at a time, in every Service sharing
+	// the store); more are EUnavailable.
 	// Zero means DefaultMaxExports.
 	MaxExports int
 	// MaxUploadSeconds bounds an upload's length, pauses included, told

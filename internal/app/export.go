@@ -37,11 +37,12 @@ type accountData struct {
 // later leaves a truncated archive, and the caller must not present it as
 // complete.
 //
-// A user has one export at a time: another while theirs runs is
-// ERateLimited. The process streams Config.MaxExports at once; more are
-// EUnavailable. Both carry a RetryAfter, and both bounds are per process.
+// A user has one export at a time, across every process sharing the
+// store: another while theirs runs is ERateLimited. This process streams
+// Config.MaxExports at once; more are EUnavailable. Both carry a
+// RetryAfter.
 func (s *Service) ExportAccount(ctx context.Context, userID string, w io.Writer) error {
-	release, err := s.exports.take(ctx, userID)
+	ctx, release, err := s.takeExport(ctx, userID)
 	if err != nil {
 		return err
 	}

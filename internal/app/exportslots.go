@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 	"errors"
-	"sync"
+	"log/slog"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/admission"
@@ -18,52 +18,98 @@ const DefaultMaxExports = 8
 // is known.
 const exportRetryAfter = 10 * time.Second
 
-// exportSlots bounds the exports a process streams: one per user at a
-// time, and Config.MaxExports across users. An export runs as long as its
-// client reads (it is exempt from the write deadline), so without a bound
-// a few slow clients could hold open any number of blob reads and zip
-// writers.
-type exportSlots struct {
-	gate  *admission.Gate
-	mu    sync.Mutex
-	users map[string]bool
+// The user's one export is a lease in the store (LeaseStore), so that it
+// holds across the processes sharing the database. Its holder renews it
+// every exportRenew while the export streams; a process that dies stops
+// renewing, and the user may export again once exportLease has passed
+// since the last renewal. A renewal is tried three times before the lease
+// can lapse, so a slow database does not lose it.
+const (
+	exportLeaseName = "export"
+	exportLease     = 30 * time.Second
+	exportRenew     = exportLease / 3
+)
+
+// errExportLeaseLost ends an export whose lease another export took (it
+// lapsed: the database was out of reach for longer than exportLease), or
+// that went with its account.
+var errExportLeaseLost = errors.New("app: the export's lease was lost")
+
+// newExportGate bounds the exports a process streams at once. An export
+// runs as long as its client reads (it is exempt from the write deadline),
+// so without a bound a few slow clients could hold open any number of blob
+// reads and zip writers. Those are this process's memory and connections,
+// hence a bound per process; the user's one export at a time is the
+// store's (takeExport).
+func newExportGate(n int) *admission.Gate {
+	return admission.New(admission.Config{Slots: n, MaxWaiting: -1, MaxWait: exportRetryAfter})
 }
 
-func newExportSlots(n int) *exportSlots {
-	return &exportSlots{
-		gate:  admission.New(admission.Config{Slots: n, MaxWaiting: -1, MaxWait: exportRetryAfter}),
-		users: map[string]bool{},
-	}
-}
-
-// take reserves the user's one export and a slot of the process's, and
-// returns the function that gives both back. A user whose export is
-// running already is ERateLimited; a process streaming its MaxExports is
+// takeExport reserves the user's one export, in every process, and a slot
+// of this process's MaxExports. It returns the context to export in,
+// which ends should the lease be lost, and the function that gives both
+// back. A user whose export is running already, here or in another
+// process, is ERateLimited; a process streaming its MaxExports is
 // EUnavailable. Both carry a Retry-After.
-func (e *exportSlots) take(ctx context.Context, userID string) (func(), error) {
-	e.mu.Lock()
-	if e.users[userID] {
-		e.mu.Unlock()
-		return nil, &Error{Code: ERateLimited, RetryAfter: exportRetryAfter,
+func (s *Service) takeExport(ctx context.Context, userID string) (context.Context, func(), error) {
+	holder, now := NewID(), s.now()
+	taken, _, err := s.store.TakeLease(ctx, userID, exportLeaseName, holder, now, now.Add(exportLease))
+	if err != nil {
+		return nil, nil, err
+	}
+	if !taken {
+		return nil, nil, &Error{Code: ERateLimited, RetryAfter: exportRetryAfter,
 			Message: "An export of your account is already running; wait until its download has finished, then try again."}
 	}
-	e.users[userID] = true
-	e.mu.Unlock()
 	free := func() {
-		e.mu.Lock()
-		delete(e.users, userID)
-		e.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := s.store.ReleaseLease(ctx, userID, exportLeaseName, holder); err != nil {
+			// It lapses by itself within exportLease.
+			s.log.Warn("release export lease", slog.String("user_id", userID), slog.Any("err", err))
+		}
 	}
-	release, err := e.gate.Acquire(ctx)
-	var be *admission.BusyError
-	if errors.As(err, &be) {
-		free()
-		return nil, &Error{Code: EUnavailable, RetryAfter: be.RetryAfter, Err: err,
-			Message: "The server is busy streaming other exports; try again in a few seconds."}
-	}
+	release, err := s.exports.Acquire(ctx)
 	if err != nil {
 		free()
-		return nil, err
+		var be *admission.BusyError
+		if errors.As(err, &be) {
+			return nil, nil, &Error{Code: EUnavailable, RetryAfter: be.RetryAfter, Err: err,
+				Message: "The server is busy streaming other exports; try again in a few seconds."}
+		}
+		return nil, nil, err
 	}
-	return func() { release(); free() }, nil
+	ctx, stop := s.renewExport(ctx, userID, holder)
+	return ctx, func() { stop(); release(); free() }, nil
+}
+
+// renewExport renews holder's lease every exportRenew until the returned
+// func is called, and cancels the returned context when the lease is
+// lost: the export then ends, truncated, rather than run beside another.
+func (s *Service) renewExport(ctx context.Context, userID, holder string) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(exportRenew)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			err := s.store.RenewLease(ctx, userID, exportLeaseName, holder, s.now().Add(exportLease))
+			if ErrorCode(err) == ENotFound {
+				cancel(errExportLeaseLost)
+				return
+			} else if err != nil && ctx.Err() == nil {
+				s.log.Warn("renew export lease", slog.String("user_id", userID), slog.Any("err", err))
+			}
+		}
+	}()
+	return ctx, func() { close(quit); <-done; cancel(nil) }
 }

@@ -296,3 +296,37 @@ func TestDeleteAccountQueuedTasks(t *testing.T) {
 		}
 	})
 }
+
+// TestSpeechJobAudit: the audit log connects a job to the synthesis it
+// recorded, the id detect names: the synthesis event accepting the job
+// names the job (with the request), and job.done names the synthesis and
+// the job. A second run of the job records nothing more.
+func TestSpeechJobAudit(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		f := newTaskFixture(t, b, fakeEngine{})
+		m := f.ready(t)
+		j, task := f.job(t, app.SynthesizeInput{ModelID: m.ID, Text: "Spoken later, in the background.", Format: "wav"})
+		must(t, f.svc.RunTask(ctx, task))
+		must(t, f.svc.RunTask(ctx, task))
+		done, err := f.svc.GetJob(ctx, f.alice.ID, j.ID)
+		must(t, err)
+		page, err := f.svc.ListAudit(ctx, f.alice.ID, 50, "")
+		must(t, err)
+		var accepted, finished []app.AuditEvent
+		for _, ev := range page.Items {
+			switch ev.Kind {
+			case app.AuditSynthesis:
+				accepted = append(accepted, ev)
+			case app.AuditJobDone:
+				finished = append(finished, ev)
+			}
+		}
+		if len(accepted) != 1 || accepted[0].Subject != j.ID || !strings.HasPrefix(accepted[0].Detail, "job ") {
+			t.Errorf("synthesis events %+v, want one naming job %s", accepted, j.ID)
+		}
+		if len(finished) != 1 || finished[0].Subject != done.HistoryID || finished[0].Detail != "job="+j.ID {
+			t.Errorf("job.done events %+v, want one naming synthesis %s and job=%s", finished, done.HistoryID, j.ID)
+		}
+	})
+}

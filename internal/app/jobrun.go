@@ -55,7 +55,9 @@ func (s *Service) runJob(ctx context.Context, userID, id string) error {
 		return err
 	}
 	err = s.finishJob(ctx, userID, id, JobResult{Status: JobDone, HistoryID: syn.ID}, &syn)
-	recorded = err == nil
+	if recorded = err == nil; recorded {
+		s.Audit(ctx, Event{Kind: AuditJobDone, UserID: userID, Subject: syn.ID, Detail: "job=" + id})
+	}
 	if c := ErrorCode(err); c == ENotFound || c == EConflict {
 		// Cancelled at the last moment, or another run finished first: the
 		// audio is nobody's.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/sync/semaphore"
 
+	"github.com/voxclone/voxclone/internal/admission"
 	"github.com/voxclone/voxclone/internal/watermark"
 )
 
@@ -32,7 +33,7 @@ type Service struct {
 	lastPrune atomic.Int64 // Unix nanoseconds of the last rate pruning, see prune
 	wmKey     watermark.Key
 	decoding  *semaphore.Weighted // Config.DecodeBudget, in bytes
-	exports   *exportSlots        // Config.MaxExports, and one per user
+	exports   *admission.Gate     // Config.MaxExports; one per user is a lease
 }
 
 // NewService returns a Service. It fails when cfg.JWTSecret is shorter than
@@ -61,7 +62,7 @@ func NewService(cfg Config, deps Deps) (*Service, error) {
 	return &Service{
 		cfg: cfg, store: deps.Store, blobs: deps.Blobs, engine: deps.Engine, queue: deps.Queue, obs: obs, log: cfg.Logger,
 		profiles: newProfileCache(cfg.ProfileCacheSize), dummyHash: dummy, wmKey: wmKey,
-		decoding: semaphore.NewWeighted(cfg.DecodeBudget), exports: newExportSlots(cfg.MaxExports),
+		decoding: semaphore.NewWeighted(cfg.DecodeBudget), exports: newExportGate(cfg.MaxExports),
 	}, nil
 }
 

@@ -27,6 +27,7 @@ type Store interface {
 	AuditStore
 	WatermarkStore
 	ConsentStore
+	LeaseStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -78,7 +79,7 @@ type UserStore interface {
 	FindUserByEmail(ctx context.Context, email string) (User, string, error)
 	// DeleteUser removes the user and, in the same transaction, every row
 	// of theirs in every table (samples, models, history, jobs, API keys,
-	// audit events, consent challenges, watermark payloads, rate records
+	// audit events, consent challenges, watermark payloads, leases, rate records
 	// counted against their id), then runs then when it is not nil (the
 	// Service has the queue forget the user's tasks there), and returns
 	// the keys of every blob those rows named, so the caller can delete
@@ -217,6 +218,28 @@ type RateStore interface {
 	// requests when that subject comes back; login attempts for emails and
 	// addresses never seen again would otherwise stay forever.
 	PruneRate(ctx context.Context, action Action, before time.Time) error
+}
+
+// LeaseStore keeps leases: a user's claim, held by one holder (a
+// request in some process), on work of theirs that only one may do at a
+// time, such as an export. A lease lapses at its expiry unless renewed,
+// so a process that dies leaves nothing stuck. A lease goes with its user.
+type LeaseStore interface {
+	// TakeLease gives holder the user's lease called name until until,
+	// when nobody holds it or its holder's lapsed at or before now, and
+	// returns true. Otherwise it returns false and the time the lease
+	// held lapses. It is atomic: of concurrent callers, in this process or
+	// another, one at most takes a free lease. A user that does not exist
+	// is ENotFound. The user's other leases that have lapsed are forgotten
+	// (their holders can renew them no more), so they do not pile up.
+	TakeLease(ctx context.Context, userID, name, holder string, now, until time.Time) (bool, time.Time, error)
+	// RenewLease moves the lapse of holder's lease to until. ENotFound
+	// when holder no longer holds it (another took it after it lapsed, or
+	// the user is gone).
+	RenewLease(ctx context.Context, userID, name, holder string, until time.Time) error
+	// ReleaseLease ends holder's lease; a lease holder no longer holds is
+	// left alone, and is not an error.
+	ReleaseLease(ctx context.Context, userID, name, holder string) error
 }
 
 // BlobRefStore tells the blob sweeper which blobs rows refer to (sample

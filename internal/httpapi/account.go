@@ -3,6 +3,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/httpapi/respond"
@@ -30,11 +31,47 @@ func (h *handler) deleteMe(w http.ResponseWriter, r *http.Request, u app.User) {
 // connection: the client sees a truncated download, never a short archive
 // that looks complete.
 func (h *handler) exportMe(w http.ResponseWriter, r *http.Request, u app.User) {
+	h.streamExport(w, r, u.ID)
+}
+
+// exportLink is a single-use link to the caller's export, for browsers: a
+// plain link streams to disk, where a request with a bearer header must
+// be collected in memory first.
+func (h *handler) exportLink(w http.ResponseWriter, r *http.Request, u app.User) {
+	if err := readNoFields(w, r, h.maxJSON); err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	tok, expires, err := h.svc.CreateExportLink(r.Context(), u.ID)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, struct {
+		URL       string    `json:"url"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}{"/api/auth/export/" + tok, expires})
+}
+
+// exportByLink streams the export a link made by exportLink names, and
+// uses the link up.
+func (h *handler) exportByLink(w http.ResponseWriter, r *http.Request) {
+	userID, err := h.svc.RedeemExportLink(r.Context(), r.PathValue("token"))
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	h.streamExport(w, r, userID)
+}
+
+func (h *handler) streamExport(w http.ResponseWriter, r *http.Request, userID string) {
 	sw := respond.NewStreamWriter(w, http.StatusOK, func(hd http.Header) {
 		hd.Set("Content-Type", "application/zip")
 		hd.Set("Content-Disposition", `attachment; filename="voxclone-export.zip"`)
+		// The link is single-use: no cache may keep or replay the archive.
+		hd.Set("Cache-Control", "no-store")
 	})
-	err := h.svc.ExportAccount(r.Context(), u.ID, sw)
+	err := h.svc.ExportAccount(r.Context(), userID, sw)
 	if err == nil {
 		return
 	}
@@ -42,7 +79,7 @@ func (h *handler) exportMe(w http.ResponseWriter, r *http.Request, u app.User) {
 		writeError(w, r, h.log, err)
 		return
 	}
-	h.log.Error("export interrupted", slog.String("user_id", u.ID), slog.Any("err", err))
+	h.log.Error("export interrupted", slog.String("user_id", userID), slog.Any("err", err))
 	panic(http.ErrAbortHandler)
 }
 

@@ -392,8 +392,17 @@ func TestAuditLog(t *testing.T) {
 
 		log := auditLog(t, e, a.token)
 		count := map[string]int{}
+		jobs := map[string]string{} // job id → the synthesis its job.done names
 		for _, ev := range log {
+			if ev.Kind == app.AuditJobDone {
+				// Recorded by the worker, of no request.
+				jobs[strings.TrimPrefix(ev.Detail, "job=")] = ev.Subject
+				continue
+			}
 			count[ev.Kind+" "+strings.Fields(ev.Detail + " -")[0]]++
+			if ev.Kind == app.AuditSynthesis && strings.HasPrefix(ev.Detail, "job ") {
+				jobs[ev.Subject] += ""
+			}
 			if ev.Client != "127.0.0.1" || len(ev.RequestID) != 32 {
 				t.Errorf("event %+v: want client 127.0.0.1 and a request id", ev)
 			}
@@ -408,6 +417,18 @@ func TestAuditLog(t *testing.T) {
 		for k, n := range want {
 			if count[k] != n {
 				t.Errorf("%d events %q, want %d; log %v", count[k], k, n, count)
+			}
+		}
+		// The job's synthesis event names the job, and its job.done names
+		// the job and the synthesis the history (and detect) shows.
+		var history struct{ Items []app.Synthesis }
+		e.expect(e.do("GET", "/api/voice/history", a.token, nil), 200, &history)
+		if len(jobs) != 1 {
+			t.Errorf("jobs in the log %v, want the one job", jobs)
+		}
+		for job, syn := range jobs {
+			if !slices.ContainsFunc(history.Items, func(s app.Synthesis) bool { return s.ID == syn }) {
+				t.Errorf("job %s: job.done names synthesis %q, not in the history", job, syn)
 			}
 		}
 		if !slices.ContainsFunc(log, func(ev app.AuditEvent) bool { return ev.Kind == app.AuditKeyRevoked && ev.Subject == a.keyID }) {

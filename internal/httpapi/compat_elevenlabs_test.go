@@ -418,3 +418,36 @@ func TestElevenLabsAddVoiceBudget(t *testing.T) {
 		e.expectElevenError(u.eleven("POST", "/elevenlabs/v1/voices/add", again, "Content-Type", ct), 429, "too_many_requests", "")
 	})
 }
+
+// TestElevenLabsAddVoiceBrokenForm: a voices/add body that is not a
+// multipart form, or that ends in the middle of a file or field, is 400
+// invalid_request in ElevenLabs' shape with a message saying what to send,
+// as the native upload says (it used to say only "Malformed multipart
+// body."), and leaves no sample behind.
+func TestElevenLabsAddVoiceBrokenForm(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{})
+		u := e.newCompatUser("elform@example.com", false)
+		wav := speechWAV(t)
+		body, ct := addVoiceForm("Mine", wav)
+		fileCut := body[:bytes.Index(body, wav[len(wav)/2:len(wav)/2+64])]
+		named, namedCT := addVoiceForm(strings.Repeat("n", 50))
+		for _, c := range []struct {
+			name, ct, want string
+			body           []byte
+		}{
+			{"ErrNotAForm", ct, `send the voice's name in "name" and each recording in "files"`, []byte("no parts here at all")},
+			{"ErrFileCutOff", ct, "ended before the file", fileCut},
+			{"ErrFieldCutOff", namedCT, `"name" field: send the whole form again`, named[:bytes.Index(named, []byte("nnnn"))+10]},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				e.expectElevenError(u.eleven("POST", "/elevenlabs/v1/voices/add", c.body, "Content-Type", c.ct), 400, "invalid_request", c.want)
+			})
+		}
+		var samples struct{ Items []app.Sample }
+		e.expect(e.do("GET", "/api/voice/samples", u.token, nil), 200, &samples)
+		if len(samples.Items) != 0 {
+			t.Errorf("broken voices/add left %d samples", len(samples.Items))
+		}
+	})
+}

@@ -34,8 +34,13 @@ func (h *handler) consentBody(c app.Consent) consentBody {
 	return b
 }
 
-// issueConsent draws a new consent phrase for the caller.
+// issueConsent draws a new consent phrase for the caller. It takes no
+// parameters: a body naming any is refused rather than ignored.
 func (h *handler) issueConsent(w http.ResponseWriter, r *http.Request, u app.User) {
+	if err := readNoFields(w, r, h.maxJSON); err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
 	c, err := h.svc.IssueConsent(r.Context(), u.ID)
 	if err != nil {
 		writeError(w, r, h.log, err)

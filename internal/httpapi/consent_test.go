@@ -127,3 +127,42 @@ func wavHeader(rate, dataBytes int) []byte {
 	h = append(h, le(dataBytes, 4)...)
 	return h
 }
+
+// TestConsentIssueBody: asking for a phrase takes no parameters. No body,
+// a blank one or {} is a new challenge; a body naming a field, or that is
+// not a JSON object, is 400 invalid saying what is wrong instead of being
+// ignored, and another Content-Type 415, as on every JSON route. Refusals
+// issue nothing and spend nothing.
+func TestConsentIssueBody(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		e := newEnv(t, store, options{consent: true, rate: app.Rate{Count: 10, Window: time.Hour}})
+		a := newAccount(t, e, "issue-body@example.com")
+		for _, c := range []struct {
+			name, body, contentType, want string
+			status                        int
+		}{
+			{"ErrUnknownField", `{"speaker":"me"}`, "application/json", `Unknown field "speaker"`, 400},
+			{"ErrMalformed", `{,}`, "application/json", "Malformed JSON at byte 1", 400},
+			{"ErrNotObject", `["speaker"]`, "application/json", "must be a JSON object", 400},
+			{"ErrTrailing", `{} {}`, "application/json", "single JSON object", 400},
+			{"ErrContentType", `{}`, "text/plain", "Content-Type", 415},
+		} {
+			var got struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			e.expect(e.do("POST", "/api/voice/consent", a.token, []byte(c.body), c.contentType), c.status, &got)
+			if !strings.Contains(got.Error.Message, c.want) {
+				t.Errorf("%s: message %q, want it to say %q", c.name, got.Error.Message, c.want)
+			}
+		}
+		// Nothing was issued or spent: all of MaxOpenConsents are still
+		// there to ask for, and the budget has paid for those alone.
+		e.expect(e.do("POST", "/api/voice/consent", a.token, nil), http.StatusCreated, nil)
+		e.expect(e.do("POST", "/api/voice/consent", a.token, []byte("{}"), "application/json"), http.StatusCreated, nil)
+		resp := e.do("POST", "/api/voice/consent", a.token, []byte(" \n"), "application/json")
+		e.expect(resp, http.StatusCreated, nil)
+		if rem, want := resp.Header.Get("RateLimit-Remaining"), strconv.Itoa(10-app.MaxOpenConsents); rem != want {
+			t.Errorf("RateLimit-Remaining = %q after %d phrases, want %s: refusals cost nothing", rem, app.MaxOpenConsents, want)
+		}
+	})
+}

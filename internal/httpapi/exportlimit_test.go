@@ -204,3 +204,87 @@ func TestExportsBounded(t *testing.T) {
 		finish(t, e.do("GET", "/api/auth/me/export", b.token, nil))
 	})
 }
+
+// TestExportOnePerUserAcrossProcesses: the one export per user holds
+// across two processes sharing the database: while A's export streams in
+// one, A's export in the other is 429. A process that dies mid-export,
+// never renewing or releasing its claim, holds A's exports back only until
+// the claim lapses (30 s on the service clock).
+func TestExportOnePerUserAcrossProcesses(t *testing.T) {
+	forEachSharedBackend(t, func(t *testing.T, store, other app.Store) {
+		held := &heldBlobs{}
+		e := newEnv(t, store, options{blobs: func(b app.Blobs) app.Blobs { held.Blobs = b; return held }})
+		e2 := newEnv(t, other, options{idle: true})
+		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-procs@example.com")
+
+		held.hold(aKey)
+		first := startExport(t.Context(), e, a.token)
+		held.waitOpened(t)
+		expectRetryLater(t, exportNow(t, e2, a.token), 429, app.ERateLimited, "already running")
+		close(held.release)
+		finish(t, <-first)
+		finish(t, e2.do("GET", "/api/auth/me/export", a.token, nil))
+
+		// A process that dies after taking the claim: its export ends
+		// without giving the claim back, and it renews nothing.
+		dead := newEnv(t, deadProcess{other}, options{idle: true})
+		finish(t, dead.do("GET", "/api/auth/me/export", a.token, nil))
+		e.expectError(e.do("GET", "/api/auth/me/export", a.token, nil), http.StatusTooManyRequests, app.ERateLimited)
+		e.clock.Advance(35 * time.Second) // past the claim's lapse, whichever clock set it
+		finish(t, e.do("GET", "/api/auth/me/export", a.token, nil))
+	})
+}
+
+// deadProcess is a store whose process dies holding its leases: it never
+// renews nor releases one.
+type deadProcess struct{ app.Store }
+
+func (deadProcess) RenewLease(context.Context, string, string, string, time.Time) error { return nil }
+func (deadProcess) ReleaseLease(context.Context, string, string, string) error          { return nil }
+func (d deadProcess) Unwrap() app.Store                                                 { return d.Store }
+
+// TestExportLeaseRenewed: an export that streams for longer than its
+// claim's 30 s keeps it, renewed every 10 s, so another process still
+// refuses A's export; deleting A's account ends the claim and, at the
+// next renewal, the export in flight (before, it went on to the end).
+func TestExportLeaseRenewed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for a renewal (10 s)")
+	}
+	forEachSharedBackend(t, func(t *testing.T, store, other app.Store) {
+		held := &heldBlobs{}
+		e := newEnv(t, store, options{blobs: func(b app.Blobs) app.Blobs { held.Blobs = b; return held }})
+		e2 := newEnv(t, other, options{idle: true})
+		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-renew@example.com")
+
+		held.hold(aKey)
+		first := startExport(t.Context(), e, a.token)
+		held.waitOpened(t)
+		e.clock.Advance(25 * time.Second)
+		time.Sleep(11 * time.Second) // one renewal, at +25 s: the claim now lapses at +55 s
+		e2.clock.Advance(50 * time.Second)
+		expectRetryLater(t, exportNow(t, e2, a.token), 429, app.ERateLimited, "already running")
+
+		e2.expect(e2.do("DELETE", "/api/auth/me", a.token, map[string]string{"password": "correct horse battery"}), 204, nil)
+		whole := make(chan bool, 1)
+		go func() {
+			resp := <-first
+			if resp == nil {
+				whole <- false
+				return
+			}
+			defer resp.Body.Close()
+			_, err := io.ReadAll(resp.Body)
+			whole <- err == nil && resp.StatusCode == 200
+		}()
+		select {
+		case ok := <-whole:
+			if ok {
+				t.Error("the export of a deleted account went on to a whole archive")
+			}
+		case <-time.After(20 * time.Second):
+			close(held.release) // let the test end
+			t.Fatal("the export of a deleted account still runs 20 s later")
+		}
+	})
+}

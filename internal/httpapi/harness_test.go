@@ -63,6 +63,33 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, store app.Store)) {
 	})
 }
 
+// forEachSharedBackend runs fn, as forEachBackend does, with two stores
+// open on one database, as two voxclone processes sharing it have.
+func forEachSharedBackend(t *testing.T, fn func(t *testing.T, a, b app.Store)) {
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "voxclone.db")
+		var stores [2]app.Store
+		for i := range stores {
+			db, err := sqlite.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			if err := db.Migrate(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			stores[i] = db
+		}
+		fn(t, stores[0], stores[1])
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		dsn := pgtest.Schema(t)
+		fn(t, pgtest.OpenDSN(t, dsn), pgtest.OpenDSN(t, dsn))
+	})
+}
+
 // env is a real Service behind the real handler on an httptest server.
 type env struct {
 	t     *testing.T
@@ -279,6 +306,8 @@ func newQueue(t testing.TB, store app.Store, observe func(jobs.Event)) queue {
 	}
 	var err error
 	switch db := store.(type) {
+	case interface{ Unwrap() app.Store }: // a test's wrapper: the queue is the database's
+		return newQueue(t, db.Unwrap(), observe)
 	case *sqlite.DB:
 		q, err = jobs.NewSQLite(db.Writer(), cfg)
 	case *postgres.DB:

@@ -61,6 +61,8 @@ type Service interface {
 	Ready(ctx context.Context, timeout time.Duration) app.Readiness
 	DeleteAccount(ctx context.Context, userID, password string) (app.RateStatus, error)
 	ExportAccount(ctx context.Context, userID string, w io.Writer) error
+	CreateExportLink(ctx context.Context, userID string) (string, time.Time, error)
+	RedeemExportLink(ctx context.Context, token string) (string, error)
 	ListAudit(ctx context.Context, userID string, limit int, cursor string) (app.AuditPage, error)
 }
 

@@ -52,7 +52,9 @@ var isolationFixtures = map[string]isoFixture{
 	// B deletes B's own account (a fresh B per route): A's must not move.
 	"DELETE /api/auth/me":     {body: jsonOf(map[string]any{"password": "correct horse battery"}), status: http.StatusNoContent},
 	"GET /api/auth/me/export": {status: http.StatusOK},
-	"GET /api/auth/me/audit":  {query: func(a *owner) string { return "limit=100&cursor=" + a.auditCursor }, status: http.StatusOK},
+	// B's link is to B's export (TestExportLink follows one).
+	"POST /api/auth/me/export/link": {status: http.StatusCreated},
+	"GET /api/auth/me/audit":        {query: func(a *owner) string { return "limit=100&cursor=" + a.auditCursor }, status: http.StatusOK},
 
 	"POST /api/voice/upload":         {body: bobUpload, status: http.StatusCreated},
 	"GET /api/voice/samples":         {status: http.StatusOK},

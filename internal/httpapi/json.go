@@ -20,21 +20,58 @@ import (
 // readJSON decodes the request body, at most limit bytes holding exactly
 // one JSON object with only known fields, into dst.
 func readJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
+	if err := checkJSONType(r); err != nil {
+		return err
+	}
+	data, err := readBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(data, dst)
+}
+
+// readNoFields accepts a request body that is absent, blank or a JSON
+// object without fields ("{}"), for routes that take no parameters. Any
+// other body is refused as readJSON would refuse it (an unknown field,
+// malformed JSON, another Content-Type, over limit), so a client that
+// believes it is setting an option learns that it is not.
+func readNoFields(w http.ResponseWriter, r *http.Request, limit int64) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	data, err := readBody(w, r, limit)
+	if err != nil || len(bytes.TrimLeft(data, " \t\r\n")) == 0 {
+		return err
+	}
+	if err := checkJSONType(r); err != nil {
+		return err
+	}
+	return decodeJSON(data, &struct{}{})
+}
+
+// checkJSONType refuses a Content-Type other than JSON; none is taken
+// as JSON.
+func checkJSONType(r *http.Request) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 			return app.Errorf(app.EUnsupported, "Content-Type must be application/json.")
 		}
 	}
+	return nil
+}
+
+// readBody reads the request body, at most limit bytes.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return classify(err)
+			return nil, classify(err)
 		}
-		return &app.Error{Code: app.EInvalid, Message: "Could not read the request body.", Err: err}
+		return nil, &app.Error{Code: app.EInvalid, Message: "Could not read the request body.", Err: err}
 	}
-	return decodeJSON(data, dst)
+	return data, nil
 }
 
 // decodeJSON decodes data, which must be one JSON object in UTF-8 with

@@ -44,6 +44,10 @@ func (h *handler) routes() []route {
 		// failed logins (app.DeleteAccount), hence no budget here.
 		h.private("DELETE /api/auth/me", "", h.deleteMe),
 		h.private("GET /api/auth/me/export", "", h.exportMe),
+		// A link for browsers, so the archive streams to disk: single-use,
+		// for a minute; its token is the credential.
+		h.private("POST /api/auth/me/export/link", "", h.exportLink),
+		h.public("GET /api/auth/export/{token}", h.exportByLink),
 		h.private("GET /api/auth/me/audit", "", h.listAudit),
 
 		h.private("POST /api/voice/upload", app.ActionUpload, h.upload),

@@ -32,23 +32,39 @@ func (p *page) deleteAccount(t *testing.T) {
 	p.shot(t, "09-account")
 
 	// The download is caught where the page hands it to the browser: the
-	// blob is kept and the download link's click is swallowed.
-	evalJS[any](t, p, `(() => { window.exported = null; window.exportedName = "";
+	// link's click is swallowed and its address kept. The page must hand
+	// over a link the browser can stream to disk, not a blob it collected
+	// in memory; the test then follows the link, with no credentials, as
+	// the browser would.
+	evalJS[any](t, p, `(() => { window.exportedURL = ""; window.exportedName = ""; window.blobbed = false;
 		const real = URL.createObjectURL.bind(URL);
-		URL.createObjectURL = (b) => { window.exported = b; return real(b); };
+		URL.createObjectURL = (b) => { window.blobbed = true; return real(b); };
 		const click = HTMLAnchorElement.prototype.click;
 		HTMLAnchorElement.prototype.click = function () {
-			if (this.download) { window.exportedName = this.download; return; }
+			if (this.download) { window.exportedURL = this.href; window.exportedName = this.download; return; }
 			click.call(this);
 		}; })()`)
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("export-data")))
-	p.waitJS(t, `window.exported !== null && idle()`, 30*time.Second)
-	got := evalJS[map[string]any](t, p, `(async () => { const b = window.exported;
+	p.waitJS(t, `window.exportedURL !== "" && idle()`, 30*time.Second)
+	got := evalJS[map[string]any](t, p, `(async () => {
+		const url = new URL(window.exportedURL);
+		const res = await fetch(url, { credentials: "omit" });
+		const b = await res.blob();
 		const head = new Uint8Array(await b.slice(0, 2).arrayBuffer());
-		return {size: b.size, type: b.type, magic: String.fromCharCode(...head), name: window.exportedName}; })()`)
-	if got["type"] != "application/zip" || got["name"] != "voxclone-export.zip" || got["magic"] != "PK" || got["size"].(float64) < 1000 {
+		const again = await fetch(url, { credentials: "omit" });
+		return {status: res.status, size: b.size, type: b.type, magic: String.fromCharCode(...head), name: window.exportedName,
+			path: url.pathname, blobbed: window.blobbed, again: again.status}; })()`)
+	if got["status"] != float64(200) || got["type"] != "application/zip" || got["name"] != "voxclone-export.zip" ||
+		got["magic"] != "PK" || got["size"].(float64) < 1000 {
 		t.Errorf("exported %v; want a zip archive", got)
 	}
+	if path, _ := got["path"].(string); !strings.HasPrefix(path, "/api/auth/export/") || got["blobbed"] != false {
+		t.Errorf("exported %v; want a link to /api/auth/export/…, not a blob collected by the page", got)
+	}
+	if got["again"] != float64(401) {
+		t.Errorf("the export link answered %v when followed again; want 401, it is single-use", got["again"])
+	}
+	p.waitJS(t, `[...$("audit-list").children].some((li) => li.dataset.kind === "account.exported")`, 10*time.Second)
 
 	p.fill(t, "delete-password", "not my password")
 	p.do(t, 10*time.Second, chromedp.Click(chromedp.ID("delete-submit")))

@@ -86,7 +86,7 @@ func raceRate(t *testing.T, stores []app.Store, n, limit int) {
 
 // SharedStoreSuite checks what must hold between two app.Store values open
 // on the same database, as when several voxclone processes share it: rate
-// limits and the bound on open consent challenges hold across them, and
+// limits, leases and the bound on open consent challenges hold across them, and
 // one sees what the other wrote. open2 must
 // return two stores on one fresh, migrated database.
 func SharedStoreSuite(t *testing.T, open2 func(t *testing.T) (app.Store, app.Store)) {
@@ -101,6 +101,10 @@ func SharedStoreSuite(t *testing.T, open2 func(t *testing.T) (app.Store, app.Sto
 	t.Run("AnswerAcrossStores", func(t *testing.T) {
 		a, b := open2(t)
 		raceAnswer(t, []app.Store{a, b}, 16)
+	})
+	t.Run("LeaseAcrossStores", func(t *testing.T) {
+		a, b := open2(t)
+		raceLease(t, []app.Store{a, b}, 16)
 	})
 	t.Run("JobOnceAcrossStores", func(t *testing.T) {
 		a, b := open2(t)

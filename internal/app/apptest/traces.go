@@ -116,5 +116,7 @@ func traceFixture(t *testing.T, s app.Store, q app.Queue, u app.User) []string {
 		Subject: m.ID, CreatedAt: T0}))
 	_, err := s.TakeRate(ctx, u.ID, app.ActionUpload, 5, time.Hour, T0)
 	must(t, err)
+	_, _, err = s.TakeLease(ctx, u.ID, "export", app.NewID(), T0, T0.Add(time.Minute))
+	must(t, err)
 	return []string{u.ID, smp.ID, m.ID, syn.ID, failed, pending.ID, j.ID, key.ID, c.ID}
 }

@@ -3,6 +3,7 @@ package elevenlabs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -139,7 +140,7 @@ func (h *Handler) readAddForm(ctx context.Context, userID string, body io.Reader
 			break
 		}
 		if err != nil {
-			return form, formError(err, "Malformed multipart body.")
+			return form, formError(err, "Malformed multipart body: send the voice's name in \"name\" and each recording in \"files\", as multipart/form-data (curl -F name=NAME -F files=@FILE).")
 		}
 		if err := h.readAddPart(ctx, userID, &form, p); err != nil {
 			return form, err
@@ -164,7 +165,7 @@ func (h *Handler) readAddPart(ctx context.Context, userID string, form *addForm,
 	}
 	data, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
 	if err != nil {
-		return formError(err, "Could not read the form.")
+		return formError(err, fmt.Sprintf("The upload ended in the middle of the %q field: send the whole form again.", compat.Clip(field, 40)))
 	}
 	if len(data) > maxFieldBytes {
 		return compat.Fieldf(field, app.EInvalid, "Form field %q is longer than 16 KiB.", compat.Clip(field, 40))
@@ -191,14 +192,34 @@ func (h *Handler) addFile(ctx context.Context, userID string, form *addForm, p *
 	if err != nil {
 		return err
 	}
+	part := &partReader{r: p}
 	s, err := h.svc.UploadSample(app.WithBudget(ctx, b), userID, app.UploadInput{
-		Name: sampleName(p.FileName(), len(form.SampleIDs)+1), Data: p})
+		Name: sampleName(p.FileName(), len(form.SampleIDs)+1), Data: part})
 	form.uploads = append(form.uploads, b)
+	if err != nil && part.err != nil {
+		return formError(part.err, "The upload ended before the file in \"files\" did: send the whole form again.")
+	}
 	if err != nil {
-		return formError(err, "Could not read the uploaded file.")
+		return err
 	}
 	form.SampleIDs = append(form.SampleIDs, s.ID)
 	return nil
+}
+
+// partReader remembers why reading a form part failed, so that a body
+// cut off is told from a failure of the upload behind it (storage, say),
+// which must not be blamed on the client.
+type partReader struct {
+	r   io.Reader
+	err error
+}
+
+func (pr *partReader) Read(p []byte) (int, error) {
+	n, err := pr.r.Read(p)
+	if err != nil && err != io.EOF && pr.err == nil {
+		pr.err = err
+	}
+	return n, err
 }
 
 // sampleName makes a display name from a client's file name: its last

@@ -138,11 +138,11 @@ export async function login(email, password) {
 /** deleteAccount deletes the account; the password is asked again. */
 export const deleteAccount = (password) => request("DELETE", "/api/auth/me", { json: { password } });
 
-/** exportData downloads the account's zip archive as a Blob. */
-export async function exportData() {
-  const res = await request("GET", "/api/auth/me/export", { raw: true });
-  return res.blob();
-}
+/** exportLink returns {url, expires_at}: a link that downloads the
+ * account's zip archive once, within a minute, with no credentials. A
+ * link lets the browser stream the archive to disk; a fetch with the
+ * Authorization header would hold it whole in memory first. */
+export const exportLink = () => request("POST", "/api/auth/me/export/link");
 
 /** listAudit returns one page of the activity log, {items, next_cursor}. */
 export function listAudit(cursor = "") {

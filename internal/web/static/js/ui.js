@@ -161,12 +161,18 @@ export function extFor(formatOrType) {
 /** saveBlob offers a blob as a download with the given file name. */
 export function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob);
+  download(url, name);
+  // The download has started by now; revoke later so slow disks still get it.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** download has the browser fetch url as a download named name, straight
+ * to disk. */
+export function download(url, name) {
   const a = el("a", { href: url, download: name });
   document.body.append(a);
   a.click();
   a.remove();
-  // The download has started by now; revoke later so slow disks still get it.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** bindDrop makes zone accept a dropped file, highlighted while one is

@@ -3,7 +3,7 @@
 // typing the password and confirming.
 
 import * as api from "../api.js";
-import { $, announce, busy, clearNotice, confirmDelete, el, fmtDate, loading, saveBlob, showError, showInfo } from "../ui.js";
+import { $, announce, busy, clearNotice, confirmDelete, download, el, fmtDate, loading, showError, showInfo } from "../ui.js";
 
 let nav = () => {};
 let cursor = ""; // the audit log's next page
@@ -26,6 +26,7 @@ export function show() {
 const kinds = {
   clone: "Voice cloned",
   synthesis: "Speech made",
+  "job.done": "Long speech finished",
   "key.created": "API key created",
   "key.revoked": "API key revoked",
   "account.exported": "Data exported",
@@ -65,10 +66,11 @@ function row(ev) {
 async function exportData() {
   clearNotice();
   try {
-    const blob = await busy($("export-data"), "Preparing…", api.exportData);
-    saveBlob(blob, "voxclone-export.zip");
-    announce("Your data was downloaded.");
-    loadAudit(true);
+    const link = await busy($("export-data"), "Preparing…", api.exportLink);
+    download(link.url, "voxclone-export.zip");
+    announce("Your data is downloading.");
+    // The server records the export once the download has begun.
+    setTimeout(() => loadAudit(true), 2000);
   } catch (err) {
     showError(err);
   }
