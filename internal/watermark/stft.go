@@ -306,7 +306,9 @@ func (s *spectrum) weigh(env, wide [][hiBin + 1]float64) {
 // frames add to the energy a score is divided by and little to the
 // correlation. Low voices, whose harmonics lie close, have the most of
 // them. The clipping in whiten, over the whole signal in the time domain,
-// caught only what stood out in every bin at once. Detector only, so
+// caught only what stood out in every bin at once; after the limit it no
+// longer binds on those excerpts (the same scores with it at 100 times
+// the RMS), and it is kept for inputs unlike speech. Detector only, so
 // marks made before gain too. On 3-s excerpts one a second (four
 // markings, 892; none / Opus 24 kbps / AAC 64 kbps / noise 20 dB SNR):
 // 100% / 86.3% / 97.4% / 88.5% found → 100% / 89.1% / 98.4% / 90.1%;
