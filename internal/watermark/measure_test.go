@@ -1,0 +1,141 @@
+package watermark
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/voxclone/voxclone/internal/audio"
+)
+
+// TestMeasure is the measurement behind docs/trust.md's figures over 892
+// excerpts: the ten voices of engineCorpus marked four times with
+// different payloads (the first marking is TestRobustness's), each
+// marking run through the transforms, cut into 3-s excerpts one a second
+// (223 per marking), and each excerpt detected. It reports, per
+// transform, the share found and the mean score, and per voice the mean
+// score and the excerpts missed; every excerpt's score goes to a file, so
+// that two runs can be compared excerpt by excerpt.
+//
+// It runs only when VOXCLONE_WM_MEASURE names a directory, where the
+// transformed audio is kept (under VOXCLONE_WM_MARK, "current" unless
+// set: name another when the embedder changes), so that a change of the
+// detector is measured again without encoding anything.
+// VOXCLONE_WM_LABEL names the scores' file.
+func TestMeasure(t *testing.T) {
+	dir := os.Getenv("VOXCLONE_WM_MEASURE")
+	if dir == "" {
+		t.Skip("set VOXCLONE_WM_MEASURE to a directory to measure")
+	}
+	mark := envOr("VOXCLONE_WM_MARK", "current")
+	label := envOr("VOXCLONE_WM_LABEL", mark)
+	names := map[string]bool{}
+	for _, n := range strings.Split(envOr("VOXCLONE_WM_TRANSFORMS", "none,mp3 64k,opus 24k,aac 64k,ulaw 8k,resample 8000,noise 20 dB SNR"), ",") {
+		names[n] = true
+	}
+	corpus := engineCorpus(t)
+	if err := os.MkdirAll(filepath.Join(dir, mark), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.Create(filepath.Join(dir, "scores-"+label+".tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	var report strings.Builder
+	for _, tr := range transforms {
+		if !names[tr.name] {
+			continue
+		}
+		type hit struct {
+			voice int
+			score float64
+		}
+		var mu sync.Mutex
+		var hits []hit
+		var lines []string
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 2)
+		for m := range 4 {
+			for i, v := range corpus {
+				got := markedTransformed(t, filepath.Join(dir, mark), tr, m, i, v)
+				wg.Add(1)
+				sem <- struct{}{}
+				go func() {
+					defer func() { <-sem; wg.Done() }()
+					for j, ex := range excerpts(got, 1) {
+						r := Detect(testKey, ex)
+						mu.Lock()
+						hits = append(hits, hit{i, r.Score})
+						lines = append(lines, fmt.Sprintf("%s\t%d\t%s\t%d\t%.4f\n", tr.name, m, v.name, j, r.Score))
+						mu.Unlock()
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		sort.Strings(lines)
+		for _, l := range lines {
+			out.WriteString(l)
+		}
+		var found int
+		var sum float64
+		perN, perMiss, perSum := make([]int, len(corpus)), make([]int, len(corpus)), make([]float64, len(corpus))
+		for _, h := range hits {
+			sum += h.score
+			perN[h.voice]++
+			perSum[h.voice] += h.score
+			if h.score >= soloRule.threshold {
+				found++
+			} else {
+				perMiss[h.voice]++
+			}
+		}
+		fmt.Fprintf(&report, "%-16s %4d excerpts, found %5.1f%% (mean %.2f);", tr.name, len(hits), 100*float64(found)/float64(len(hits)), sum/float64(len(hits)))
+		for i, v := range corpus {
+			fmt.Fprintf(&report, " %s %.2f/%d", v.name, perSum[i]/float64(perN[i]), perMiss[i])
+		}
+		report.WriteString("\n")
+	}
+	t.Logf("label %s, mark %s\n%s", label, mark, report.String())
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// markedTransformed returns voice v marked (marking m) and transformed,
+// from dir when it was made before.
+func markedTransformed(t *testing.T, dir string, tr transform, m, i int, v engineVoice) *audio.PCM {
+	path := filepath.Join(dir, fmt.Sprintf("%d-%s-%s.f32", m, v.name, strings.ReplaceAll(tr.name, " ", "_")))
+	if b, err := os.ReadFile(path); err == nil && len(b) > 4 {
+		p := &audio.PCM{Rate: int(binary.LittleEndian.Uint32(b)), Channels: 1, Samples: make([]float32, (len(b)-4)/4)}
+		for j := range p.Samples {
+			p.Samples[j] = math.Float32frombits(binary.LittleEndian.Uint32(b[4+4*j:]))
+		}
+		return p
+	}
+	payload := Payload(0x9E3779B9 * uint32(i+1))
+	if m > 0 {
+		payload ^= Payload(0x85EBCA6B * uint32(m*16+i+1))
+	}
+	p := tr.do(t, markInPieces(v.pcm, payload))
+	b := make([]byte, 4+4*len(p.Samples))
+	binary.LittleEndian.PutUint32(b, uint32(p.Rate))
+	for j, s := range p.Samples {
+		binary.LittleEndian.PutUint32(b[4+4*j:], math.Float32bits(s))
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
