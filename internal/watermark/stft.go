@@ -300,26 +300,15 @@ func (s *spectrum) weigh(env, wide [][hiBin + 1]float64) {
 // binLimit is how far above its RMS over the excerpt limitBins lets a
 // whitened bin rise. The embedder gives each bin a share of the envelope,
 // so the mark's whitened level in a bin is about the same from frame to
-// frame; what rises far above it in a few frames is the host where the
-// weights misjudge it (which frames these are was not analysed: perhaps
-// a harmonic gliding through a bin between harmonics, an onset that the
-// envelope, averaged over ±32 ms, follows late, a codec's burst). Those
-// frames add to the energy a score is divided by and little to the
-// correlation. Low voices, whose harmonics lie close, gain most. The
-// outliers come mostly with the weights: limiting the whitened bins
-// before weighing them found Opus in 86.8% (noise 90.0%). The clipping in whiten, over the whole signal in the time domain,
-// caught only what stood out in every bin at once; after the limit it no
-// longer binds on those excerpts (the same scores with it at 100 times
-// the RMS), and it is kept for inputs unlike speech. Detector only, so
-// marks made before gain too. On 3-s excerpts one a second (four
-// markings, 892; none / Opus 24 kbps / AAC 64 kbps / noise 20 dB SNR):
-// 100% / 86.3% / 97.4% / 88.5% found → 100% / 89.1% / 98.4% / 90.1%;
-// cmuarctic_aew after Opus missed 53 of 89 instead of 64. A limit of 1.5
-// gave 88.7% after Opus and 88.6% after noise, 2.5 88.2% and 90.0%, 3
-// 88.0% and 90.0%; limiting at twice each band's RMS instead of each
-// bin's, 88.0% and 89.5%; at a multiple of the band's median magnitude,
-// far less after noise (49% at 2.5); compressing magnitudes (|Y|^0.5 or
-// ^0.75) instead of limiting them, 86.0% / 86.5% and 86.8% / 89.2%.
+// frame; what rises far above it in a few frames is host the weights
+// misjudge (which frames these are was not analysed). Those frames add to
+// the energy a score is divided by and little to the correlation; low
+// voices, whose harmonics lie close, gain most. Detector only, so marks
+// made before gain too. The limit is applied after the weights because
+// the outliers come mostly with them. Behind this limit the time-domain
+// clip in whiten no longer binds on speech; it stays for other inputs.
+// Measurements and the variants not kept: docs/trust.md, "Detector:
+// every whitened bin limited".
 const binLimit = 2
 
 // limitBins limits every bin of the band, in every frame, to lim times
