@@ -67,7 +67,7 @@ func parseEvalFlags(env *Env, args []string) (evalFlags, error) {
 	fs.BoolVar(&f.watermark, "watermark", false, "mark every synthesized sentence, as the service does, with a fixed test key before scoring")
 
 	fs.IntVar(&f.realTexts, "real-texts", 5, "per speaker, clone and real recordings of up to `n` transcribed held-out sentences are scored by the recognizer (0 = off)")
-	fs.StringVar(&f.degrade, "degrade", "", "comma-separated degradations of the references to clone from too: "+strings.Join(eval.DegradationNames(), ", "))
+	fs.StringVar(&f.degrade, "degrade", "", "comma-separated degradations of the references to clone from too: "+strings.Join(eval.DegradationNames(), ", ")+"; NAME+PIECE… takes profile pieces (ap, eq, f0, gv, ltas, pool, rate, upper, warp) from the clean clone, a diagnostic")
 	fs.BoolVar(&f.verbose, "v", false, "log progress to stderr")
 	pos, err := fs.parse(args)
 	switch {

@@ -58,10 +58,16 @@ func DegradationNames() []string {
 	return []string{DegradePhone, DegradePhoneBand, DegradeMuLaw, DegradeMP3, DegradeMP3FF, DegradeNoise20, DegradeRoom, DegradeRoomSmall, DegradeRoomLarge}
 }
 
-// DegradationsNamed returns the named degradations in the order given.
+// DegradationsNamed returns the named degradations in the order given. A
+// name may add profile pieces taken from the clean clone ("mp3_32+pool",
+// oracle.go).
 func DegradationsNamed(names ...string) ([]Degradation, error) {
 	var out []Degradation
-	for _, n := range names {
+	for _, full := range names {
+		n, _, err := splitOracle(full)
+		if err != nil {
+			return nil, err
+		}
 		var apply func(context.Context, *audio.PCM) (*audio.PCM, error)
 		switch n {
 		case DegradePhone:
@@ -85,7 +91,7 @@ func DegradationsNamed(names ...string) ([]Degradation, error) {
 		default:
 			return nil, fmt.Errorf("eval: unknown degradation %q (known: %s)", n, strings.Join(DegradationNames(), ", "))
 		}
-		out = append(out, Degradation{Name: n, Apply: apply})
+		out = append(out, Degradation{Name: full, Apply: apply})
 	}
 	return out, nil
 }

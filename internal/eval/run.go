@@ -188,7 +188,7 @@ func synthesizeSpeaker(ctx context.Context, spk Speaker, cfg Config) (synthesis,
 		return out, err
 	}
 	for _, d := range cfg.Degrade {
-		clips, err := readDegraded(ctx, cfg, d, refs)
+		clips, err := readDegraded(ctx, cfg, d, refs, profile)
 		rejected := errors.Is(err, voice.ErrNoSpeech)
 		if err != nil && !rejected {
 			return out, fmt.Errorf("%s: %w", d.Name, err)
@@ -221,8 +221,9 @@ func readHeldOut(ctx context.Context, cfg Config, profile []byte, heldOut []Utte
 }
 
 // readDegraded clones from degraded references and reads the sentences at
-// the default setting.
-func readDegraded(ctx context.Context, cfg Config, d Degradation, refs []voice.Reference) ([]clip, error) {
+// the default setting; the pieces d's name adds come from the clean
+// profile.
+func readDegraded(ctx context.Context, cfg Config, d Degradation, refs []voice.Reference, clean []byte) ([]clip, error) {
 	bad := make([]voice.Reference, len(refs))
 	for i, r := range refs {
 		a, err := d.Apply(ctx, r.Audio)
@@ -234,6 +235,13 @@ func readDegraded(ctx context.Context, cfg Config, d Degradation, refs []voice.R
 	profile, err := cfg.Engine.Clone(ctx, bad)
 	if err != nil {
 		return nil, fmt.Errorf("clone: %w", err)
+	}
+	_, pieces, err := splitOracle(d.Name)
+	if err != nil {
+		return nil, err
+	}
+	if profile, err = applyOracle(profile, clean, pieces); err != nil {
+		return nil, fmt.Errorf("oracle: %w", err)
 	}
 	clips, _, err := readAll(ctx, cfg.Engine, profile, cfg.Sentences, voice.Options{})
 	return clips, err

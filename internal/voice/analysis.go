@@ -117,6 +117,10 @@ type statsAcc struct {
 	// floor is how much of each bin the noise subtraction keeps at least
 	// (subtractFloor, or denoisedFloor after prep's noise reduction).
 	floor float64
+	// lossy holds each frame's envelope above its codec floor
+	// (holdHoles): references may have been through a lossy codec, the
+	// base voices never were.
+	lossy bool
 }
 
 func newStatsAcc() *statsAcc {
@@ -201,15 +205,20 @@ func (a *statsAcc) addStrided(x []float64, noisy bool, stride int) error {
 	utt := newMoments(mcepOrder + 1)
 	mc := make([]float64, mcepOrder+1)
 	clean := make([]float64, len(env[0]))
+	held := make([]float64, len(env[0]))
 	w := float64(stride)
 	for i, e := range env {
 		if !loud[i] {
 			continue
 		}
 		e = denoised(clean, e, noise, a.floor)
+		changed := noise != nil || a.rt60 > 0
+		if a.lossy && holdHoles(held, e) {
+			e, changed = held, true
+		}
 		a.frames += stride
 		a.addLTAS(e, w)
-		a.melCepstrum(mc, e, cep[i], noise != nil || a.rt60 > 0)
+		a.melCepstrum(mc, e, cep[i], changed)
 		if stride == 1 && i < len(a.labels) {
 			a.pool.add(i, a.labels[i], mc, f0[i], a.aligned)
 		}

@@ -14,13 +14,16 @@ import (
 // (allVoicedPitch names the versions before); 6: the speaker's band above
 // 8 kHz from wide-band references (HBND; older profiles keep the default);
 // 7: references prep denoised lose at most 10 dB of a bin to the noise
-// subtraction (denoisedFloor), not 20.
-const paramsHash = 0x5643_0007
+// subtraction (denoisedFloor), not 20; 8: each reference frame's
+// envelope is held at most codecFloorDB under its 1–3 kHz level
+// (holdHoles), so a lossy codec's spectral holes do not pull the means.
+const paramsHash = 0x5643_0008
 
 // buildProfile cleans the references and measures the speaker.
 func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, error) {
 	acc := newStatsAcc()
 	acc.pool = newPoolAcc()
+	acc.lossy = true
 	upper := newUpperBandAcc()
 	budget := labelSeconds
 	var rates []rateSample

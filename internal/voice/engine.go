@@ -87,13 +87,16 @@ func New(cfg Config) *Engine {
 // 24 kHz through the sharp resampler, keeping flite's 6–8 kHz (clones and
 // their profiles are unchanged); version 9 keeps at least −10 dB of each
 // bin when it subtracts the noise prep's noise reduction left (params
-// hash 7; clean references prep did not denoise keep their profiles).
+// hash 7; clean references prep did not denoise keep their profiles);
+// version 10 holds each reference frame's envelope at most 50 dB under
+// its 1–3 kHz level, so a lossy codec's spectral holes do not pull the
+// profile (params hash 8, holdHoles).
 // Profiles of every version still load and speak.
 func (e *Engine) Name() string {
 	if e.mode == ModeBaseline {
 		return "voxclone-baseline/3"
 	}
-	return "voxclone-a/9"
+	return "voxclone-a/10"
 }
 
 // Clone builds a voice profile from the speaker's reference samples, which
