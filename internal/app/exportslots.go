@@ -87,29 +87,7 @@ func (s *Service) takeExport(ctx context.Context, userID string) (context.Contex
 // func is called, and cancels the returned context when the lease is
 // lost: the export then ends, truncated, rather than run beside another.
 func (s *Service) renewExport(ctx context.Context, userID, holder string) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	quit := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(exportRenew)
-		defer tick.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			err := s.store.RenewLease(ctx, userID, exportLeaseName, holder, s.now().Add(exportLease))
-			if ErrorCode(err) == ENotFound {
-				cancel(errExportLeaseLost)
-				return
-			} else if err != nil && ctx.Err() == nil {
-				s.log.Warn("renew export lease", slog.String("user_id", userID), slog.Any("err", err))
-			}
-		}
-	}()
-	return ctx, func() { close(quit); <-done; cancel(nil) }
+	return s.keepAlive(ctx, exportRenew, errExportLeaseLost, func(ctx context.Context) error {
+		return s.store.RenewLease(ctx, userID, exportLeaseName, holder, s.now().Add(exportLease))
+	}, "renew export lease", slog.String("user_id", userID))
 }

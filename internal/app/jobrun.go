@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"math"
 	"sync/atomic"
-	"time"
 	"unicode/utf8"
 )
 
@@ -99,29 +98,9 @@ func (p *progress) get() float64  { return math.Float64frombits(p.bits.Load()) }
 // model) the store says so and the context is cancelled with
 // errJobStopped, so the work stops within one heartbeat.
 func (s *Service) watchJob(ctx context.Context, j Job, p *progress) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	quit := make(chan struct{})
-	go func() {
-		tick := time.NewTicker(s.cfg.JobHeartbeat)
-		defer tick.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			err := s.store.SetJobProgress(ctx, j.UserID, j.ID, p.get(), s.now())
-			if ErrorCode(err) == ENotFound {
-				cancel(errJobStopped)
-				return
-			} else if err != nil && ctx.Err() == nil {
-				s.log.Warn("record job progress", slog.String("job", j.ID), slog.Any("err", err))
-			}
-		}
-	}()
-	return ctx, func() { close(quit); cancel(nil) }
+	return s.keepAlive(ctx, s.cfg.JobHeartbeat, errJobStopped, func(ctx context.Context) error {
+		return s.store.SetJobProgress(ctx, j.UserID, j.ID, p.get(), s.now())
+	}, "record job progress", slog.String("job", j.ID))
 }
 
 // superseded treats ENotFound and EConflict from recording a task's
