@@ -47,6 +47,11 @@ func (s *Service) ExportAccount(ctx context.Context, userID string, w io.Writer)
 		return err
 	}
 	defer release()
+	return s.export(ctx, userID, w)
+}
+
+// export writes the archive of ExportAccount once the export is taken.
+func (s *Service) export(ctx context.Context, userID string, w io.Writer) error {
 	d, err := s.accountData(ctx, userID)
 	if err != nil {
 		return err

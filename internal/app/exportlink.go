@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -38,32 +40,62 @@ func (s *Service) CreateExportLink(ctx context.Context, userID string) (string, 
 	return tok, expires, err
 }
 
-// RedeemExportLink uses up a link token and returns the user whose export
-// it downloads. Its single use holds across processes: it is a lease
-// (LeaseStore) held until the token lapses. A token that is not a link,
-// has lapsed or was used already is EUnauthorized, saying so.
-func (s *Service) RedeemExportLink(ctx context.Context, token string) (string, error) {
+// ExportByLink streams, as ExportAccount does, the export of the user a
+// link token names, and uses the link up. A link is spent only once its
+// export begins: one refused as busy (ERateLimited, EUnavailable) may be
+// followed again while it lasts, so a browser that met a busy server need
+// not ask for a new one. A token that is not a link, has lapsed or was
+// used already is EUnauthorized, saying so.
+func (s *Service) ExportByLink(ctx context.Context, token string, w io.Writer) error {
+	userID, linkID, err := s.redeemExportLink(ctx, token)
+	if err != nil {
+		return err
+	}
+	exportCtx, release, err := s.takeExport(ctx, userID)
+	if err != nil {
+		s.giveBackLink(ctx, userID, linkID)
+		return err
+	}
+	defer release()
+	return s.export(exportCtx, userID, w)
+}
+
+// giveBackLink undoes redeemExportLink for a link whose export was
+// refused before it began.
+func (s *Service) giveBackLink(ctx context.Context, userID, linkID string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := s.store.ReleaseLease(ctx, userID, exportLinkLease+linkID, linkID); err != nil {
+		// The link stays spent: the user asks for a new one.
+		s.log.Warn("give back export link", slog.String("user_id", userID), slog.Any("err", err))
+	}
+}
+
+// redeemExportLink uses up a link token and returns the user whose export
+// it downloads and the link's id. Its single use holds across processes:
+// it is a lease (LeaseStore) held until the token lapses.
+func (s *Service) redeemExportLink(ctx context.Context, token string) (userID, linkID string, _ error) {
 	var claims jwt.RegisteredClaims
 	p := jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithTimeFunc(s.cfg.Now), jwt.WithExpirationRequired(), jwt.WithIssuer(exportLinkIssuer))
 	_, err := p.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.cfg.JWTSecret, nil })
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
-		return "", &Error{Code: EUnauthorized, Err: err,
+		return "", "", &Error{Code: EUnauthorized, Err: err,
 			Message: "This download link has expired (links last a minute); ask for the export again."}
 	case err != nil || claims.Subject == "" || claims.ID == "" || claims.ExpiresAt == nil:
-		return "", &Error{Code: EUnauthorized, Message: "Invalid download link.", Err: err}
+		return "", "", &Error{Code: EUnauthorized, Message: "Invalid download link.", Err: err}
 	}
 	now := s.now()
 	taken, _, err := s.store.TakeLease(ctx, claims.Subject, exportLinkLease+claims.ID, claims.ID,
 		now, claims.ExpiresAt.Add(time.Second))
 	switch {
 	case ErrorCode(err) == ENotFound:
-		return "", Errorf(EUnauthorized, "The account of this download link no longer exists.")
+		return "", "", Errorf(EUnauthorized, "The account of this download link no longer exists.")
 	case err != nil:
-		return "", err
+		return "", "", err
 	case !taken:
-		return "", Errorf(EUnauthorized, "This download link has been used already; ask for the export again.")
+		return "", "", Errorf(EUnauthorized, "This download link has been used already; ask for the export again.")
 	}
-	return claims.Subject, nil
+	return claims.Subject, claims.ID, nil
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -31,7 +32,9 @@ func (h *handler) deleteMe(w http.ResponseWriter, r *http.Request, u app.User) {
 // connection: the client sees a truncated download, never a short archive
 // that looks complete.
 func (h *handler) exportMe(w http.ResponseWriter, r *http.Request, u app.User) {
-	h.streamExport(w, r, u.ID)
+	h.streamExport(w, r, func(out io.Writer) error {
+		return h.svc.ExportAccount(r.Context(), u.ID, out)
+	})
 }
 
 // exportLink is a single-use link to the caller's export, for browsers: a
@@ -56,22 +59,20 @@ func (h *handler) exportLink(w http.ResponseWriter, r *http.Request, u app.User)
 // exportByLink streams the export a link made by exportLink names, and
 // uses the link up.
 func (h *handler) exportByLink(w http.ResponseWriter, r *http.Request) {
-	userID, err := h.svc.RedeemExportLink(r.Context(), r.PathValue("token"))
-	if err != nil {
-		writeError(w, r, h.log, err)
-		return
-	}
-	h.streamExport(w, r, userID)
+	h.streamExport(w, r, func(out io.Writer) error {
+		return h.svc.ExportByLink(r.Context(), r.PathValue("token"), out)
+	})
 }
 
-func (h *handler) streamExport(w http.ResponseWriter, r *http.Request, userID string) {
+// streamExport sends the archive export writes.
+func (h *handler) streamExport(w http.ResponseWriter, r *http.Request, export func(io.Writer) error) {
 	sw := respond.NewStreamWriter(w, http.StatusOK, func(hd http.Header) {
 		hd.Set("Content-Type", "application/zip")
 		hd.Set("Content-Disposition", `attachment; filename="voxclone-export.zip"`)
 		// The link is single-use: no cache may keep or replay the archive.
 		hd.Set("Cache-Control", "no-store")
 	})
-	err := h.svc.ExportAccount(r.Context(), userID, sw)
+	err := export(sw)
 	if err == nil {
 		return
 	}
@@ -79,7 +80,7 @@ func (h *handler) streamExport(w http.ResponseWriter, r *http.Request, userID st
 		writeError(w, r, h.log, err)
 		return
 	}
-	h.log.Error("export interrupted", slog.String("user_id", userID), slog.Any("err", err))
+	h.log.Error("export interrupted", slog.String("request_id", app.RequestFrom(r.Context()).RequestID), slog.Any("err", err))
 	panic(http.ErrAbortHandler)
 }
 

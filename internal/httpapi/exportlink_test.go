@@ -75,3 +75,27 @@ func expectMessage(t *testing.T, e *env, resp *http.Response, says string) {
 		t.Errorf("%s: %+v, want unauthorized saying %q", resp.Request.URL.Path, body.Error, says)
 	}
 }
+
+// TestExportLinkRefusedBusy: a link followed while the user's export runs
+// (in another process) is refused as busy and is not spent by it: once the
+// running export ends, the same link downloads the archive, once.
+func TestExportLinkRefusedBusy(t *testing.T) {
+	forEachSharedBackend(t, func(t *testing.T, store, other app.Store) {
+		held := &heldBlobs{}
+		e := newEnv(t, store, options{blobs: func(b app.Blobs) app.Blobs { held.Blobs = b; return held }})
+		e2 := newEnv(t, other, options{idle: true})
+		a, aKey := exportingAccount(t, e, held.Blobs, store, "link-busy@example.com")
+		var l struct{ URL string }
+		e.expect(e.do("POST", "/api/auth/me/export/link", a.token, nil), http.StatusCreated, &l)
+
+		held.hold(aKey)
+		first := startExport(t.Context(), e, a.token)
+		held.waitOpened(t)
+		expectRetryLater(t, e2.do("GET", l.URL, "", nil), http.StatusTooManyRequests, app.ERateLimited, "already running")
+		close(held.release)
+		finish(t, <-first)
+
+		finish(t, e2.do("GET", l.URL, "", nil))
+		expectMessage(t, e, e.do("GET", l.URL, "", nil), "used already")
+	})
+}

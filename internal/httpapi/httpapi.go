@@ -62,7 +62,7 @@ type Service interface {
 	DeleteAccount(ctx context.Context, userID, password string) (app.RateStatus, error)
 	ExportAccount(ctx context.Context, userID string, w io.Writer) error
 	CreateExportLink(ctx context.Context, userID string) (string, time.Time, error)
-	RedeemExportLink(ctx context.Context, token string) (string, error)
+	ExportByLink(ctx context.Context, token string, w io.Writer) error
 	ListAudit(ctx context.Context, userID string, limit int, cursor string) (app.AuditPage, error)
 }
 
