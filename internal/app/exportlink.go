@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -15,7 +14,7 @@ const ExportLinkTTL = time.Minute
 
 // exportLinkIssuer sets link tokens apart from login tokens, signed with
 // the same secret: parseToken refuses a link as a session, and
-// RedeemExportLink a session as a link.
+// redeemExportLink a session as a link.
 const exportLinkIssuer = "voxclone-export"
 
 // exportLinkLease is the lease name prefix that marks a link used.
@@ -53,22 +52,12 @@ func (s *Service) ExportByLink(ctx context.Context, token string, w io.Writer) e
 	}
 	exportCtx, release, err := s.takeExport(ctx, userID)
 	if err != nil {
-		s.giveBackLink(ctx, userID, linkID)
+		// Refused before it began: the link may be followed again.
+		s.releaseLease(ctx, userID, exportLinkLease+linkID, linkID)
 		return err
 	}
 	defer release()
 	return s.export(exportCtx, userID, w)
-}
-
-// giveBackLink undoes redeemExportLink for a link whose export was
-// refused before it began.
-func (s *Service) giveBackLink(ctx context.Context, userID, linkID string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := s.store.ReleaseLease(ctx, userID, exportLinkLease+linkID, linkID); err != nil {
-		// The link stays spent: the user asks for a new one.
-		s.log.Warn("give back export link", slog.String("user_id", userID), slog.Any("err", err))
-	}
 }
 
 // redeemExportLink uses up a link token and returns the user whose export

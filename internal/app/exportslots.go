@@ -61,14 +61,7 @@ func (s *Service) takeExport(ctx context.Context, userID string) (context.Contex
 		return nil, nil, &Error{Code: ERateLimited, RetryAfter: exportRetryAfter,
 			Message: "An export of your account is already running; wait until its download has finished, then try again."}
 	}
-	free := func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if err := s.store.ReleaseLease(ctx, userID, exportLeaseName, holder); err != nil {
-			// It lapses by itself within exportLease.
-			s.log.Warn("release export lease", slog.String("user_id", userID), slog.Any("err", err))
-		}
-	}
+	free := func() { s.releaseLease(ctx, userID, exportLeaseName, holder) }
 	release, err := s.exports.Acquire(ctx)
 	if err != nil {
 		free()
@@ -90,4 +83,16 @@ func (s *Service) renewExport(ctx context.Context, userID, holder string) (conte
 	return s.keepAlive(ctx, exportRenew, errExportLeaseLost, func(ctx context.Context) error {
 		return s.store.RenewLease(ctx, userID, exportLeaseName, holder, s.now().Add(exportLease))
 	}, "renew export lease", slog.String("user_id", userID))
+}
+
+// releaseLease gives holder's lease back, even when ctx has ended (the
+// request is over, the lease is not). A failure is only logged: an
+// export's lease lapses by itself within exportLease, and a link's stays
+// spent, so its user asks for a new one.
+func (s *Service) releaseLease(ctx context.Context, userID, name, holder string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := s.store.ReleaseLease(ctx, userID, name, holder); err != nil {
+		s.log.Warn("release lease", slog.String("user_id", userID), slog.String("lease", name), slog.Any("err", err))
+	}
 }
