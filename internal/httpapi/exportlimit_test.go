@@ -56,6 +56,13 @@ func (h *heldBlobs) waitOpened(t *testing.T) {
 	}
 }
 
+// heldEnv is newEnv whose service reads its blobs through held.
+func heldEnv(t *testing.T, store app.Store, opt options) (*heldBlobs, *env) {
+	held := &heldBlobs{}
+	opt.blobs = func(b app.Blobs) app.Blobs { held.Blobs = b; return held }
+	return held, newEnv(t, store, opt)
+}
+
 // exportingAccount registers an account with one history entry whose
 // audio is stored, and returns it with the audio's key.
 func exportingAccount(t *testing.T, e *env, blobs app.Blobs, store app.Store, email string) (*account, string) {
@@ -150,8 +157,7 @@ func finish(t *testing.T, resp *http.Response) {
 // and a download A abandons frees the slot too.
 func TestExportOnePerUser(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store app.Store) {
-		held := &heldBlobs{}
-		e := newEnv(t, store, options{blobs: func(b app.Blobs) app.Blobs { held.Blobs = b; return held }})
+		held, e := heldEnv(t, store, options{})
 		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-export@example.com")
 		b, _ := exportingAccount(t, e, held.Blobs, store, "b-export@example.com")
 
@@ -191,8 +197,7 @@ func TestExportOnePerUser(t *testing.T) {
 // streams is 503 with Retry-After; once A's has ended, B's runs.
 func TestExportsBounded(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store app.Store) {
-		held := &heldBlobs{}
-		e := newEnv(t, store, options{maxExports: 1, blobs: func(b app.Blobs) app.Blobs { held.Blobs = b; return held }})
+		held, e := heldEnv(t, store, options{maxExports: 1})
 		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-bound@example.com")
 		b, _ := exportingAccount(t, e, held.Blobs, store, "b-bound@example.com")
 		held.hold(aKey)
@@ -212,8 +217,7 @@ func TestExportsBounded(t *testing.T) {
 // the claim lapses (30 s on the service clock).
 func TestExportOnePerUserAcrossProcesses(t *testing.T) {
 	forEachSharedBackend(t, func(t *testing.T, store, other app.Store) {
-		held := &heldBlobs{}
-		e := newEnv(t, store, options{blobs: func(b app.Blobs) app.Blobs { held.Blobs = b; return held }})
+		held, e := heldEnv(t, store, options{})
 		e2 := newEnv(t, other, options{idle: true})
 		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-procs@example.com")
 
@@ -252,8 +256,7 @@ func TestExportLeaseRenewed(t *testing.T) {
 		t.Skip("waits for a renewal (10 s)")
 	}
 	forEachSharedBackend(t, func(t *testing.T, store, other app.Store) {
-		held := &heldBlobs{}
-		e := newEnv(t, store, options{blobs: func(b app.Blobs) app.Blobs { held.Blobs = b; return held }})
+		held, e := heldEnv(t, store, options{})
 		e2 := newEnv(t, other, options{idle: true})
 		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-renew@example.com")
 

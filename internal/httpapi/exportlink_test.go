@@ -81,8 +81,7 @@ func expectMessage(t *testing.T, e *env, resp *http.Response, says string) {
 // running export ends, the same link downloads the archive, once.
 func TestExportLinkRefusedBusy(t *testing.T) {
 	forEachSharedBackend(t, func(t *testing.T, store, other app.Store) {
-		held := &heldBlobs{}
-		e := newEnv(t, store, options{blobs: func(b app.Blobs) app.Blobs { held.Blobs = b; return held }})
+		held, e := heldEnv(t, store, options{})
 		e2 := newEnv(t, other, options{idle: true})
 		a, aKey := exportingAccount(t, e, held.Blobs, store, "link-busy@example.com")
 		var l struct{ URL string }
