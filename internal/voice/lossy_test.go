@@ -38,16 +38,7 @@ func TestProfileUnderMP3(t *testing.T) {
 		for i, r := range refs {
 			coded[i] = Reference{Audio: throughMP3(t, r.Audio, 32), Transcript: r.Transcript}
 		}
-		var ps [2]Profile
-		for k, rr := range [][]Reference{refs, coded} {
-			b, err := e.Clone(ctx, rr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := ps[k].UnmarshalBinary(b); err != nil {
-				t.Fatal(err)
-			}
-		}
+		ps := cloneEach(ctx, t, e, refs, coded)
 		upper := upperBandGap(ps[0].Spectrum.VoicedMean, ps[1].Spectrum.VoicedMean)
 		phones := phoneMeansDistance(phoneMeans(ps[0].Pool), phoneMeans(ps[1].Pool))
 		gv := gvSum(ps[1].Spectrum.GV) / gvSum(ps[0].Spectrum.GV)

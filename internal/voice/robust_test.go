@@ -94,22 +94,29 @@ func TestPhoneMeansUnderNoise(t *testing.T) {
 		for i, r := range refs {
 			noisy[i] = Reference{Audio: withSpeechNoise(r.Audio, 20, uint64(i)), Transcript: r.Transcript}
 		}
-		var ps [2]Profile
-		for k, rr := range [][]Reference{refs, noisy} {
-			b, err := e.Clone(ctx, rr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := ps[k].UnmarshalBinary(b); err != nil {
-				t.Fatal(err)
-			}
-		}
+		ps := cloneEach(ctx, t, e, refs, noisy)
 		d := phoneMeansDistance(phoneMeans(ps[0].Pool), phoneMeans(ps[1].Pool))
 		t.Logf("%s: SNR %.1f → %.1f dB, phone means %.2f dB from the clean ones", spk, ps[0].SNR, ps[1].SNR, d)
 		if d > 5 {
 			t.Errorf("%s: phone means %.2f dB from the clean ones with noise", spk, d)
 		}
 	}
+}
+
+// cloneEach enrols a profile from each set of references.
+func cloneEach(ctx context.Context, t *testing.T, e *Engine, sets ...[]Reference) []Profile {
+	t.Helper()
+	ps := make([]Profile, len(sets))
+	for k, refs := range sets {
+		b, err := e.Clone(ctx, refs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ps[k].UnmarshalBinary(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ps
 }
 
 // phoneMeansDistance is the MCD between two tables' phone means, averaged
