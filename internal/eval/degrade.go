@@ -23,6 +23,9 @@ import (
 type Degradation struct {
 	Name  string
 	Apply func(ctx context.Context, p *audio.PCM) (*audio.PCM, error)
+	// oracle names the profile pieces taken from the clean clone
+	// (oracle.go); none for a plain degradation.
+	oracle []string
 }
 
 // Degradation names DegradationsNamed accepts.
@@ -64,7 +67,7 @@ func DegradationNames() []string {
 func DegradationsNamed(names ...string) ([]Degradation, error) {
 	var out []Degradation
 	for _, full := range names {
-		n, _, err := splitOracle(full)
+		n, pieces, err := splitOracle(full)
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +94,7 @@ func DegradationsNamed(names ...string) ([]Degradation, error) {
 		default:
 			return nil, fmt.Errorf("eval: unknown degradation %q (known: %s)", n, strings.Join(DegradationNames(), ", "))
 		}
-		out = append(out, Degradation{Name: full, Apply: apply})
+		out = append(out, Degradation{Name: full, Apply: apply, oracle: pieces})
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/voice"
@@ -14,6 +15,9 @@ func TestDegradationsNamedOracle(t *testing.T) {
 	}
 	if d[0].Name != "mp3_32+pool+gv" || d[1].Name != "noise20" {
 		t.Errorf("names %q, %q", d[0].Name, d[1].Name)
+	}
+	if !slices.Equal(d[0].oracle, []string{"pool", "gv"}) || len(d[1].oracle) != 0 {
+		t.Errorf("pieces %q, %q; want [pool gv] and none", d[0].oracle, d[1].oracle)
 	}
 	if _, err := DegradationsNamed("mp3_32+labels"); err == nil {
 		t.Error("unknown piece accepted")

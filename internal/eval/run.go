@@ -236,11 +236,7 @@ func readDegraded(ctx context.Context, cfg Config, d Degradation, refs []voice.R
 	if err != nil {
 		return nil, fmt.Errorf("clone: %w", err)
 	}
-	_, pieces, err := splitOracle(d.Name)
-	if err != nil {
-		return nil, err
-	}
-	if profile, err = applyOracle(profile, clean, pieces); err != nil {
+	if profile, err = applyOracle(profile, clean, d.oracle); err != nil {
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
 	clips, _, err := readAll(ctx, cfg.Engine, profile, cfg.Sentences, voice.Options{})
