@@ -32,6 +32,7 @@ import (
 	"github.com/voxclone/voxclone/internal/postgres/pgtest"
 	"github.com/voxclone/voxclone/internal/speechtest"
 	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
@@ -47,15 +48,7 @@ var testSecret = []byte("httpapi-test-secret-0123456789abcdef")
 func forEachBackend(t *testing.T, fn func(t *testing.T, store app.Store)) {
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
-		db, err := sqlite.Open(filepath.Join(t.TempDir(), "voxclone.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if err := db.Migrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		fn(t, db)
+		fn(t, sqlitetest.Open(t, filepath.Join(t.TempDir(), "voxclone.db")))
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
@@ -69,19 +62,7 @@ func forEachSharedBackend(t *testing.T, fn func(t *testing.T, a, b app.Store)) {
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
 		path := filepath.Join(t.TempDir(), "voxclone.db")
-		var stores [2]app.Store
-		for i := range stores {
-			db, err := sqlite.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.Migrate(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			stores[i] = db
-		}
-		fn(t, stores[0], stores[1])
+		fn(t, sqlitetest.Open(t, path), sqlitetest.Open(t, path))
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()

@@ -14,19 +14,8 @@ import (
 	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 )
 
-// openDB opens and migrates a database file in a fresh temporary directory.
-func openDB(t testing.TB, path string) *sqlite.DB {
-	t.Helper()
-	db, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
+// openDB opens and migrates the database file at path.
+var openDB = sqlitetest.Open
 
 func TestStore(t *testing.T) {
 	apptest.StoreSuite(t, func(t *testing.T) app.Store {

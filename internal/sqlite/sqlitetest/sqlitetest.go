@@ -1,6 +1,6 @@
-// Package sqlitetest reads an SQLite store's database as a whole, for
-// tests that must see every table, including those added after the test
-// was written.
+// Package sqlitetest opens SQLite stores for tests and reads a store's
+// database as a whole, for tests that must see every table, including
+// those added after the test was written.
 package sqlitetest
 
 import (
@@ -12,6 +12,22 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/sqlite"
 )
+
+// Open opens and migrates the database file at path, closed when the
+// test ends. Two opened on one path share the database, as two voxclone
+// processes do.
+func Open(t testing.TB, path string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
 
 // Rows returns every row of every table of s's database (s must be a
 // *sqlite.DB), each as its values joined by "|", blobs as their bytes,
