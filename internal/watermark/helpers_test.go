@@ -137,3 +137,13 @@ func cuts(p *audio.PCM, sec int, step float64) []*audio.PCM {
 	}
 	return out
 }
+
+// testPayload is the payload of marking m of the corpus's voice i:
+// marking 0 is TestRobustness's, the others TestMeasure's.
+func testPayload(m, i int) Payload {
+	p := Payload(0x9E3779B9 * uint32(i+1))
+	if m > 0 {
+		p ^= Payload(0x85EBCA6B * uint32(m*16+i+1))
+	}
+	return p
+}

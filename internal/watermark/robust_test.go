@@ -74,7 +74,7 @@ func TestRobustness(t *testing.T) {
 		var n, det, read, n10, det10 int
 		var score float64
 		for i, v := range corpus {
-			payload := Payload(0x9E3779B9 * uint32(i+1))
+			payload := testPayload(0, i)
 			got := tr.do(t, markInPieces(v.pcm, payload))
 			for _, ex := range excerpts(got, 2) {
 				r := Detect(testKey, ex)
