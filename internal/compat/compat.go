@@ -9,12 +9,9 @@
 package compat
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math"
-	"net/http"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
@@ -99,16 +96,4 @@ func Retryable(err error) int {
 		return int(math.Ceil(ae.RetryAfter.Seconds()))
 	}
 	return 0
-}
-
-// LogInternal logs an error answered as a 500 with its detail, which the
-// client never sees: as an error, or as information when the client went
-// away and canceled it.
-func LogInternal(r *http.Request, log *slog.Logger, err error) {
-	level, msg := slog.LevelError, "internal error"
-	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		level, msg = slog.LevelInfo, "request canceled by the client"
-	}
-	log.Log(r.Context(), level, msg, slog.String("method", r.Method),
-		slog.String("path", r.URL.Path), slog.Any("error", err))
 }

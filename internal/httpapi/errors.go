@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -66,13 +65,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	status := StatusCode(code)
 	if status == http.StatusInternalServerError {
 		code = app.EInternal
-		level, msg := slog.LevelError, "internal error"
-		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-			// The client went away; nobody reads this answer.
-			level, msg = slog.LevelInfo, "request canceled by the client"
-		}
-		log.Log(r.Context(), level, msg,
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+		respond.LogInternal(r, log, err)
 	}
 	var ae *app.Error
 	if errors.As(err, &ae) && (ae.Code == app.ERateLimited || ae.Code == app.EUnavailable) && ae.RetryAfter > 0 {

@@ -45,7 +45,7 @@ func (h *handler) synthesizeEvents(w http.ResponseWriter, r *http.Request, sp *a
 		if r.Context().Err() != nil {
 			return // the client left; nobody reads an error event
 		}
-		h.log.ErrorContext(r.Context(), "event stream failed", slog.String("path", r.URL.Path), slog.Any("error", err))
+		h.log.ErrorContext(r.Context(), "event stream failed", slog.String("path", respond.Where(r)), slog.Any("error", err))
 		code, msg := app.ErrorCode(err), internalMessage
 		var ae *app.Error
 		if StatusCode(code) != http.StatusInternalServerError && errors.As(err, &ae) {

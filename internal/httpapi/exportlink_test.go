@@ -2,9 +2,13 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,4 +101,58 @@ func TestExportLinkRefusedBusy(t *testing.T) {
 		finish(t, e2.do("GET", l.URL, "", nil))
 		expectMessage(t, e, e.do("GET", l.URL, "", nil), "used already")
 	})
+}
+
+// TestExportLinkKeptOutOfLogs: an export by link that fails is logged by
+// its route, not its path, which carries the link's token (single use,
+// but a log line outlives the minute a link lasts only if it leaks).
+func TestExportLinkKeptOutOfLogs(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store app.Store) {
+		var logs lockedBuffer
+		var bs unreadableBlobs
+		e := newEnv(t, store, options{logger: slog.New(slog.NewTextHandler(&logs, nil)),
+			blobs: func(b app.Blobs) app.Blobs { bs.Blobs = b; return &bs }})
+		a, _ := exportingAccount(t, e, &bs, store, "logged@example.com")
+		var l struct{ URL string }
+		e.expect(e.do("POST", "/api/auth/me/export/link", a.token, nil), http.StatusCreated, &l)
+		if resp := e.do("GET", l.URL, "", nil); resp.StatusCode == http.StatusOK {
+			if _, err := io.ReadAll(resp.Body); err == nil {
+				t.Fatal("the export succeeded with its blobs unreadable")
+			}
+		}
+		token := strings.TrimPrefix(l.URL, "/api/auth/export/")
+		got := logs.String()
+		if !strings.Contains(got, "/api/auth/export/{token}") {
+			t.Fatalf("the failed export was not logged by its route: %q", got)
+		}
+		if strings.Contains(got, token) {
+			t.Errorf("the log holds the link's token: %q", got)
+		}
+	})
+}
+
+// unreadableBlobs stores blobs but fails to read any back, as a disk
+// that fails would: not as a missing file, which an export skips.
+type unreadableBlobs struct{ app.Blobs }
+
+func (unreadableBlobs) Open(context.Context, string) (io.ReadSeekCloser, error) {
+	return nil, errors.New("input/output error")
+}
+
+// lockedBuffer is a bytes.Buffer the server's goroutines may log to.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -113,6 +114,8 @@ type options struct {
 	// maxExports, when set, bounds the exports streamed at once
 	// (app.Config.MaxExports).
 	maxExports int
+	// logger, when set, receives the handler's log (httpapi.Config.Logger).
+	logger *slog.Logger
 }
 
 func newEnv(t *testing.T, store app.Store, opt options) *env {
@@ -155,7 +158,7 @@ func newEnv(t *testing.T, store app.Store, opt options) *env {
 		}
 	}
 	h := httpapi.NewHandler(httpapi.Config{Service: svc, MaxUploadBytes: opt.maxUpload,
-		TrustedProxies: opt.trusted, Metrics: scrape, Requests: requests})
+		TrustedProxies: opt.trusted, Metrics: scrape, Requests: requests, Logger: opt.logger})
 	srv := httptest.NewUnstartedServer(h)
 	srv.Config.WriteTimeout = opt.writeTimeout
 	srv.Start()

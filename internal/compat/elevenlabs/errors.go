@@ -45,7 +45,7 @@ const (
 func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status, body := describe(err)
 	if status == http.StatusInternalServerError {
-		compat.LogInternal(r, log, err)
+		respond.LogInternal(r, log, err)
 	}
 	if s := compat.Retryable(err); s > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(s))

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/voxclone/voxclone/internal/app"
-	"github.com/voxclone/voxclone/internal/compat"
 	"github.com/voxclone/voxclone/internal/httpapi/respond"
 )
 
@@ -87,7 +86,7 @@ func (h *Handler) streamEvents(w http.ResponseWriter, r *http.Request, req Speec
 	}
 	status, body := describe(err)
 	if status == http.StatusInternalServerError {
-		compat.LogInternal(r, h.log, err)
+		respond.LogInternal(r, h.log, err)
 	}
 	_ = events.event(body)
 }

@@ -5,6 +5,7 @@
 package respond
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -76,7 +77,7 @@ func (s *StreamWriter) Fail(r *http.Request, log *slog.Logger, err error, writeE
 		return
 	}
 	if r.Context().Err() == nil {
-		log.ErrorContext(r.Context(), "stream failed after it began", slog.String("path", r.URL.Path), slog.Any("error", err))
+		log.ErrorContext(r.Context(), "stream failed after it began", slog.String("path", Where(r)), slog.Any("error", err))
 	}
 	panic(http.ErrAbortHandler)
 }
@@ -138,4 +139,26 @@ func SetRateHeaders(w http.ResponseWriter, st app.RateStatus, err error) {
 // RateLimit-Reset want.
 func CeilSeconds(d time.Duration) int {
 	return max(int(math.Ceil(d.Seconds())), 1)
+}
+
+// Where names a request in logs: by the route pattern it matched, so that
+// what a path carries (a download link's single-use token, an id) stays
+// out of the logs, or by its path when it matched no route.
+func Where(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return r.URL.Path
+}
+
+// LogInternal logs an error answered as a 500 with its detail, which the
+// client never sees: as an error, or as information when the client went
+// away and canceled it.
+func LogInternal(r *http.Request, log *slog.Logger, err error) {
+	level, msg := slog.LevelError, "internal error"
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		level, msg = slog.LevelInfo, "request canceled by the client"
+	}
+	log.Log(r.Context(), level, msg, slog.String("method", r.Method),
+		slog.String("path", Where(r)), slog.Any("error", err))
 }
