@@ -12,7 +12,7 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/app/apptest"
 	"github.com/voxclone/voxclone/internal/blob"
-	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 )
 
 func TestAuth(t *testing.T) {
@@ -144,10 +144,7 @@ func TestAPIKeys(t *testing.T) {
 // work and breaks one thing per case, so each refusal has exactly one
 // cause.
 func TestNewServiceConfig(t *testing.T) {
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "voxclone.db"))
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
-	must(t, db.Migrate(t.Context()))
+	db := sqlitetest.Open(t, filepath.Join(t.TempDir(), "voxclone.db"))
 	blobs, err := blob.NewLocal(t.TempDir())
 	must(t, err)
 	t.Cleanup(func() { blobs.Close() })

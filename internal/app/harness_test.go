@@ -12,7 +12,7 @@ import (
 	"github.com/voxclone/voxclone/internal/app/apptest"
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/postgres/pgtest"
-	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 )
 
 func newClock() *apptest.Clock { return apptest.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)) }
@@ -32,12 +32,7 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 		t.Parallel()
 		path := filepath.Join(t.TempDir(), "voxclone.db")
 		fn(t, backend{name: "sqlite", open: func(t *testing.T) app.Store {
-			db, err := sqlite.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			must(t, db.Migrate(t.Context()))
+			db := sqlitetest.Open(t, path)
 			return db
 		}})
 	})

@@ -13,7 +13,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/audio/codec"
-	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
@@ -262,10 +262,7 @@ func TestResolveVoice(t *testing.T) {
 // one backend.
 func sqliteStore(t *testing.T) app.Store {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "voxclone.db"))
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
-	must(t, db.Migrate(t.Context()))
+	db := sqlitetest.Open(t, filepath.Join(t.TempDir(), "voxclone.db"))
 	return db
 }
 

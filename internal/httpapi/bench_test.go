@@ -11,20 +11,13 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/httpapi"
-	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 )
 
 // BenchmarkListModels measures GET /api/voice/models in process (no
 // network): authentication, one SQLite query and JSON for three models.
 func BenchmarkListModels(b *testing.B) {
-	db, err := sqlite.Open(filepath.Join(b.TempDir(), "voxclone.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := sqlitetest.Open(b, filepath.Join(b.TempDir(), "voxclone.db"))
 	blobs, err := blob.NewLocal(b.TempDir())
 	if err != nil {
 		b.Fatal(err)

@@ -16,7 +16,7 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/jobs"
-	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
@@ -24,14 +24,7 @@ import (
 // of 5 per hour, and a user of it.
 func budgetHandler(t *testing.T) (*handler, *app.Service, app.User, *bytes.Buffer) {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "voxclone.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.Open(t, filepath.Join(t.TempDir(), "voxclone.db"))
 	blobs, err := blob.NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

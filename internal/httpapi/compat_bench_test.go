@@ -24,7 +24,7 @@ import (
 	"github.com/voxclone/voxclone/internal/blob"
 	"github.com/voxclone/voxclone/internal/httpapi"
 	"github.com/voxclone/voxclone/internal/speechtest"
-	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
@@ -229,14 +229,7 @@ func childCPU() map[int]time.Duration {
 // database and blobs.
 func firstByteServers(b *testing.B) (map[int]string, string, string) {
 	b.Helper()
-	db, err := sqlite.Open(filepath.Join(b.TempDir(), "voxclone.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := sqlitetest.Open(b, filepath.Join(b.TempDir(), "voxclone.db"))
 	blobs, err := blob.NewLocal(b.TempDir())
 	if err != nil {
 		b.Fatal(err)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/audio/codec"
-	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 	"github.com/voxclone/voxclone/internal/voice"
 )
 
@@ -207,14 +207,7 @@ func TestSynthesizeRefusals(t *testing.T) {
 // backend only.
 func sqliteStore(t *testing.T) app.Store {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "voxclone.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.Open(t, filepath.Join(t.TempDir(), "voxclone.db"))
 	return db
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/jobs"
 	"github.com/voxclone/voxclone/internal/postgres/pgtest"
-	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 )
 
 // queue is what the tests use of a *jobs.Queue, whatever its transaction
@@ -47,12 +47,7 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 func sqliteBackend(tb testing.TB) backend {
 	path := filepath.Join(tb.TempDir(), "voxclone.db")
 	return backend{name: "sqlite", open: func(t testing.TB) (app.Store, func(jobs.Config) queue) {
-		db, err := sqlite.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		must(t, db.Migrate(context.Background()))
+		db := sqlitetest.Open(t, path)
 		return db, func(cfg jobs.Config) queue {
 			q, err := jobs.NewSQLite(db.Writer(), cfg)
 			must(t, err)

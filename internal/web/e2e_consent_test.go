@@ -19,7 +19,7 @@ import (
 	"github.com/voxclone/voxclone/internal/httpapi"
 	"github.com/voxclone/voxclone/internal/jobs"
 	"github.com/voxclone/voxclone/internal/speechtest"
-	"github.com/voxclone/voxclone/internal/sqlite"
+	"github.com/voxclone/voxclone/internal/sqlite/sqlitetest"
 	"github.com/voxclone/voxclone/internal/voice"
 	"github.com/voxclone/voxclone/internal/web"
 )
@@ -163,14 +163,7 @@ func consentStatus(t *testing.T, p *page) map[string]string {
 func startConsentServer(t *testing.T, challenge func() consent.Challenge) string {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := sqlite.Open(filepath.Join(dir, "voxclone.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.Open(t, filepath.Join(dir, "voxclone.db"))
 	blobs, err := blob.NewLocal(filepath.Join(dir, "blobs"))
 	if err != nil {
 		t.Fatal(err)
