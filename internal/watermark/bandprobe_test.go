@@ -29,7 +29,7 @@ func weighMultipliers(x []float64) (framing, [][]float64) {
 		orig[t] = append([]complex128(nil), f...)
 	}
 	env, wide := spec.envelopes(peak*1e-4, true)
-	spec.weigh(smoothTime(env, taps), smoothTime(wide, taps))
+	spec.weigh(smoothTime(env, taps), smoothTime(wide, taps), len(x) < legacyMin)
 	mult := make([][]float64, len(orig))
 	for t := range orig {
 		mult[t] = make([]float64, nBins)
