@@ -220,7 +220,7 @@ func whiten(m []float32) []float64 {
 	}
 	spec := analyzeWith(x, fr)
 	env, wide := spec.envelopes(peak*1e-4, true)
-	spec.weigh(smoothTime(env, taps), smoothTime(wide, taps))
+	spec.weigh(smoothTime(env, taps), smoothTime(wide, taps), len(x) < legacyMin)
 	z := spec.synthesize()
 	var e float64
 	for _, v := range z {

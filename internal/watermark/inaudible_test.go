@@ -93,19 +93,29 @@ func TestInaudible(t *testing.T) {
 func worstBand(k Key, corpus []engineVoice) float64 {
 	worst := math.Inf(-1)
 	for i, v := range corpus {
-		e := NewEmbedder(k, Payload(i), v.pcm.Rate)
-		m := append(e.Write(v.pcm.Samples), e.Flush()...)
-		diff := make([]float32, len(v.pcm.Samples))
-		for j := range diff {
-			diff[j] = m[j] - v.pcm.Samples[j]
-		}
-		hs, _ := bandEnergies(v.pcm.Samples, v.pcm.Rate)
-		ws, _ := bandEnergies(diff, v.pcm.Rate)
-		for b := range wsrBands {
-			worst = max(worst, 10*math.Log10(ws[b]/hs[b]))
+		for _, r := range bandRatios(k, Payload(i), v) {
+			worst = max(worst, r)
 		}
 	}
 	return worst
+}
+
+// bandRatios is the watermark-to-speech ratio of each of wsrBands (in dB)
+// in v's output marked with k and p.
+func bandRatios(k Key, p Payload, v engineVoice) []float64 {
+	e := NewEmbedder(k, p, v.pcm.Rate)
+	m := append(e.Write(v.pcm.Samples), e.Flush()...)
+	diff := make([]float32, len(v.pcm.Samples))
+	for j := range diff {
+		diff[j] = m[j] - v.pcm.Samples[j]
+	}
+	hs, _ := bandEnergies(v.pcm.Samples, v.pcm.Rate)
+	ws, _ := bandEnergies(diff, v.pcm.Rate)
+	r := make([]float64, len(wsrBands))
+	for b := range wsrBands {
+		r[b] = 10 * math.Log10(ws[b]/hs[b])
+	}
+	return r
 }
 
 // loudFramesOver is the share of (frame, band) cells of speech frames

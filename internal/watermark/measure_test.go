@@ -6,12 +6,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/speechtest"
 )
 
 // TestMeasure is the measurement behind docs/trust.md's figures over 892
@@ -145,4 +147,25 @@ func markedTransformed(t *testing.T, dir string, tr transform, m, i int, v engin
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestTransformsRepeat: every transform gives the same samples twice from
+// the same input, so the figures measured through them are not a draw
+// that another run would change: the real encoders (libopus, ffmpeg's
+// AAC, LAME) and decoders included. The Ogg container differs from run to
+// run (a random stream serial number) but not the audio decoded from it.
+// Were a transform ever to draw, one run's share of excerpts found would
+// say little, and docs/trust.md's figures would need several runs.
+func TestTransformsRepeat(t *testing.T) {
+	if raceEnabled {
+		t.Skip("runs the encoders; too slow under -race")
+	}
+	speakers := speechtest.Speakers(t)
+	p := markInPieces(speechtest.Load(t, speechtest.WAVs(t, speakers[0])[0]), testPayload(0, 0))
+	for _, tr := range append(append([]transform{}, transforms...), bestEffort...) {
+		a, b := tr.do(t, p), tr.do(t, p)
+		if a.Rate != b.Rate || !slices.Equal(a.Samples, b.Samples) {
+			t.Errorf("%s: two runs on the same input differ", tr.name)
+		}
+	}
 }

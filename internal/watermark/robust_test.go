@@ -44,11 +44,19 @@ func markInPieces(p *audio.PCM, payload Payload) *audio.PCM {
 // noise 90.5%. Opus 0.87 since the detector limits each whitened bin
 // (limitBins): on engine voxclone-a/9's output it found 85.3% → 88.8%
 // after Opus (noise 90.5% → 91.4%, the rest within an excerpt).
+// Since the detector weighs the first formant's bands more in short
+// excerpts (bandEmphasis), on engine voxclone-a/10's output: Opus 94.0%
+// → 94.8%, noise 91.4% → 93.1%, μ-law and resampling to 8 kHz 99.1% →
+// 100%, the rest as they were; the floors are about 1.5 points under
+// (Opus 0.93, μ-law and resampling to 8 kHz 0.98), noise 0.92, which
+// the detector of before fails. The figures do not move from run to run
+// (TestTransformsRepeat), so the margin is for changes of the engine's
+// output, which moved Opus here by five points (voxclone-a/9 88.8%).
 var robustFloor = map[string][2]float64{
-	"none": {0.97, 0.97}, "mp3 64k": {0.97, 0.97}, "opus 24k": {0.87, 0.97}, "aac 64k": {0.96, 0.97},
-	"ulaw 8k": {0.96, 0.97}, "resample 8000": {0.96, 0.97}, "resample 22050": {0.97, 0.97},
+	"none": {0.97, 0.97}, "mp3 64k": {0.97, 0.97}, "opus 24k": {0.93, 0.97}, "aac 64k": {0.96, 0.97},
+	"ulaw 8k": {0.98, 0.97}, "resample 8000": {0.98, 0.97}, "resample 22050": {0.97, 0.97},
 	"resample 44100": {0.97, 0.97}, "gain 10 dB": {0.97, 0.97}, "gain -10 dB": {0.97, 0.97},
-	"noise 20 dB SNR": {0.89, 0.97},
+	"noise 20 dB SNR": {0.92, 0.97},
 }
 
 // bestEffort are transforms measured and reported, never required.
