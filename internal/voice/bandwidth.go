@@ -160,8 +160,10 @@ func fadeBand(mult, weights []float64) {
 // speechUpperBand is the mean envelope of speech, voiced and unvoiced
 // frames, in dB against its 1–3 kHz mean, every 250 Hz from 0 to 8 kHz:
 // the means of four clean profiles (cmuarctic_axb, librispeech_1688,
-// librispeech_2033, librispeech_3080, 30 s each; none of them in the
-// evaluation subset the telephone figures in docs/engine.md come from).
+// librispeech_2033, librispeech_3080, 30 s each: none of them in the
+// 5-speaker subset the first telephone figures came from, but four of
+// the nine the full evaluation runs on, so a telephone gain on those four
+// may be theirs rather than the engine's).
 // Above a band-limited reference's cutoff it stands in for the speaker:
 // from 4.5 to 6.5 kHz the base voices are 10–15 dB brighter than the
 // nine shared speakers on average, so keeping the base voice there kept
