@@ -23,12 +23,20 @@ const exportLinkLease = "export-link:"
 // CreateExportLink returns a token that downloads the user's export once,
 // within ExportLinkTTL, without other credentials, and when it lapses. It
 // lets a browser stream the archive straight to disk (a plain link)
-// instead of collecting it in memory from a request with a header.
+// instead of collecting it in memory from a request with a header. While
+// the user's export runs it is ERateLimited, as following the link would
+// be: a browser that follows a refused link shows only a failed download,
+// while the page that asks for the link can say why.
 func (s *Service) CreateExportLink(ctx context.Context, userID string) (string, time.Time, error) {
 	if _, err := s.store.FindUserByID(ctx, userID); err != nil {
 		return "", time.Time{}, err
 	}
 	now := s.now()
+	if held, err := s.store.LeaseHeld(ctx, userID, exportLeaseName, now); err != nil {
+		return "", time.Time{}, err
+	} else if !held.IsZero() {
+		return "", time.Time{}, errExportRunning()
+	}
 	// The token's expiry is in whole seconds; the answer gives the same.
 	expires := now.Add(ExportLinkTTL).Truncate(time.Second)
 	claims := jwt.RegisteredClaims{

@@ -58,8 +58,7 @@ func (s *Service) takeExport(ctx context.Context, userID string) (context.Contex
 		return nil, nil, err
 	}
 	if !taken {
-		return nil, nil, &Error{Code: ERateLimited, RetryAfter: exportRetryAfter,
-			Message: "An export of your account is already running; wait until its download has finished, then try again."}
+		return nil, nil, errExportRunning()
 	}
 	free := func() { s.releaseLease(ctx, userID, exportLeaseName, holder) }
 	release, err := s.exports.Acquire(ctx)
@@ -74,6 +73,12 @@ func (s *Service) takeExport(ctx context.Context, userID string) (context.Contex
 	}
 	ctx, stop := s.renewExport(ctx, userID, holder)
 	return ctx, func() { stop(); release(); free() }, nil
+}
+
+// errExportRunning refuses an export while the user's other one runs.
+func errExportRunning() error {
+	return &Error{Code: ERateLimited, RetryAfter: exportRetryAfter,
+		Message: "An export of your account is already running; wait until its download has finished, then try again."}
 }
 
 // renewExport renews holder's lease every exportRenew until the returned

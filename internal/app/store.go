@@ -240,6 +240,11 @@ type LeaseStore interface {
 	// ReleaseLease ends holder's lease; a lease holder no longer holds is
 	// left alone, and is not an error.
 	ReleaseLease(ctx context.Context, userID, name, holder string) error
+	// LeaseHeld returns when the user's lease called name lapses if
+	// someone holds it at now, else the zero time. It only reads: by the
+	// time the caller acts the lease may have changed hands, so it can
+	// warn early but never stands in for TakeLease.
+	LeaseHeld(ctx context.Context, userID, name string, now time.Time) (time.Time, error)
 }
 
 // BlobRefStore tells the blob sweeper which blobs rows refer to (sample

@@ -82,7 +82,9 @@ func expectMessage(t *testing.T, e *env, resp *http.Response, says string) {
 
 // TestExportLinkRefusedBusy: a link followed while the user's export runs
 // (in another process) is refused as busy and is not spent by it: once the
-// running export ends, the same link downloads the archive, once.
+// running export ends, the same link downloads the archive, once. Asking
+// for a new link meanwhile is refused the same way, so that the web app
+// can say why rather than start a download bound to fail.
 func TestExportLinkRefusedBusy(t *testing.T) {
 	forEachSharedBackend(t, func(t *testing.T, store, other app.Store) {
 		held, e := heldEnv(t, store, options{})
@@ -95,8 +97,10 @@ func TestExportLinkRefusedBusy(t *testing.T) {
 		first := startExport(t.Context(), e, a.token)
 		held.waitOpened(t)
 		expectRetryLater(t, e2.do("GET", l.URL, "", nil), http.StatusTooManyRequests, app.ERateLimited, "already running")
+		expectRetryLater(t, e2.do("POST", "/api/auth/me/export/link", a.token, nil), http.StatusTooManyRequests, app.ERateLimited, "already running")
 		close(held.release)
 		finish(t, <-first)
+		e2.expect(e2.do("POST", "/api/auth/me/export/link", a.token, nil), http.StatusCreated, nil)
 
 		finish(t, e2.do("GET", l.URL, "", nil))
 		expectMessage(t, e, e.do("GET", l.URL, "", nil), "used already")

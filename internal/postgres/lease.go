@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -59,4 +60,17 @@ func (db *DB) ReleaseLease(ctx context.Context, userID, name, holder string) err
 		return fmt.Errorf("postgres: release lease: %w", err)
 	}
 	return nil
+}
+
+// LeaseHeld reads when the lease lapses, if it has not yet.
+func (db *DB) LeaseHeld(ctx context.Context, userID, name string, now time.Time) (time.Time, error) {
+	var held time.Time
+	err := db.pool.QueryRow(ctx, `SELECT expires_at FROM user_leases WHERE user_id = $1 AND name = $2 AND expires_at > $3`,
+		userID, name, now).Scan(&held)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, nil
+	} else if err != nil {
+		return time.Time{}, fmt.Errorf("postgres: lease held: %w", err)
+	}
+	return app.Timestamp(held), nil
 }

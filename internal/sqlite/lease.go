@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -65,4 +66,17 @@ func (db *DB) ReleaseLease(ctx context.Context, userID, name, holder string) err
 		}
 		return nil
 	})
+}
+
+// LeaseHeld reads when the lease lapses, if it has not yet.
+func (db *DB) LeaseHeld(ctx context.Context, userID, name string, now time.Time) (time.Time, error) {
+	var us int64
+	err := db.r.QueryRowContext(ctx, `SELECT expires_at FROM user_leases WHERE user_id = ? AND name = ? AND expires_at > ?`,
+		userID, name, micros(now)).Scan(&us)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	} else if err != nil {
+		return time.Time{}, fmt.Errorf("sqlite: lease held: %w", err)
+	}
+	return fromMicros(us), nil
 }

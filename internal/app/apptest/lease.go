@@ -61,6 +61,47 @@ func testLeases(t *testing.T, s app.Store) {
 	wantCode(t, err, app.ENotFound)
 }
 
+// testLeaseHeld: LeaseHeld says when a held lease lapses, and nothing of
+// one free, lapsed or released, or of another name or user.
+func testLeaseHeld(t *testing.T, s app.Store) {
+	ctx := t.Context()
+	alice, bob := newUser(t, s), newUser(t, s)
+	held := func(u app.User, name string, now time.Time) time.Time {
+		t.Helper()
+		at, err := s.LeaseHeld(ctx, u.ID, name, now)
+		must(t, err)
+		return at
+	}
+	if at := held(alice, "export", T0); !at.IsZero() {
+		t.Errorf("a lease never taken is held until %v", at)
+	}
+	if ok, _, err := s.TakeLease(ctx, alice.ID, "export", "h1", T0, T0.Add(30*time.Second)); err != nil || !ok {
+		t.Fatalf("take: %v, %v", ok, err)
+	}
+	if at := held(alice, "export", T0.Add(29*time.Second)); !at.Equal(T0.Add(30 * time.Second)) {
+		t.Errorf("a held lease: held until %v, want %v", at, T0.Add(30*time.Second))
+	}
+	for _, tc := range []struct {
+		what string
+		u    app.User
+		name string
+		now  time.Time
+	}{
+		{"at its lapse", alice, "export", T0.Add(30 * time.Second)},
+		{"another name", alice, "other", T0},
+		{"another user", bob, "export", T0},
+		{"a user that does not exist", app.User{ID: app.NewID()}, "export", T0},
+	} {
+		if at := held(tc.u, tc.name, tc.now); !at.IsZero() {
+			t.Errorf("%s: held until %v, want free", tc.what, at)
+		}
+	}
+	must(t, s.ReleaseLease(ctx, alice.ID, "export", "h1"))
+	if at := held(alice, "export", T0); !at.IsZero() {
+		t.Errorf("a released lease is held until %v", at)
+	}
+}
+
 // raceLease has n callers, spread over stores, take one free lease at
 // once: exactly one may get it.
 func raceLease(t *testing.T, stores []app.Store, n int) {

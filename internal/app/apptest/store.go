@@ -44,6 +44,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) app.Store, rows Rows) {
 		"ConsentRace":    func(t *testing.T, s app.Store) { raceConsent(t, []app.Store{s}, 20, 3) },
 		"AnswerRace":     func(t *testing.T, s app.Store) { raceAnswer(t, []app.Store{s}, 16) },
 		"Leases":         testLeases,
+		"LeaseHeld":      testLeaseHeld,
 		"LeaseRace":      func(t *testing.T, s app.Store) { raceLease(t, []app.Store{s}, 16) },
 		"JobOnce": func(t *testing.T, s app.Store) {
 			u := newUser(t, s)
