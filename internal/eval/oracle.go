@@ -23,6 +23,7 @@ var oraclePieces = map[string]func(bad, clean *voice.Profile){
 	"upper": func(b, c *voice.Profile) { b.UpperBand = c.UpperBand },
 	// Half of the pool each (oracle_pool.go).
 	"labels": relabelPool,
+	"phones": rephonePool,
 	"frames": reframePool,
 	"f0": func(b, c *voice.Profile) {
 		b.Prosody = c.Prosody
@@ -36,7 +37,7 @@ func splitOracle(name string) (string, []string, error) {
 	parts := strings.Split(name, "+")
 	for _, p := range parts[1:] {
 		if oraclePieces[p] == nil {
-			return "", nil, fmt.Errorf("eval: unknown profile piece %q in %q (known: ap, eq, f0, frames, gv, labels, ltas, pool, rate, upper, warp)", p, name)
+			return "", nil, fmt.Errorf("eval: unknown profile piece %q in %q (known: ap, eq, f0, frames, gv, labels, ltas, phones, pool, rate, upper, warp)", p, name)
 		}
 	}
 	return parts[0], parts[1:], nil

@@ -16,8 +16,15 @@ import (
 // "pool": how close says how well the frames were matched.
 
 // relabelPool gives each frame of bad the phone and voicing of its
-// matching clean frame; its spectra stay the damaged ones.
-func relabelPool(b, c *voice.Profile) {
+// matching clean frame (the phone means group frames by both); its
+// spectra stay the damaged ones.
+func relabelPool(b, c *voice.Profile) { relabel(b, c, true) }
+
+// rephonePool gives each frame of bad its matching clean frame's phone
+// alone: the damaged references' voicing (their pitch tracking) stays.
+func rephonePool(b, c *voice.Profile) { relabel(b, c, false) }
+
+func relabel(b, c *voice.Profile, voicing bool) {
 	if b.Pool == nil || c.Pool == nil {
 		return
 	}
@@ -25,7 +32,9 @@ func relabelPool(b, c *voice.Profile) {
 	p.Phones = append([]string(nil), c.Pool.Phones...)
 	for j, i := range match {
 		p.Phone[j] = c.Pool.Phone[i]
-		p.LogF0[j] = c.Pool.LogF0[i]
+		if voicing {
+			p.LogF0[j] = c.Pool.LogF0[i]
+		}
 	}
 }
 

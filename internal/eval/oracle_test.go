@@ -90,7 +90,7 @@ func testPool(phones []string, voiced []bool, spec func(k int) (float32, float32
 // the damaged one, but held longer (its second sound lasts three frames,
 // not one), labelled otherwise and undamaged. "labels" must give every
 // damaged frame its matching clean frame's phone and voicing and keep
-// its spectrum; "frames" the reverse.
+// its spectrum, "phones" the phone alone, and "frames" the reverse.
 func TestPoolHalves(t *testing.T) {
 	sound := []float32{0, 4, -4, 8} // c1 of the four sounds
 	bad := testPool([]string{"aa", "s", "m", "iy"}, []bool{true, false, true, true},
@@ -134,6 +134,15 @@ func TestPoolHalves(t *testing.T) {
 		}
 		if c1, c2 := p.Frame(k)[1], p.Frame(k)[2]; c1 != sound[k]+0.5 || c2 != -1 {
 			t.Errorf("labels: frame %d spectrum (%v, %v), want the damaged (%v, -1)", k, c1, c2, sound[k]+0.5)
+		}
+	}
+	p = swap("phones")
+	for k := range bad.Len() {
+		if ph := p.Phones[p.Phone[k]]; ph != labels[k] || p.LogF0[k] != bad.LogF0[k] {
+			t.Errorf("phones: frame %d is %q (logF0 %v), want the clean %q with the damaged logF0 %v", k, ph, p.LogF0[k], labels[k], bad.LogF0[k])
+		}
+		if c1 := p.Frame(k)[1]; c1 != sound[k]+0.5 {
+			t.Errorf("phones: frame %d c1 %v, want the damaged %v", k, c1, sound[k]+0.5)
 		}
 	}
 	p = swap("frames")
