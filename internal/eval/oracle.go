@@ -21,6 +21,10 @@ var oraclePieces = map[string]func(bad, clean *voice.Profile){
 	"gv":    func(b, c *voice.Profile) { b.Spectrum.GV = c.Spectrum.GV },
 	"ltas":  func(b, c *voice.Profile) { b.Spectrum.LTAS = c.Spectrum.LTAS },
 	"upper": func(b, c *voice.Profile) { b.UpperBand = c.UpperBand },
+	// Half of the pool each (oracle_pool.go).
+	"labels": relabelPool,
+	"phones": rephonePool,
+	"frames": reframePool,
 	"f0": func(b, c *voice.Profile) {
 		b.Prosody = c.Prosody
 		b.Base.BaseLogF0Median, b.Base.BaseLogF0SD = c.Base.BaseLogF0Median, c.Base.BaseLogF0SD
@@ -33,7 +37,7 @@ func splitOracle(name string) (string, []string, error) {
 	parts := strings.Split(name, "+")
 	for _, p := range parts[1:] {
 		if oraclePieces[p] == nil {
-			return "", nil, fmt.Errorf("eval: unknown profile piece %q in %q (known: ap, eq, f0, gv, ltas, pool, rate, upper, warp)", p, name)
+			return "", nil, fmt.Errorf("eval: unknown profile piece %q in %q (known: ap, eq, f0, frames, gv, labels, ltas, phones, pool, rate, upper, warp)", p, name)
 		}
 	}
 	return parts[0], parts[1:], nil

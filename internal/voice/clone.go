@@ -16,8 +16,10 @@ import (
 // 7: references prep denoised lose at most 10 dB of a bin to the noise
 // subtraction (denoisedFloor), not 20; 8: each reference frame's
 // envelope is held at most codecFloorDB under its 1–3 kHz level
-// (holdHoles), so a lossy codec's spectral holes do not pull the means.
-const paramsHash = 0x5643_0008
+// (holdHoles), so a lossy codec's spectral holes do not pull the means;
+// 9: formants of noisy references from autocorrelations less the noise's
+// (formantAnalyzer.setNoise).
+const paramsHash = 0x5643_0009
 
 // buildProfile cleans the references and measures the speaker.
 func (e *Engine) buildProfile(ctx context.Context, refs []Reference) (*Profile, error) {

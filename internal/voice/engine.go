@@ -90,13 +90,15 @@ func New(cfg Config) *Engine {
 // hash 7; clean references prep did not denoise keep their profiles);
 // version 10 holds each reference frame's envelope at most 50 dB under
 // its 1–3 kHz level, so a lossy codec's spectral holes do not pull the
-// profile (params hash 8, holdHoles).
+// profile (params hash 8, holdHoles); version 11 reads the formants of
+// noisy references with the noise's autocorrelation subtracted, so the
+// noise does not raise F4 and move the warp (params hash 9).
 // Profiles of every version still load and speak.
 func (e *Engine) Name() string {
 	if e.mode == ModeBaseline {
 		return "voxclone-baseline/3"
 	}
-	return "voxclone-a/10"
+	return "voxclone-a/11"
 }
 
 // Clone builds a voice profile from the speaker's reference samples, which

@@ -31,6 +31,13 @@ type formantAnalyzer struct {
 	y   []float64 // utterance at formantRate, pre-emphasised
 	win []float64
 	r   []float64
+	// rn is the noise's mean windowed autocorrelation (nil: clean).
+	// Noise adds to speech, so its autocorrelation adds to the speech's:
+	// subtracting it keeps LPC from fitting the noise's flat spectrum
+	// where the speech is weak (around F4, which noisy references read
+	// a few per cent high, moving the warp: docs/engine.md, "Noisy
+	// references").
+	rn []float64
 }
 
 // newFormantAnalyzer prepares an utterance sampled at analysisRate.
@@ -54,13 +61,9 @@ func (fa *formantAnalyzer) at(t float64) [4]float64 {
 	if c < 0 || c+formantWin > len(fa.y) {
 		return out
 	}
-	seg := fa.y[c : c+formantWin]
-	for k := range fa.r {
-		var s float64
-		for j := 0; j+k < formantWin; j++ {
-			s += seg[j] * fa.win[j] * seg[j+k] * fa.win[j+k]
-		}
-		fa.r[k] = s
+	fa.autocorr(fa.r, fa.y[c:c+formantWin])
+	for k := range fa.rn {
+		fa.r[k] -= fa.rn[k]
 	}
 	if fa.r[0] <= 0 {
 		return out
@@ -71,6 +74,42 @@ func (fa *formantAnalyzer) at(t float64) [4]float64 {
 		return out
 	}
 	return pickFormants(polyRoots(a))
+}
+
+// autocorr writes the windowed autocorrelation of seg into r.
+func (fa *formantAnalyzer) autocorr(r, seg []float64) {
+	for k := range r {
+		var s float64
+		for j := 0; j+k < formantWin; j++ {
+			s += seg[j] * fa.win[j] * seg[j+k] * fa.win[j+k]
+		}
+		r[k] = s
+	}
+}
+
+// setNoise measures the noise's autocorrelation on the frames marked
+// quiet (period ms apart), which hold the noise alone.
+func (fa *formantAnalyzer) setNoise(quiet []bool, period float64) {
+	rn, r := make([]float64, lpcOrder+1), make([]float64, lpcOrder+1)
+	n := 0
+	for i, q := range quiet {
+		c := int(float64(i)*period/1000*formantRate) - formantWin/2
+		if !q || c < 0 || c+formantWin > len(fa.y) {
+			continue
+		}
+		fa.autocorr(r, fa.y[c:c+formantWin])
+		for k := range rn {
+			rn[k] += r[k]
+		}
+		n++
+	}
+	if n < minNoiseFrames {
+		return
+	}
+	for k := range rn {
+		rn[k] /= float64(n)
+	}
+	fa.rn = rn
 }
 
 // pickFormants assigns LPC roots to F1–F4.
