@@ -330,3 +330,62 @@ func TestSpeechJobAudit(t *testing.T) {
 		}
 	})
 }
+
+// lateCommit answers FinishJob as a database driver does whose commit has
+// succeeded but whose reply it reads only after ctx has ended: with ctx's
+// error. It waits up to a moment for that to happen.
+type lateCommit struct{ app.Store }
+
+func (l lateCommit) FinishJob(ctx context.Context, userID, id string, res app.JobResult, syn *app.Synthesis) error {
+	if err := l.Store.FinishJob(ctx, userID, id, res, syn); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(300 * time.Millisecond):
+		return nil
+	}
+}
+
+// TestJobEndNotCutByHeartbeat: a job's heartbeat that finds the job just
+// finished must not cancel the recording of its end. It did: the beat
+// cancelled the context the end was being committed on, so a committed
+// job could read as failed ("context canceled", seen on PostgreSQL), its
+// synthesis then lost its watermark row and its job.done event, and the
+// task was retried.
+func TestJobEndNotCutByHeartbeat(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		late := backend{name: b.name, open: func(t *testing.T) app.Store { return lateCommit{b.open(t)} }}
+		f := newTaskFixture(t, late, fakeEngine{})
+		m := f.ready(t)
+		j, task := f.job(t, app.SynthesizeInput{ModelID: m.ID, Text: "Finished just in time.", Format: "wav"})
+		must(t, f.svc.RunTask(t.Context(), task))
+		done, err := f.svc.GetJob(t.Context(), f.alice.ID, j.ID)
+		must(t, err)
+		if done.Status != app.JobDone {
+			t.Fatalf("job %+v, want done", done)
+		}
+		if _, err := f.store.FindSynthesis(t.Context(), f.alice.ID, done.HistoryID); err != nil {
+			t.Errorf("the job's synthesis: %v", err)
+		}
+		marks, err := f.store.RecentWatermarks(t.Context(), 10)
+		must(t, err)
+		marked := false
+		for _, mk := range marks {
+			marked = marked || mk.SynthesisID == done.HistoryID
+		}
+		if !marked {
+			t.Errorf("the job's synthesis %s has no watermark row (marks %+v)", done.HistoryID, marks)
+		}
+		page, err := f.svc.ListAudit(t.Context(), f.alice.ID, 50, "")
+		must(t, err)
+		found := false
+		for _, ev := range page.Items {
+			found = found || (ev.Kind == app.AuditJobDone && ev.Subject == done.HistoryID)
+		}
+		if !found {
+			t.Errorf("no job.done event for synthesis %s", done.HistoryID)
+		}
+	})
+}

@@ -26,17 +26,23 @@ func (s *Service) runJob(ctx context.Context, userID, id string) error {
 		return err
 	}
 	var done progress
-	ctx, stop := s.watchJob(ctx, j, &done)
-	defer stop()
+	work, stop := s.watchJob(ctx, j, &done)
 	var (
 		syn      Synthesis
 		recorded bool
 	)
-	release, err := s.admitWait(ctx)
+	release, err := s.admitWait(work)
 	if err == nil {
-		syn, err = s.speakJob(ctx, j, &done)
+		syn, err = s.speakJob(work, j, &done)
 		release()
 	}
+	stopped := errors.Is(context.Cause(work), errJobStopped)
+	// The heartbeat ends before the job's end is recorded, which is done
+	// on ctx, not work: a beat that finds the job just finished cancels
+	// work, and that must not cut a commit that has succeeded (its answer
+	// then reads "context canceled", and a synthesis in the history would
+	// lose its watermark row and its job.done event).
+	stop()
 	defer func() {
 		// Spoken but not recorded (cancelled, lost to another run, or to
 		// be retried as a new synthesis): its watermark is nobody's.
@@ -44,7 +50,7 @@ func (s *Service) runJob(ctx context.Context, userID, id string) error {
 			s.dropMarker(ctx, syn)
 		}
 	}()
-	if errors.Is(context.Cause(ctx), errJobStopped) {
+	if stopped {
 		return nil // cancelled or deleted: the audio went with it
 	}
 	var ae *Error
