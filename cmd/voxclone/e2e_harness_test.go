@@ -13,13 +13,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
 	"github.com/voxclone/voxclone/internal/speechtest"
+	"github.com/voxclone/voxclone/internal/syncbuf"
 )
 
 // buildBinary compiles voxclone into a temporary directory of t and
@@ -42,7 +42,7 @@ type server struct {
 	cmd     *exec.Cmd
 	URL     string
 	DataDir string
-	logs    *syncBuffer
+	logs    *syncbuf.Buffer
 	exited  chan error
 	// tasks receives the "task started" and "task ended" log lines.
 	tasks chan taskLine
@@ -94,7 +94,7 @@ func launch(t *testing.T, cmd *exec.Cmd, dataDir string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, cmd: cmd, DataDir: dataDir, logs: &syncBuffer{}, exited: make(chan error, 1),
+	s := &server{t: t, cmd: cmd, DataDir: dataDir, logs: &syncbuf.Buffer{}, exited: make(chan error, 1),
 		tasks: make(chan taskLine, 1000)}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -194,23 +194,6 @@ func (s *server) stop() {
 	case <-time.After(40 * time.Second):
 		s.t.Fatal("voxclone serve did not stop after SIGTERM")
 	}
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // client talks to a server as one user.

@@ -8,11 +8,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/voxclone/voxclone/internal/app"
+	"github.com/voxclone/voxclone/internal/syncbuf"
 )
 
 // TestExportLink: a link made by POST /api/auth/me/export/link downloads
@@ -112,7 +112,7 @@ func TestExportLinkRefusedBusy(t *testing.T) {
 // but a log line outlives the minute a link lasts only if it leaks).
 func TestExportLinkKeptOutOfLogs(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store app.Store) {
-		var logs lockedBuffer
+		var logs syncbuf.Buffer
 		var bs unreadableBlobs
 		e := newEnv(t, store, options{logger: slog.New(slog.NewTextHandler(&logs, nil)),
 			blobs: func(b app.Blobs) app.Blobs { bs.Blobs = b; return &bs }})
@@ -141,22 +141,4 @@ type unreadableBlobs struct{ app.Blobs }
 
 func (unreadableBlobs) Open(context.Context, string) (io.ReadSeekCloser, error) {
 	return nil, errors.New("input/output error")
-}
-
-// lockedBuffer is a bytes.Buffer the server's goroutines may log to.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -16,13 +16,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/voxclone/voxclone/internal/speechtest"
+	"github.com/voxclone/voxclone/internal/syncbuf"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -78,24 +78,6 @@ func buildBinary(t *testing.T, dir string) string {
 	return bin
 }
 
-// lockedBuffer collects the server's output for the failure log.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // startServer runs `voxclone serve` on a free loopback port with its data in
 // dataDir, waits for the health endpoint and returns the base URL. The
 // process is stopped when the test ends.
@@ -106,7 +88,7 @@ func startServer(t *testing.T, bin, dataDir string) string {
 	// Consent is off: the tests clone the fake microphone's speaker, who
 	// cannot read a phrase for them (the consent card is tested apart).
 	cmd.Env = append(os.Environ(), "VOXCLONE_ADDR="+addr, "VOXCLONE_DATA_DIR="+dataDir, "VOXCLONE_REQUIRE_CONSENT=false")
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start server: %v", err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/voxclone/voxclone/internal/audio"
 	"github.com/voxclone/voxclone/internal/audio/ffmpeg"
+	"github.com/voxclone/voxclone/internal/syncbuf"
 )
 
 // speech10s is 10 s of speech at 24 kHz mono, what synthesis returns.
@@ -118,7 +119,7 @@ func BenchmarkStreamFirstByte(b *testing.B) {
 }
 
 func firstByte(b *testing.B, c *Codec, f audio.Format, piece *audio.PCM) time.Duration {
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	start := time.Now()
 	e, err := c.NewStreamEncoder(context.Background(), &out, f, piece.Rate, 1, EncodeOptions{})
 	if err != nil {

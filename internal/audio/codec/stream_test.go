@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/voxclone/voxclone/internal/audio"
+	"github.com/voxclone/voxclone/internal/syncbuf"
 )
 
 // voicedPiece is a sentence-like piece of audio: a 140 Hz harmonic tone
@@ -133,30 +134,12 @@ func TestStreamEncoderRawIsConcatenation(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a writer another goroutine may poll.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) Len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Len()
-}
-
 // TestStreamEncoderWritesBeforeClose: every format puts the first piece's
 // audio on the wire while the stream is still open, and nothing before it.
 func TestStreamEncoderWritesBeforeClose(t *testing.T) {
 	for _, f := range OutputFormats() {
 		t.Run(string(f), func(t *testing.T) {
-			var out lockedBuffer
+			var out syncbuf.Buffer
 			e, err := Default.NewStreamEncoder(context.Background(), &out, f, 16000, 1, EncodeOptions{})
 			if err != nil {
 				t.Fatal(err)
@@ -228,7 +211,7 @@ func TestStreamEncoderErrWriter(t *testing.T) {
 // encoder; Close reports it.
 func TestStreamEncoderCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	e, err := Default.NewStreamEncoder(ctx, &out, audio.FormatOpus, 16000, 1, EncodeOptions{})
 	if err != nil {
 		t.Fatal(err)
