@@ -121,22 +121,12 @@ func capCounts(host []float64) (counts [nBands][4]int) {
 	env := spec.envelope(1e-9)
 	gain := detectorGain(spec, env, wienerFloor, 0)
 	for t, f := range spec.frames {
-		var power [nBands]float64
-		for b := range power {
-			for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
-				power[b] += real(f[j])*real(f[j]) + imag(f[j])*imag(f[j])
-			}
-		}
+		want, den, power := bandTerms(f, env, gain, t)
 		for b := range nBands {
-			var num, den float64
-			for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
-				num += env[t][j] * env[t][j]
-				den += gain[t][j] * gain[t][j]
-			}
-			if den == 0 {
+			if den[b] == 0 {
 				continue
 			}
-			which, v := 0, num
+			which, v := 0, want[b]
 			if c := hostCap * power[b]; c < v {
 				which, v = 1, c
 			}

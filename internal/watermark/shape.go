@@ -74,31 +74,36 @@ const nBands = len(shapeBands) - 1
 // the gain is nil. The caps read the frame's energy in the band and its
 // neighbours, so every band's energy is taken once, before any scale.
 func bandScales(f []complex128, env, gain [][hiBin + 1]float64, t int) [nBands]float64 {
-	var power, scale [nBands]float64
-	for b := range power {
-		for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
-			power[b] += real(f[j])*real(f[j]) + imag(f[j])*imag(f[j])
-		}
-	}
+	var scale [nBands]float64
+	want, den, power := bandTerms(f, env, gain, t)
 	for b := range scale {
-		var num, den float64
-		for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
-			num += env[t][j] * env[t][j]
-			den += gain[t][j] * gain[t][j]
-		}
-		if den == 0 {
+		if den[b] == 0 {
 			continue
 		}
-		num = min(num, hostCap*power[b])
+		num := min(want[b], hostCap*power[b])
 		if b > 0 {
 			num = min(num, edgeCap*power[b-1])
 		}
 		if b+1 < nBands {
 			num = min(num, edgeCap*power[b+1])
 		}
-		scale[b] = math.Sqrt(num / den)
+		scale[b] = math.Sqrt(num / den[b])
 	}
 	return scale
+}
+
+// bandTerms gives, for frame f (frame t of env and gain), each band's
+// energy the envelope asks of the mark, the gain's energy there (0: no
+// mark) and the frame's own energy, which the caps read.
+func bandTerms(f []complex128, env, gain [][hiBin + 1]float64, t int) (want, den, power [nBands]float64) {
+	for b := range power {
+		for j := shapeBands[b]; j < shapeBands[b+1]; j++ {
+			power[b] += real(f[j])*real(f[j]) + imag(f[j])*imag(f[j])
+			want[b] += env[t][j] * env[t][j]
+			den[b] += gain[t][j] * gain[t][j]
+		}
+	}
+	return want, den, power
 }
 
 // markShape returns the mark's magnitude per frame and bin: the detector's
