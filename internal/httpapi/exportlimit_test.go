@@ -56,6 +56,18 @@ func (h *heldBlobs) waitOpened(t *testing.T) {
 	}
 }
 
+// during runs fn while token's export streams in e, held on its read of
+// key, then lets that export run to its end.
+func (h *heldBlobs) during(t *testing.T, e *env, token, key string, fn func()) {
+	t.Helper()
+	h.hold(key)
+	first := startExport(t.Context(), e, token)
+	h.waitOpened(t)
+	fn()
+	close(h.release)
+	finish(t, <-first)
+}
+
 // heldEnv is newEnv whose service reads its blobs through held.
 func heldEnv(t *testing.T, store app.Store, opt options) (*heldBlobs, *env) {
 	held := &heldBlobs{}
@@ -161,13 +173,10 @@ func TestExportOnePerUser(t *testing.T) {
 		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-export@example.com")
 		b, _ := exportingAccount(t, e, held.Blobs, store, "b-export@example.com")
 
-		held.hold(aKey)
-		first := startExport(t.Context(), e, a.token)
-		held.waitOpened(t)
-		expectRetryLater(t, exportNow(t, e, a.token), 429, app.ERateLimited, "already running")
-		finish(t, e.do("GET", "/api/auth/me/export", b.token, nil))
-		close(held.release)
-		finish(t, <-first)
+		held.during(t, e, a.token, aKey, func() {
+			expectRetryLater(t, exportNow(t, e, a.token), 429, app.ERateLimited, "already running")
+			finish(t, e.do("GET", "/api/auth/me/export", b.token, nil))
+		})
 		// A finished download has given its slot back by the time its
 		// client reads the last byte.
 		finish(t, e.do("GET", "/api/auth/me/export", a.token, nil))
@@ -200,12 +209,9 @@ func TestExportsBounded(t *testing.T) {
 		held, e := heldEnv(t, store, options{maxExports: 1})
 		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-bound@example.com")
 		b, _ := exportingAccount(t, e, held.Blobs, store, "b-bound@example.com")
-		held.hold(aKey)
-		first := startExport(t.Context(), e, a.token)
-		held.waitOpened(t)
-		expectRetryLater(t, exportNow(t, e, b.token), 503, app.EUnavailable, "busy")
-		close(held.release)
-		finish(t, <-first)
+		held.during(t, e, a.token, aKey, func() {
+			expectRetryLater(t, exportNow(t, e, b.token), 503, app.EUnavailable, "busy")
+		})
 		finish(t, e.do("GET", "/api/auth/me/export", b.token, nil))
 	})
 }
@@ -221,12 +227,9 @@ func TestExportOnePerUserAcrossProcesses(t *testing.T) {
 		e2 := newEnv(t, other, options{idle: true})
 		a, aKey := exportingAccount(t, e, held.Blobs, store, "a-procs@example.com")
 
-		held.hold(aKey)
-		first := startExport(t.Context(), e, a.token)
-		held.waitOpened(t)
-		expectRetryLater(t, exportNow(t, e2, a.token), 429, app.ERateLimited, "already running")
-		close(held.release)
-		finish(t, <-first)
+		held.during(t, e, a.token, aKey, func() {
+			expectRetryLater(t, exportNow(t, e2, a.token), 429, app.ERateLimited, "already running")
+		})
 		finish(t, e2.do("GET", "/api/auth/me/export", a.token, nil))
 
 		// A process that dies after taking the claim: its export ends

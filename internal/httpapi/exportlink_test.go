@@ -93,13 +93,10 @@ func TestExportLinkRefusedBusy(t *testing.T) {
 		var l struct{ URL string }
 		e.expect(e.do("POST", "/api/auth/me/export/link", a.token, nil), http.StatusCreated, &l)
 
-		held.hold(aKey)
-		first := startExport(t.Context(), e, a.token)
-		held.waitOpened(t)
-		expectRetryLater(t, e2.do("GET", l.URL, "", nil), http.StatusTooManyRequests, app.ERateLimited, "already running")
-		expectRetryLater(t, e2.do("POST", "/api/auth/me/export/link", a.token, nil), http.StatusTooManyRequests, app.ERateLimited, "already running")
-		close(held.release)
-		finish(t, <-first)
+		held.during(t, e, a.token, aKey, func() {
+			expectRetryLater(t, e2.do("GET", l.URL, "", nil), http.StatusTooManyRequests, app.ERateLimited, "already running")
+			expectRetryLater(t, e2.do("POST", "/api/auth/me/export/link", a.token, nil), http.StatusTooManyRequests, app.ERateLimited, "already running")
+		})
 		e2.expect(e2.do("POST", "/api/auth/me/export/link", a.token, nil), http.StatusCreated, nil)
 
 		finish(t, e2.do("GET", l.URL, "", nil))
