@@ -11,7 +11,6 @@ package compat
 import (
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/voxclone/voxclone/internal/app"
 )
@@ -86,14 +85,4 @@ func humanCount(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
-}
-
-// Retryable returns how long to wait, in whole seconds rounded up, when err
-// is a rate-limit or busy error that says; else 0.
-func Retryable(err error) int {
-	var ae *app.Error
-	if errors.As(err, &ae) && (ae.Code == app.ERateLimited || ae.Code == app.EUnavailable) && ae.RetryAfter > 0 {
-		return int(math.Ceil(ae.RetryAfter.Seconds()))
-	}
-	return 0
 }

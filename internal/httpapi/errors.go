@@ -67,10 +67,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		code = app.EInternal
 		respond.LogInternal(r, log, err)
 	}
-	var ae *app.Error
-	if errors.As(err, &ae) && (ae.Code == app.ERateLimited || ae.Code == app.EUnavailable) && ae.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(respond.CeilSeconds(ae.RetryAfter)))
-	}
+	respond.SetRetryAfter(w, err)
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="voxclone"`)
 	}

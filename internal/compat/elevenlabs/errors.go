@@ -3,7 +3,6 @@ package elevenlabs
 import (
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/voxclone/voxclone/internal/app"
@@ -47,9 +46,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if status == http.StatusInternalServerError {
 		respond.LogInternal(r, log, err)
 	}
-	if s := compat.Retryable(err); s > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(s))
-	}
+	respond.SetRetryAfter(w, err)
 	respond.JSON(w, status, body, `{"detail":{"status":"internal_error","message":"`+internalMessage+`"}}`)
 }
 

@@ -3,7 +3,6 @@ package openai
 import (
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/voxclone/voxclone/internal/app"
@@ -41,9 +40,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if status == http.StatusInternalServerError {
 		respond.LogInternal(r, log, err)
 	}
-	if s := compat.Retryable(err); s > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(s))
-	}
+	respond.SetRetryAfter(w, err)
 	respond.JSON(w, status, body, `{"error":{"message":"`+internalMessage+`","type":"server_error","param":null,"code":null}}`)
 }
 

@@ -135,6 +135,15 @@ func SetRateHeaders(w http.ResponseWriter, st app.RateStatus, err error) {
 	}
 }
 
+// SetRetryAfter sets Retry-After for a rate-limited or busy error that
+// says how long to wait, in whole seconds rounded up.
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	var ae *app.Error
+	if errors.As(err, &ae) && (ae.Code == app.ERateLimited || ae.Code == app.EUnavailable) && ae.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(CeilSeconds(ae.RetryAfter)))
+	}
+}
+
 // CeilSeconds rounds d up to whole seconds, at least 1, as Retry-After and
 // RateLimit-Reset want.
 func CeilSeconds(d time.Duration) int {
