@@ -57,11 +57,11 @@ func newFormantAnalyzer(x []float64) *formantAnalyzer {
 // formants are 0.
 func (fa *formantAnalyzer) at(t float64) [4]float64 {
 	var out [4]float64
-	c := int(t*formantRate) - formantWin/2
-	if c < 0 || c+formantWin > len(fa.y) {
+	seg := fa.window(t)
+	if seg == nil {
 		return out
 	}
-	fa.autocorr(fa.r, fa.y[c:c+formantWin])
+	fa.autocorr(fa.r, seg)
 	for k := range fa.rn {
 		fa.r[k] -= fa.rn[k]
 	}
@@ -74,6 +74,16 @@ func (fa *formantAnalyzer) at(t float64) [4]float64 {
 		return out
 	}
 	return pickFormants(polyRoots(a))
+}
+
+// window is the analysis window centred t seconds in, nil where it
+// would reach past either end.
+func (fa *formantAnalyzer) window(t float64) []float64 {
+	c := int(t*formantRate) - formantWin/2
+	if c < 0 || c+formantWin > len(fa.y) {
+		return nil
+	}
+	return fa.y[c : c+formantWin]
 }
 
 // autocorr writes the windowed autocorrelation of seg into r.
@@ -93,11 +103,11 @@ func (fa *formantAnalyzer) setNoise(quiet []bool, period float64) {
 	rn, r := make([]float64, lpcOrder+1), make([]float64, lpcOrder+1)
 	n := 0
 	for i, q := range quiet {
-		c := int(float64(i)*period/1000*formantRate) - formantWin/2
-		if !q || c < 0 || c+formantWin > len(fa.y) {
+		seg := fa.window(float64(i) * period / 1000)
+		if !q || seg == nil {
 			continue
 		}
-		fa.autocorr(r, fa.y[c:c+formantWin])
+		fa.autocorr(r, seg)
 		for k := range rn {
 			rn[k] += r[k]
 		}
