@@ -19,17 +19,8 @@ func weighMultipliers(x []float64) (framing, [][]float64) {
 	for _, v := range x {
 		peak = max(peak, math.Abs(v))
 	}
-	fr, taps := detectFraming, timeTaps
-	if len(x) <= fineMax {
-		fr, taps = fineFraming, fineTaps
-	}
-	spec := analyzeWith(x, fr)
-	orig := make([][]complex128, len(spec.frames))
-	for t, f := range spec.frames {
-		orig[t] = append([]complex128(nil), f...)
-	}
-	env, wide := spec.envelopes(peak*1e-4, true)
-	spec.weigh(smoothTime(env, taps), smoothTime(wide, taps), len(x) < legacyMin)
+	spec := weighed(x, peak)
+	orig := analyzeWith(x, spec.fr).frames
 	mult := make([][]float64, len(orig))
 	for t := range orig {
 		mult[t] = make([]float64, nBins)
@@ -39,7 +30,7 @@ func weighMultipliers(x []float64) (framing, [][]float64) {
 			}
 		}
 	}
-	return fr, mult
+	return spec.fr, mult
 }
 
 // to8k resamples p to Rate, as Detect does.

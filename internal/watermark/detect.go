@@ -214,13 +214,7 @@ func whiten(m []float32) []float64 {
 	if peak == 0 {
 		return nil
 	}
-	fr, taps := detectFraming, timeTaps
-	if len(x) <= fineMax {
-		fr, taps = fineFraming, fineTaps
-	}
-	spec := analyzeWith(x, fr)
-	env, wide := spec.envelopes(peak*1e-4, true)
-	spec.weigh(smoothTime(env, taps), smoothTime(wide, taps), len(x) < legacyMin)
+	spec := weighed(x, peak)
 	z := spec.synthesize()
 	var e float64
 	for _, v := range z {
@@ -231,6 +225,20 @@ func whiten(m []float32) []float64 {
 		z[i] = max(-lim, min(lim, v))
 	}
 	return z
+}
+
+// weighed is x's short-time spectrum as the detector weighs it: framed by
+// detectFraming, or fineFraming for a short excerpt, each bin divided by
+// its envelope and weighted (weigh). peak is x's largest magnitude.
+func weighed(x []float64, peak float64) *spectrum {
+	fr, taps := detectFraming, timeTaps
+	if len(x) <= fineMax {
+		fr, taps = fineFraming, fineTaps
+	}
+	spec := analyzeWith(x, fr)
+	env, wide := spec.envelopes(peak*1e-4, true)
+	spec.weigh(smoothTime(env, taps), smoothTime(wide, taps), len(x) < legacyMin)
+	return spec
 }
 
 // fold sums the signal modulo n: Period for the data and the legacy

@@ -311,9 +311,9 @@ func (s *spectrum) weigh(env, wide [][hiBin + 1]float64, emphasis bool) {
 // one's (cmuarctic_aew), against 46–75% and 39–54% from 625 Hz to
 // 3.2 kHz (TestBandProbe; docs/trust.md, "Where Opus takes the mark"),
 // and after noise those bands held about half the correlation or more
-// (slt 55%, aew 49%, rms 66%). 1.5 is that ratio of the mark kept, under 625 Hz to above, for
-// both voices: the weight a matched detector gives a band grows with the
-// mark it holds. The bands under 312 Hz are left at 1: high voices have
+// (slt 55%, aew 49%, rms 66%). 1.5 is that ratio of the mark kept, under
+// 625 Hz to above, for both voices: the weight a matched detector gives a
+// band grows with the mark it holds. The bands under 312 Hz are left at 1: high voices have
 // little speech there, so after noise they hold noise alone (weighed 1.5
 // with the rest, 156–625 Hz: Opus 91.5% but noise 89.7%, against 90.1%
 // without). The mark is unchanged, so audio marked before gains as
