@@ -27,19 +27,28 @@ func TestDegradationsNamedOracle(t *testing.T) {
 	}
 }
 
+// testProfile is a small valid profile, changed by edit, marshalled.
+func testProfile(t *testing.T, edit func(*voice.Profile)) []byte {
+	t.Helper()
+	p := &voice.Profile{
+		Prosody:  voice.Prosody{LogF0Median: 5.2, LogF0SD: 0.15, LogF0P05: 4.9, LogF0P95: 5.5, VoicedRatio: 0.5},
+		Spectrum: voice.Spectrum{Alpha: 0.42, VoicedMean: []float32{1, 2}, VoicedStd: []float32{1, 1}, UnvoicedMean: []float32{1, 2}, UnvoicedStd: []float32{1, 1}, GV: []float32{1, 1}},
+		Source:   voice.Source{Aperiodicity: []float32{-20}},
+		Base:     voice.BaseFit{Voice: "slt", BaseLogF0Median: 5.1, BaseLogF0SD: 0.12, Warp: 1, RateRatio: 1, EQVoiced: []float32{0, 0}, EQUnvoiced: []float32{0, 0}, ApOffset: []float32{0}},
+	}
+	edit(p)
+	b, err := p.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func TestApplyOracle(t *testing.T) {
 	profile := func(warp, rate float32, gv float32) []byte {
-		p := &voice.Profile{
-			Prosody:  voice.Prosody{LogF0Median: 5.2, LogF0SD: 0.15, LogF0P05: 4.9, LogF0P95: 5.5, VoicedRatio: 0.5},
-			Spectrum: voice.Spectrum{Alpha: 0.42, VoicedMean: []float32{1, 2}, VoicedStd: []float32{1, 1}, UnvoicedMean: []float32{1, 2}, UnvoicedStd: []float32{1, 1}, GV: []float32{gv, gv}},
-			Source:   voice.Source{Aperiodicity: []float32{-20}},
-			Base:     voice.BaseFit{Voice: "slt", BaseLogF0Median: 5.1, BaseLogF0SD: 0.12, Warp: warp, RateRatio: rate, EQVoiced: []float32{0, 0}, EQUnvoiced: []float32{0, 0}, ApOffset: []float32{0}},
-		}
-		b, err := p.MarshalBinary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+		return testProfile(t, func(p *voice.Profile) {
+			p.Base.Warp, p.Base.RateRatio, p.Spectrum.GV = warp, rate, []float32{gv, gv}
+		})
 	}
 	bad, clean := profile(0.95, 1.2, 0.9), profile(1.05, 1.0, 0.5)
 	same, err := applyOracle(bad, clean, nil)
@@ -99,17 +108,7 @@ func TestPoolHalves(t *testing.T) {
 	clean := testPool([]string{"ah", "z", "z", "z", "n", "iy"}, []bool{true, true, true, true, true, false},
 		func(k int) (float32, float32) { return sound[cleanAt[k]], 0 })
 	profile := func(p *voice.Pool) []byte {
-		b, err := (&voice.Profile{
-			Prosody:  voice.Prosody{LogF0Median: 5.2, LogF0SD: 0.15, LogF0P05: 4.9, LogF0P95: 5.5, VoicedRatio: 0.5},
-			Spectrum: voice.Spectrum{Alpha: 0.42, VoicedMean: []float32{1, 2}, VoicedStd: []float32{1, 1}, UnvoicedMean: []float32{1, 2}, UnvoicedStd: []float32{1, 1}, GV: []float32{1, 1}},
-			Source:   voice.Source{Aperiodicity: []float32{-20}},
-			Base:     voice.BaseFit{Voice: "slt", BaseLogF0Median: 5.1, BaseLogF0SD: 0.12, Warp: 1, RateRatio: 1, EQVoiced: []float32{0, 0}, EQUnvoiced: []float32{0, 0}, ApOffset: []float32{0}},
-			Pool:     p,
-		}).MarshalBinary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+		return testProfile(t, func(pr *voice.Profile) { pr.Pool = p })
 	}
 	swap := func(piece string) *voice.Pool {
 		out, err := applyOracle(profile(bad), profile(clean), []string{piece})
