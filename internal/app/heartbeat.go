@@ -12,7 +12,10 @@ import (
 // job cancelled, the lease lost), so the returned context is cancelled
 // with lost and the work stops within one period. Other errors are logged
 // and the next beat tries again. The returned func waits for a beat in
-// flight, so none lands after the work has recorded its end.
+// flight, so none lands after the work has recorded its end. Record that
+// end on the parent ctx, after calling it: a beat that finds the work
+// just ended cancels the returned context, and would cut the recording
+// (runJob).
 func (s *Service) keepAlive(ctx context.Context, period time.Duration, lost error, beat func(context.Context) error, what string, attrs ...any) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	quit := make(chan struct{})
